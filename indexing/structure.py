@@ -1,0 +1,238 @@
+"""Stage 2: document text -> blocks (headings, paragraphs, list items, tables) -> sections with heading paths.
+
+Handles what PDF/Word-to-text conversion leaves behind: bullet glyphs (`·`, `•`, `-`),
+numbered paragraphs (`7.1.3`), markdown headings and emphasis, tab-indented form layouts,
+paragraphs broken across page boundaries, and lone page numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.types import Block, Section
+
+BULLET = re.compile(r"^(?:[-–·•▪◦●*]|o(?=\s))\s+")
+ENUMERATOR = re.compile(r"^(?:\(?[a-z]{1,3}\)|[a-z]{1,4}\.|\(?\d{1,2}\)|\d{1,2}\.)\s+", re.I)
+NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?=\S)")
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+TERMINAL = (".", "!", "?", ";", ",", ":-", ": -", "-")
+MAX_HEADING_CHARS = 90
+MAX_HEADING_WORDS = 12
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str  # cleaned content
+    raw: str
+    start: int
+    end: int
+    indent: bool  # began with whitespace (tab-indented form layout, nested list)
+
+
+def clean_inline(text: str) -> str:
+    """Strip markdown/HTML emphasis and escape residue; normalise odd spaces and quotes."""
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    text = re.sub(r"</?u>", "", text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    text = text.replace("**", "")
+    text = text.replace("\\_", "_")
+    text = re.sub(r"(?<=\w)\\(?=\w)", "", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        out.append(
+            _Line(
+                text=clean_inline(body),
+                raw=body,
+                start=offset,
+                end=offset + len(body),
+                indent=body[:1] in (" ", "\t"),
+            )
+        )
+        offset += len(raw)
+    return out
+
+
+def _is_table_row(line: _Line) -> bool:
+    cells = [c for c in line.raw.strip().split("\t") if c.strip()]
+    return len(cells) >= 2
+
+
+def _heading_like(text: str) -> bool:
+    """Short, capitalised, and not ending like a sentence: how these documents write titles."""
+    if not text or len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
+        return False
+    if not (text[0].isupper() or text[0].isdigit()):
+        return False
+    if text.endswith(TERMINAL) and not text.endswith("?"):
+        return False
+    if re.search(r":\s+\S", text):
+        return False  # "Label: value" lines ("Director: Jane Doe") are content, not titles
+    return not re.search(r"https?://|@", text)
+
+
+def _is_all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def parse_blocks(text: str) -> list[Block]:
+    """Classify lines into blocks. Heading levels: markdown #s, numbering depth, ALL CAPS = 1."""
+    lines = _lines(text)
+    blocks: list[Block] = []
+    has_caps_headings = any(_is_all_caps(ln.text) and _heading_like(ln.text) for ln in lines)
+    numbered_depth = 0
+    last_top = 0  # last top-level numbered heading, to tell headings from numbered paragraphs
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        content = line.text
+        if not content or PAGE_NUMBER.match(content) or content in {"-", "·", "•"}:
+            i += 1
+            continue
+        nxt = _next_content(lines, i)
+        # Tables: consecutive tab-separated rows stay one block.
+        if _is_table_row(line) and not BULLET.match(line.raw.strip()):
+            j = i
+            rows = []
+            while j < len(lines) and lines[j].text and _is_table_row(lines[j]):
+                rows.append(" | ".join(c.strip() for c in lines[j].raw.strip().split("\t")))
+                j += 1
+            if len(rows) >= 2 or (blocks and blocks[-1].kind == "table"):
+                blocks.append(Block("table", "\n".join(rows), line.start, lines[j - 1].end))
+                i = j
+                continue
+        md = MARKDOWN_HEADING.match(content)
+        if md:
+            title = clean_inline(md.group(2))
+            num = NUMBERED.match(title)
+            level = num.group(1).count(".") + 1 if num else len(md.group(1))
+            if title:
+                blocks.append(Block("heading", title, line.start, line.end, level=level))
+                if num:
+                    numbered_depth = level
+                    last_top = int(num.group(1).split(".")[0])
+            i += 1
+            continue
+        bullet = BULLET.match(content)
+        if bullet:
+            item = content[bullet.end():].strip()
+            num = NUMBERED.match(item)
+            if num and num.group(1).count(".") >= 1:
+                # "- 7.1.3 text": a numbered paragraph written as a bullet.
+                blocks.append(_paragraph_or_heading(item, line, num, nxt, last_top))
+                if blocks[-1].kind == "heading":
+                    numbered_depth = blocks[-1].level
+                    last_top = int(num.group(1).split(".")[0])
+            else:
+                nested = 1 if line.indent or ENUMERATOR.match(item) is None and _is_nested(line) else 0
+                blocks.append(Block("list_item", item, line.start, line.end, level=nested))
+            i += 1
+            continue
+        num = NUMBERED.match(content)
+        if num:
+            block = _paragraph_or_heading(content, line, num, nxt, last_top)
+            if block.kind == "heading":
+                numbered_depth = block.level
+                last_top = int(num.group(1).split(".")[0])
+            blocks.append(block)
+            i += 1
+            continue
+        if _heading_like(content) and not _continues(blocks, content):
+            introduces_list = content.endswith(":") and nxt is not None and BULLET.match(nxt.text)
+            if not introduces_list:
+                if _is_all_caps(content):
+                    level = 1
+                elif line.indent and content.endswith("?"):
+                    level = 1  # tab-indented form question ("What is provided and why?")
+                elif numbered_depth:
+                    level = numbered_depth + 1
+                else:
+                    level = 2 if has_caps_headings or _has_form_questions(lines) else 1
+                blocks.append(Block("heading", content.rstrip(":").strip(), line.start, line.end, level=level))
+                i += 1
+                continue
+        if _continues(blocks, content):
+            prev = blocks[-1]
+            blocks[-1] = Block(prev.kind, f"{prev.text} {content}", prev.start, line.end, prev.level, prev.intro)
+            i += 1
+            continue
+        intro = content.endswith((":", ":-", "-")) and nxt is not None and bool(BULLET.match(nxt.text))
+        blocks.append(Block("paragraph", content, line.start, line.end, intro=intro))
+        i += 1
+    return blocks
+
+
+def _is_nested(line: _Line) -> bool:
+    return line.raw.startswith((" ", "\t")) and not line.raw.startswith("\t·")
+
+
+def _next_content(lines: list[_Line], i: int) -> _Line | None:
+    for nxt in lines[i + 1 :]:
+        if nxt.text and not PAGE_NUMBER.match(nxt.text):
+            return nxt
+    return None
+
+
+def _has_form_questions(lines: list[_Line]) -> bool:
+    return any(ln.indent and ln.text.endswith("?") and _heading_like(ln.text) for ln in lines)
+
+
+def _paragraph_or_heading(
+    content: str, line: _Line, num: re.Match, nxt: _Line | None, last_top: int
+) -> Block:
+    rest = content[num.end():].strip()
+    level = num.group(1).count(".") + 1
+    # A top-level number out of sequence ("18 There are no ...") is a numbered paragraph.
+    in_sequence = level > 1 or int(num.group(1)) in (1, last_top + 1)
+    if in_sequence and _heading_like(rest) and not rest.endswith(":"):
+        return Block("heading", f"{num.group(1)} {rest}", line.start, line.end, level=level)
+    return Block("paragraph", content, line.start, line.end, intro=content.endswith((":", ":-")))
+
+
+def _continues(blocks: list[Block], content: str) -> bool:
+    """A line that carries on the previous paragraph (page break or hard wrap mid-sentence)."""
+    if not blocks or blocks[-1].kind not in ("paragraph", "list_item"):
+        return False
+    prev = blocks[-1].text
+    if prev.endswith((".", "!", "?", ":", ":-", ";")):
+        return False
+    if content[0].islower():
+        return True
+    # A long unfinished sentence followed by a long line: a page break mid-sentence.
+    # Short list items ("Section 7 reports") end without punctuation by design.
+    return (
+        bool(re.search(r"[A-Za-z,]$", prev))
+        and len(prev) > MAX_HEADING_CHARS
+        and len(content) > MAX_HEADING_CHARS
+    )
+
+
+def sections(blocks: list[Block]) -> list[Section]:
+    """Group blocks under their heading path. A heading pops every open heading at its level or deeper."""
+    stack: list[tuple[int, str]] = []
+    out: list[Section] = []
+    current: list[Block] = []
+
+    def flush() -> None:
+        if current:
+            out.append(Section(path=tuple(t for _, t in stack), blocks=tuple(current)))
+            current.clear()
+
+    for block in blocks:
+        if block.kind == "heading":
+            flush()
+            while stack and stack[-1][0] >= block.level:
+                stack.pop()
+            stack.append((block.level, block.text))
+        else:
+            current.append(block)
+    flush()
+    return out
