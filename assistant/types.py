@@ -34,7 +34,7 @@ class DocumentMeta:
         """The date as a practitioner should read it in a citation."""
         if self.published and self.published != "undated":
             return self.published
-        return f"undated ({self.date_note})" if self.date_note else "undated"
+        return f"undated; {self.date_note}" if self.date_note else "undated"
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,10 @@ class Passage:
     lexical_score: float = 0.0
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    # Per sentence of chunk.sentences: cosine similarity to the question, and the
+    # IDF-weighted share of the question's terms found in the sentence or its headings.
+    sentence_similarity: tuple[float, ...] = ()
+    sentence_overlap: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,63 @@
+"""The retrieval chain as a LangChain Runnable: understand -> embed -> retrieve -> write."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.query import understand
+
+if TYPE_CHECKING:
+    from assistant.service import GuidanceAssistant
+
+
+def _timed(name: str, step):  # noqa: ANN001, ANN202 - small wrapper for RunnableLambda
+    def run(state: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        out = step(state)
+        out["timings_ms"] = {**state.get("timings_ms", {}), name: (time.perf_counter() - started) * 1000}
+        return out
+
+    return RunnableLambda(run, name=name)
+
+
+def build_chain(assistant: GuidanceAssistant) -> Runnable:
+    """Input: {"question", "authorities", "include_superseded", "mode"}; output: the Answer."""
+
+    def understand_step(state: dict[str, Any]) -> dict[str, Any]:
+        snap = assistant.retriever.snapshot()
+        query = understand(
+            state["question"],
+            assistant.glossary if state.get("use_glossary", True) else assistant.empty_glossary,
+            assistant.aliases,
+            snap.vocabulary,
+            tuple(state.get("authorities") or ()),
+        )
+        return {**state, "query": query}
+
+    def embed_step(state: dict[str, Any]) -> dict[str, Any]:
+        vector = assistant.embedder.embed([state["query"].search_text])[0]
+        return {**state, "vector": vector}
+
+    def retrieve_step(state: dict[str, Any]) -> dict[str, Any]:
+        query = state["query"]
+        passages = assistant.retriever.retrieve(
+            state["vector"],
+            query.terms,
+            query.authorities,
+            bool(state.get("include_superseded")),
+            state.get("mode"),
+        )
+        return {**state, "passages": passages}
+
+    def write_step(state: dict[str, Any]) -> dict[str, Any]:
+        return {**state, "answer": assistant.writer.write(state["query"], state["passages"])}
+
+    return (
+        _timed("understand", understand_step)
+        | _timed("embed", embed_step)
+        | _timed("retrieve", retrieve_step)
+        | _timed("write", write_step)
+    )

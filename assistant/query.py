@@ -1,0 +1,177 @@
+"""Question understanding: normalise, repair typos, expand acronyms both ways, detect authority and intent."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+STOPWORDS = frozenset(
+    """a an the of to in on for and or is are was were be been being do does did i we you they it its
+    this that these those what whats what's which who whom whose how when where why can could should would
+    will shall must may might have has had with by from at as about into after before than then there their
+    our my me your if so not no any all each some such per via do does dont don't get gets need needs
+    tell please much many long soon quickly happen happens""".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
+
+
+def stem(word: str) -> str:
+    """A deliberately light suffix stripper: enough for referral/referrals, assess/assessed."""
+    if len(word) <= 4 or word.isdigit():
+        return word
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed tokens without stopwords: what lexical matching and coverage work on."""
+    return [stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 1]
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Acronym -> expansions, curated in corpus/glossary.yaml."""
+
+    terms: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, path: Path) -> Glossary:
+        if not path.exists():
+            return cls({})
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls({str(k): tuple(str(x) for x in (v or ())) for k, v in raw.items()})
+
+    def expand(self, text: str) -> list[str]:
+        """Expansions for short forms in the text, and short forms for spelt-out phrases.
+
+        Two-letter forms (CP, SW, EH) and mixed-case ones (SoS) only match as typed, so an
+        ordinary word is never read as an acronym; longer ones match in any case ("whats cras").
+        """
+        found: list[str] = []
+        lowered = f" {' '.join(tokens(text))} "
+        for short, expansions in self.terms.items():
+            exact = len(short) <= 2 or (short != short.upper() and short != short.lower())
+            pattern = rf"(?<![\w&]){re.escape(short)}(?![\w&])"
+            if re.search(pattern, text if exact else text, 0 if exact else re.IGNORECASE):
+                found.extend(e for e in expansions if e.lower() not in text.lower())
+                continue
+            for phrase in expansions:
+                if f" {' '.join(tokens(phrase))} " in lowered:
+                    found.append(short)
+                    break
+        return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # as the user typed it
+    normalised: str  # whitespace/case tidied, typos repaired
+    expansions: tuple[str, ...]
+    authorities: tuple[str, ...]  # requested by parameter or detected in the text
+    detected_authorities: tuple[str, ...]
+    intent: str  # timescale | who | definition | threshold | general
+    corrections: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def search_text(self) -> str:
+        """What is embedded and matched lexically: the question plus glossary expansions."""
+        return " ".join([self.normalised, *self.expansions]).strip()
+
+    @property
+    def terms(self) -> list[str]:
+        return content_terms(self.search_text)
+
+
+_INTENTS = (
+    ("timescale", r"\b(how (long|soon|quickly|fast|often|many (days|weeks|hours|months))|when (must|should|do|does|is|are|will)|within|timescales?|deadline|time ?frame|how frequently|by when)\b"),
+    ("who", r"\b(who|which (team|service|worker|manager|person)|whose|responsible|responsibility)\b"),
+    ("definition", r"\b(what (is|are|does)|whats|what's|define|definition|meaning|mean|stand for)\b"),
+    ("threshold", r"\b(threshold|eligib\w*|criteria|qualif\w*|what age|age range|aged|who can (use|get|refer)|meets?)\b"),
+)
+
+
+def detect_intent(text: str) -> str:
+    lowered = text.lower()
+    for name, pattern in _INTENTS:
+        if re.search(pattern, lowered):
+            return name
+    return "general"
+
+
+def repair_typos(text: str, vocabulary: frozenset[str]) -> tuple[str, list[tuple[str, str]]]:
+    """Replace words the corpus never uses with the closest corpus word ("refferal" -> "referral").
+
+    Only words of 5+ letters are touched, with a high similarity cutoff (0.8), so names and
+    acronyms pass through; the vocabulary is every word in the indexed chunks.
+    """
+    if not vocabulary:
+        return text, []
+    corrections: list[tuple[str, str]] = []
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < 5 or lower in vocabulary or lower in STOPWORDS or stem(lower) in vocabulary:
+            return word
+        close = difflib.get_close_matches(lower, vocabulary, n=1, cutoff=0.8)
+        if not close:
+            return word
+        corrections.append((word, close[0]))
+        return close[0]
+
+    repaired = re.sub(r"[A-Za-z]+", fix, text)
+    return repaired, corrections
+
+
+def normalise(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.7:
+        # A question typed in capitals: keep known acronyms readable, lower the rest.
+        text = " ".join(w if len(w) <= 4 else w.lower() for w in text.split())
+    return text
+
+
+def understand(
+    question: str,
+    glossary: Glossary,
+    authority_aliases: dict[str, str],
+    vocabulary: frozenset[str] = frozenset(),
+    requested: tuple[str, ...] = (),
+) -> Query:
+    """Turn a raw question into a Query. `authority_aliases` maps alias -> authority name."""
+    cleaned = normalise(question)
+    detected = detect_authorities(cleaned, authority_aliases)
+    repaired, corrections = repair_typos(cleaned, vocabulary)
+    return Query(
+        text=question,
+        normalised=repaired,
+        expansions=tuple(glossary.expand(repaired)),
+        authorities=tuple(requested) or tuple(detected),
+        detected_authorities=tuple(detected),
+        intent=detect_intent(repaired),
+        corrections=tuple(corrections),
+    )
+
+
+def detect_authorities(text: str, authority_aliases: dict[str, str]) -> list[str]:
+    """Authorities named in the question ("in York", "B&NES", "Bath"). Short all-caps aliases match as typed."""
+    found: list[str] = []
+    for alias in sorted(authority_aliases, key=len, reverse=True):
+        exact = alias.isupper() and len(alias) <= 4 and "&" not in alias
+        pattern = rf"(?<![\w&]){re.escape(alias)}(?![\w&])"
+        if re.search(pattern, text, 0 if exact else re.IGNORECASE):
+            name = authority_aliases[alias]
+            if name not in found:
+                found.append(name)
+    return found

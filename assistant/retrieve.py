@@ -1,0 +1,154 @@
+"""Retrieval: dense (Chroma) and lexical (BM25) over the same chunks, fused with RRF."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from assistant.fuse import reciprocal_rank_fusion
+from assistant.query import content_terms, tokens
+from assistant.settings import Settings
+from assistant.types import Chunk, Passage
+from indexing.store import ChunkStore
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything read from the store once per index version (BM25 needs the whole corpus)."""
+
+    version: str
+    chunks: dict[str, Chunk]
+    order: tuple[str, ...]
+    bm25: BM25Okapi | None
+    sentence_vectors: dict[str, np.ndarray]
+    vocabulary: frozenset[str]
+
+
+class Retriever:
+    def __init__(self, store: ChunkStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+
+    # The snapshot is rebuilt when the index changes (another process re-indexed).
+    def snapshot(self) -> Snapshot:
+        version = self.store.version()
+        with self._lock:
+            if self._snapshot is None or self._snapshot.version != version:
+                self._snapshot = self._load(version)
+            return self._snapshot
+
+    def _load(self, version: str) -> Snapshot:
+        chunks = self.store.all_chunks()
+        order = tuple(c.chunk_id for c in chunks)
+        corpus = [content_terms(c.embed_text) for c in chunks]
+        bm25 = BM25Okapi(corpus) if corpus else None
+        vectors = {cid: np.asarray(v, dtype=np.float32) for cid, v in self.store.all_sentence_vectors().items()}
+        vocab = frozenset(t for c in chunks for t in tokens(c.embed_text) if t.isalpha())
+        return Snapshot(version, {c.chunk_id: c for c in chunks}, order, bm25, vectors, vocab)
+
+    def allowed(self, snap: Snapshot, authorities: tuple[str, ...], include_superseded: bool) -> list[str]:
+        return [
+            cid
+            for cid in snap.order
+            if (not authorities or snap.chunks[cid].meta.authority in authorities)
+            and (include_superseded or snap.chunks[cid].meta.status == "current")
+        ]
+
+    def dense(self, vector: list[float], authorities: tuple[str, ...], include_superseded: bool, k: int) -> list[tuple[str, float]]:
+        clauses: list[dict] = []
+        if authorities:
+            clauses.append({"authority": {"$in": list(authorities)}})
+        if not include_superseded:
+            clauses.append({"status": "current"})
+        where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
+        return self.store.query(vector, k, where)
+
+    def lexical(self, snap: Snapshot, terms: list[str], allowed: list[str], k: int) -> list[tuple[str, float]]:
+        if snap.bm25 is None or not terms:
+            return []
+        scores = snap.bm25.get_scores(terms)
+        position = {cid: i for i, cid in enumerate(snap.order)}
+        ranked = sorted(((cid, float(scores[position[cid]])) for cid in allowed), key=lambda p: -p[1])
+        return [(cid, s) for cid, s in ranked[:k] if s > 0]
+
+    def retrieve(
+        self,
+        vector: list[float],
+        terms: list[str],
+        authorities: tuple[str, ...] = (),
+        include_superseded: bool = False,
+        mode: str | None = None,
+    ) -> list[Passage]:
+        """Top passages for a question: dense and lexical lists fused by reciprocal rank."""
+        mode = mode or self.settings.retrieval_mode
+        snap = self.snapshot()
+        allowed = self.allowed(snap, authorities, include_superseded)
+        dense = self.dense(vector, authorities, include_superseded, self.settings.dense_k) if mode != "lexical" else []
+        lexical = self.lexical(snap, terms, allowed, self.settings.lexical_k) if mode != "dense" else []
+        rankings = [[cid for cid, _ in ranked] for ranked in (dense, lexical) if ranked]
+        fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k)
+        dense_sim = dict(dense)
+        lex_score = dict(lexical)
+        dense_rank = {cid: i for i, (cid, _) in enumerate(dense, start=1)}
+        lex_rank = {cid: i for i, (cid, _) in enumerate(lexical, start=1)}
+        query = np.asarray(vector, dtype=np.float32)
+        passages = []
+        for cid, score in fused[: self.settings.passages_k]:
+            chunk = snap.chunks.get(cid)
+            if chunk is None:
+                continue
+            similarity = dense_sim.get(cid)
+            if similarity is None:  # lexical-only hit: compute its similarity for the writer
+                similarity = self._chunk_similarity(snap, cid, query)
+            passages.append(
+                Passage(
+                    chunk=chunk,
+                    score=score,
+                    dense_similarity=similarity,
+                    lexical_score=lex_score.get(cid, 0.0),
+                    dense_rank=dense_rank.get(cid),
+                    lexical_rank=lex_rank.get(cid),
+                    sentence_similarity=self._sentence_similarity(snap, cid, query),
+                    sentence_overlap=self._sentence_overlap(snap, chunk, terms),
+                )
+            )
+        return passages
+
+    def _sentence_similarity(self, snap: Snapshot, chunk_id: str, query: np.ndarray) -> tuple[float, ...]:
+        vectors = snap.sentence_vectors.get(chunk_id)
+        if vectors is None or not len(vectors):
+            return ()
+        return tuple(float(x) for x in vectors @ query)
+
+    def _sentence_overlap(self, snap: Snapshot, chunk: Chunk, terms: list[str]) -> tuple[float, ...]:
+        """Share of the question's terms (weighted by IDF, so 'child' counts little) in each sentence."""
+        unique = list(dict.fromkeys(terms))
+        if not unique or snap.bm25 is None:
+            return tuple(0.0 for _ in chunk.sentences)
+        idf = snap.bm25.idf
+        weights = {t: max(idf.get(t, snap.bm25.average_idf if hasattr(snap.bm25, "average_idf") else 1.0), 0.05) for t in unique}
+        total = sum(weights.values())
+        heading = set(content_terms(" ".join(chunk.section_path)))
+        out = []
+        for sentence in chunk.sentences:
+            present = set(content_terms(sentence)) | heading
+            out.append(sum(w for t, w in weights.items() if t in present) / total)
+        return tuple(out)
+
+    def _chunk_similarity(self, snap: Snapshot, chunk_id: str, query: np.ndarray) -> float:
+        vectors = snap.sentence_vectors.get(chunk_id)
+        if vectors is None or not len(vectors):
+            return 0.0
+        return float(np.max(vectors @ query))
+
+    def sentence_vectors(self, chunk_id: str) -> np.ndarray | None:
+        return self.snapshot().sentence_vectors.get(chunk_id)
+
+
+def with_score(passage: Passage, score: float) -> Passage:
+    return replace(passage, score=score)

@@ -1,0 +1,116 @@
+"""The library's front: one GuidanceAssistant per process, shared by the CLI, the app and the evals."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any
+
+from assistant.chain import build_chain
+from assistant.query import Glossary
+from assistant.retrieve import Retriever
+from assistant.settings import Settings, configure_offline
+from assistant.types import Answer, Passage
+from assistant.write import ExtractiveWriter
+from indexing.embed import Embedder, MiniLMEmbedder
+from indexing.manifest import Manifest, ManifestError, load_manifest
+from indexing.pipeline import IndexReport, Progress, index, needs_indexing
+from indexing.store import ChunkStore
+
+MAX_QUESTION_CHARS = 2000
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as typed; the message says why."""
+
+
+class GuidanceAssistant:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
+                 store: ChunkStore | None = None) -> None:
+        configure_offline()
+        self.settings = settings or Settings.from_env()
+        started = time.perf_counter()
+        self.embedder = embedder or MiniLMEmbedder(threads=self.settings.query_threads)
+        self.store = store or ChunkStore.open(self.settings)
+        self.manifest: Manifest = load_manifest(self.settings.manifest_path)
+        self.glossary = Glossary.load(self.settings.glossary_path)
+        self.empty_glossary = Glossary({})
+        self.retriever = Retriever(self.store, self.settings)
+        self.writer = ExtractiveWriter(
+            self.settings.abstain_threshold,
+            {a.name: a.front_door for a in self.manifest.authorities if a.front_door},
+            self.settings.max_sentences_per_authority,
+        )
+        self.chain = build_chain(self)
+        self.load_seconds = time.perf_counter() - started
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for authority in self.manifest.authorities:
+            out[authority.name] = authority.name
+            for alias in authority.aliases:
+                out[alias] = authority.name
+        return out
+
+    def resolve_authorities(self, names: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+        """Canonical names for user-given names or aliases; ManifestError for an unknown one."""
+        return tuple(dict.fromkeys(self.manifest.authority(n).name for n in names or () if n.strip()))
+
+    def ask(self, question: str, authorities: list[str] | tuple[str, ...] | None = None,
+            include_superseded: bool = False, mode: str | None = None, use_glossary: bool = True) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            raise QuestionError("Type a question first.")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuestionError(f"That question is {len(question)} characters; please keep it under {MAX_QUESTION_CHARS}.")
+        if self.store.chunks.count() == 0:
+            raise QuestionError("The guidance library is empty: run `guidance index` (or add a document) first.")
+        started = time.perf_counter()
+        state: dict[str, Any] = self.chain.invoke({
+            "question": question,
+            "authorities": self.resolve_authorities(authorities),
+            "include_superseded": include_superseded,
+            "mode": mode,
+            "use_glossary": use_glossary,
+        })
+        timings = {**state["timings_ms"], "total": (time.perf_counter() - started) * 1000}
+        return replace(state["answer"], timings_ms=timings)
+
+    def retrieve(self, question: str, authorities: tuple[str, ...] = (), mode: str | None = None,
+                 use_glossary: bool = True) -> list[Passage]:
+        """Retrieval alone (for evals and the benchmark)."""
+        state = self.chain.steps[0].invoke({"question": question, "authorities": authorities, "use_glossary": use_glossary})
+        state = self.chain.steps[1].invoke(state)
+        state = self.chain.steps[2].invoke({**state, "mode": mode})
+        return state["passages"]
+
+    def reindex(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
+        """Index with the embedder already loaded (2 threads for bulk work), then reload metadata."""
+        report = index(self.settings, _BulkEmbedder(self.embedder, self.settings.index_threads),
+                       rebuild=rebuild, store=self.store, progress=progress)
+        self.reload_manifest()
+        return report
+
+    def needs_indexing(self) -> bool:
+        return needs_indexing(self.settings, self.store)
+
+    def reload_manifest(self) -> None:
+        self.manifest = load_manifest(self.settings.manifest_path)
+        self.writer.front_doors = {a.name: a.front_door for a in self.manifest.authorities if a.front_door}
+
+
+class _BulkEmbedder:
+    """Wraps the query embedder so indexing uses more threads than a single query does."""
+
+    def __init__(self, inner: Embedder, threads: int) -> None:
+        self.inner = inner
+        self.threads = threads
+
+    def embed(self, texts):  # noqa: ANN001, ANN201
+        if isinstance(self.inner, MiniLMEmbedder):
+            return self.inner.embed(texts, threads=self.threads)
+        return self.inner.embed(texts)
+
+
+__all__ = ["GuidanceAssistant", "QuestionError", "ManifestError"]
