@@ -1,0 +1,24 @@
+# Dev loop. `make run` and `make test` work on a fresh machine (Python 3.11, registries only).
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+
+$(BIN)/guidance: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q torch==2.13.0   # the local CPU build; unpinned torch pulls CUDA
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(BIN)/guidance
+
+index: install
+	$(BIN)/guidance index
+
+run: index
+	$(BIN)/streamlit run ui/app.py --server.headless true --browser.gatherUsageStats false
+
+test: install
+	$(BIN)/pytest -q
+
+.PHONY: install index run test

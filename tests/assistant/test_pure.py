@@ -1,0 +1,24 @@
+from assistant.fuse import reciprocal_rank_fusion
+from assistant.safety import immediate_danger, redact
+from assistant.timescales import extract_timescales
+
+
+def test_rrf_hand_worked():
+    # a: 1/61 + 1/62 ; b: 1/62 + 1/61 ; c: 1/63
+    fused = dict(reciprocal_rank_fusion([["a", "b", "c"], ["b", "a"]], k=60))
+    assert abs(fused["a"] - (1 / 61 + 1 / 62)) < 1e-12
+    assert abs(fused["c"] - 1 / 63) < 1e-12
+    assert reciprocal_rank_fusion([["x"], ["y", "x"]])[0][0] == "x"
+
+
+def test_timescales_normalised_and_ages_ignored():
+    assert extract_timescales("seen within a maximum of five working days") == ["5 working days"]
+    assert extract_timescales("responded to within 48 hours (or same day if required)") == ["48 hours", "same day"]
+    assert extract_timescales("parents of children aged 5 – 11 years") == []
+
+
+def test_danger_and_redaction():
+    assert immediate_danger("a child is in immediate danger at home")
+    assert not immediate_danger("who applies for an emergency protection order?")
+    red = redact("Mrs Smith called about child Jayden, DOB 01/02/2015, tel 07700 900123, BS1 4DJ")
+    assert "Smith" not in red and "Jayden" not in red and "07700" not in red and "BS1" not in red
