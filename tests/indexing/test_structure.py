@@ -2,13 +2,13 @@ from assistant.types import DocumentMeta, Document
 from indexing.chunk import chunk_document
 from indexing.structure import parse_blocks, sections
 
-TEXT = """7. Team Functions
+TEXT = """1. Team Functions
 
 1.1 Duty Team
 
 1.1.3 Process of work
 
-- The team provide:-
+The team provide:-
 · Crisis response on a Monday – Friday
 · Support to EDS
 - All new referrals will be responded to within a maximum of 24 hours during which contact is made with the
