@@ -19,7 +19,7 @@ family and assessments commenced.
 def test_heading_path_lists_and_broken_lines():
     blocks = parse_blocks(TEXT)
     secs = sections(blocks)
-    assert secs[0].path == ("1. Team Functions", "1.1 Duty Team", "1.1.3 Process of work")
+    assert secs[0].path == ("1 Team Functions", "1.1 Duty Team", "1.1.3 Process of work")
     texts = [b.text for b in secs[0].blocks]
     assert any(t.endswith("with the family and assessments commenced.") for t in texts)
     meta = DocumentMeta("d", "A Council", "T", "x", "undated", "d.txt")
