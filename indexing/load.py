@@ -86,11 +86,14 @@ def _load_docx(path: Path) -> tuple[str, list[PageSpan]]:
 
     try:
         import docx
+        from docx.opc.exceptions import PackageNotFoundError
         from docx.table import Table
         from docx.text.paragraph import Paragraph
-
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise LoadError("Word support is missing: pip install python-docx") from exc
+    try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
         raise LoadError(f"{path.name}: the Word file is damaged or not a .docx ({exc.__class__.__name__})") from exc
     lines: list[str] = []
     for item in document.iter_inner_content():
