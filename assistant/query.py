@@ -62,7 +62,7 @@ class Glossary:
         for short, expansions in self.terms.items():
             exact = len(short) <= 2 or (short != short.upper() and short != short.lower())
             pattern = rf"(?<![\w&]){re.escape(short)}(?![\w&])"
-            if re.search(pattern, text if exact else text, 0 if exact else re.IGNORECASE):
+            if re.search(pattern, text, 0 if exact else re.IGNORECASE):
                 found.extend(e for e in expansions if e.lower() not in text.lower())
                 continue
             for phrase in expansions:

@@ -104,7 +104,7 @@ class Retriever:
                 continue
             similarity = dense_sim.get(cid)
             if similarity is None:  # lexical-only hit: compute its similarity for the writer
-                similarity = self._chunk_similarity(snap, cid, query)
+                similarity = max(self._sentence_similarity(snap, cid, query), default=0.0)
             passages.append(
                 Passage(
                     chunk=chunk,
@@ -131,7 +131,7 @@ class Retriever:
         if not unique or snap.bm25 is None:
             return tuple(0.0 for _ in chunk.sentences)
         idf = snap.bm25.idf
-        weights = {t: max(idf.get(t, snap.bm25.average_idf if hasattr(snap.bm25, "average_idf") else 1.0), 0.05) for t in unique}
+        weights = {t: max(idf.get(t, snap.bm25.average_idf), 0.05) for t in unique}  # unseen term: average IDF
         total = sum(weights.values())
         heading = set(content_terms(" ".join(chunk.section_path)))
         out = []
@@ -139,12 +139,6 @@ class Retriever:
             present = set(content_terms(sentence)) | heading
             out.append(sum(w for t, w in weights.items() if t in present) / total)
         return tuple(out)
-
-    def _chunk_similarity(self, snap: Snapshot, chunk_id: str, query: np.ndarray) -> float:
-        vectors = snap.sentence_vectors.get(chunk_id)
-        if vectors is None or not len(vectors):
-            return 0.0
-        return float(np.max(vectors @ query))
 
     def sentence_vectors(self, chunk_id: str) -> np.ndarray | None:
         return self.snapshot().sentence_vectors.get(chunk_id)
