@@ -7,6 +7,7 @@ import json
 import sys
 
 from assistant.settings import Settings
+from evals import cli as eval_cli
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,13 +21,17 @@ def main(argv: list[str] | None = None) -> int:
     p_ask.add_argument("--json", action="store_true")
     p_ask.add_argument("--jsonl", action="store_true", help="questions one per line on stdin")
     sub.add_parser("sources", help="list documents with metadata and chunk counts")
+    eval_cli.add_parser(sub)
     args = parser.parse_args(argv)
 
     from assistant.service import GuidanceAssistant, QuestionError
+    from evals.items import ItemError
     from indexing.manifest import ManifestError
 
     settings = Settings.from_env()
     try:
+        if args.command == "eval" and args.action == "add":
+            return eval_cli.run(args, settings, None)
         assistant = GuidanceAssistant(settings)
         if args.command == "index" or assistant.needs_indexing():
             report = assistant.reindex(rebuild=getattr(args, "rebuild", False),
@@ -34,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
             print(report.summary(), file=sys.stderr if args.command != "index" else sys.stdout)
             if args.command == "index":
                 return 0 if report.ok else 1
+        if args.command == "eval":
+            return eval_cli.run(args, settings, lambda: assistant)
         if args.command == "sources":
             counts = {d.doc_id: d.chunks for d in assistant.store.indexed_documents().values()}
             for m in assistant.manifest.documents:
@@ -50,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
                     page = f", page {c.page}" if c.page else ""
                     print(f"\n[{c.n}] {c.authority} — {c.title} ({c.date}) — {c.section}{page}")
         return 0
-    except (QuestionError, ManifestError) as exc:
+    except (QuestionError, ManifestError, ItemError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -59,6 +59,12 @@ class GuidanceAssistant:
 
     def ask(self, question: str, authorities: list[str] | tuple[str, ...] | None = None,
             include_superseded: bool = False, mode: str | None = None, use_glossary: bool = True) -> Answer:
+        return self.ask_traced(question, authorities, include_superseded, mode, use_glossary)[0]
+
+    def ask_traced(self, question: str, authorities: list[str] | tuple[str, ...] | None = None,
+                   include_superseded: bool = False, mode: str | None = None,
+                   use_glossary: bool = True) -> tuple[Answer, list[Passage]]:
+        """The answer and the ranked passages it was written from (for evals and debugging)."""
         question = (question or "").strip()
         if not question:
             raise QuestionError("Type a question first.")
@@ -75,7 +81,7 @@ class GuidanceAssistant:
             "use_glossary": use_glossary,
         })
         timings = {**state["timings_ms"], "total": (time.perf_counter() - started) * 1000}
-        return replace(state["answer"], timings_ms=timings)
+        return replace(state["answer"], timings_ms=timings), state["passages"]
 
     def retrieve(self, question: str, authorities: tuple[str, ...] = (), mode: str | None = None,
                  use_glossary: bool = True) -> list[Passage]:

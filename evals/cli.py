@@ -1,0 +1,124 @@
+"""`guidance eval` and `guidance eval add`: argument parsing and printing for the eval suite."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from evals.items import ITEMS_PATH, KINDS, EvalItem, ItemError, Source, append_item, slug
+from evals.metrics import evidence_found, fact_present
+
+if TYPE_CHECKING:
+    from assistant.service import GuidanceAssistant
+    from assistant.settings import Settings
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("eval", help="run the eval suite (or `eval add` to add an item)",
+                       description="Run the curated eval set against the current index; "
+                                   "exits 1 when a headline metric regresses against evals/baseline.json.")
+    p.add_argument("action", nargs="?", choices=("run", "add"), default="run")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    p.add_argument("--split", choices=("all", "tune", "holdout"), default="all")
+    p.add_argument("--ablations", action="store_true",
+                   help="also run dense only, BM25 only, hybrid, hybrid + glossary and the LangChain tutorial")
+    p.add_argument("--items", type=Path, default=ITEMS_PATH, help="items file (default evals/items.yaml)")
+    p.add_argument("--baseline", type=Path, default=None, help="baseline file (default evals/baseline.json)")
+    p.add_argument("--update-baseline", action="store_true",
+                   help="store this run's headline metrics as the new baseline (deliberate; review first)")
+    p.add_argument("--out", type=Path, default=None, help="report folder (default DATA_DIR/evals)")
+    g = p.add_argument_group("eval add")
+    g.add_argument("--question")
+    g.add_argument("--kind", choices=KINDS)
+    g.add_argument("--authority", default=None)
+    g.add_argument("--fact", action="append", default=[],
+                   help='an expected fact; accepted wordings separated by " | " (repeat for more facts)')
+    g.add_argument("--doc", help="doc_id of the source document")
+    g.add_argument("--section", default="", help="heading above the evidence, as written")
+    g.add_argument("--evidence", default="", help="text copied exactly from the document")
+    g.add_argument("--holdout", action="store_true", help="put the item in the holdout split")
+    g.add_argument("--notes", default="")
+    g.add_argument("--id", default=None)
+
+
+def build_item(args: argparse.Namespace, settings: Settings) -> EvalItem:
+    """Validate an `eval add` request against the manifest and the document text."""
+    from indexing.load import load
+    from indexing.manifest import load_manifest
+
+    if not args.question or not args.kind:
+        raise ItemError("--question and --kind are required")
+    manifest = load_manifest(settings.manifest_path)
+    facts = tuple(tuple(a.strip() for a in f.split("|") if a.strip()) for f in args.fact)
+    sources: tuple[Source, ...] = ()
+    authority = manifest.authority(args.authority).name if args.authority else None
+    if args.kind != "out_of_scope":
+        if not (facts and args.doc and args.evidence):
+            raise ItemError("an answerable item needs --fact, --doc and --evidence")
+        meta = manifest.document(args.doc)
+        text = load(manifest.corpus_dir / meta.file, meta, settings.max_file_mb).text
+        if not evidence_found(text, args.evidence):
+            raise ItemError(f"the evidence was not found in {args.doc}: copy it exactly from the document")
+        missing = [f[0] for f in facts if not fact_present(f, args.evidence + " " + args.section)]
+        if missing:
+            raise ItemError("these facts are not in the evidence: " + "; ".join(missing))
+        if args.kind != "conflict":
+            authority = authority or meta.authority
+            if authority != meta.authority:
+                raise ItemError(f"{args.doc} belongs to {meta.authority}, not {authority}")
+        sources = (Source(args.doc, args.section, args.evidence),)
+    if args.kind in ("conflict", "out_of_scope"):
+        authority = None
+    return EvalItem(args.id or f"added-{slug(args.question)}", args.question.strip(), args.kind, authority,
+                    facts, sources, "holdout" if args.holdout else "tune", args.notes)
+
+
+def run(args: argparse.Namespace, settings: Settings, make_assistant) -> int:  # noqa: ANN001
+    if args.action == "add":
+        item = build_item(args, settings)
+        append_item(item, args.items)
+        print(f"added {item.id} to {args.items}")
+        return 0
+    from evals.runner import load_baseline, run_eval, save_baseline
+
+    assistant: GuidanceAssistant = make_assistant()
+    bar = _bar()
+    report = run_eval(assistant, settings, split=None if args.split == "all" else args.split,
+                      progress=bar, ablations=args.ablations, items_path=args.items, out_dir=args.out,
+                      baseline_path=args.baseline)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        from evals.report import console_table
+        from evals.runner import Delta, report_dir
+
+        deltas = [Delta(d["metric"], d["baseline"], d["current"], d["regression"]) for d in report["vs_baseline"]]
+        print(console_table(report, deltas))
+        print(f"report: {(args.out or report_dir(settings)) / 'latest.md'}")
+    if args.update_baseline:
+        save_baseline(report, args.baseline) if args.baseline else save_baseline(report)
+        print("baseline updated", file=sys.stderr)
+        return 0
+    if report["regressions"]:
+        print("REGRESSION against the baseline: " + ", ".join(report["regressions"]), file=sys.stderr)
+        return 1
+    if load_baseline(args.baseline) is None:
+        print("no baseline stored yet: run `guidance eval --update-baseline` to create one", file=sys.stderr)
+    return 0
+
+
+def _bar():  # noqa: ANN202
+    from tqdm import tqdm
+
+    state: dict[str, tqdm] = {}
+
+    def progress(i: int, n: int) -> None:
+        if "bar" not in state:
+            state["bar"] = tqdm(total=n, desc="eval", unit="q", file=sys.stderr, leave=False)
+        state["bar"].update(1)
+        if i == n:
+            state["bar"].close()
+    return progress

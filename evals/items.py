@@ -1,0 +1,97 @@
+"""The curated eval set: load `evals/items.yaml` into frozen items, and append new ones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ITEMS_PATH = Path(__file__).resolve().parent / "items.yaml"
+KINDS = ("timescale", "threshold", "responsibility", "definition", "process",
+         "paraphrase", "typo", "acronym", "conflict", "out_of_scope")
+SPLITS = ("tune", "holdout")
+
+
+class ItemError(ValueError):
+    """An eval item is malformed; the message names the item and the field."""
+
+
+@dataclass(frozen=True)
+class Source:
+    doc_id: str
+    section: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    id: str
+    question: str
+    kind: str
+    authority: str | None
+    expected_facts: tuple[tuple[str, ...], ...]
+    sources: tuple[Source, ...]
+    split: str = "tune"
+    notes: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind != "out_of_scope"
+
+
+def load_items(path: Path = ITEMS_PATH) -> list[EvalItem]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(raw, list):
+        raise ItemError(f"{path}: expected a list of items")
+    items = [_item(entry, n) for n, entry in enumerate(raw, 1)]
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise ItemError(f"duplicate item id {item.id!r}")
+        seen.add(item.id)
+    return items
+
+
+def _item(entry: object, n: int) -> EvalItem:
+    if not isinstance(entry, dict):
+        raise ItemError(f"item {n}: expected a mapping")
+    name = entry.get("id") or f"item {n}"
+    for key in ("id", "question", "kind"):
+        if not str(entry.get(key) or "").strip():
+            raise ItemError(f"{name}: missing {key}")
+    if entry["kind"] not in KINDS:
+        raise ItemError(f"{name}: kind {entry['kind']!r} is not one of {', '.join(KINDS)}")
+    split = entry.get("split") or "tune"
+    if split not in SPLITS:
+        raise ItemError(f"{name}: split must be tune or holdout")
+    facts = tuple(tuple(str(a) for a in (alts if isinstance(alts, list) else [alts])) for alts in entry.get("expected_facts") or [])
+    sources = tuple(Source(str(s["doc_id"]), str(s.get("section") or ""), str(s.get("evidence") or ""))
+                    for s in entry.get("sources") or [])
+    if entry["kind"] != "out_of_scope" and not (facts and sources):
+        raise ItemError(f"{name}: an answerable item needs expected_facts and sources")
+    return EvalItem(str(entry["id"]), str(entry["question"]).strip(), entry["kind"], entry.get("authority"),
+                    facts, sources, split, str(entry.get("notes") or ""))
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "item"
+
+
+def append_item(item: EvalItem, path: Path = ITEMS_PATH) -> None:
+    """Append one item to the YAML file as text, so curators' comments and layout survive."""
+    existing = {i.id for i in load_items(path)} if path.exists() else set()
+    if item.id in existing:
+        raise ItemError(f"an item with id {item.id!r} already exists")
+    entry = {
+        "id": item.id, "question": item.question, "kind": item.kind, "authority": item.authority,
+        "expected_facts": [list(f) for f in item.expected_facts],
+        "sources": [{"doc_id": s.doc_id, "section": s.section, "evidence": s.evidence} for s in item.sources],
+        "split": item.split, "notes": item.notes,
+    }
+    _item(entry, 0)  # validate before writing
+    text = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=1000)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("\n" + text)

@@ -1,0 +1,297 @@
+"""Run the curated eval set against the current index and score every item.
+
+`run_eval` asks each question once through the same `GuidanceAssistant.ask_traced` the
+CLI and app use, scores the answer and the ranked passages with the pure functions in
+`evals.metrics`, aggregates by kind, authority and split, and writes the report."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evals import metrics as m
+from evals.items import EvalItem, load_items
+
+if TYPE_CHECKING:
+    from assistant.service import GuidanceAssistant
+    from assistant.settings import Settings
+    from assistant.types import Answer
+
+Progress = Callable[[int, int], None]
+
+# Headline metrics, in report order. True = higher is better.
+HEADLINE: dict[str, bool] = {
+    "hit_at_1": True,
+    "hit_at_3": True,
+    "hit_at_5": True,
+    "mrr_at_10": True,
+    "ndcg_at_10": True,
+    "fact_recall": True,
+    "citation_support": True,
+    "source_recall": True,
+    "authority_correct": True,
+    "conflict_coverage": True,
+    "abstention_precision": True,
+    "abstention_recall": True,
+    "wrong_refusal_rate": False,
+    "pass_rate": True,
+}
+PER_ITEM = ("hit_at_1", "hit_at_3", "hit_at_5", "mrr_at_10", "ndcg_at_10", "fact_recall",
+            "citation_support", "source_recall", "authority_correct", "conflict_coverage")
+CONFLICT = "several (conflict)"
+OUT_OF_SCOPE = "none (out of scope)"
+
+
+@dataclass(frozen=True)
+class Ablation:
+    name: str
+    mode: str | None  # hybrid | dense | lexical; None = the tutorial baseline
+    use_glossary: bool
+
+
+ABLATIONS = (
+    Ablation("dense only", "dense", False),
+    Ablation("BM25 only", "lexical", False),
+    Ablation("hybrid", "hybrid", False),
+    Ablation("hybrid + glossary (product)", "hybrid", True),
+    Ablation("LangChain tutorial baseline", None, False),
+)
+
+
+def names_authority(question: str, aliases: dict[str, str]) -> bool:
+    return any(re.search(rf"(?<![\w&]){re.escape(a)}(?![\w&])", question, re.IGNORECASE) for a in aliases)
+
+
+def score_item(item: EvalItem, answer: Answer, ranked: Sequence[tuple[str, str]],
+               aliases: dict[str, str], authority_of: dict[str, str]) -> dict[str, Any]:
+    """One item's record: the answer, its citations and every metric that applies, with the
+    checks it failed written so a curator can read them."""
+    sources = [(s.doc_id, s.evidence) for s in item.sources]
+    cited = [(c.doc_id, c.quote) for c in answer.citations]
+    cited_authorities = [c.authority for c in answer.citations]
+    record: dict[str, Any] = {
+        "id": item.id, "question": item.question, "kind": item.kind, "split": item.split,
+        "authority": item.authority or (CONFLICT if item.kind == "conflict" else OUT_OF_SCOPE),
+        "answer": answer.text, "abstained": answer.abstained, "should_abstain": not item.answerable,
+        "answer_authorities": answer.authorities, "conflicts": list(answer.conflicts),
+        "citations": [{"n": c.n, "doc_id": c.doc_id, "authority": c.authority, "section": c.section,
+                       "page": c.page, "quote": c.quote} for c in answer.citations],
+        "retrieved": [doc_id for doc_id, _ in ranked[:5]],
+        "latency_ms": answer.timings_ms.get("total", 0.0),
+    }
+    failed: list[str] = []
+    if not item.answerable:
+        record.update(dict.fromkeys(PER_ITEM))
+        if not answer.abstained:
+            failed.append("answered a question the guidance does not cover")
+        record.update(passed=not failed, failed_checks=failed)
+        return record
+
+    gains = m.relevance(ranked, sources)
+    facts = [list(f) for f in item.expected_facts]
+    support = m.citation_support(facts, answer.text, {c.n: c.quote for c in answer.citations})
+    record.update(
+        hit_at_1=m.hit_at(gains, 1), hit_at_3=m.hit_at(gains, 3), hit_at_5=m.hit_at(gains, 5),
+        mrr_at_10=m.mrr_at(gains, 10), ndcg_at_10=m.ndcg_at(gains, len(sources), 10),
+        fact_recall=m.fact_recall(facts, answer.text), citation_support=support,
+        source_recall=m.source_recall(cited, sources),
+        authority_correct=None, conflict_coverage=None,
+    )
+    if item.kind == "conflict":
+        sides = [authority_of.get(s.doc_id, s.doc_id) for s in item.sources]
+        record["conflict_coverage"] = m.conflict_covered(sides, cited_authorities, facts, answer.text)
+        missing = sorted(set(sides) - set(cited_authorities))
+        if missing:
+            failed.append("conflict: not shown for " + ", ".join(missing))
+    elif item.authority:
+        record["authority_correct"] = m.authority_correct(
+            item.authority, answer.authorities, cited_authorities, names_authority(item.question, aliases))
+        if not record["authority_correct"]:
+            failed.append(f"authority: expected {item.authority}, answer cites {', '.join(sorted(set(cited_authorities))) or 'nothing'}")
+    if answer.abstained:
+        failed.insert(0, "refused a question the guidance answers")
+    else:
+        failed += [f"missing fact: {alts[0]}" for alts in facts if not m.fact_present(alts, answer.text)]
+        if support is not None and support < 1:
+            failed.append("a fact is cited to a passage that does not contain it")
+        if record["source_recall"] < 1:
+            failed += [f"expected source not cited: {s.doc_id} § {s.section}" for s in item.sources
+                       if not any(m.source_matches(d, q, s.doc_id, s.evidence) for d, q in cited)]
+    if not record["hit_at_5"]:
+        failed.append("retrieval: expected passage not in the top 5")
+    record.update(passed=not failed, failed_checks=failed)
+    return record
+
+
+def aggregate(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Headline metrics over a set of item records (None where nothing applies)."""
+    out: dict[str, Any] = {"items": len(records)}
+    for name in PER_ITEM:
+        out[name] = m.mean([r[name] for r in records])
+    out.update(m.abstention([(r["should_abstain"], r["abstained"]) for r in records]))
+    out["pass_rate"] = m.mean([1.0 if r["passed"] else 0.0 for r in records])
+    latencies = [r["latency_ms"] for r in records]
+    out["answer_p50_ms"] = m.percentile(latencies, 50)
+    out["answer_p95_ms"] = m.percentile(latencies, 95)
+    return out
+
+
+def breakdown(records: Sequence[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        groups.setdefault(r[key], []).append(r)
+    return {name: aggregate(rs) for name, rs in sorted(groups.items())}
+
+
+def evaluate(assistant: GuidanceAssistant, items: Sequence[EvalItem], mode: str | None = None,
+             use_glossary: bool = True, progress: Progress | None = None) -> list[dict[str, Any]]:
+    aliases = assistant.aliases
+    authority_of = {d.doc_id: d.authority for d in assistant.manifest.documents}
+    assistant.ask("How soon must a child be seen after a referral?")  # warm caches: latencies are warm
+    records = []
+    for i, item in enumerate(items, start=1):
+        answer, passages = assistant.ask_traced(item.question, mode=mode, use_glossary=use_glossary)
+        ranked = [(p.chunk.doc_id, p.chunk.text) for p in passages]
+        records.append(score_item(item, answer, ranked, aliases, authority_of))
+        if progress:
+            progress(i, len(items))
+    return records
+
+
+def baseline_retrieval(assistant: GuidanceAssistant, settings: Settings,
+                       items: Sequence[EvalItem]) -> dict[str, Any]:
+    """Retrieval metrics for the LangChain-tutorial pipeline on the same answerable items."""
+    from assistant.baseline import TutorialBaseline
+
+    baseline = TutorialBaseline.build(settings, assistant.embedder)
+    rows, latencies = [], []
+    for item in (i for i in items if i.answerable):
+        started = time.perf_counter()
+        hits = baseline.search(item.question, k=10)
+        latencies.append((time.perf_counter() - started) * 1000)
+        gains = m.relevance([(h.doc_id, h.text) for h in hits], [(s.doc_id, s.evidence) for s in item.sources])
+        rows.append({"hit_at_1": m.hit_at(gains, 1), "hit_at_3": m.hit_at(gains, 3),
+                     "hit_at_5": m.hit_at(gains, 5), "mrr_at_10": m.mrr_at(gains, 10),
+                     "ndcg_at_10": m.ndcg_at(gains, len(item.sources), 10)})
+    out: dict[str, Any] = {"items": len(rows)}
+    for name in ("hit_at_1", "hit_at_3", "hit_at_5", "mrr_at_10", "ndcg_at_10"):
+        out[name] = m.mean([r[name] for r in rows])
+    out["retrieval_p50_ms"] = m.percentile(latencies, 50)
+    out["note"] = "retrieval only (the tutorial has no answer step); top 10 asked for, the tutorial shows 4"
+    return out
+
+
+def select(items: Sequence[EvalItem], split: str | None) -> list[EvalItem]:
+    return [i for i in items if split in (None, "all") or i.split == split]
+
+
+def run_eval(assistant: GuidanceAssistant, settings: Settings, split: str | None = None,
+             progress: Progress | None = None, ablations: bool = False,
+             items_path: Path | None = None, out_dir: Path | None = None,
+             baseline_path: Path | None = None) -> dict[str, Any]:
+    """Run the set (or one split), write latest.json / latest.md / charts, return the report."""
+    items = select(load_items(items_path) if items_path else load_items(), split)
+    started = time.perf_counter()
+    records = evaluate(assistant, items, progress=progress)
+    report: dict[str, Any] = {
+        **aggregate(records),
+        "split": split or "all",
+        "generated_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "seconds": round(time.perf_counter() - started, 1),
+        "settings": {"abstain_threshold": settings.abstain_threshold, "chunk_chars": settings.chunk_chars,
+                     "retrieval_mode": settings.retrieval_mode, "passages_k": settings.passages_k},
+        "by_split": breakdown(records, "split"),
+        "by_kind": breakdown(records, "kind"),
+        "by_authority": breakdown(records, "authority"),
+        "details": records,
+    }
+    if ablations:
+        table = {}
+        for ab in ABLATIONS:
+            if ab.mode is None:
+                table[ab.name] = baseline_retrieval(assistant, settings, items)
+            else:
+                table[ab.name] = {k: v for k, v in aggregate(evaluate(assistant, items, ab.mode, ab.use_glossary)).items()}
+        report["ablations"] = table
+    baseline = load_baseline(baseline_path)
+    deltas = compare(report, baseline) if baseline and report["split"] == "all" else []
+    report["vs_baseline"] = [{**asdict(d), "change": d.change} for d in deltas]
+    report["regressions"] = [d.metric for d in deltas if d.regression]
+    from evals.report import write_report
+
+    write_report(report, out_dir or report_dir(settings), deltas)
+    return report
+
+
+def report_dir(settings: Settings) -> Path:
+    return settings.data_dir / "evals"
+
+
+def latest_report(settings: Settings) -> dict[str, Any] | None:
+    path = report_dir(settings) / "latest.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- baseline gate
+
+BASELINE_PATH = Path(__file__).resolve().parent / "baseline.json"
+TOLERANCE = 0.03  # absolute, on 0..1 metrics
+LATENCY_FACTOR = 3.0  # answer p50 may grow to 3x the baseline before it counts as a regression
+
+
+@dataclass(frozen=True)
+class Delta:
+    metric: str
+    baseline: float
+    current: float
+    regression: bool
+
+    @property
+    def change(self) -> float:
+        return self.current - self.baseline
+
+
+def compare(report: dict[str, Any], baseline: dict[str, Any]) -> list[Delta]:
+    """Deltas for each headline metric; a regression is a drop beyond the tolerance (a rise,
+    for wrong refusals), or a warm p50 latency beyond LATENCY_FACTOR times the baseline."""
+    base = baseline["metrics"]
+    tolerance = baseline.get("tolerance", TOLERANCE)
+    deltas = []
+    for name, higher_better in HEADLINE.items():
+        if base.get(name) is None or report.get(name) is None:
+            continue
+        b, c = float(base[name]), float(report[name])
+        worse = (b - c) if higher_better else (c - b)
+        deltas.append(Delta(name, b, c, worse > tolerance + 1e-9))
+    if base.get("answer_p50_ms") and report.get("answer_p50_ms"):
+        b, c = float(base["answer_p50_ms"]), float(report["answer_p50_ms"])
+        deltas.append(Delta("answer_p50_ms", b, c, c > b * baseline.get("latency_factor", LATENCY_FACTOR)))
+    return deltas
+
+
+def load_baseline(path: Path | None = None) -> dict[str, Any] | None:
+    path = path or BASELINE_PATH
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def save_baseline(report: dict[str, Any], path: Path = BASELINE_PATH) -> None:
+    """Deliberate: only `guidance eval --update-baseline` calls this."""
+    if report.get("split") != "all":
+        raise ValueError("the baseline is taken on the whole set: run without --split")
+    data = {
+        "note": "Headline eval metrics the CI gate compares against. Update deliberately with "
+                "`guidance eval --update-baseline` after reviewing the report.",
+        "generated_at": report["generated_at"],
+        "tolerance": TOLERANCE,
+        "latency_factor": LATENCY_FACTOR,
+        "metrics": {k: report[k] for k in [*HEADLINE, "items", "answer_p50_ms"] if k in report},
+        "by_split": {s: {k: v for k, v in agg.items() if k in HEADLINE} for s, agg in report["by_split"].items()},
+    }
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

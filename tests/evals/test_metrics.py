@@ -1,0 +1,82 @@
+"""Eval metrics on small hand-worked examples."""
+
+import math
+
+import pytest
+
+from evals import metrics as m
+
+SOURCES = [("bathnes", "The child will be seen within a maximum of 5 working days.")]
+
+
+def test_evidence_found_ignores_case_quotes_and_line_breaks():
+    assert m.evidence_found("…so THE child will be seen\nwithin a maximum of 5 working days.", SOURCES[0][1])
+    assert m.evidence_found("It said \u201cteam around the family\u201d here", 'said "team around the family"')
+    assert not m.evidence_found("The child will be seen within 10 working days.", SOURCES[0][1])
+
+
+def test_relevance_counts_each_expected_source_once():
+    ranked = [("plymouth", "seen within 10 working days"), ("bathnes", SOURCES[0][1]), ("bathnes", SOURCES[0][1])]
+    assert m.relevance(ranked, SOURCES) == [0, 1, 0]
+    assert m.relevance([("york", SOURCES[0][1])], SOURCES) == [0]  # right words, wrong document
+
+
+def test_rank_metrics_hand_worked():
+    gains = [0, 1, 0, 0, 1]
+    assert m.hit_at(gains, 1) == 0 and m.hit_at(gains, 3) == 1
+    assert m.mrr_at(gains, 10) == 0.5
+    assert m.mrr_at([0, 0, 1], 2) == 0.0
+    # DCG = 1/log2(3) + 1/log2(6); ideal with 2 relevant = 1 + 1/log2(3)
+    expected = (1 / math.log2(3) + 1 / math.log2(6)) / (1 + 1 / math.log2(3))
+    assert m.ndcg_at(gains, 2, 10) == pytest.approx(expected)
+    assert m.ndcg_at([1], 1) == 1.0 and m.ndcg_at([0, 0], 1) == 0.0
+
+
+def test_fact_recall_needs_every_fact():
+    facts = [["5 working days", "five working days"], ["24 hours"]]
+    assert m.fact_recall(facts, "Seen within five working days; respond within 24 hours.") == 1.0
+    assert m.fact_recall(facts, "Seen within five working days.") == 0.0
+    assert m.fact_recall([], "anything") == 0.0
+
+
+def test_citation_support_checks_the_passage_each_line_cites():
+    facts = [["5 working days"], ["24 hours"]]
+    text = '- "Seen within 5 working days." [1]\n- "Respond within 24 hours." [2]'
+    assert m.citation_support(facts, text, {1: "seen within 5 working days", 2: "respond within 24 hours"}) == 1.0
+    # line 2 cites a passage that does not say 24 hours: one of two mentions unsupported
+    assert m.citation_support(facts, text, {1: "seen within 5 working days", 2: "respond promptly"}) == 0.5
+    assert m.citation_support(facts, "- Seen within 5 working days.", {}) == 0.0  # no marker at all
+    assert m.citation_support(facts, "nothing relevant", {}) is None
+
+
+def test_source_recall_and_conflict_coverage():
+    cited = [("bathnes", "x " + SOURCES[0][1]), ("york", "other")]
+    both = SOURCES + [("plymouth", "The child will be seen within 10 working days of the referral.")]
+    assert m.source_recall(cited, SOURCES) == 1.0
+    assert m.source_recall(cited, both) == 0.5
+    facts = [["5 working days"], ["10 working days"]]
+    assert m.conflict_covered(["B", "P"], ["B", "P", "Y"], facts, "5 working days ... 10 working days") == 1.0
+    assert m.conflict_covered(["B", "P"], ["B"], facts, "5 working days ... 10 working days") == 0.0
+
+
+def test_authority_correct():
+    assert m.authority_correct("York", ["York"], ["York"], True) == 1.0
+    assert m.authority_correct("York", ["York", "Torbay"], ["York", "Torbay"], True) == 0.0
+    assert m.authority_correct("York", ["York", "Torbay"], ["York", "Torbay"], False) == 1.0
+    assert m.authority_correct("York", ["Torbay"], ["Torbay"], False) == 0.0
+
+
+def test_abstention_hand_worked():
+    # (should abstain, did abstain): 2 true refusals, 1 missed, 1 wrong refusal, 2 answered
+    outcomes = [(True, True), (True, True), (True, False), (False, True), (False, False), (False, False)]
+    got = m.abstention(outcomes)
+    assert got["abstention_precision"] == pytest.approx(2 / 3)
+    assert got["abstention_recall"] == pytest.approx(2 / 3)
+    assert got["wrong_refusal_rate"] == pytest.approx(1 / 3)
+    assert m.abstention([(False, False)])["abstention_precision"] is None
+
+
+def test_percentile_and_mean():
+    assert m.percentile([10, 20, 30, 40], 50) == 25
+    assert m.percentile([5], 95) == 5 and m.percentile([], 50) is None
+    assert m.mean([1.0, None, 0.0]) == 0.5 and m.mean([None]) is None
