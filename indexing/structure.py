@@ -127,7 +127,7 @@ def parse_blocks(text: str) -> list[Block]:
             num = NUMBERED.match(item)
             if num and num.group(1).count(".") >= 1:
                 # "- 7.1.3 text": a numbered paragraph written as a bullet.
-                blocks.append(_paragraph_or_heading(item, line, num, nxt, last_top))
+                blocks.append(_paragraph_or_heading(item, line, num, True))
                 if blocks[-1].kind == "heading":
                     numbered_depth = blocks[-1].level
                     last_top = int(num.group(1).split(".")[0])
@@ -138,7 +138,7 @@ def parse_blocks(text: str) -> list[Block]:
             continue
         num = NUMBERED.match(content)
         if num:
-            block = _paragraph_or_heading(content, line, num, nxt, last_top)
+            block = _paragraph_or_heading(content, line, num, _in_sequence(num.group(1), last_top, lines, i))
             if block.kind == "heading":
                 numbered_depth = block.level
                 last_top = int(num.group(1).split(".")[0])
@@ -185,13 +185,38 @@ def _has_form_questions(lines: list[_Line]) -> bool:
     return any(ln.indent and ln.text.endswith("?") and _heading_like(ln.text) for ln in lines)
 
 
-def _paragraph_or_heading(
-    content: str, line: _Line, num: re.Match, nxt: _Line | None, last_top: int
-) -> Block:
+def _in_sequence(number: str, last_top: int, lines: list[_Line], i: int) -> bool:
+    """Whether a numbered line may be a heading. Subsection numbers always may. A top-level
+    number must be 1 or follow the last top-level heading, so "18 There are no ..." stays a
+    numbered paragraph. The first top-level heading may start anywhere (an extract that
+    begins at "3. Referrals") when the next numbered line carries on from it ("3.1" or "4"),
+    which a stray "14 FEBRUARY 2019" before "1. Summary" does not."""
+    if "." in number:
+        return True
+    top = int(number)
+    if top in (1, last_top + 1):
+        return True
+    following = _next_number(lines, i)
+    if last_top or following is None:
+        return False
+    next_top, *deeper = (int(part) for part in following.split("."))
+    return (next_top == top and bool(deeper)) or (next_top == top + 1 and not deeper)
+
+
+def _next_number(lines: list[_Line], i: int) -> str | None:
+    """The numbering ("3.1") of the next numbered line, heading or paragraph, after line i."""
+    for line in lines[i + 1 :]:
+        markdown = MARKDOWN_HEADING.match(line.text)
+        text = clean_inline(markdown.group(2)) if markdown else BULLET.sub("", line.text)
+        num = NUMBERED.match(text)
+        if num:
+            return num.group(1)
+    return None
+
+
+def _paragraph_or_heading(content: str, line: _Line, num: re.Match, in_sequence: bool) -> Block:
     rest = content[num.end():].strip()
     level = num.group(1).count(".") + 1
-    # A top-level number out of sequence ("18 There are no ...") is a numbered paragraph.
-    in_sequence = level > 1 or int(num.group(1)) in (1, last_top + 1)
     if in_sequence and _heading_like(rest) and not rest.endswith(":"):
         return Block("heading", f"{num.group(1)} {rest}", line.start, line.end, level=level)
     return Block("paragraph", content, line.start, line.end, intro=content.endswith((":", ":-")))
