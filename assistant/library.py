@@ -1,0 +1,123 @@
+"""Library curation for the app: list documents, add an uploaded file safely, edit metadata, preview chunks."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.settings import Settings
+from assistant.types import Chunk, DocumentMeta
+from indexing.chunk import chunk_document
+from indexing.load import LoadError, load
+from indexing.manifest import SUPPORTED_SUFFIXES, Manifest, ManifestError, add_document, slugify, update_document
+from indexing.store import ChunkStore
+
+
+@dataclass(frozen=True)
+class LibraryRow:
+    """One document as the curator sees it: its metadata and what the index holds for it."""
+
+    meta: DocumentMeta
+    chunks: int
+    indexed_at: float | None  # epoch seconds; None when the index has nothing for it
+
+    @property
+    def state(self) -> str:
+        if self.meta.status == "withdrawn":
+            return "withdrawn: not searched"
+        if self.indexed_at is None:
+            return "not indexed yet"
+        return "superseded: searchable, never cited as current" if self.meta.status == "superseded" else "searchable"
+
+
+@dataclass(frozen=True)
+class DocumentForm:
+    """The metadata a curator types for a document (the manifest's fields, minus id and file)."""
+
+    authority: str
+    title: str
+    doc_type: str
+    published: str  # YYYY-MM-DD or "undated"
+    date_note: str = ""
+    review_date: str = ""
+    status: str = "current"
+
+
+def library_rows(manifest: Manifest, store: ChunkStore) -> list[LibraryRow]:
+    indexed = store.indexed_documents()
+    rows = []
+    for meta in manifest.documents:
+        entry = indexed.get(meta.doc_id)
+        rows.append(LibraryRow(meta, entry.chunks if entry else 0, entry.indexed_at if entry else None))
+    return rows
+
+
+def add_upload(manifest: Manifest, filename: str, data: bytes, form: DocumentForm,
+               settings: Settings) -> tuple[Manifest, DocumentMeta]:
+    """Add an uploaded file to the corpus, or raise LoadError/ManifestError and change nothing.
+
+    The file is parsed and chunked from a temporary copy first, so a corrupt, empty, oversized or
+    unreadable file never reaches corpus/documents; if writing the manifest fails after the copy,
+    the manifest's previous bytes are restored and the copied file removed.
+    """
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoadError(
+            f"{filename}: {suffix or 'files without an extension'} cannot be added; "
+            f"use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    if not form.title.strip():
+        raise ManifestError("Give the document a title.")
+    doc_id = slugify(f"{manifest.authority(form.authority).name.split()[0]}-{form.title}")
+    target = manifest.corpus_dir / "documents" / f"{doc_id}{suffix}"
+    if doc_id in manifest.doc_ids or target.exists():
+        raise ManifestError(f"The library already has a document called {doc_id!r}; change the title.")
+    with tempfile.TemporaryDirectory() as folder:
+        upload = Path(folder) / f"{doc_id}{suffix}"
+        upload.write_bytes(data)
+        _check_indexable(upload, filename, form, settings)
+        before = manifest.path.read_bytes()
+        try:
+            return add_document(
+                manifest, upload, authority=form.authority, title=form.title.strip(), published=form.published,
+                doc_type=form.doc_type, date_note=form.date_note, review_date=form.review_date,
+                status=form.status, doc_id=doc_id,
+            )
+        except BaseException:
+            manifest.path.write_bytes(before)
+            target.unlink(missing_ok=True)
+            raise
+
+
+def _check_indexable(path: Path, filename: str, form: DocumentForm, settings: Settings) -> None:
+    meta = DocumentMeta(doc_id=path.stem, authority=form.authority, title=form.title, doc_type=form.doc_type,
+                        published=form.published, source_file=path.name)
+    try:
+        document = load(path, meta, settings.max_file_mb)
+    except LoadError as exc:
+        raise LoadError(str(exc).replace(path.name, filename, 1)) from exc
+    if not chunk_document(document, settings.chunk_chars, settings.chunk_max_chars, ()):
+        raise LoadError(f"{filename}: no text the assistant could quote was found after parsing")
+
+
+def edit_document(manifest: Manifest, doc_id: str, form: DocumentForm) -> Manifest:
+    """Save changed metadata (including marking a document superseded or withdrawn)."""
+    current = manifest.document(doc_id)
+    changes = {
+        name: value
+        for name, value in (
+            ("authority", form.authority), ("title", form.title.strip()), ("doc_type", form.doc_type),
+            ("published", form.published), ("date_note", form.date_note),
+            ("review_date", form.review_date), ("status", form.status),
+        )
+        if getattr(current, name) != value
+    }
+    if "title" in changes and not changes["title"]:
+        raise ManifestError("A document needs a title.")
+    return update_document(manifest, doc_id, **changes) if changes else manifest
+
+
+def document_chunks(store: ChunkStore, doc_id: str) -> list[Chunk]:
+    """The indexed chunks of one document in reading order, for the curator's preview."""
+    return sorted((c for c in store.all_chunks() if c.doc_id == doc_id), key=lambda c: c.start)

@@ -1,0 +1,106 @@
+"""Presentation of an Answer for the app: safe markdown for quotes, source-card text, highlighted passages."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from assistant.safety import SAFETY_LINE
+from assistant.types import Answer, AuthorityAnswer, Citation
+
+# Characters that change meaning in Streamlit markdown: CommonMark's punctuation, "$" (LaTeX)
+# and ":" (emoji shortcodes and colour directives such as :red[...]).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+_CITATION_MARK = re.compile(r"\s*\[(\d+)\]")
+_BULLET = re.compile(r'^- "?(.*?)"?((?:\s*\[\d+\])*)$')
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown literally by st.markdown: a quoted "*" or "<b>" stays a character."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def with_citation_marks(text: str) -> str:
+    """Escape text, then show each [n] marker as a bold citation number."""
+    pieces = _CITATION_MARK.split(text)
+    out = [escape_markdown(pieces[0])]
+    for number, rest in zip(pieces[1::2], pieces[2::2], strict=True):
+        out.append(f" **\\[{number}\\]**{escape_markdown(rest)}")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class PartView:
+    """One authority's share of an answer, split into a heading and quoted lines."""
+
+    authority: str
+    source: str  # "Title (date)" as the writer gave it
+    quotes: tuple[str, ...]  # markdown, escaped, with citation numbers
+
+
+def part_view(part: AuthorityAnswer) -> PartView:
+    header, *lines = part.text.splitlines()
+    source = header.removeprefix(part.authority).lstrip(" —").rstrip(":")
+    quotes = []
+    for line in lines:
+        match = _BULLET.match(line.strip())
+        quote, marks = (match.group(1), match.group(2)) if match else (line.strip(), "")
+        quotes.append(f"“{escape_markdown(quote)}”" + with_citation_marks(marks))
+    return PartView(part.authority, source, tuple(quotes))
+
+
+def refusal_text(answer: Answer) -> str:
+    """The abstention without the safety line, which the app shows separately and first."""
+    return answer.text.removeprefix(SAFETY_LINE).strip() if answer.safety_notice else answer.text
+
+
+def citation_label(citation: Citation) -> str:
+    """An expander label: number, authority, title, date (escaped: labels are markdown)."""
+    status = "" if citation.status == "current" else f" · {citation.status.upper()}"
+    return escape_markdown(f"[{citation.n}] {citation.authority} — {citation.title} ({citation.date}){status}")
+
+
+def citation_location(citation: Citation) -> str:
+    """Where the passage sits in its document: heading path and page."""
+    section = citation.section.replace(" > ", " › ") if citation.section else "(document start)"
+    page = f" · page {citation.page}" if citation.page else ""
+    return f"Section: {section}{page}"
+
+
+def highlight_segments(passage: str, sentences: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """Split a passage into (text, used) pieces, `used` marking the sentences quoted in the answer.
+
+    Sentences are found whitespace-insensitively (the writer's sentences may have been joined
+    across a line break); a sentence that cannot be found is simply not highlighted.
+    """
+    spans: list[tuple[int, int]] = []
+    for sentence in sentences:
+        words = sentence.split()
+        if not words:
+            continue
+        match = re.search(r"\s+".join(re.escape(w) for w in words), passage)
+        if match:
+            spans.append(match.span())
+    segments: list[tuple[str, bool]] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        start = max(start, cursor)
+        if start >= end:
+            continue
+        if start > cursor:
+            segments.append((passage[cursor:start], False))
+        segments.append((passage[start:end], True))
+        cursor = end
+    if cursor < len(passage):
+        segments.append((passage[cursor:], False))
+    return segments
+
+
+def passage_html(passage: str, sentences: tuple[str, ...]) -> str:
+    """The passage as escaped HTML with the used sentences in <mark>; line breaks kept."""
+    body = "".join(
+        f"<mark>{html.escape(text)}</mark>" if used else html.escape(text)
+        for text, used in highlight_segments(passage, sentences)
+    )
+    return f'<div style="white-space: pre-wrap; line-height: 1.5">{body}</div>'

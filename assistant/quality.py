@@ -1,0 +1,82 @@
+"""The curator's quality view: eval report figures to show, and new eval items from real questions."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from evals.items import ITEMS_PATH, EvalItem, Source, load_items, slug
+
+# (report key, label, is a rate 0..1). The order is the order a curator reads them in:
+# can it find the passage, does the answer say the right thing, does it refuse well, is it fast.
+HEADLINE: tuple[tuple[str, str, bool], ...] = (
+    ("items", "Questions", False),
+    ("hit_at_5", "Passage found (top 5)", True),
+    ("mrr_at_10", "MRR@10", True),
+    ("fact_recall", "Facts stated", True),
+    ("citation_support", "Citations support facts", True),
+    ("source_recall", "Expected sources cited", True),
+    ("conflict_coverage", "Conflicts shown", True),
+    ("abstention_precision", "Refusals that were right", True),
+    ("abstention_recall", "Out-of-scope refused", True),
+    ("wrong_refusal_rate", "Wrong refusals", True),
+    ("answer_p50_ms", "Median answer time (ms)", False),
+)
+BREAKDOWN_KEYS = ("items", "hit_at_5", "fact_recall", "source_recall", "citation_support")
+
+
+def eval_items_path(environ: dict[str, str] | None = None) -> Path:
+    """The curated item file; GUIDANCE_EVAL_ITEMS_PATH points tests (or a copy) elsewhere."""
+    env = os.environ if environ is None else environ
+    return Path(env["GUIDANCE_EVAL_ITEMS_PATH"]) if env.get("GUIDANCE_EVAL_ITEMS_PATH") else ITEMS_PATH
+
+
+def headline(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, formatted value) for each headline metric in the report; absent ones say so."""
+    out = []
+    for key, label, rate in HEADLINE:
+        value = report.get(key)
+        if value is None:
+            shown = "n/a"
+        elif rate:
+            shown = f"{100 * float(value):.0f}%"
+        else:
+            shown = f"{float(value):,.0f}"
+        out.append((label, shown))
+    return out
+
+
+def breakdown_rows(report: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """Rows for a table of `by_kind` or `by_authority`: name plus the main metrics, rounded."""
+    rows = []
+    for name, metrics in (report.get(key) or {}).items():
+        row: dict[str, Any] = {"": name}
+        for metric in BREAKDOWN_KEYS:
+            value = metrics.get(metric)
+            row[metric] = None if value is None else round(float(value), 2)
+        rows.append(row)
+    return rows
+
+
+def failing_items(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return [d for d in report.get("details") or () if not d.get("passed")]
+
+
+def curated_item(question: str, kind: str, authority: str | None, facts: str, doc_id: str,
+                 section: str, evidence: str, path: Path) -> EvalItem:
+    """An eval item from the curator's form. `facts` has one expected fact per line, with
+    alternative wordings separated by "|" ("5 working days | five working days"). The id is
+    the question's slug, numbered if the file already has it."""
+    expected = tuple(
+        tuple(alt.strip() for alt in line.split("|") if alt.strip())
+        for line in facts.splitlines() if line.strip()
+    )
+    sources = (Source(doc_id, section.strip(), evidence.strip()),) if doc_id else ()
+    existing = {item.id for item in load_items(path)} if path.exists() else set()
+    base = item_id = slug(question)
+    number = 2
+    while item_id in existing:
+        item_id, number = f"{base}-{number}", number + 1
+    return EvalItem(item_id, question.strip(), kind, authority or None, expected, sources,
+                    notes="added from the app's feedback review")
