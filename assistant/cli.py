@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
+from typing import Any
 
 from assistant.settings import Settings
+from assistant.types import STATUSES
 from evals import cli as eval_cli
 
 
@@ -21,6 +24,20 @@ def main(argv: list[str] | None = None) -> int:
     p_ask.add_argument("--json", action="store_true")
     p_ask.add_argument("--jsonl", action="store_true", help="questions one per line on stdin")
     sub.add_parser("sources", help="list documents with metadata and chunk counts")
+    p_add = sub.add_parser("add", help="add a document to the library and index it")
+    p_add.add_argument("file", type=Path)
+    p_add.add_argument("--authority", required=True, help="a council in corpus/manifest.yaml, or an alias")
+    p_add.add_argument("--title", required=True)
+    p_add.add_argument("--date", required=True, help="publication date YYYY-MM-DD, or undated")
+    p_add.add_argument("--type", default="guidance", help="e.g. procedure, service statement")
+    p_add.add_argument("--status", default="current", choices=STATUSES)
+    p_add.add_argument("--review-date", default="", help="YYYY-MM-DD")
+    p_add.add_argument("--date-note", default="", help="e.g. an estimate for an undated document")
+    p_bench = sub.add_parser("bench", help="time indexing and answers, and compare hit@5 with the tutorial baseline")
+    p_bench.add_argument("--json", action="store_true")
+    p_bench.add_argument("--questions", type=int, help="only the first N answerable eval questions")
+    p_bench.add_argument("--chunk-sizes", type=_sizes,
+                         help="instead: compare chunk_chars on the tune split, e.g. 400,700")
     eval_cli.add_parser(sub)
     args = parser.parse_args(argv)
 
@@ -32,10 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "eval" and args.action == "add":
             return eval_cli.run(args, settings, None)
+        if args.command == "bench":
+            return _bench(args, settings)
+        if args.command == "add":
+            return _add(args, settings)
         assistant = GuidanceAssistant(settings)
         if args.command == "index" or assistant.needs_indexing():
-            report = assistant.reindex(rebuild=getattr(args, "rebuild", False),
-                                       progress=lambda d, i, n: print(f"[{i}/{n}] {d}", file=sys.stderr))
+            bar = IndexBar()
+            report = assistant.reindex(rebuild=getattr(args, "rebuild", False), progress=bar)
+            bar.close()
             print(report.summary(), file=sys.stderr if args.command != "index" else sys.stdout)
             if args.command == "index":
                 return 0 if report.ok else 1
@@ -60,6 +82,70 @@ def main(argv: list[str] | None = None) -> int:
     except (QuestionError, ManifestError, ItemError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate and copy (library.add_upload changes nothing on a bad file), then index incrementally."""
+    from assistant.library import DocumentForm, add_upload
+    from assistant.service import GuidanceAssistant
+    from indexing.load import LoadError
+    from indexing.manifest import load_manifest
+
+    form = DocumentForm(authority=args.authority, title=args.title, doc_type=args.type, published=args.date,
+                        date_note=args.date_note, review_date=args.review_date, status=args.status)
+    try:
+        data = args.file.read_bytes()
+        _, meta = add_upload(load_manifest(settings.manifest_path), args.file.name, data, form, settings)
+    except (OSError, LoadError) as exc:
+        print(f"error: {exc}. Nothing was added.", file=sys.stderr)
+        return 2
+    bar = IndexBar()
+    report = GuidanceAssistant(settings).reindex(progress=bar)
+    bar.close()
+    print(report.summary())
+    indexed = meta.doc_id in report.added or meta.doc_id in report.updated
+    print(f"{'Added' if indexed else 'Recorded but NOT indexed'}: {meta.doc_id} ({meta.source_file})")
+    return 0 if indexed else 1
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+
+    from assistant import bench
+
+    def log(message: str) -> None:
+        print(f"bench: {message}", file=sys.stderr)
+
+    if args.chunk_sizes:
+        results = bench.chunk_size_sweep(settings, args.chunk_sizes, log=log)
+        print(json.dumps([asdict(r) for r in results]) if args.json else bench.format_sweep(results))
+        return 0
+    report = bench.run_bench(settings, args.questions, log=log).as_dict()
+    print(json.dumps(report, indent=2) if args.json else bench.format_report(report))
+    return 0
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+class IndexBar:
+    """Indexing progress as a tqdm bar on stderr; tqdm draws nothing when stderr is not a terminal."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, doc_id: str, position: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=total, desc="indexing", unit="doc", file=sys.stderr, disable=None, leave=False)
+        self.bar.set_postfix_str(doc_id)  # the document being embedded now
+        self.bar.update(position - 1 - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,93 @@
+"""`guidance add`: a good file becomes answerable; a bad file or authority changes nothing."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+from assistant.service import GuidanceAssistant
+from assistant.settings import Settings
+from indexing.manifest import load_manifest, remove_document
+from indexing.store import ChunkStore
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+KEEP = "plymouth-childrens-social-care-2013"  # the shortest document keeps the index build quick
+
+PROCEDURE = """# Private fostering
+
+## Notifications
+
+A parent must tell the Referral and Assessment Service about a private fostering arrangement
+at least six weeks before it begins.
+
+## Visits
+
+A social worker will visit a privately fostered child within 7 working days of the notification.
+"""
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory) -> Settings:
+    """A copy of corpus/ cut down to one document, indexed into its own data folder."""
+    corpus = tmp_path_factory.mktemp("library") / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    manifest = load_manifest(corpus / "manifest.yaml")
+    for doc_id in manifest.doc_ids:
+        if doc_id != KEEP:
+            manifest = remove_document(manifest, doc_id, delete_file=True)
+    settings = Settings.from_env(corpus_dir=corpus, data_dir=corpus.parent / "data", chroma_host="")
+    assert GuidanceAssistant(settings).reindex().ok
+    return settings
+
+
+@pytest.fixture
+def cli_env(library, monkeypatch) -> Settings:
+    monkeypatch.setenv("GUIDANCE_CORPUS_DIR", str(library.corpus_dir))
+    monkeypatch.setenv("GUIDANCE_DATA_DIR", str(library.data_dir))
+    monkeypatch.setenv("GUIDANCE_CHROMA_HOST", "")
+    return library
+
+
+def _state(settings: Settings) -> tuple[bytes, list[str], dict]:
+    documents = sorted(p.name for p in (settings.corpus_dir / "documents").iterdir())
+    return settings.manifest_path.read_bytes(), documents, ChunkStore.open(settings).indexed_documents()
+
+
+def test_added_document_is_indexed_and_answers_with_a_citation(cli_env, tmp_path, capsys):
+    source = tmp_path / "private-fostering.md"
+    source.write_text(PROCEDURE, encoding="utf-8")
+    code = main(["add", str(source), "--authority", "York", "--title", "Private fostering procedure",
+                 "--date", "2024-05-01", "--type", "procedure"])
+    assert code == 0, capsys.readouterr().err
+    meta = next(d for d in load_manifest(cli_env.manifest_path).documents if d.title == "Private fostering procedure")
+    assert meta.authority == "City of York Council" and meta.published == "2024-05-01"
+    assert (cli_env.corpus_dir / meta.source_file).read_text(encoding="utf-8") == PROCEDURE
+    assert f"Added: {meta.doc_id}" in capsys.readouterr().out
+
+    answer = GuidanceAssistant(cli_env).ask("In York, how soon must a social worker visit a privately fostered child?")
+    assert not answer.abstained and "7 working days" in answer.text
+    assert any(c.doc_id == meta.doc_id and "7 working days" in c.quote for c in answer.citations)
+
+
+def test_corrupt_file_changes_nothing(cli_env, tmp_path, capsys):
+    broken = tmp_path / "procedure.pdf"
+    broken.write_bytes(b"%PDF-1.7\nthis is not really a PDF\n")
+    before = _state(cli_env)
+    code = main(["add", str(broken), "--authority", "Torbay", "--title", "Broken", "--date", "undated"])
+    assert code == 2
+    assert "procedure.pdf" in capsys.readouterr().err
+    assert _state(cli_env) == before
+
+
+def test_unknown_authority_is_explained_and_changes_nothing(cli_env, tmp_path, capsys):
+    source = tmp_path / "procedure.md"
+    source.write_text(PROCEDURE, encoding="utf-8")
+    before = _state(cli_env)
+    code = main(["add", str(source), "--authority", "Yrok", "--title", "Misspelt", "--date", "undated"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Unknown authority 'Yrok'" in err and "Did you mean 'York'?" in err
+    assert _state(cli_env) == before
