@@ -25,6 +25,8 @@ class Snapshot:
     bm25: BM25Okapi | None
     sentence_vectors: dict[str, np.ndarray]
     vocabulary: frozenset[str]
+    sentence_matrix: np.ndarray  # every sentence vector stacked, for sentence-level dense ranking
+    sentence_owner: np.ndarray  # chunk index (into order) of each row
 
 
 class Retriever:
@@ -49,7 +51,25 @@ class Retriever:
         bm25 = BM25Okapi(corpus) if corpus else None
         vectors = {cid: np.asarray(v, dtype=np.float32) for cid, v in self.store.all_sentence_vectors().items()}
         vocab = frozenset(t for c in chunks for t in tokens(c.embed_text) if t.isalpha())
-        return Snapshot(version, {c.chunk_id: c for c in chunks}, order, bm25, vectors, vocab)
+        rows = [(i, v) for i, cid in enumerate(order) if cid in vectors for v in vectors[cid]]
+        matrix = np.stack([v for _, v in rows]) if rows else np.zeros((0, 1), dtype=np.float32)
+        owner = np.asarray([i for i, _ in rows], dtype=np.int64)
+        return Snapshot(version, {c.chunk_id: c for c in chunks}, order, bm25, vectors, vocab, matrix, owner)
+
+    def sentences(self, snap: Snapshot, vector: list[float], allowed: list[str], k: int) -> list[tuple[str, float]]:
+        """Chunks ranked by their single most similar sentence: finds the one line that answers
+        a question inside a passage whose overall topic is something else."""
+        if not len(snap.sentence_owner):
+            return []
+        sims = snap.sentence_matrix @ np.asarray(vector, dtype=np.float32)
+        best: dict[int, float] = {}
+        for row in np.argsort(-sims):
+            idx = int(snap.sentence_owner[row])
+            if idx not in best:
+                best[idx] = float(sims[row])
+        permitted = set(allowed)
+        ranked = [(snap.order[i], sim) for i, sim in best.items() if snap.order[i] in permitted]
+        return ranked[:k]
 
     def allowed(self, snap: Snapshot, authorities: tuple[str, ...], include_superseded: bool) -> list[str]:
         return [
@@ -89,16 +109,28 @@ class Retriever:
         snap = self.snapshot()
         allowed = self.allowed(snap, authorities, include_superseded)
         dense = self.dense(vector, authorities, include_superseded, self.settings.dense_k) if mode != "lexical" else []
-        lexical = self.lexical(snap, terms, allowed, self.settings.lexical_k) if mode != "dense" else []
-        rankings = [[cid for cid, _ in ranked] for ranked in (dense, lexical) if ranked]
-        fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k)
+        lexical_all = self.lexical(snap, terms, allowed, len(allowed)) if mode != "dense" else []
+        lexical = lexical_all[: self.settings.lexical_k]
+        by_sentence = self.sentences(snap, vector, allowed, len(allowed)) if mode != "lexical" else []
+        rankings = [[cid for cid, _ in ranked] for ranked in (dense, by_sentence[: self.settings.dense_k], lexical)
+                    if ranked]
+        fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k)[: self.settings.passages_k]
+        if len(authorities) != 1:
+            # Every council gets its own best passages into the pool, so an answer can show
+            # where councils differ even when one council's wording dominates the ranking.
+            for authority in sorted({snap.chunks[cid].meta.authority for cid in allowed}):
+                extra = self._authority_best(snap, vector, lexical_all, by_sentence, authority, include_superseded,
+                                             mode)
+                dense += [(cid, sim) for cid, sim in extra[1] if cid not in dict(dense)]
+                have = {cid for cid, _ in fused}
+                fused += [(cid, 0.0) for cid in extra[0] if cid not in have]
         dense_sim = dict(dense)
         lex_score = dict(lexical)
         dense_rank = {cid: i for i, (cid, _) in enumerate(dense, start=1)}
         lex_rank = {cid: i for i, (cid, _) in enumerate(lexical, start=1)}
         query = np.asarray(vector, dtype=np.float32)
         passages = []
-        for cid, score in fused[: self.settings.passages_k]:
+        for cid, score in fused:
             chunk = snap.chunks.get(cid)
             if chunk is None:
                 continue
@@ -118,6 +150,19 @@ class Retriever:
                 )
             )
         return passages
+
+    def _authority_best(self, snap: Snapshot, vector: list[float], lexical: list[tuple[str, float]],
+                        by_sentence: list[tuple[str, float]], authority: str, include_superseded: bool,
+                        mode: str) -> tuple[list[str], list[tuple[str, float]]]:
+        """One council's top passages (fused from its own rankings) and their dense similarities."""
+        k = self.settings.per_authority_k
+        dense = self.dense(vector, (authority,), include_superseded, k * 2) if mode != "lexical" else []
+
+        def own(ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+            return [(cid, s) for cid, s in ranked if snap.chunks[cid].meta.authority == authority][: k * 2]
+
+        rankings = [[cid for cid, _ in ranked] for ranked in (dense, own(by_sentence), own(lexical)) if ranked]
+        return [cid for cid, _ in reciprocal_rank_fusion(rankings, k=self.settings.rrf_k)[:k]], dense
 
     def _sentence_similarity(self, snap: Snapshot, chunk_id: str, query: np.ndarray) -> tuple[float, ...]:
         vectors = snap.sentence_vectors.get(chunk_id)

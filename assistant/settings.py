@@ -27,13 +27,14 @@ class Settings:
     dense_k: int = 20
     lexical_k: int = 20
     passages_k: int = 8
+    per_authority_k: int = 2  # with no single authority asked for, each council's best passages join the pool
     rrf_k: int = 60
     use_glossary: bool = True
     retrieval_mode: str = "hybrid"  # hybrid | dense | lexical
     # Answering: abstain when the best sentence scores below this (calibrated on
     # the eval set, see README "Abstention").
-    abstain_threshold: float = 0.42
-    max_sentences_per_authority: int = 3
+    abstain_threshold: float = 0.44
+    max_sentences_per_authority: int = 4
     # Threads torch may use for a single query. One is ~25x faster than two when
     # another process is busy on a 2-core machine (measured, see README).
     query_threads: int = 1

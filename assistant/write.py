@@ -45,8 +45,10 @@ W_SEMANTIC = 0.55
 W_OVERLAP = 0.30
 W_PASSAGE = 0.15
 TIMESCALE_BONUS = 0.08  # a "how soon" question is answered by a sentence with a timescale
-AUTHORITY_MARGIN = 0.10  # another council is shown if its best sentence is this close to the best
-SENTENCE_MARGIN = 0.08  # further sentences from one council must be this close to its best
+AUTHORITY_MARGIN = 0.20  # another council is shown if its best sentence is this close to the best
+SENTENCE_MARGIN = 0.12  # further sentences from one council must be this close to its best
+TIMESCALE_MIN_SIMILARITY = 0.35  # ...but only if the sentence is about the question at all
+ANAPHORA = re.compile(r"(this|these|they|it|that|such|he|she)\b", re.IGNORECASE)
 SHORT_ITEM = 80  # list items shorter than this are quoted with their introducing line
 
 
@@ -54,12 +56,17 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
     scored: list[ScoredSentence] = []
     for p_index, passage in enumerate(passages):
         chunk = passage.chunk
+        sims = passage.sentence_similarity
         for s_index, sentence in enumerate(chunk.sentences):
-            semantic = passage.sentence_similarity[s_index] if s_index < len(passage.sentence_similarity) else 0.0
+            semantic = sims[s_index] if s_index < len(sims) else 0.0
+            if s_index and ANAPHORA.match(sentence) and s_index - 1 < len(sims):
+                # "This includes a new team…" carries its topic in the sentence before it.
+                semantic = max(semantic, (semantic + sims[s_index - 1]) / 2)
             overlap = passage.sentence_overlap[s_index] if s_index < len(passage.sentence_overlap) else 0.0
             score = W_SEMANTIC * semantic + W_OVERLAP * overlap + W_PASSAGE * passage.dense_similarity
             if query.intent == "timescale":
-                score += TIMESCALE_BONUS if extract_timescales(sentence) else -TIMESCALE_BONUS / 2
+                on_topic = semantic >= TIMESCALE_MIN_SIMILARITY
+                score += TIMESCALE_BONUS if extract_timescales(sentence) and on_topic else -TIMESCALE_BONUS / 2
             scored.append(ScoredSentence(p_index, s_index, sentence, score, chunk.meta.authority))
     return sorted(scored, key=lambda s: -s.score)
 
@@ -74,6 +81,13 @@ def lead_for(passage: Passage, sentence: str) -> str:
                     return previous.strip() if previous.rstrip().endswith((":", ":-", "-")) else ""
             return ""
     return ""
+
+
+def section_label(passage: Passage) -> str:
+    """Where a quote sits ("7.3 Disabled Children's Team › 7.3.3 Process of work: "): the
+    heading often names the team a sentence like "The service is case responsible" is about."""
+    path = passage.chunk.section_path[-2:]
+    return f"{' › '.join(path)}: " if path else ""
 
 
 class ExtractiveWriter:
@@ -116,7 +130,7 @@ class ExtractiveWriter:
                 numbers.append(n)
                 lead = lead_for(passage, pick.text) if len(pick.text) < SHORT_ITEM else ""
                 quote = f"{lead} … {pick.text}" if lead else pick.text
-                lines.append(f'- "{quote}" [{n}]')
+                lines.append(f'- {section_label(passage)}"{quote}" [{n}]')
                 for value in extract_timescales(pick.text):
                     timescales.setdefault(authority, []).append((value, n))
             meta = passages[picks[0].passage_index].chunk.meta

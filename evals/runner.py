@@ -94,7 +94,7 @@ def score_item(item: EvalItem, answer: Answer, ranked: Sequence[tuple[str, str]]
 
     gains = m.relevance(ranked, sources)
     facts = [list(f) for f in item.expected_facts]
-    support = m.citation_support(facts, answer.text, {c.n: c.quote for c in answer.citations})
+    support = m.citation_support(facts, answer.text, {c.n: f"{c.section}\n{c.quote}" for c in answer.citations})
     record.update(
         hit_at_1=m.hit_at(gains, 1), hit_at_3=m.hit_at(gains, 3), hit_at_5=m.hit_at(gains, 5),
         mrr_at_10=m.mrr_at(gains, 10), ndcg_at_10=m.ndcg_at(gains, len(sources), 10),
@@ -294,4 +294,12 @@ def save_baseline(report: dict[str, Any], path: Path = BASELINE_PATH) -> None:
         "metrics": {k: report[k] for k in [*HEADLINE, "items", "answer_p50_ms"] if k in report},
         "by_split": {s: {k: v for k, v in agg.items() if k in HEADLINE} for s, agg in report["by_split"].items()},
     }
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(_rounded(data), indent=2) + "\n", encoding="utf-8")
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
