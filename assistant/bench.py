@@ -128,7 +128,7 @@ def machine_info() -> dict[str, Any]:
         "torch": torch.__version__,
         "platform": platform.platform(terse=True),
         # Other work on the machine slows every figure; record it rather than hide it.
-        "load_average_1m": round(os.getloadavg()[0], 2),
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
     }
 
 
@@ -148,6 +148,7 @@ def run_bench(settings: Settings, limit: int | None = None, log: Log = lambda _:
     """One full run. Model load is timed first, in a process that has not yet imported torch
     when run from the CLI, so it includes the import (~10 s) as a user's first run would."""
     items = bench_questions(limit)
+    load_at_start = round(os.getloadavg()[0], 2)
     with scratch_settings(settings) as fresh:
         log("loading the model")
         started = time.perf_counter()
@@ -171,7 +172,8 @@ def run_bench(settings: Settings, limit: int | None = None, log: Log = lambda _:
         baseline_build = time.perf_counter() - started
         baseline_ms, hits_5, hits_4 = _measure_baseline(baseline, items)
     return BenchReport(
-        machine={**machine_info(), "query_threads": settings.query_threads, "index_threads": settings.index_threads},
+        machine={**machine_info(), "load_average_1m_at_start": load_at_start,
+                 "query_threads": settings.query_threads, "index_threads": settings.index_threads},
         questions=len(items),
         model_load_seconds=model_load,
         index_seconds=index_seconds,
@@ -270,7 +272,8 @@ def format_report(d: dict[str, Any]) -> str:
     m = d["machine"]
     return "\n".join([
         f"Machine: {m['cpu_count']} CPUs, torch {m['torch']} with {m['torch_threads']} threads by default "
-        f"(queries use {m['query_threads']}, indexing {m['index_threads']}); load average {m['load_average_1m']}",
+        f"(queries use {m['query_threads']}, indexing {m['index_threads']}); load average "
+        f"{m['load_average_1m_at_start']} at start, {m['load_average_1m_at_end']} at end",
         f"Index: {d['chunks']} chunks in {d['index_seconds']} s ({d['chunks_per_second']} chunks/s); "
         f"{d['index_seconds_including_model_load']} s including model load ({d['model_load_seconds']} s)",
         f"Cold start (new process: imports, model, first answer): {d['cold_start_seconds']} s; "
