@@ -131,8 +131,9 @@ class ExtractiveWriter:
                 lead = lead_for(passage, pick.text) if len(pick.text) < SHORT_ITEM else ""
                 quote = f"{lead} … {pick.text}" if lead else pick.text
                 lines.append(f'- {section_label(passage)}"{quote}" [{n}]')
-                for value in extract_timescales(pick.text):
-                    timescales.setdefault(authority, []).append((value, n))
+                if pick is by_authority[authority][0]:  # compare each council's best answer, not every aside
+                    for value in extract_timescales(pick.text):
+                        timescales.setdefault(authority, []).append((value, n))
             meta = passages[picks[0].passage_index].chunk.meta
             status = "" if meta.status == "current" else f", {meta.status.upper()}"
             header = f"{authority} — {meta.title} ({meta.date_label}{status}):"

@@ -27,8 +27,13 @@ def evidence_found(passage_text: str, evidence: str) -> bool:
 
 
 def fact_present(alternatives: Sequence[str], text: str) -> bool:
+    """Any wording of the fact appears as whole words ("20" is not found in "2013")."""
     hay = fold(text)
-    return any(fold(a) in hay for a in alternatives)
+    return any(_whole(fold(a), hay) for a in alternatives)
+
+
+def _whole(needle: str, hay: str) -> bool:
+    return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", hay) is not None
 
 
 def source_matches(doc_id: str, text: str, source_doc_id: str, evidence: str) -> bool:
@@ -86,11 +91,11 @@ def citation_support(facts: Sequence[Sequence[str]], answer_text: str, quotes: d
     for line in answer_text.splitlines():
         cited = [int(n) for n in _MARKER.findall(line)]
         for alts in facts:
-            wording = next((a for a in alts if fold(a) in fold(line)), None)
+            wording = next((fold(a) for a in alts if _whole(fold(a), fold(line))), None)
             if wording is None:
                 continue
             checked += 1
-            if any(fold(wording) in fold(quotes.get(n, "")) for n in cited):
+            if any(_whole(wording, fold(quotes.get(n, ""))) for n in cited):
                 supported += 1
     return supported / checked if checked else None
 

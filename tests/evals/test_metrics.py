@@ -37,6 +37,8 @@ def test_fact_recall_needs_every_fact():
     assert m.fact_recall(facts, "Seen within five working days; respond within 24 hours.") == 1.0
     assert m.fact_recall(facts, "Seen within five working days.") == 0.0
     assert m.fact_recall([], "anything") == 0.0
+    assert m.fact_recall([["20"]], "Service statement (2013-03-15)") == 0.0  # whole words only
+    assert m.fact_recall([["20"]], "no less than 20 cases") == 1.0
 
 
 def test_citation_support_checks_the_passage_each_line_cites():
