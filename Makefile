@@ -21,4 +21,10 @@ run: index
 test: install
 	$(BIN)/pytest -q
 
-.PHONY: install index run test
+eval: index
+	$(BIN)/guidance eval
+
+bench: index
+	$(BIN)/guidance bench
+
+.PHONY: install index run test eval bench
