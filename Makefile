@@ -24,7 +24,7 @@ test: install
 eval: index
 	$(BIN)/guidance eval
 
-bench: index
+bench: install
 	$(BIN)/guidance bench
 
 .PHONY: install index run test eval bench

@@ -50,6 +50,9 @@ class MiniLMEmbedder:
     def __init__(self, threads: int = 1, batch_size: int = 32) -> None:
         configure_offline()
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI or the app log
 
         self.threads = threads
         self.batch_size = batch_size

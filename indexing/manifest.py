@@ -61,7 +61,7 @@ class Manifest:
         raise ManifestError(
             f"Unknown authority {name!r}.{hint} Known authorities: {'; '.join(names)}. "
             "A new council is added to the `authorities` list in corpus/manifest.yaml "
-            "(or with `guidance add ... --new-authority`)."
+            "(the file's header shows how)."
         )
 
 
