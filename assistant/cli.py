@@ -36,8 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     p_bench = sub.add_parser("bench", help="time indexing and answers, and compare hit@5 with the tutorial baseline")
     p_bench.add_argument("--json", action="store_true")
     p_bench.add_argument("--questions", type=int, help="only the first N answerable eval questions")
-    p_bench.add_argument("--chunk-sizes", type=_sizes,
-                         help="instead: compare chunk_chars on the tune split, e.g. 400,700")
+    p_bench.add_argument(
+        "--chunk-sizes", type=_sizes, help="instead: compare chunk_chars on the tune split, e.g. 400,700"
+    )
     eval_cli.add_parser(sub)
     args = parser.parse_args(argv)
 
@@ -66,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sources":
             counts = {d.doc_id: d.chunks for d in assistant.store.indexed_documents().values()}
             for m in assistant.manifest.documents:
-                print(f"{m.doc_id}\t{m.authority}\t{m.date_label}\t{m.status}\t{counts.get(m.doc_id, 0)} chunks\t{m.title}")
+                print(
+                    "\t".join([m.doc_id, m.authority, m.date_label, m.status,
+                               f"{counts.get(m.doc_id, 0)} chunks", m.title])
+                )
             return 0
         questions = [line.strip() for line in sys.stdin if line.strip()] if args.jsonl else [args.question or ""]
         for q in questions:
@@ -91,8 +95,15 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     from indexing.load import LoadError
     from indexing.manifest import load_manifest
 
-    form = DocumentForm(authority=args.authority, title=args.title, doc_type=args.type, published=args.date,
-                        date_note=args.date_note, review_date=args.review_date, status=args.status)
+    form = DocumentForm(
+        authority=args.authority,
+        title=args.title,
+        doc_type=args.type,
+        published=args.date,
+        date_note=args.date_note,
+        review_date=args.review_date,
+        status=args.status,
+    )
     try:
         data = args.file.read_bytes()
         _, meta = add_upload(load_manifest(settings.manifest_path), args.file.name, data, form, settings)

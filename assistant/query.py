@@ -10,11 +10,7 @@ from pathlib import Path
 import yaml
 
 STOPWORDS = frozenset(
-    """a an the of to in on for and or is are was were be been being do does did i we you they it its
-    this that these those what whats what's which who whom whose how when where why can could should would
-    will shall must may might have has had with by from at as about into after before than then there their
-    our my me your if so not no any all each some such per via do does dont don't get gets need needs
-    tell please much many long soon quickly happen happens""".split()
+    ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "i", "we", "you", "they", "it", "its", "this", "that", "these", "those", "what", "whats", "what's", "which", "who", "whom", "whose", "how", "when", "where", "why", "can", "could", "should", "would", "will", "shall", "must", "may", "might", "have", "has", "had", "with", "by", "from", "at", "as", "about", "into", "after", "before", "than", "then", "there", "their", "our", "my", "me", "your", "if", "so", "not", "no", "any", "all", "each", "some", "such", "per", "via", "do", "does", "dont", "don't", "get", "gets", "need", "needs", "tell", "please", "much", "many", "long", "soon", "quickly", "happen", "happens"]  # noqa: E501
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
 
@@ -93,10 +89,16 @@ class Query:
 
 
 _INTENTS = (
-    ("timescale", r"\b(how (long|soon|quickly|fast|often|many (days|weeks|hours|months))|when (must|should|do|does|is|are|will)|within|timescales?|deadline|time ?frame|how frequently|by when)\b"),
+    (
+        "timescale",
+        r"\b(how (long|soon|quickly|fast|often|many (days|weeks|hours|months))|when (must|should|do|does|is|are|will)|within|timescales?|deadline|time ?frame|how frequently|by when)\b",  # noqa: E501
+    ),
     ("who", r"\b(who|which (team|service|worker|manager|person)|whose|responsible|responsibility)\b"),
     ("definition", r"\b(what (is|are|does)|whats|what's|define|definition|meaning|mean|stand for)\b"),
-    ("threshold", r"\b(threshold|eligib\w*|criteria|qualif\w*|what age|age range|aged|who can (use|get|refer)|meets?)\b"),
+    (
+        "threshold",
+        r"\b(threshold|eligib\w*|criteria|qualif\w*|what age|age range|aged|who can (use|get|refer)|meets?)\b",
+    ),
 )
 
 

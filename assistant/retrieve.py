@@ -79,7 +79,9 @@ class Retriever:
             and (include_superseded or snap.chunks[cid].meta.status == "current")
         ]
 
-    def dense(self, vector: list[float], authorities: tuple[str, ...], include_superseded: bool, k: int) -> list[tuple[str, float]]:
+    def dense(
+        self, vector: list[float], authorities: tuple[str, ...], include_superseded: bool, k: int
+    ) -> list[tuple[str, float]]:
         clauses: list[dict] = []
         if authorities:
             clauses.append({"authority": {"$in": list(authorities)}})
@@ -112,15 +114,17 @@ class Retriever:
         lexical_all = self.lexical(snap, terms, allowed, len(allowed)) if mode != "dense" else []
         lexical = lexical_all[: self.settings.lexical_k]
         by_sentence = self.sentences(snap, vector, allowed, len(allowed)) if mode != "lexical" else []
-        rankings = [[cid for cid, _ in ranked] for ranked in (dense, by_sentence[: self.settings.dense_k], lexical)
-                    if ranked]
+        rankings = [
+            [cid for cid, _ in ranked] for ranked in (dense, by_sentence[: self.settings.dense_k], lexical) if ranked
+        ]
         fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k)[: self.settings.passages_k]
         if len(authorities) != 1:
             # Every council gets its own best passages into the pool, so an answer can show
             # where councils differ even when one council's wording dominates the ranking.
             for authority in sorted({snap.chunks[cid].meta.authority for cid in allowed}):
-                extra = self._authority_best(snap, vector, lexical_all, by_sentence, authority, include_superseded,
-                                             mode)
+                extra = self._authority_best(
+                    snap, vector, lexical_all, by_sentence, authority, include_superseded, mode
+                )
                 dense += [(cid, sim) for cid, sim in extra[1] if cid not in dict(dense)]
                 have = {cid for cid, _ in fused}
                 fused += [(cid, 0.0) for cid in extra[0] if cid not in have]
@@ -151,9 +155,16 @@ class Retriever:
             )
         return passages
 
-    def _authority_best(self, snap: Snapshot, vector: list[float], lexical: list[tuple[str, float]],
-                        by_sentence: list[tuple[str, float]], authority: str, include_superseded: bool,
-                        mode: str) -> tuple[list[str], list[tuple[str, float]]]:
+    def _authority_best(
+        self,
+        snap: Snapshot,
+        vector: list[float],
+        lexical: list[tuple[str, float]],
+        by_sentence: list[tuple[str, float]],
+        authority: str,
+        include_superseded: bool,
+        mode: str,
+    ) -> tuple[list[str], list[tuple[str, float]]]:
         """One council's top passages (fused from its own rankings) and their dense similarities."""
         k = self.settings.per_authority_k
         dense = self.dense(vector, (authority,), include_superseded, k * 2) if mode != "lexical" else []

@@ -15,7 +15,7 @@ _DANGER = [
     r"\bunsafe (right )?now\b",
     r"\bnot safe (to go home|tonight|right now|now)\b",
     r"\b(right now|at the moment|tonight|currently)\b.{0,40}\b(hurt|harm|beat|hit|abus|attack|danger)",
-    r"\b(is|are|being|getting|been) (hurt|beaten|hit|abused|attacked|assaulted|strangled)\b.{0,30}\b(now|today|tonight)\b",
+    r"\b(is|are|being|getting|been) (hurt|beaten|hit|abused|attacked|assaulted|strangled)\b.{0,30}\b(now|today|tonight)\b",  # noqa: E501
     r"\bsuicid|\bkill (him|her|them)sel|\bself[- ]harm(ing)? (now|tonight)",
     r"\bthreaten\w* to (kill|hurt|stab)\b",
     r"\b(weapon|knife|gun)\b.{0,40}\b(child|home|house|school)\b",
@@ -30,7 +30,7 @@ def immediate_danger(question: str) -> bool:
     return any(re.search(pattern, lowered) for pattern in _DANGER)
 
 
-_MONTHS = r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)"
+_MONTHS = r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)"  # noqa: E501
 _REDACTIONS: list[tuple[str, str, int]] = [
     (r"[\w.+-]+@[\w-]+\.[\w.-]+", "[email]", 0),
     (r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", "[NI number]", re.I),
@@ -40,9 +40,17 @@ _REDACTIONS: list[tuple[str, str, int]] = [
     (rf"\b\d{{1,2}}(st|nd|rd|th)?\s+{_MONTHS}\s+\d{{4}}\b", "[date]", re.I),
     (r"\b(d\.?o\.?b\.?|born( on)?)\s*:?\s*\S+(\s\S+){0,2}", "[date of birth]", re.I),
     (r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", "[postcode]", re.I),
-    (r"\b\d{1,4}[a-z]?\s+(?:[A-Z][a-z]+\s){1,3}(street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|court|crescent|place|terrace|gardens|grove)\b", "[address]", re.I),
+    (
+        r"\b\d{1,4}[a-z]?\s+(?:[A-Z][a-z]+\s){1,3}(street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|court|crescent|place|terrace|gardens|grove)\b",
+        "[address]",
+        re.I,
+    ),
     (r"\b(Mr|Mrs|Ms|Miss|Dr|Master)\.?\s+[A-Z][a-z'-]+(\s+[A-Z][a-z'-]+)?", "[name]", 0),
-    (r"\b(named|called|name is|child|boy|girl|mum|dad|mother|father|son|daughter)\s+([A-Z][a-z'-]+)(\s+[A-Z][a-z'-]+)?", r"\1 [name]", 0),
+    (
+        r"\b(named|called|name is|child|boy|girl|mum|dad|mother|father|son|daughter)\s+([A-Z][a-z'-]+)(\s+[A-Z][a-z'-]+)?",  # noqa: E501
+        r"\1 [name]",
+        0,
+    ),
 ]
 
 

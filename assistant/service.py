@@ -25,8 +25,9 @@ class QuestionError(ValueError):
 
 
 class GuidanceAssistant:
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
-                 store: ChunkStore | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, embedder: Embedder | None = None, store: ChunkStore | None = None
+    ) -> None:
         configure_offline()
         self.settings = settings or Settings.from_env()
         started = time.perf_counter()
@@ -57,44 +58,67 @@ class GuidanceAssistant:
         """Canonical names for user-given names or aliases; ManifestError for an unknown one."""
         return tuple(dict.fromkeys(self.manifest.authority(n).name for n in names or () if n.strip()))
 
-    def ask(self, question: str, authorities: list[str] | tuple[str, ...] | None = None,
-            include_superseded: bool = False, mode: str | None = None, use_glossary: bool = True) -> Answer:
+    def ask(
+        self,
+        question: str,
+        authorities: list[str] | tuple[str, ...] | None = None,
+        include_superseded: bool = False,
+        mode: str | None = None,
+        use_glossary: bool = True,
+    ) -> Answer:
         return self.ask_traced(question, authorities, include_superseded, mode, use_glossary)[0]
 
-    def ask_traced(self, question: str, authorities: list[str] | tuple[str, ...] | None = None,
-                   include_superseded: bool = False, mode: str | None = None,
-                   use_glossary: bool = True) -> tuple[Answer, list[Passage]]:
+    def ask_traced(
+        self,
+        question: str,
+        authorities: list[str] | tuple[str, ...] | None = None,
+        include_superseded: bool = False,
+        mode: str | None = None,
+        use_glossary: bool = True,
+    ) -> tuple[Answer, list[Passage]]:
         """The answer and the ranked passages it was written from (for evals and debugging)."""
         question = (question or "").strip()
         if not question:
             raise QuestionError("Type a question first.")
         if len(question) > MAX_QUESTION_CHARS:
-            raise QuestionError(f"That question is {len(question)} characters; please keep it under {MAX_QUESTION_CHARS}.")
+            raise QuestionError(
+                f"That question is {len(question)} characters; please keep it under {MAX_QUESTION_CHARS}."
+            )
         if self.store.chunks.count() == 0:
             raise QuestionError("The guidance library is empty: run `guidance index` (or add a document) first.")
         started = time.perf_counter()
-        state: dict[str, Any] = self.chain.invoke({
-            "question": question,
-            "authorities": self.resolve_authorities(authorities),
-            "include_superseded": include_superseded,
-            "mode": mode,
-            "use_glossary": use_glossary,
-        })
+        state: dict[str, Any] = self.chain.invoke(
+            {
+                "question": question,
+                "authorities": self.resolve_authorities(authorities),
+                "include_superseded": include_superseded,
+                "mode": mode,
+                "use_glossary": use_glossary,
+            }
+        )
         timings = {**state["timings_ms"], "total": (time.perf_counter() - started) * 1000}
         return replace(state["answer"], timings_ms=timings), state["passages"]
 
-    def retrieve(self, question: str, authorities: tuple[str, ...] = (), mode: str | None = None,
-                 use_glossary: bool = True) -> list[Passage]:
+    def retrieve(
+        self, question: str, authorities: tuple[str, ...] = (), mode: str | None = None, use_glossary: bool = True
+    ) -> list[Passage]:
         """Retrieval alone (for evals and the benchmark)."""
-        state = self.chain.steps[0].invoke({"question": question, "authorities": authorities, "use_glossary": use_glossary})
+        state = self.chain.steps[0].invoke(
+            {"question": question, "authorities": authorities, "use_glossary": use_glossary}
+        )
         state = self.chain.steps[1].invoke(state)
         state = self.chain.steps[2].invoke({**state, "mode": mode})
         return state["passages"]
 
     def reindex(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
         """Index with the embedder already loaded (2 threads for bulk work), then reload metadata."""
-        report = index(self.settings, _BulkEmbedder(self.embedder, self.settings.index_threads),
-                       rebuild=rebuild, store=self.store, progress=progress)
+        report = index(
+            self.settings,
+            _BulkEmbedder(self.embedder, self.settings.index_threads),
+            rebuild=rebuild,
+            store=self.store,
+            progress=progress,
+        )
         self.reload_manifest()
         return report
 

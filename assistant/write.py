@@ -206,26 +206,29 @@ class ExtractiveWriter:
             f"{authority}: {', '.join(dict.fromkeys(f'{v} [{n}]' for v, n in items))}"
             for authority, items in timescales.items()
         )
-        return (f"The councils' documents state different timescales — {sides}. "
-                "They are not interchangeable: use the rule of the authority responsible for the child.",)
+        return (
+            f"The councils' documents state different timescales — {sides}. "
+            "They are not interchangeable: use the rule of the authority responsible for the child.",
+        )
 
     def _abstain(self, query: Query, safety: str, best: float, passages: Sequence[Passage]) -> Answer:
         doors = [self.front_doors[a] for a in query.authorities if a in self.front_doors]
         where = (
-            f"your duty manager or {doors[0]}" if len(doors) == 1
+            f"your duty manager or {doors[0]}"
+            if len(doors) == 1
             else "your duty manager or your local authority's children's services front door"
         )
-        text = (
-            "The guidance in this library does not cover this question, so I will not guess. "
-            f"Please ask {where}."
-        )
+        text = f"The guidance in this library does not cover this question, so I will not guess. Please ask {where}."
         if safety:
             text = f"{safety}\n\n{text}"
         return Answer(
             question=query.text,
             text=text,
             abstained=True,
-            abstain_reason=f"no passage answered the question well enough (best sentence score {best:.2f} < {self.threshold:.2f})",
+            abstain_reason=(
+                f"no passage answered the question well enough "
+                f"(best sentence score {best:.2f} < {self.threshold:.2f})"
+            ),
             safety_notice=safety,
             authority_filter=query.authorities,
         )

@@ -17,25 +17,38 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("eval", help="run the eval suite (or `eval add` to add an item)",
-                       description="Run the curated eval set against the current index; "
-                                   "exits 1 when a headline metric regresses against evals/baseline.json.")
+    p = sub.add_parser(
+        "eval",
+        help="run the eval suite (or `eval add` to add an item)",
+        description="Run the curated eval set against the current index; "
+        "exits 1 when a headline metric regresses against evals/baseline.json.",
+    )
     p.add_argument("action", nargs="?", choices=("run", "add"), default="run")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.add_argument("--split", choices=("all", "tune", "holdout"), default="all")
-    p.add_argument("--ablations", action="store_true",
-                   help="also run dense only, BM25 only, hybrid, hybrid + glossary and the LangChain tutorial")
+    p.add_argument(
+        "--ablations",
+        action="store_true",
+        help="also run dense only, BM25 only, hybrid, hybrid + glossary and the LangChain tutorial",
+    )
     p.add_argument("--items", type=Path, default=ITEMS_PATH, help="items file (default evals/items.yaml)")
     p.add_argument("--baseline", type=Path, default=None, help="baseline file (default evals/baseline.json)")
-    p.add_argument("--update-baseline", action="store_true",
-                   help="store this run's headline metrics as the new baseline (deliberate; review first)")
+    p.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="store this run's headline metrics as the new baseline (deliberate; review first)",
+    )
     p.add_argument("--out", type=Path, default=None, help="report folder (default DATA_DIR/evals)")
     g = p.add_argument_group("eval add")
     g.add_argument("--question")
     g.add_argument("--kind", choices=KINDS)
     g.add_argument("--authority", default=None)
-    g.add_argument("--fact", action="append", default=[],
-                   help='an expected fact; accepted wordings separated by " | " (repeat for more facts)')
+    g.add_argument(
+        "--fact",
+        action="append",
+        default=[],
+        help='an expected fact; accepted wordings separated by " | " (repeat for more facts)',
+    )
     g.add_argument("--doc", help="doc_id of the source document")
     g.add_argument("--section", default="", help="heading above the evidence, as written")
     g.add_argument("--evidence", default="", help="text copied exactly from the document")
@@ -72,8 +85,16 @@ def build_item(args: argparse.Namespace, settings: Settings) -> EvalItem:
         sources = (Source(args.doc, args.section, args.evidence),)
     if args.kind in ("conflict", "out_of_scope"):
         authority = None
-    return EvalItem(args.id or f"added-{slug(args.question)}", args.question.strip(), args.kind, authority,
-                    facts, sources, "holdout" if args.holdout else "tune", args.notes)
+    return EvalItem(
+        args.id or f"added-{slug(args.question)}",
+        args.question.strip(),
+        args.kind,
+        authority,
+        facts,
+        sources,
+        "holdout" if args.holdout else "tune",
+        args.notes,
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings, make_assistant) -> int:  # noqa: ANN001
@@ -86,9 +107,16 @@ def run(args: argparse.Namespace, settings: Settings, make_assistant) -> int:  #
 
     assistant: GuidanceAssistant = make_assistant()
     bar = _bar()
-    report = run_eval(assistant, settings, split=None if args.split == "all" else args.split,
-                      progress=bar, ablations=args.ablations, items_path=args.items, out_dir=args.out,
-                      baseline_path=args.baseline)
+    report = run_eval(
+        assistant,
+        settings,
+        split=None if args.split == "all" else args.split,
+        progress=bar,
+        ablations=args.ablations,
+        items_path=args.items,
+        out_dir=args.out,
+        baseline_path=args.baseline,
+    )
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
@@ -121,4 +149,5 @@ def _bar():  # noqa: ANN202
         state["bar"].update(1)
         if i == n:
             state["bar"].close()
+
     return progress

@@ -9,8 +9,18 @@ from pathlib import Path
 import yaml
 
 ITEMS_PATH = Path(__file__).resolve().parent / "items.yaml"
-KINDS = ("timescale", "threshold", "responsibility", "definition", "process",
-         "paraphrase", "typo", "acronym", "conflict", "out_of_scope")
+KINDS = (
+    "timescale",
+    "threshold",
+    "responsibility",
+    "definition",
+    "process",
+    "paraphrase",
+    "typo",
+    "acronym",
+    "conflict",
+    "out_of_scope",
+)
 SPLITS = ("tune", "holdout")
 
 
@@ -67,13 +77,26 @@ def _item(entry: object, n: int) -> EvalItem:
     split = entry.get("split") or "tune"
     if split not in SPLITS:
         raise ItemError(f"{name}: split must be tune or holdout")
-    facts = tuple(tuple(str(a) for a in (alts if isinstance(alts, list) else [alts])) for alts in entry.get("expected_facts") or [])
-    sources = tuple(Source(str(s["doc_id"]), str(s.get("section") or ""), str(s.get("evidence") or ""))
-                    for s in entry.get("sources") or [])
+    facts = tuple(
+        tuple(str(a) for a in (alts if isinstance(alts, list) else [alts]))
+        for alts in entry.get("expected_facts") or []
+    )
+    sources = tuple(
+        Source(str(s["doc_id"]), str(s.get("section") or ""), str(s.get("evidence") or ""))
+        for s in entry.get("sources") or []
+    )
     if entry["kind"] != "out_of_scope" and not (facts and sources):
         raise ItemError(f"{name}: an answerable item needs expected_facts and sources")
-    return EvalItem(str(entry["id"]), str(entry["question"]).strip(), entry["kind"], entry.get("authority"),
-                    facts, sources, split, str(entry.get("notes") or ""))
+    return EvalItem(
+        str(entry["id"]),
+        str(entry["question"]).strip(),
+        entry["kind"],
+        entry.get("authority"),
+        facts,
+        sources,
+        split,
+        str(entry.get("notes") or ""),
+    )
 
 
 def slug(text: str) -> str:
@@ -86,10 +109,14 @@ def append_item(item: EvalItem, path: Path = ITEMS_PATH) -> None:
     if item.id in existing:
         raise ItemError(f"an item with id {item.id!r} already exists")
     entry = {
-        "id": item.id, "question": item.question, "kind": item.kind, "authority": item.authority,
+        "id": item.id,
+        "question": item.question,
+        "kind": item.kind,
+        "authority": item.authority,
         "expected_facts": [list(f) for f in item.expected_facts],
         "sources": [{"doc_id": s.doc_id, "section": s.section, "evidence": s.evidence} for s in item.sources],
-        "split": item.split, "notes": item.notes,
+        "split": item.split,
+        "notes": item.notes,
     }
     _item(entry, 0)  # validate before writing
     text = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=1000)

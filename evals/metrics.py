@@ -48,7 +48,9 @@ def relevance(retrieved: Sequence[tuple[str, str]], sources: Sequence[tuple[str,
     matched: set[int] = set()
     gains: list[int] = []
     for doc_id, text in retrieved:
-        hit = next((i for i, (sd, ev) in enumerate(sources) if i not in matched and source_matches(doc_id, text, sd, ev)), None)
+        hit = next(
+            (i for i, (sd, ev) in enumerate(sources) if i not in matched and source_matches(doc_id, text, sd, ev)), None
+        )
         if hit is None:
             gains.append(0)
         else:
@@ -108,8 +110,9 @@ def source_recall(citations: Sequence[tuple[str, str]], sources: Sequence[tuple[
     return found / len(sources)
 
 
-def authority_correct(expected: str, answer_authorities: Sequence[str], cited_authorities: Sequence[str],
-                      question_names_authority: bool) -> float:
+def authority_correct(
+    expected: str, answer_authorities: Sequence[str], cited_authorities: Sequence[str], question_names_authority: bool
+) -> float:
     """The expected authority answers; when the question names it, nothing else is cited."""
     if expected not in answer_authorities:
         return 0.0
@@ -118,8 +121,12 @@ def authority_correct(expected: str, answer_authorities: Sequence[str], cited_au
     return 1.0
 
 
-def conflict_covered(source_authorities: Sequence[str], cited_authorities: Sequence[str],
-                     facts: Sequence[Sequence[str]], answer_text: str) -> float:
+def conflict_covered(
+    source_authorities: Sequence[str],
+    cited_authorities: Sequence[str],
+    facts: Sequence[Sequence[str]],
+    answer_text: str,
+) -> float:
     """Both (all) sides shown: every disagreeing authority is cited and every fact stated."""
     sides = set(source_authorities) <= set(cited_authorities)
     return 1.0 if sides and all(fact_present(alts, answer_text) for alts in facts) else 0.0

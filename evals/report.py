@@ -11,16 +11,37 @@ from evals.runner import HEADLINE, Delta
 
 LABELS = {
     "items": "items",
-    "hit_at_1": "hit@1", "hit_at_3": "hit@3", "hit_at_5": "hit@5", "mrr_at_10": "MRR@10",
-    "ndcg_at_10": "nDCG@10", "fact_recall": "fact recall", "citation_support": "citation support",
-    "source_recall": "source recall", "authority_correct": "authority correct",
-    "conflict_coverage": "conflict coverage", "abstention_precision": "refusal precision",
-    "abstention_recall": "refusal recall", "wrong_refusal_rate": "wrong refusals",
-    "pass_rate": "items passed", "answer_p50_ms": "answer p50 ms", "answer_p95_ms": "answer p95 ms",
+    "hit_at_1": "hit@1",
+    "hit_at_3": "hit@3",
+    "hit_at_5": "hit@5",
+    "mrr_at_10": "MRR@10",
+    "ndcg_at_10": "nDCG@10",
+    "fact_recall": "fact recall",
+    "citation_support": "citation support",
+    "source_recall": "source recall",
+    "authority_correct": "authority correct",
+    "conflict_coverage": "conflict coverage",
+    "abstention_precision": "refusal precision",
+    "abstention_recall": "refusal recall",
+    "wrong_refusal_rate": "wrong refusals",
+    "pass_rate": "items passed",
+    "answer_p50_ms": "answer p50 ms",
+    "answer_p95_ms": "answer p95 ms",
     "retrieval_p50_ms": "retrieval p50 ms",
 }
-TABLE_COLUMNS = ("items", "hit_at_5", "mrr_at_10", "fact_recall", "citation_support", "source_recall",
-                 "authority_correct", "conflict_coverage", "abstention_recall", "wrong_refusal_rate", "pass_rate")
+TABLE_COLUMNS = (
+    "items",
+    "hit_at_5",
+    "mrr_at_10",
+    "fact_recall",
+    "citation_support",
+    "source_recall",
+    "authority_correct",
+    "conflict_coverage",
+    "abstention_recall",
+    "wrong_refusal_rate",
+    "pass_rate",
+)
 
 
 def fmt(value: Any, name: str = "") -> str:
@@ -34,8 +55,7 @@ def fmt(value: Any, name: str = "") -> str:
 
 
 def table(rows: dict[str, dict[str, Any]], columns: Sequence[str], first: str) -> list[str]:
-    lines = [f"| {first} | " + " | ".join(LABELS.get(c, c) for c in columns) + " |",
-             "|---|" + "---:|" * len(columns)]
+    lines = [f"| {first} | " + " | ".join(LABELS.get(c, c) for c in columns) + " |", "|---|" + "---:|" * len(columns)]
     for name, agg in rows.items():
         lines.append(f"| {name} | " + " | ".join(fmt(agg.get(c), c) for c in columns) + " |")
     return lines
@@ -55,34 +75,70 @@ def headline_lines(report: dict[str, Any], deltas: Sequence[Delta] = ()) -> list
 
 
 def markdown(report: dict[str, Any], deltas: Sequence[Delta] = (), charts: Sequence[str] = ()) -> str:
-    out = [f"# Eval report ({report['split']} items, {report['generated_at']})", "",
-           f"{report['items']} items in {report['seconds']} s. Settings: "
-           + ", ".join(f"{k}={v}" for k, v in report["settings"].items()) + ".", "",
-           "## Headline", "", *headline_lines(report, deltas), "",
-           "## Tune and holdout", "",
-           "Holdout items were never looked at while tuning: if they score much lower than tune "
-           "items, the tuning has not generalised.", "",
-           *table(report["by_split"], TABLE_COLUMNS, "split"), "",
-           "## By kind", "", *table(report["by_kind"], TABLE_COLUMNS, "kind"), "",
-           "## By authority", "", *table(report["by_authority"], TABLE_COLUMNS, "authority"), ""]
+    out = [
+        f"# Eval report ({report['split']} items, {report['generated_at']})",
+        "",
+        f"{report['items']} items in {report['seconds']} s. Settings: "
+        + ", ".join(f"{k}={v}" for k, v in report["settings"].items())
+        + ".",
+        "",
+        "## Headline",
+        "",
+        *headline_lines(report, deltas),
+        "",
+        "## Tune and holdout",
+        "",
+        "Holdout items were never looked at while tuning: if they score much lower than tune "
+        "items, the tuning has not generalised.",
+        "",
+        *table(report["by_split"], TABLE_COLUMNS, "split"),
+        "",
+        "## By kind",
+        "",
+        *table(report["by_kind"], TABLE_COLUMNS, "kind"),
+        "",
+        "## By authority",
+        "",
+        *table(report["by_authority"], TABLE_COLUMNS, "authority"),
+        "",
+    ]
     if report.get("ablations"):
-        cols = ("items", "hit_at_1", "hit_at_5", "mrr_at_10", "ndcg_at_10", "fact_recall", "pass_rate",
-                "answer_p50_ms", "retrieval_p50_ms")
+        cols = (
+            "items",
+            "hit_at_1",
+            "hit_at_5",
+            "mrr_at_10",
+            "ndcg_at_10",
+            "fact_recall",
+            "pass_rate",
+            "answer_p50_ms",
+            "retrieval_p50_ms",
+        )
         out += ["## Ablations (same items, same run)", "", *table(report["ablations"], cols, "configuration"), ""]
     out += [f"![{Path(c).stem}]({Path(c).name})" for c in charts] + [""]
     failing = [r for r in report["details"] if not r["passed"]]
     out += [f"## Failing items ({len(failing)})", ""]
     for r in failing:
-        out += [f"### {r['id']} ({r['kind']}, {r['authority']}, {r['split']})", "",
-                f"**Question:** {r['question']}", "",
-                "**Failed:** " + "; ".join(r["failed_checks"]), "", "**Answer:**", "",
-                *("> " + line for line in r["answer"].splitlines()), ""]
+        out += [
+            f"### {r['id']} ({r['kind']}, {r['authority']}, {r['split']})",
+            "",
+            f"**Question:** {r['question']}",
+            "",
+            "**Failed:** " + "; ".join(r["failed_checks"]),
+            "",
+            "**Answer:**",
+            "",
+            *("> " + line for line in r["answer"].splitlines()),
+            "",
+        ]
         for c in r["citations"]:
             out.append(f"- [{c['n']}] {c['authority']} · {c['doc_id']} · {c['section']}")
         out.append("")
     out += ["## All items", "", "| id | kind | passed | failed checks |", "|---|---|---|---|"]
-    out += [f"| {r['id']} | {r['kind']} | {'yes' if r['passed'] else 'no'} | {'; '.join(r['failed_checks'])} |"
-            for r in report["details"]]
+    out += [
+        f"| {r['id']} | {r['kind']} | {'yes' if r['passed'] else 'no'} | {'; '.join(r['failed_checks'])} |"
+        for r in report["details"]
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -114,7 +170,9 @@ def charts(report: dict[str, Any], out_dir: Path) -> list[Path]:
     ax.hist([r["latency_ms"] for r in report["details"]], bins=30, color="#4a7ab5")
     ax.set_xlabel("answer time per question, ms (warm)")
     ax.set_ylabel("questions")
-    ax.set_title(f"Latency: p50 {fmt(report['answer_p50_ms'], 'x_ms')} ms, p95 {fmt(report['answer_p95_ms'], 'x_ms')} ms")
+    ax.set_title(
+        f"Latency: p50 {fmt(report['answer_p50_ms'], 'x_ms')} ms, p95 {fmt(report['answer_p95_ms'], 'x_ms')} ms"
+    )
     fig.tight_layout()
     path = out_dir / "latency.png"
     fig.savefig(path, dpi=90)
@@ -145,5 +203,8 @@ def console_table(report: dict[str, Any], deltas: Sequence[Delta] = ()) -> str:
         rows.append(f"  {LABELS[name]:<20}{fmt(report.get(name), name):>8}  {change}")
     kinds = "\n".join(f"  {k:<16}{fmt(a['pass_rate'])}  ({a['items']} items)" for k, a in report["by_kind"].items())
     splits = ", ".join(f"{s} {fmt(a['pass_rate'])}" for s, a in report["by_split"].items())
-    return (f"{report['items']} items ({report['split']}), {report['seconds']} s\n" + "\n".join(rows)
-            + f"\n items passed by kind:\n{kinds}\n items passed by split: {splits}")
+    return (
+        f"{report['items']} items ({report['split']}), {report['seconds']} s\n"
+        + "\n".join(rows)
+        + f"\n items passed by kind:\n{kinds}\n items passed by split: {splits}"
+    )

@@ -41,8 +41,18 @@ HEADLINE: dict[str, bool] = {
     "wrong_refusal_rate": False,
     "pass_rate": True,
 }
-PER_ITEM = ("hit_at_1", "hit_at_3", "hit_at_5", "mrr_at_10", "ndcg_at_10", "fact_recall",
-            "citation_support", "source_recall", "authority_correct", "conflict_coverage")
+PER_ITEM = (
+    "hit_at_1",
+    "hit_at_3",
+    "hit_at_5",
+    "mrr_at_10",
+    "ndcg_at_10",
+    "fact_recall",
+    "citation_support",
+    "source_recall",
+    "authority_correct",
+    "conflict_coverage",
+)
 CONFLICT = "several (conflict)"
 OUT_OF_SCOPE = "none (out of scope)"
 
@@ -67,20 +77,40 @@ def names_authority(question: str, aliases: dict[str, str]) -> bool:
     return any(re.search(rf"(?<![\w&]){re.escape(a)}(?![\w&])", question, re.IGNORECASE) for a in aliases)
 
 
-def score_item(item: EvalItem, answer: Answer, ranked: Sequence[tuple[str, str]],
-               aliases: dict[str, str], authority_of: dict[str, str]) -> dict[str, Any]:
+def score_item(
+    item: EvalItem,
+    answer: Answer,
+    ranked: Sequence[tuple[str, str]],
+    aliases: dict[str, str],
+    authority_of: dict[str, str],
+) -> dict[str, Any]:
     """One item's record: the answer, its citations and every metric that applies, with the
     checks it failed written so a curator can read them."""
     sources = [(s.doc_id, s.evidence) for s in item.sources]
     cited = [(c.doc_id, c.quote) for c in answer.citations]
     cited_authorities = [c.authority for c in answer.citations]
     record: dict[str, Any] = {
-        "id": item.id, "question": item.question, "kind": item.kind, "split": item.split,
+        "id": item.id,
+        "question": item.question,
+        "kind": item.kind,
+        "split": item.split,
         "authority": item.authority or (CONFLICT if item.kind == "conflict" else OUT_OF_SCOPE),
-        "answer": answer.text, "abstained": answer.abstained, "should_abstain": not item.answerable,
-        "answer_authorities": answer.authorities, "conflicts": list(answer.conflicts),
-        "citations": [{"n": c.n, "doc_id": c.doc_id, "authority": c.authority, "section": c.section,
-                       "page": c.page, "quote": c.quote} for c in answer.citations],
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "should_abstain": not item.answerable,
+        "answer_authorities": answer.authorities,
+        "conflicts": list(answer.conflicts),
+        "citations": [
+            {
+                "n": c.n,
+                "doc_id": c.doc_id,
+                "authority": c.authority,
+                "section": c.section,
+                "page": c.page,
+                "quote": c.quote,
+            }
+            for c in answer.citations
+        ],
         "retrieved": [doc_id for doc_id, _ in ranked[:5]],
         "latency_ms": answer.timings_ms.get("total", 0.0),
     }
@@ -96,11 +126,16 @@ def score_item(item: EvalItem, answer: Answer, ranked: Sequence[tuple[str, str]]
     facts = [list(f) for f in item.expected_facts]
     support = m.citation_support(facts, answer.text, {c.n: f"{c.section}\n{c.quote}" for c in answer.citations})
     record.update(
-        hit_at_1=m.hit_at(gains, 1), hit_at_3=m.hit_at(gains, 3), hit_at_5=m.hit_at(gains, 5),
-        mrr_at_10=m.mrr_at(gains, 10), ndcg_at_10=m.ndcg_at(gains, len(sources), 10),
-        fact_recall=m.fact_recall(facts, answer.text), citation_support=support,
+        hit_at_1=m.hit_at(gains, 1),
+        hit_at_3=m.hit_at(gains, 3),
+        hit_at_5=m.hit_at(gains, 5),
+        mrr_at_10=m.mrr_at(gains, 10),
+        ndcg_at_10=m.ndcg_at(gains, len(sources), 10),
+        fact_recall=m.fact_recall(facts, answer.text),
+        citation_support=support,
         source_recall=m.source_recall(cited, sources),
-        authority_correct=None, conflict_coverage=None,
+        authority_correct=None,
+        conflict_coverage=None,
     )
     if item.kind == "conflict":
         sides = [authority_of.get(s.doc_id, s.doc_id) for s in item.sources]
@@ -110,9 +145,13 @@ def score_item(item: EvalItem, answer: Answer, ranked: Sequence[tuple[str, str]]
             failed.append("conflict: not shown for " + ", ".join(missing))
     elif item.authority:
         record["authority_correct"] = m.authority_correct(
-            item.authority, answer.authorities, cited_authorities, names_authority(item.question, aliases))
+            item.authority, answer.authorities, cited_authorities, names_authority(item.question, aliases)
+        )
         if not record["authority_correct"]:
-            failed.append(f"authority: expected {item.authority}, answer cites {', '.join(sorted(set(cited_authorities))) or 'nothing'}")
+            failed.append(
+                f"authority: expected {item.authority}, answer cites "
+                + (", ".join(sorted(set(cited_authorities))) or "nothing")
+            )
     if answer.abstained:
         failed.insert(0, "refused a question the guidance answers")
     else:
@@ -120,8 +159,11 @@ def score_item(item: EvalItem, answer: Answer, ranked: Sequence[tuple[str, str]]
         if support is not None and support < 1:
             failed.append("a fact is cited to a passage that does not contain it")
         if record["source_recall"] < 1:
-            failed += [f"expected source not cited: {s.doc_id} § {s.section}" for s in item.sources
-                       if not any(m.source_matches(d, q, s.doc_id, s.evidence) for d, q in cited)]
+            failed += [
+                f"expected source not cited: {s.doc_id} § {s.section}"
+                for s in item.sources
+                if not any(m.source_matches(d, q, s.doc_id, s.evidence) for d, q in cited)
+            ]
     if not record["hit_at_5"]:
         failed.append("retrieval: expected passage not in the top 5")
     record.update(passed=not failed, failed_checks=failed)
@@ -148,8 +190,13 @@ def breakdown(records: Sequence[dict[str, Any]], key: str) -> dict[str, dict[str
     return {name: aggregate(rs) for name, rs in sorted(groups.items())}
 
 
-def evaluate(assistant: GuidanceAssistant, items: Sequence[EvalItem], mode: str | None = None,
-             use_glossary: bool = True, progress: Progress | None = None) -> list[dict[str, Any]]:
+def evaluate(
+    assistant: GuidanceAssistant,
+    items: Sequence[EvalItem],
+    mode: str | None = None,
+    use_glossary: bool = True,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
     aliases = assistant.aliases
     authority_of = {d.doc_id: d.authority for d in assistant.manifest.documents}
     assistant.ask("How soon must a child be seen after a referral?")  # warm caches: latencies are warm
@@ -163,8 +210,7 @@ def evaluate(assistant: GuidanceAssistant, items: Sequence[EvalItem], mode: str 
     return records
 
 
-def baseline_retrieval(assistant: GuidanceAssistant, settings: Settings,
-                       items: Sequence[EvalItem]) -> dict[str, Any]:
+def baseline_retrieval(assistant: GuidanceAssistant, settings: Settings, items: Sequence[EvalItem]) -> dict[str, Any]:
     """Retrieval metrics for the LangChain-tutorial pipeline on the same answerable items."""
     from assistant.baseline import TutorialBaseline
 
@@ -175,9 +221,15 @@ def baseline_retrieval(assistant: GuidanceAssistant, settings: Settings,
         hits = baseline.search(item.question, k=10)
         latencies.append((time.perf_counter() - started) * 1000)
         gains = m.relevance([(h.doc_id, h.text) for h in hits], [(s.doc_id, s.evidence) for s in item.sources])
-        rows.append({"hit_at_1": m.hit_at(gains, 1), "hit_at_3": m.hit_at(gains, 3),
-                     "hit_at_5": m.hit_at(gains, 5), "mrr_at_10": m.mrr_at(gains, 10),
-                     "ndcg_at_10": m.ndcg_at(gains, len(item.sources), 10)})
+        rows.append(
+            {
+                "hit_at_1": m.hit_at(gains, 1),
+                "hit_at_3": m.hit_at(gains, 3),
+                "hit_at_5": m.hit_at(gains, 5),
+                "mrr_at_10": m.mrr_at(gains, 10),
+                "ndcg_at_10": m.ndcg_at(gains, len(item.sources), 10),
+            }
+        )
     out: dict[str, Any] = {"items": len(rows)}
     for name in ("hit_at_1", "hit_at_3", "hit_at_5", "mrr_at_10", "ndcg_at_10"):
         out[name] = m.mean([r[name] for r in rows])
@@ -190,10 +242,16 @@ def select(items: Sequence[EvalItem], split: str | None) -> list[EvalItem]:
     return [i for i in items if split in (None, "all") or i.split == split]
 
 
-def run_eval(assistant: GuidanceAssistant, settings: Settings, split: str | None = None,
-             progress: Progress | None = None, ablations: bool = False,
-             items_path: Path | None = None, out_dir: Path | None = None,
-             baseline_path: Path | None = None) -> dict[str, Any]:
+def run_eval(
+    assistant: GuidanceAssistant,
+    settings: Settings,
+    split: str | None = None,
+    progress: Progress | None = None,
+    ablations: bool = False,
+    items_path: Path | None = None,
+    out_dir: Path | None = None,
+    baseline_path: Path | None = None,
+) -> dict[str, Any]:
     """Run the set (or one split), write latest.json / latest.md / charts, return the report."""
     items = select(load_items(items_path) if items_path else load_items(), split)
     started = time.perf_counter()
@@ -203,8 +261,12 @@ def run_eval(assistant: GuidanceAssistant, settings: Settings, split: str | None
         "split": split or "all",
         "generated_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         "seconds": round(time.perf_counter() - started, 1),
-        "settings": {"abstain_threshold": settings.abstain_threshold, "chunk_chars": settings.chunk_chars,
-                     "retrieval_mode": settings.retrieval_mode, "passages_k": settings.passages_k},
+        "settings": {
+            "abstain_threshold": settings.abstain_threshold,
+            "chunk_chars": settings.chunk_chars,
+            "retrieval_mode": settings.retrieval_mode,
+            "passages_k": settings.passages_k,
+        },
         "by_split": breakdown(records, "split"),
         "by_kind": breakdown(records, "kind"),
         "by_authority": breakdown(records, "authority"),
@@ -216,7 +278,9 @@ def run_eval(assistant: GuidanceAssistant, settings: Settings, split: str | None
             if ab.mode is None:
                 table[ab.name] = baseline_retrieval(assistant, settings, items)
             else:
-                table[ab.name] = {k: v for k, v in aggregate(evaluate(assistant, items, ab.mode, ab.use_glossary)).items()}
+                table[ab.name] = {
+                    k: v for k, v in aggregate(evaluate(assistant, items, ab.mode, ab.use_glossary)).items()
+                }
         report["ablations"] = table
     baseline = load_baseline(baseline_path)
     deltas = compare(report, baseline) if baseline and report["split"] == "all" else []
@@ -287,7 +351,7 @@ def save_baseline(report: dict[str, Any], path: Path = BASELINE_PATH) -> None:
         raise ValueError("the baseline is taken on the whole set: run without --split")
     data = {
         "note": "Headline eval metrics the CI gate compares against. Update deliberately with "
-                "`guidance eval --update-baseline` after reviewing the report.",
+        "`guidance eval --update-baseline` after reviewing the report.",
         "generated_at": report["generated_at"],
         "tolerance": TOLERANCE,
         "latency_factor": LATENCY_FACTOR,

@@ -9,7 +9,24 @@ from assistant.types import Block, Chunk, Document, Section, content_hash
 from indexing.structure import parse_blocks, sections
 
 # Abbreviations after which a full stop does not end a sentence.
-_ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "etc", "approx", "no", "mr", "mrs", "ms", "dr", "cllr", "vs", "st", "para", "ref"}
+_ABBREVIATIONS = {
+    "e.g",
+    "i.e",
+    "eg",
+    "ie",
+    "etc",
+    "approx",
+    "no",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "cllr",
+    "vs",
+    "st",
+    "para",
+    "ref",
+}
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"'(])")
 
 
@@ -56,8 +73,10 @@ def units(section: Section) -> list[Unit]:
         group = [block]
         if block.kind in ("paragraph", "list_item") and (block.intro or block.text.endswith((":", ":-"))):
             j = i + 1
-            while j < len(blocks) and blocks[j].kind == "list_item" and (
-                blocks[j].level > block.level or block.kind == "paragraph"
+            while (
+                j < len(blocks)
+                and blocks[j].kind == "list_item"
+                and (blocks[j].level > block.level or block.kind == "paragraph")
             ):
                 group.append(blocks[j])
                 j += 1
@@ -68,8 +87,9 @@ def units(section: Section) -> list[Unit]:
     return out
 
 
-def chunk_document(doc: Document, target_chars: int = 700, max_chars: int = 1000,
-                   exclude_sections: tuple[str, ...] = ()) -> list[Chunk]:
+def chunk_document(
+    doc: Document, target_chars: int = 700, max_chars: int = 1000, exclude_sections: tuple[str, ...] = ()
+) -> list[Chunk]:
     """Pack units into chunks of about `target_chars` within one section; split only oversized units."""
     chunks: list[Chunk] = []
     for section in sections(parse_blocks(doc.text)):

@@ -28,14 +28,11 @@ def load(path: Path, meta: DocumentMeta, max_file_mb: float = 20.0) -> Document:
     loader = _LOADERS.get(suffix)
     if loader is None:
         raise LoadError(
-            f"{path.name}: unsupported file type {suffix or '(none)'}; "
-            f"supported: {', '.join(sorted(_LOADERS))}"
+            f"{path.name}: unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(_LOADERS))}"
         )
     text, pages = loader(path)
     if len(text.strip()) < 20:
-        raise LoadError(
-            f"{path.name}: no readable text found (a scanned PDF needs OCR before it can be added)"
-        )
+        raise LoadError(f"{path.name}: no readable text found (a scanned PDF needs OCR before it can be added)")
     return Document(meta=meta, text=text, pages=tuple(pages))
 
 
@@ -48,9 +45,7 @@ def _load_text(path: Path) -> tuple[str, list[PageSpan]]:
             return raw.decode(encoding), []
         except UnicodeDecodeError:
             continue
-    raise LoadError(
-        f"{path.name}: the text is neither UTF-8 nor Windows-1252; re-save it as UTF-8"
-    )
+    raise LoadError(f"{path.name}: the text is neither UTF-8 nor Windows-1252; re-save it as UTF-8")
 
 
 def _load_pdf(path: Path) -> tuple[str, list[PageSpan]]:

@@ -130,12 +130,13 @@ def _check_date(value: str, label: str, allow_undated: bool) -> None:
     try:
         date.fromisoformat(value)
     except ValueError as exc:
-        raise ManifestError(f"{label} must be YYYY-MM-DD{' or undated' if allow_undated else ''}, not {value!r}") from exc
+        raise ManifestError(
+            f"{label} must be YYYY-MM-DD{' or undated' if allow_undated else ''}, not {value!r}"
+        ) from exc
 
 
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "document"
-
 
 
 def _header(path: Path) -> str:
@@ -154,8 +155,7 @@ def save_manifest(manifest: Manifest) -> None:
     """Write atomically (temp file + rename) so a crash never leaves half a manifest."""
     data = {
         "authorities": [
-            {"name": a.name, "aliases": list(a.aliases), "front_door": a.front_door}
-            for a in manifest.authorities
+            {"name": a.name, "aliases": list(a.aliases), "front_door": a.front_door} for a in manifest.authorities
         ],
         "documents": [
             {
@@ -199,8 +199,7 @@ def add_document(
         raise ManifestError(f"No such file: {file}")
     if file.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise ManifestError(
-            f"{file.name}: unsupported file type {file.suffix or '(none)'}; "
-            f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
+            f"{file.name}: unsupported file type {file.suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
         )
     if status not in STATUSES:
         raise ManifestError(f"status must be one of {STATUSES}, not {status!r}")

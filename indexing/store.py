@@ -98,9 +98,7 @@ class ChunkStore:
         self.name = name
         space = {"hnsw:space": "cosine"}
         self.chunks = client.get_or_create_collection(f"{name}_chunks", metadata=space, embedding_function=None)
-        self.sentences = client.get_or_create_collection(
-            f"{name}_sentences", metadata=space, embedding_function=None
-        )
+        self.sentences = client.get_or_create_collection(f"{name}_sentences", metadata=space, embedding_function=None)
 
     @classmethod
     def open(cls, settings: Settings) -> ChunkStore:
@@ -191,16 +189,6 @@ class ChunkStore:
         self.chunks.delete(where={"doc_id": doc_id})
         self.sentences.delete(where={"doc_id": doc_id})
 
-    def clear(self) -> None:
-        for name in (f"{self.name}_chunks", f"{self.name}_sentences"):
-            try:
-                self.client.delete_collection(name)
-            except Exception:  # noqa: BLE001 - absent collection is fine
-                pass
-        fresh = ChunkStore(self.client, self.name)
-        self.chunks, self.sentences = fresh.chunks, fresh.sentences
-
-    # --- reading -----------------------------------------------------------------------
     def all_chunks(self) -> list[Chunk]:
         records = self.chunks.get(include=["metadatas", "documents"])
         return [
