@@ -77,6 +77,9 @@ class Query:
     detected_authorities: tuple[str, ...]
     intent: str  # timescale | who | definition | threshold | general
     corrections: tuple[tuple[str, str], ...] = ()
+    # Words of the question the library never uses (not typos, not glossary acronyms): a
+    # question about "melatonin" or "passports" is probably about something it does not cover.
+    unknown_terms: tuple[str, ...] = ()
 
     @property
     def search_text(self) -> str:
@@ -163,7 +166,23 @@ def understand(
         detected_authorities=tuple(detected),
         intent=detect_intent(repaired),
         corrections=tuple(corrections),
+        unknown_terms=unknown_terms(repaired, vocabulary, glossary),
     )
+
+
+def unknown_terms(text: str, vocabulary: frozenset[str], glossary: Glossary) -> tuple[str, ...]:
+    if not vocabulary:
+        return ()
+    known = {stem(w) for w in vocabulary}
+    acronyms = {k.lower() for k in glossary.terms}
+    out = []
+    for word in tokens(text):
+        if len(word) < 4 or not word.isalpha() or word in STOPWORDS:
+            continue
+        if word in vocabulary or stem(word) in known or word in acronyms or word.rstrip("s") in acronyms:
+            continue
+        out.append(word)
+    return tuple(dict.fromkeys(out))
 
 
 def detect_authorities(text: str, authority_aliases: dict[str, str]) -> list[str]:

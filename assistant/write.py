@@ -47,6 +47,7 @@ W_PASSAGE = 0.15
 TIMESCALE_BONUS = 0.08  # a "how soon" question is answered by a sentence with a timescale
 AUTHORITY_MARGIN = 0.20  # another council is shown if its best sentence is this close to the best
 SENTENCE_MARGIN = 0.12  # further sentences from one council must be this close to its best
+UNKNOWN_TERM_PENALTY = 0.02  # per question word the library never uses (at most two), when deciding to refuse
 TIMESCALE_MIN_SIMILARITY = 0.35  # ...but only if the sentence is about the question at all
 ANAPHORA = re.compile(r"(this|these|they|it|that|such|he|she)\b", re.IGNORECASE)
 SHORT_ITEM = 80  # list items shorter than this are quoted with their introducing line
@@ -102,7 +103,7 @@ class ExtractiveWriter:
         safety = SAFETY_LINE if immediate_danger(query.text) else ""
         scored = score_sentences(query, passages)
         best = scored[0].score if scored else 0.0
-        if best < self.threshold:
+        if best - UNKNOWN_TERM_PENALTY * min(len(query.unknown_terms), 2) < self.threshold:
             return self._abstain(query, safety, best, passages)
         by_authority: dict[str, list[ScoredSentence]] = {}
         for sentence in scored:

@@ -22,3 +22,13 @@ def test_danger_and_redaction():
     assert not immediate_danger("who applies for an emergency protection order?")
     red = redact("Mrs Smith called about child Jayden, DOB 01/02/2015, tel 07700 900123, BS1 4DJ")
     assert "Smith" not in red and "Jayden" not in red and "07700" not in red and "BS1" not in red
+
+
+def test_unknown_terms_skip_corpus_words_typos_stems_and_acronyms():
+    from assistant.query import Glossary, unknown_terms
+
+    vocab = frozenset({"referral", "referrals", "child", "assessment", "seen"})
+    glossary = Glossary({"ICPC": ("initial child protection conference",)})
+    got = unknown_terms("melatonin dose for a child after referrals and ICPCs assessments", vocab, glossary)
+    assert got == ("melatonin", "dose")
+    assert unknown_terms("anything at all", frozenset(), glossary) == ()  # no index yet: no signal
