@@ -48,6 +48,8 @@ TIMESCALE_BONUS = 0.08  # a "how soon" question is answered by a sentence with a
 AUTHORITY_MARGIN = 0.20  # another council is shown if its best sentence is this close to the best
 SENTENCE_MARGIN = 0.12  # further sentences from one council must be this close to its best
 UNKNOWN_TERM_PENALTY = 0.02  # per question word the library never uses (at most two), when deciding to refuse
+OVERLAP_ANSWERS = 0.6  # ...unless one of the top sentences holds this share of the question's words
+TOP_FOR_OVERLAP = 3
 TIMESCALE_MIN_SIMILARITY = 0.35  # ...but only if the sentence is about the question at all
 ANAPHORA = re.compile(r"(this|these|they|it|that|such|he|she)\b", re.IGNORECASE)
 SHORT_ITEM = 80  # list items shorter than this are quoted with their introducing line
@@ -103,15 +105,17 @@ class ExtractiveWriter:
         safety = SAFETY_LINE if immediate_danger(query.text) else ""
         scored = score_sentences(query, passages)
         best = scored[0].score if scored else 0.0
-        if best - UNKNOWN_TERM_PENALTY * min(len(query.unknown_terms), 2) < self.threshold:
+        adjusted = best - UNKNOWN_TERM_PENALTY * min(len(query.unknown_terms), 2)
+        if adjusted < self.threshold and not self._words_all_there(scored, passages):
             return self._abstain(query, safety, best, passages)
+        floor = min(self.threshold, best)
         by_authority: dict[str, list[ScoredSentence]] = {}
         for sentence in scored:
             by_authority.setdefault(sentence.authority, []).append(sentence)
         chosen_authorities = [
             authority
             for authority, sentences in by_authority.items()
-            if sentences[0].score >= max(self.threshold, best - AUTHORITY_MARGIN)
+            if sentences[0].score >= max(floor, best - AUTHORITY_MARGIN)
         ]
         citations: list[Citation] = []
         cited: dict[int, int] = {}  # passage index -> citation number
@@ -119,7 +123,7 @@ class ExtractiveWriter:
         parts: list[AuthorityAnswer] = []
         timescales: dict[str, list[tuple[str, int]]] = {}
         for authority in chosen_authorities:
-            picks = self._pick(by_authority[authority])
+            picks = self._pick(by_authority[authority], floor)
             lines: list[str] = []
             numbers: list[int] = []
             for pick in picks:
@@ -180,20 +184,30 @@ class ExtractiveWriter:
             authority_filter=query.authorities,
         )
 
-    def _pick(self, sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+    def _pick(self, sentences: list[ScoredSentence], floor: float) -> list[ScoredSentence]:
         top = sentences[0].score
         picks: list[ScoredSentence] = []
         seen: set[str] = set()
         for sentence in sentences:
             if len(picks) >= self.max_sentences:
                 break
-            if sentence.score < max(self.threshold, top - SENTENCE_MARGIN) or sentence.key in seen:
+            if sentence.score < max(floor, top - SENTENCE_MARGIN) or sentence.key in seen:
                 continue
             seen.add(sentence.key)
             picks.append(sentence)
         # Read in document order within a passage, best passage first.
         order = {p.passage_index: i for i, p in reversed(list(enumerate(picks)))}
         return sorted(picks, key=lambda s: (order[s.passage_index], s.sentence_index))
+
+    @staticmethod
+    def _words_all_there(scored: list[ScoredSentence], passages: Sequence[Passage]) -> bool:
+        """A top sentence holding nearly all of the question's (IDF-weighted) words answers it even
+        when its meaning is diluted: long multi-clause sentences embed poorly."""
+        for s in scored[:TOP_FOR_OVERLAP]:
+            overlap = passages[s.passage_index].sentence_overlap
+            if s.sentence_index < len(overlap) and overlap[s.sentence_index] >= OVERLAP_ANSWERS:
+                return True
+        return False
 
     @staticmethod
     def _conflicts(query: Query, timescales: dict[str, list[tuple[str, int]]]) -> tuple[str, ...]:

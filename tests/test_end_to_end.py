@@ -8,6 +8,9 @@ CASES = [
     ("How soon must a child be seen after a referral in Bath?", "5 working days", "bathnes-cypss-service-statement-2013"),
     ("who do I notify when a child is about to come into care?", "Independent Reviewing Service", "bathnes-cypss-service-statement-2013"),
     ("HOW LONG DO I HAVE TO SEE THE CHILD AFTER REFFERAL IN BATH", "5 working days", "bathnes-cypss-service-statement-2013"),
+    # A long multi-clause sentence embeds poorly; its words carry it over the refusal line.
+    ("WHICH TEAM TAKES THE CASE AFTER THE INITAL CONFERENCE", "initial case conference",
+     "bathnes-cypss-service-statement-2013"),
 ]
 
 
@@ -22,6 +25,12 @@ def test_answer_states_fact_and_cites_passage(assistant, question, fact, doc_id)
 def test_out_of_scope_abstains(assistant):
     answer = assistant.ask("What is the Mental Health Act section 136 power?")
     assert answer.abstained and "does not cover" in answer.text
+
+
+def test_immediate_danger_gets_the_safety_line_first(assistant):
+    answer = assistant.ask("A child has just told me her stepdad is hitting her right now, what do I do?")
+    assert answer.safety_notice and answer.text.startswith(answer.safety_notice)
+    assert "999" in answer.text
 
 
 def test_reindex_is_incremental(assistant):

@@ -20,6 +20,10 @@ def test_timescales_normalised_and_ages_ignored():
 def test_danger_and_redaction():
     assert immediate_danger("a child is in immediate danger at home")
     assert not immediate_danger("who applies for an emergency protection order?")
+    assert immediate_danger("A child has just told me her stepdad is hitting her right now, what do I do?")
+    assert immediate_danger("her dad keeps hitting her")
+    assert not immediate_danger("How soon must a child who has been hit be seen after a referral?")
+    assert not immediate_danger("What does the Safeguarding Hub do today?")
     red = redact("Mrs Smith called about child Jayden, DOB 01/02/2015, tel 07700 900123, BS1 4DJ")
     assert "Smith" not in red and "Jayden" not in red and "07700" not in red and "BS1" not in red
 
