@@ -72,7 +72,7 @@ def build_item(args: argparse.Namespace, settings: Settings) -> EvalItem:
         if not (facts and args.doc and args.evidence):
             raise ItemError("an answerable item needs --fact, --doc and --evidence")
         meta = manifest.document(args.doc)
-        text = load(manifest.corpus_dir / meta.file, meta, settings.max_file_mb).text
+        text = load(manifest.corpus_dir / meta.source_file, meta, settings.max_file_mb).text
         if not evidence_found(text, args.evidence):
             raise ItemError(f"the evidence was not found in {args.doc}: copy it exactly from the document")
         missing = [f[0] for f in facts if not fact_present(f, args.evidence + " " + args.section)]
