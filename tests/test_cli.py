@@ -1,0 +1,43 @@
+"""`guidance ask --json/--jsonl` and `sources` against the session's index (in-process)."""
+
+import io
+import json
+import sys
+
+import pytest
+
+from assistant.cli import main
+
+pytestmark = pytest.mark.slow
+FIELDS = {"question", "answer", "abstained", "authorities", "citations", "timings_ms"}
+CITATION_FIELDS = {"n", "doc_id", "title", "authority", "date", "section", "page", "quote", "score"}
+
+
+@pytest.fixture()
+def env(assistant, monkeypatch):
+    monkeypatch.setenv("GUIDANCE_DATA_DIR", str(assistant.settings.data_dir))
+    monkeypatch.setenv("GUIDANCE_CORPUS_DIR", str(assistant.settings.corpus_dir))
+
+
+def test_ask_json_has_the_documented_fields(env, capsys):
+    assert main(["ask", "Which York team does S47 enquiries?", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert FIELDS <= out.keys() and out["abstained"] is False
+    assert out["authorities"] == ["City of York Council"]
+    assert out["citations"] and CITATION_FIELDS <= out["citations"][0].keys()
+    assert "[1]" in out["answer"]
+
+
+def test_jsonl_one_object_per_question_and_bad_authority_is_a_clear_error(env, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("How soon is a child seen in Bath?\n\nwhat is the melatonin dose?\n"))
+    assert main(["ask", "--jsonl"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [x["abstained"] for x in lines] == [False, True]
+    assert main(["ask", "anything", "--authority", "Yrok"]) == 2
+    assert "Did you mean" in capsys.readouterr().err
+
+
+def test_sources_lists_every_document_with_chunk_counts(env, capsys):
+    assert main(["sources"]) == 0
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert len(rows) == 5 and all("chunks" in r and not r.split("\t")[4].startswith("0 ") for r in rows)
