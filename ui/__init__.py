@@ -1,0 +1,1 @@
+"""The Streamlit app: rendering only; the logic lives in assistant/ and indexing/."""

@@ -1,0 +1,49 @@
+"""Rendering of one Answer: safety line first, refusal or per-authority quotes, conflicts, source cards."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.present import (
+    citation_label,
+    citation_location,
+    escape_markdown,
+    part_view,
+    passage_html,
+    refusal_text,
+    with_citation_marks,
+)
+from assistant.types import Answer, Citation
+
+
+def render_answer(answer: Answer) -> None:
+    if answer.safety_notice:
+        st.error(f"**{escape_markdown(answer.safety_notice)}**", icon="🚨")
+    if answer.abstained:
+        st.info(f"**Not covered by the guidance**\n\n{escape_markdown(refusal_text(answer))}", icon="📭")
+        return
+    for conflict in answer.conflicts:
+        st.warning(f"**The sources disagree.** {with_citation_marks(conflict)}", icon="⚖️")
+    if len(answer.parts) > 1 and not answer.conflicts:
+        st.caption(
+            f"{len(answer.parts)} councils' documents answer this, each for its own area: "
+            "follow the one responsible for the child."
+        )
+    for part in answer.parts:
+        view = part_view(part)
+        quotes = "\n".join(f"- {quote}" for quote in view.quotes)
+        st.markdown(f"**{escape_markdown(view.authority)}** · {escape_markdown(view.source)}\n\n{quotes}")
+    st.caption("Sources: open one to read the passage; the quoted sentences are highlighted.")
+    for citation in answer.citations:
+        render_source_card(citation)
+
+
+def render_source_card(citation: Citation) -> None:
+    with st.expander(citation_label(citation)):
+        status = "" if citation.status == "current" else f" · **{citation.status.upper()}**: check for a newer version"
+        st.markdown(
+            f"**{escape_markdown(citation.authority)}**  \n"
+            f"{escape_markdown(citation.title)} · published {escape_markdown(citation.date)}{status}  \n"
+            f"{escape_markdown(citation_location(citation))}"
+        )
+        st.html(passage_html(citation.quote, citation.used_sentences))

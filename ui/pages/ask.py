@@ -1,0 +1,80 @@
+"""Ask page: chat with the guidance, filtered by authority, with cited answers and feedback."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.present import escape_markdown
+from assistant.service import QuestionError
+from indexing.manifest import ManifestError
+from ui.answer_view import render_answer
+from ui.common import feedback_store, load_assistant
+
+EXAMPLES = (
+    "How soon must a child be seen after a referral?",
+    "Who do I notify when a child is about to come into care?",
+    "Which team is the front door for new referrals to children's social care?",
+)
+HISTORY = "ask_history"  # list of (question_id, Answer) for this browser session
+
+assistant = load_assistant()
+store = feedback_store(assistant)
+
+
+def save_rating(question_id: int) -> None:
+    rating = st.session_state.get(f"rating_{question_id}")
+    if rating is not None:
+        store.rate(question_id, helpful=rating == 1, comment=st.session_state.get(f"comment_{question_id}", ""))
+
+
+def render_feedback(question_id: int) -> None:
+    rating = st.feedback("thumbs", key=f"rating_{question_id}", on_change=save_rating, args=(question_id,))
+    if rating is not None:
+        st.text_input(
+            "Anything wrong or missing? (optional; please no names or case details)",
+            key=f"comment_{question_id}", on_change=save_rating, args=(question_id,),
+        )
+        st.caption("Thank you: your rating is saved and a curator reviews it.")
+
+
+def ask(question: str, authorities: list[str]) -> None:
+    with st.chat_message("user"):
+        st.markdown(escape_markdown(question))
+    with st.chat_message("assistant"):
+        try:
+            with st.spinner("Searching the guidance…"):
+                answer = assistant.ask(question, authorities)
+        except (QuestionError, ManifestError) as exc:
+            st.warning(str(exc))
+            return
+        question_id = store.log_question(answer)
+        render_answer(answer)
+        render_feedback(question_id)
+    st.session_state[HISTORY].append((question_id, answer))
+
+
+st.title("Ask the guidance")
+st.caption(
+    "Answers are quoted from councils' children's social care guidance, with a numbered source for "
+    "each quote. This is guidance, not a decision: check the cited source and your local procedures, "
+    "and talk to your manager about the child in front of you."
+)
+chosen = st.sidebar.multiselect(
+    "Only use guidance from", [a.name for a in assistant.manifest.authorities],
+    placeholder="All councils", help="Leave empty to search every council's guidance.",
+)
+st.session_state.setdefault(HISTORY, [])
+question = st.chat_input("Ask about timescales, who does what, thresholds…")
+if not st.session_state[HISTORY] and not question:
+    st.markdown("**Try one of these, or type your own question below:**")
+    for column, example in zip(st.columns(len(EXAMPLES)), EXAMPLES, strict=True):
+        if column.button(example, width="stretch"):
+            question = example
+for question_id, answer in st.session_state[HISTORY]:
+    with st.chat_message("user"):
+        st.markdown(escape_markdown(answer.question))
+    with st.chat_message("assistant"):
+        render_answer(answer)
+        render_feedback(question_id)
+if question:
+    ask(question, chosen)
