@@ -1,0 +1,55 @@
+"""Answer presentation: quotes shown literally, citation numbers kept, used sentences highlighted."""
+
+from assistant.present import (
+    citation_label,
+    escape_markdown,
+    highlight_segments,
+    part_view,
+    passage_html,
+    refusal_text,
+    with_citation_marks,
+)
+from assistant.safety import SAFETY_LINE
+from assistant.types import Answer, AuthorityAnswer, Citation
+
+
+def test_markdown_and_html_in_guidance_are_shown_literally():
+    assert escape_markdown("*not bold* <b>x</b> $5 :red[x]") == (
+        "\\*not bold\\* \\<b\\>x\\</b\\> \\$5 \\:red\\[x\\]"
+    )
+
+
+def test_citation_markers_become_bold_numbers():
+    assert with_citation_marks("5 days [1] or 10 [2].") == "5 days **\\[1\\]** or 10 **\\[2\\]**\\."
+
+
+def test_part_view_splits_heading_and_quotes():
+    part = AuthorityAnswer(
+        "York", 'York — Guide (2019-01-01):\n- "Seen within 5 days." [1]\n- "Lead … item" [1] [2]', (1, 2)
+    )
+    view = part_view(part)
+    assert view.source == "Guide (2019-01-01)"
+    assert view.quotes == ("“Seen within 5 days\\.” **\\[1\\]**", "“Lead … item” **\\[1\\]** **\\[2\\]**")
+
+
+def test_highlight_finds_sentences_across_line_breaks_and_keeps_order():
+    passage = "Intro. The child is seen\nwithin 5 days. Middle. End."
+    segments = highlight_segments(passage, ("End.", "The child is seen within 5 days.", "Not there."))
+    assert segments == [("Intro. ", False), ("The child is seen\nwithin 5 days.", True), (" Middle. ", False),
+                        ("End.", True)]
+    assert "".join(text for text, _ in segments) == passage
+
+
+def test_passage_html_escapes_before_marking():
+    html = passage_html("<script>x</script> Seen in 5 days.", ("Seen in 5 days.",))
+    assert "&lt;script&gt;" in html and "<mark>Seen in 5 days.</mark>" in html and "<script>" not in html
+
+
+def test_refusal_text_drops_the_safety_line_shown_above_it():
+    answer = Answer("q", f"{SAFETY_LINE}\n\nNot covered.", True, safety_notice=SAFETY_LINE)
+    assert refusal_text(answer) == "Not covered."
+
+
+def test_citation_label_names_number_authority_title_date_and_status():
+    c = Citation(2, "d", "Old guide", "York", "2013", "S", 4, "q", 0.1, status="superseded")
+    assert citation_label(c) == "\\[2\\] York — Old guide \\(2013\\) · SUPERSEDED"
