@@ -13,7 +13,8 @@ from assistant.types import Answer, AuthorityAnswer, Citation
 # and ":" (emoji shortcodes and colour directives such as :red[...]).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 _CITATION_MARK = re.compile(r"\s*\[(\d+)\]")
-_BULLET = re.compile(r'^- "?(.*?)"?((?:\s*\[\d+\])*)$')
+# One quoted line of the writer: '- 7.1 Team › 7.1.3 Process of work: "The child is seen…" [1]'.
+_BULLET = re.compile(r'^- (?P<where>[^"]*?)"(?P<quote>.*)"(?P<marks>(?:\s*\[\d+\])*)$')
 
 
 def escape_markdown(text: str) -> str:
@@ -40,13 +41,22 @@ class PartView:
 
 
 def part_view(part: AuthorityAnswer) -> PartView:
+    """Each quote as markdown: the headings it sits under in italics (once for consecutive quotes
+    from the same section), the quote, its citations."""
     header, *lines = part.text.splitlines()
     source = header.removeprefix(part.authority).lstrip(" —").rstrip(":")
     quotes = []
+    previous = ""
     for line in lines:
         match = _BULLET.match(line.strip())
-        quote, marks = (match.group(1), match.group(2)) if match else (line.strip(), "")
-        quotes.append(f"“{escape_markdown(quote)}”" + with_citation_marks(marks))
+        if match is None:
+            quotes.append(with_citation_marks(line.strip().removeprefix("- ")))
+            continue
+        where = match.group("where").strip().rstrip(":")
+        # A heading repeated on the next quote is clutter: say it once per run of quotes.
+        lead = f"_{escape_markdown(where)}:_ " if where and where != previous else ""
+        previous = where
+        quotes.append(f"{lead}“{escape_markdown(match.group('quote'))}”{with_citation_marks(match.group('marks'))}")
     return PartView(part.authority, source, tuple(quotes))
 
 
@@ -56,9 +66,11 @@ def refusal_text(answer: Answer) -> str:
 
 
 def citation_label(citation: Citation) -> str:
-    """An expander label: number, authority, title, date (escaped: labels are markdown)."""
+    """A source card's label: number, authority and the heading the passage sits under
+    (title and date are inside the card; several cards often share one document)."""
+    heading = citation.section.split(" > ")[-1] if citation.section else citation.title
     status = "" if citation.status == "current" else f" · {citation.status.upper()}"
-    return escape_markdown(f"[{citation.n}] {citation.authority} — {citation.title} ({citation.date}){status}")
+    return escape_markdown(f"[{citation.n}] {citation.authority} — {heading}{status}")
 
 
 def citation_location(citation: Citation) -> str:
@@ -98,9 +110,9 @@ def highlight_segments(passage: str, sentences: tuple[str, ...]) -> list[tuple[s
 
 
 def passage_html(passage: str, sentences: tuple[str, ...]) -> str:
-    """The passage as escaped HTML with the used sentences in <mark>; line breaks kept."""
+    """The passage as escaped HTML with the used sentences in a soft-yellow <mark>; line breaks kept."""
     body = "".join(
-        f"<mark>{html.escape(text)}</mark>" if used else html.escape(text)
+        f'<mark style="background: #fde68a">{html.escape(text)}</mark>' if used else html.escape(text)
         for text, used in highlight_segments(passage, sentences)
     )
     return f'<div style="white-space: pre-wrap; line-height: 1.5">{body}</div>'

@@ -18,12 +18,13 @@ from assistant.types import Answer, Citation
 
 def render_answer(answer: Answer) -> None:
     if answer.safety_notice:
-        st.error(f"**{escape_markdown(answer.safety_notice)}**", icon="🚨")
+        st.error(f"**{escape_markdown(answer.safety_notice)}**", icon=":material/emergency:")
     if answer.abstained:
-        st.info(f"**Not covered by the guidance**\n\n{escape_markdown(refusal_text(answer))}", icon="📭")
+        st.info(f"**Not covered by the guidance**\n\n{escape_markdown(refusal_text(answer))}",
+                icon=":material/help_center:")
         return
     for conflict in answer.conflicts:
-        st.warning(f"**The sources disagree.** {with_citation_marks(conflict)}", icon="⚖️")
+        st.warning(f"**The sources disagree.** {with_citation_marks(conflict)}", icon=":material/balance:")
     if len(answer.parts) > 1 and not answer.conflicts:
         st.caption(
             f"{len(answer.parts)} councils' documents answer this, each for its own area: "
@@ -43,7 +44,7 @@ def render_source_card(citation: Citation) -> None:
         status = "" if citation.status == "current" else f" · **{citation.status.upper()}**: check for a newer version"
         st.markdown(
             f"**{escape_markdown(citation.authority)}**  \n"
-            f"{escape_markdown(citation.title)} · published {escape_markdown(citation.date)}{status}  \n"
+            f"{escape_markdown(citation.title)} · {escape_markdown(citation.date)}{status}  \n"
             f"{escape_markdown(citation_location(citation))}"
         )
         st.html(passage_html(citation.quote, citation.used_sentences))

@@ -10,13 +10,15 @@ ROOT = str(Path(__file__).resolve().parents[1])
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-st.set_page_config(page_title="Practice guidance assistant", page_icon="📘", layout="wide")
+st.set_page_config(page_title="Practice guidance assistant", page_icon=":material/menu_book:", layout="wide")
+# No "Deploy" button or developer menu: the people using this are practitioners, not developers.
+st.set_option("client.toolbarMode", "viewer")
 navigation = st.navigation(
     {
-        "Practitioners": [st.Page("pages/ask.py", title="Ask the guidance", icon="💬", default=True)],
+        "Practitioners": [st.Page("pages/ask.py", title="Ask the guidance", icon=":material/forum:", default=True)],
         "Curators": [
-            st.Page("pages/library.py", title="Library", icon="📚"),
-            st.Page("pages/quality.py", title="Quality", icon="📊"),
+            st.Page("pages/library.py", title="Library", icon=":material/library_books:"),
+            st.Page("pages/quality.py", title="Quality", icon=":material/monitoring:"),
         ],
     }
 )

@@ -25,11 +25,18 @@ def test_citation_markers_become_bold_numbers():
 
 def test_part_view_splits_heading_and_quotes():
     part = AuthorityAnswer(
-        "York", 'York — Guide (2019-01-01):\n- "Seen within 5 days." [1]\n- "Lead … item" [1] [2]', (1, 2)
+        "York",
+        'York — Guide (2019-01-01):\n- 7.1 Duty › Visits: "Seen within 5 days." [1]\n'
+        '- 7.1 Duty › Visits: "Recorded." [1]\n- "Lead … item" [1] [2]',
+        (1, 2),
     )
     view = part_view(part)
     assert view.source == "Guide (2019-01-01)"
-    assert view.quotes == ("“Seen within 5 days\\.” **\\[1\\]**", "“Lead … item” **\\[1\\]** **\\[2\\]**")
+    assert view.quotes == (
+        "_7\\.1 Duty › Visits:_ “Seen within 5 days\\.” **\\[1\\]**",
+        "“Recorded\\.” **\\[1\\]**",
+        "“Lead … item” **\\[1\\]** **\\[2\\]**",
+    )
 
 
 def test_highlight_finds_sentences_across_line_breaks_and_keeps_order():
@@ -42,7 +49,7 @@ def test_highlight_finds_sentences_across_line_breaks_and_keeps_order():
 
 def test_passage_html_escapes_before_marking():
     html = passage_html("<script>x</script> Seen in 5 days.", ("Seen in 5 days.",))
-    assert "&lt;script&gt;" in html and "<mark>Seen in 5 days.</mark>" in html and "<script>" not in html
+    assert "&lt;script&gt;" in html and ">Seen in 5 days.</mark>" in html and "<script>" not in html
 
 
 def test_refusal_text_drops_the_safety_line_shown_above_it():
@@ -50,6 +57,6 @@ def test_refusal_text_drops_the_safety_line_shown_above_it():
     assert refusal_text(answer) == "Not covered."
 
 
-def test_citation_label_names_number_authority_title_date_and_status():
-    c = Citation(2, "d", "Old guide", "York", "2013", "S", 4, "q", 0.1, status="superseded")
-    assert citation_label(c) == "\\[2\\] York — Old guide \\(2013\\) · SUPERSEDED"
+def test_citation_label_names_number_authority_heading_and_status():
+    c = Citation(2, "d", "Old guide", "York", "2013", "7 Teams > 7.1 Duty", 4, "q", 0.1, status="superseded")
+    assert citation_label(c) == "\\[2\\] York — 7\\.1 Duty · SUPERSEDED"

@@ -100,7 +100,7 @@ def page(chromium, app_url):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1280, "height": 900})
+        tab = browser.new_page(viewport={"width": 1280, "height": 2200})
         tab.set_default_timeout(ANSWER_MS)
         yield tab
         browser.close()
@@ -150,6 +150,6 @@ def test_conflicting_sources_notice(page, app_url):
 def test_library_page_lists_documents(page, app_url):
     page.goto(f"{app_url}/library")
     page.get_by_text("Guidance library").first.wait_for()
-    page.locator("[data-testid='stDataFrame']").wait_for()
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
     assert page.get_by_text("Read-only").count() >= 1
     screenshot(page, "library.png")

@@ -28,6 +28,7 @@ def save_rating(question_id: int) -> None:
 
 
 def render_feedback(question_id: int) -> None:
+    st.caption("Was this answer helpful?")
     rating = st.feedback("thumbs", key=f"rating_{question_id}", on_change=save_rating, args=(question_id,))
     if rating is not None:
         st.text_input(

@@ -7,7 +7,6 @@ import time
 import streamlit as st
 
 from assistant.library import DocumentForm, add_upload, document_chunks, edit_document, library_rows
-from assistant.present import escape_markdown
 from assistant.types import STATUSES, DocumentMeta
 from indexing.load import LoadError
 from indexing.manifest import SUPPORTED_SUFFIXES, ManifestError
@@ -26,6 +25,11 @@ assistant = load_assistant()
 def done(message: str) -> None:
     st.session_state[NOTICE] = message
     st.rerun()
+
+
+def title_of(doc_id: str) -> str:
+    meta = assistant.manifest.document(doc_id)
+    return f"{meta.title} ({meta.authority})"
 
 
 def metadata_form(key: str, meta: DocumentMeta | None) -> DocumentForm:
@@ -66,7 +70,7 @@ def add_section() -> None:
 
 
 def edit_section() -> None:
-    doc_id = st.selectbox("Document", assistant.manifest.doc_ids, key="edit_doc")
+    doc_id = st.selectbox("Document", assistant.manifest.doc_ids, key="edit_doc", format_func=title_of)
     with st.form("edit_document"):
         form = metadata_form(f"edit_{doc_id}", assistant.manifest.document(doc_id))
         if not st.form_submit_button("Save and re-index", type="primary"):
@@ -81,14 +85,16 @@ def edit_section() -> None:
 
 
 def preview_section() -> None:
-    doc_id = st.selectbox("Document", assistant.manifest.doc_ids, key="preview_doc")
+    doc_id = st.selectbox("Document", assistant.manifest.doc_ids, key="preview_doc", format_func=title_of)
     chunks = document_chunks(assistant.store, doc_id)
     st.caption(f"{len(chunks)} passages, in reading order, each with the heading path it is cited under.")
-    for chunk in chunks:
-        where = " › ".join(chunk.section_path) or "(document start)"
-        page = f" · page {chunk.page}" if chunk.page else ""
-        with st.expander(escape_markdown(f"{where}{page}")):
-            st.text(chunk.text)
+    st.dataframe(
+        [{"Heading path": " › ".join(c.section_path) or "(document start)",
+          **({"Page": c.page} if any(x.page for x in chunks) else {}), "Passage": c.text}
+         for c in chunks],
+        hide_index=True,
+        column_config={"Passage": st.column_config.TextColumn(width="large")},
+    )
 
 
 st.title("Guidance library")
@@ -99,18 +105,19 @@ rows = library_rows(assistant.manifest, assistant.store)
 st.dataframe(
     [
         {
-            "Title": row.meta.title,
             "Authority": row.meta.authority,
-            "Type": row.meta.doc_type,
-            "Published": row.meta.date_label,
+            "Title": row.meta.title,
             "Status": row.state,
             "Passages": row.chunks,
             "Last indexed": time.strftime("%d %b %Y %H:%M", time.localtime(row.indexed_at)) if row.indexed_at else "—",
+            "Published": row.meta.date_label,
+            "Type": row.meta.doc_type,
             "Id": row.meta.doc_id,
         }
         for row in rows
     ],
     hide_index=True,
+    column_config={"Title": st.column_config.TextColumn(width="medium")},
 )
 tabs = ["Preview passages"] + (["Add a document", "Edit details or status", "Re-index"] if unlocked else [])
 preview, *curator_tabs = st.tabs(tabs)
