@@ -21,10 +21,13 @@ run: index
 test: install
 	$(BIN)/pytest -q
 
+curator-hash: install
+	$(BIN)/python -m assistant.curator hash
+
 eval: index
 	$(BIN)/guidance eval
 
 bench: install
 	$(BIN)/guidance bench
 
-.PHONY: install index run test eval bench
+.PHONY: install index run test eval bench curator-hash

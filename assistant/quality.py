@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-from evals.items import ITEMS_PATH, EvalItem, Source, load_items, slug
+from evals.items import EvalItem, Source, load_items, slug
 
 # (report key, label, is a rate 0..1). The order is the order a curator reads them in:
 # can it find the passage, does the answer say the right thing, does it refuse well, is it fast.
@@ -24,12 +23,6 @@ HEADLINE: tuple[tuple[str, str, bool], ...] = (
     ("answer_p50_ms", "Median answer time (ms)", False),
 )
 BREAKDOWN_KEYS = ("items", "hit_at_5", "fact_recall", "source_recall", "citation_support")
-
-
-def eval_items_path(environ: dict[str, str] | None = None) -> Path:
-    """The curated item file; GUIDANCE_EVAL_ITEMS_PATH points tests (or a copy) elsewhere."""
-    env = os.environ if environ is None else environ
-    return Path(env["GUIDANCE_EVAL_ITEMS_PATH"]) if env.get("GUIDANCE_EVAL_ITEMS_PATH") else ITEMS_PATH
 
 
 def headline(report: dict[str, Any]) -> list[tuple[str, str]]:

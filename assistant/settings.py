@@ -40,7 +40,9 @@ class Settings:
     query_threads: int = 1
     index_threads: int = 2
     max_file_mb: float = 20.0
-    curator_passphrase_hash: str = ""  # sha256 hex of the curator passphrase; empty = read-only
+    # `pbkdf2_sha256$iterations$salt$hash` from `python -m assistant.curator hash`; empty = read-only
+    curator_passphrase_hash: str = ""
+    eval_items_path: Path = PROJECT_ROOT / "evals" / "items.yaml"  # the curated eval set
 
     @property
     def chroma_dir(self) -> Path:

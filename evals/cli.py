@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evals.items import ITEMS_PATH, KINDS, EvalItem, ItemError, Source, append_item, slug
+from evals.items import KINDS, EvalItem, ItemError, Source, append_item, slug
 from evals.metrics import evidence_found, fact_present
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also run dense only, BM25 only, hybrid, hybrid + glossary and the LangChain tutorial",
     )
-    p.add_argument("--items", type=Path, default=ITEMS_PATH, help="items file (default evals/items.yaml)")
+    p.add_argument("--items", type=Path, default=None, help="items file (default: settings.eval_items_path)")
     p.add_argument("--baseline", type=Path, default=None, help="baseline file (default evals/baseline.json)")
     p.add_argument(
         "--update-baseline",
@@ -98,6 +98,7 @@ def build_item(args: argparse.Namespace, settings: Settings) -> EvalItem:
 
 
 def run(args: argparse.Namespace, settings: Settings, make_assistant) -> int:  # noqa: ANN001
+    args.items = args.items or settings.eval_items_path
     if args.action == "add":
         item = build_item(args, settings)
         append_item(item, args.items)

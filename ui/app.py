@@ -1,14 +1,6 @@
 """Entry point for `streamlit run ui/app.py`: page set-up and navigation only."""
 
-import sys
-from pathlib import Path
-
 import streamlit as st
-
-# `streamlit run` puts ui/ on sys.path, not the project root; the pages import `ui.*`.
-ROOT = str(Path(__file__).resolve().parents[1])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 st.set_page_config(page_title="Practice guidance assistant", page_icon=":material/menu_book:", layout="wide")
 # No "Deploy" button or developer menu: the people using this are practitioners, not developers.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 
 import pytest
 from ui_helpers import APP, PASSPHRASE, ROOT
@@ -32,8 +31,6 @@ def ui_settings(tmp_path_factory):
     saved = {key: os.environ.get(key) for key in [*env, "GUIDANCE_CURATOR_PASSPHRASE_HASH"]}
     os.environ.update(env)
     os.environ.pop("GUIDANCE_CURATOR_PASSPHRASE_HASH", None)
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))  # `ui` is not an installed package
     from ui.common import _load_assistant
 
     assistant = _load_assistant()

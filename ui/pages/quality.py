@@ -8,7 +8,7 @@ import streamlit as st
 
 from assistant.feedback import LoggedQuestion
 from assistant.present import escape_markdown
-from assistant.quality import breakdown_rows, curated_item, eval_items_path, failing_items, headline
+from assistant.quality import breakdown_rows, curated_item, failing_items, headline
 from evals.items import KINDS, ItemError, append_item
 from evals.runner import latest_report, report_dir, run_eval
 from ui.common import curator_unlocked, feedback_store, load_assistant
@@ -26,7 +26,7 @@ def report_section(unlocked: bool) -> None:
         bar = st.progress(0.0, text="Running the eval suite…")
         run_eval(assistant, assistant.settings,
                  progress=lambda i, n: bar.progress(i / n, text=f"Question {i} of {n}"),
-                 items_path=eval_items_path())
+                 items_path=assistant.settings.eval_items_path)
         bar.empty()
     report = latest_report(assistant.settings)
     if report is None:
@@ -93,7 +93,7 @@ def add_item_section(unlocked: bool, asked: list[str]) -> None:
         evidence = st.text_input("Evidence: a short exact phrase from the passage")
         if not st.form_submit_button("Add eval item", type="primary"):
             return
-    path = eval_items_path()
+    path = assistant.settings.eval_items_path
     try:
         item = curated_item(question, kind, None if authority.startswith("(") else authority, facts,
                             "" if doc_id.startswith("(") else doc_id, section, evidence, path)
