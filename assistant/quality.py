@@ -22,7 +22,14 @@ HEADLINE: tuple[tuple[str, str, bool], ...] = (
     ("wrong_refusal_rate", "Wrong refusals", True),
     ("answer_p50_ms", "Median answer time (ms)", False),
 )
-BREAKDOWN_KEYS = ("items", "hit_at_5", "fact_recall", "source_recall", "citation_support")
+BREAKDOWN_COLUMNS = {
+    "items": "Questions",
+    "pass_rate": "All checks passed",
+    "hit_at_5": "Passage found (top 5)",
+    "fact_recall": "Facts stated",
+    "source_recall": "Expected source cited",
+    "abstention_recall": "Out-of-scope refused",
+}
 
 
 def headline(report: dict[str, Any]) -> list[tuple[str, str]]:
@@ -41,13 +48,17 @@ def headline(report: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def breakdown_rows(report: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    """Rows for a table of `by_kind` or `by_authority`: name plus the main metrics, rounded."""
+    """Rows for a table of `by_kind` or `by_authority`: the group, then its main metrics as a
+    curator reads them (percentages; a dash where a metric does not apply)."""
     rows = []
     for name, metrics in (report.get(key) or {}).items():
-        row: dict[str, Any] = {"": name}
-        for metric in BREAKDOWN_KEYS:
+        row: dict[str, Any] = {"": name.replace("_", " ")}
+        for metric, label in BREAKDOWN_COLUMNS.items():
             value = metrics.get(metric)
-            row[metric] = None if value is None else round(float(value), 2)
+            if metric == "items":
+                row[label] = str(value)
+            else:
+                row[label] = "–" if value is None else f"{float(value):.0%}"
         rows.append(row)
     return rows
 

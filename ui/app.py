@@ -3,8 +3,6 @@
 import streamlit as st
 
 st.set_page_config(page_title="Practice guidance assistant", page_icon=":material/menu_book:", layout="wide")
-# No "Deploy" button or developer menu: the people using this are practitioners, not developers.
-st.set_option("client.toolbarMode", "viewer")
 navigation = st.navigation(
     {
         "Practitioners": [st.Page("pages/ask.py", title="Ask the guidance", icon=":material/forum:", default=True)],

@@ -12,11 +12,11 @@ def test_headline_formats_rates_counts_and_missing_values():
 
 
 def test_breakdown_rows_and_failing_items():
-    report = {"by_kind": {"timescale": {"items": 3, "hit_at_5": 2 / 3}},
+    report = {"by_kind": {"out_of_scope": {"items": 3, "hit_at_5": None, "pass_rate": 2 / 3}},
               "details": [{"id": "a", "passed": True}, {"id": "b", "passed": False}]}
-    assert breakdown_rows(report, "by_kind")[0] == {"": "timescale", "items": 3, "hit_at_5": 0.67,
-                                                    "fact_recall": None, "source_recall": None,
-                                                    "citation_support": None}
+    row = breakdown_rows(report, "by_kind")[0]
+    assert row[""] == "out of scope" and row["Questions"] == "3"
+    assert row["All checks passed"] == "67%" and row["Passage found (top 5)"] == "–"
     assert [d["id"] for d in failing_items(report)] == ["b"]
 
 

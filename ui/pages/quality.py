@@ -38,13 +38,12 @@ def report_section(unlocked: bool) -> None:
         for column, (label, value) in zip(st.columns(4), metrics[start : start + 4], strict=False):
             column.metric(label, value)
     breakdowns = (("by_kind", "By kind of question"), ("by_authority", "By authority"))
-    for column, (key, title) in zip(st.columns(2), breakdowns, strict=True):
-        with column:
-            st.subheader(title)
-            chart = report_dir(assistant.settings) / f"{key}.png"
-            if chart.exists():
-                st.image(str(chart))
-            st.dataframe(breakdown_rows(report, key), hide_index=True)
+    for key, title in breakdowns:
+        st.subheader(title)
+        chart = report_dir(assistant.settings) / f"{key}.png"
+        if chart.exists():
+            st.image(str(chart))
+        st.dataframe(breakdown_rows(report, key), hide_index=True)
     failing = failing_items(report)
     st.subheader(f"Failing items ({len(failing)})")
     for item in failing:
