@@ -68,8 +68,8 @@ st.session_state.setdefault(HISTORY, [])
 question = st.chat_input("Ask about timescales, who does what, thresholds…")
 if not st.session_state[HISTORY] and not question:
     st.markdown("**Try one of these, or type your own question below:**")
-    for column, example in zip(st.columns(len(EXAMPLES)), EXAMPLES, strict=True):
-        if column.button(example, width="stretch"):
+    for example in EXAMPLES:  # one per line, so the whole question is readable
+        if st.button(example, icon=":material/chat_bubble_outline:"):
             question = example
 for question_id, answer in st.session_state[HISTORY]:
     with st.chat_message("user"):
