@@ -65,13 +65,17 @@ def headline_lines(report: dict[str, Any], deltas: Sequence[Delta] = ()) -> list
     by_metric = {d.metric: d for d in deltas}
     lines = ["| metric | value | vs baseline |", "|---|---:|---:|"]
     for name in [*HEADLINE, "answer_p50_ms", "answer_p95_ms"]:
-        d = by_metric.get(name)
-        change = ""
-        if d:
-            change = f"{d.change:+.0f} ms" if name.endswith("_ms") else f"{d.change:+.2f}"
-            change += " **REGRESSION**" if d.regression else ""
+        change = change_text(by_metric.get(name), " ms", "**REGRESSION**")
         lines.append(f"| {LABELS[name]} | {fmt(report.get(name), name)} | {change} |")
     return lines
+
+
+def change_text(delta: Delta | None, ms_unit: str, flag: str) -> str:
+    """'+0.03', '-12 ms', with the flag appended for a regression; empty without a baseline."""
+    if delta is None:
+        return ""
+    text = f"{delta.change:+.0f}{ms_unit}" if delta.metric.endswith("_ms") else f"{delta.change:+.3f}"
+    return f"{text} {flag}" if delta.regression else text
 
 
 def markdown(report: dict[str, Any], deltas: Sequence[Delta] = (), charts: Sequence[str] = ()) -> str:
@@ -195,11 +199,7 @@ def console_table(report: dict[str, Any], deltas: Sequence[Delta] = ()) -> str:
     by_metric = {d.metric: d for d in deltas}
     rows = []
     for name in [*HEADLINE, "answer_p50_ms"]:
-        d = by_metric.get(name)
-        change = ""
-        if d:
-            change = f"{d.change:+.0f}" if name.endswith("_ms") else f"{d.change:+.3f}"
-            change += "  REGRESSION" if d.regression else ""
+        change = change_text(by_metric.get(name), "", " REGRESSION")
         rows.append(f"  {LABELS[name]:<20}{fmt(report.get(name), name):>8}  {change}")
     kinds = "\n".join(f"  {k:<16}{fmt(a['pass_rate'])}  ({a['items']} items)" for k, a in report["by_kind"].items())
     splits = ", ".join(f"{s} {fmt(a['pass_rate'])}" for s, a in report["by_split"].items())
