@@ -56,10 +56,12 @@ class Rating:
 class FeedbackStore:
     """One SQLite file; a connection per call, so Streamlit's threads never share one."""
 
-    def __init__(self, path: Path, known_terms: Iterable[str] = ()) -> None:
+    def __init__(self, path: Path, known_terms: Iterable[str] = (), vocabulary: frozenset[str] = frozenset()) -> None:
         self.path = path
-        # Authority names and glossary terms, so redaction keeps "Bath" and "MASH".
+        # Authority names and glossary terms, so redaction keeps "Bath" and "MASH"; the guidance's
+        # own words, so a name typed in capitals after "my client" can be told apart.
         self.known_terms = tuple(known_terms)
+        self.vocabulary = vocabulary
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
@@ -83,7 +85,7 @@ class FeedbackStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     time.time(),
-                    redact_personal(answer.question, self.known_terms),
+                    redact_personal(answer.question, self.known_terms, self.vocabulary),
                     json.dumps(list(answer.authority_filter)),
                     int(answer.abstained),
                     answer.abstain_reason,
@@ -95,12 +97,13 @@ class FeedbackStore:
 
     def rate(self, question_id: int, helpful: bool, comment: str = "") -> None:
         """Record (or change) the rating of one answer; the comment is redacted."""
+        comment = redact_personal(comment.strip(), self.known_terms, self.vocabulary)
         with self._connect() as db:
             db.execute(
                 "INSERT INTO feedback (question_id, helpful, comment, rated_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(question_id) DO UPDATE SET helpful=excluded.helpful,"
                 " comment=excluded.comment, rated_at=excluded.rated_at",
-                (question_id, int(helpful), redact_personal(comment.strip(), self.known_terms), time.time()),
+                (question_id, int(helpful), comment, time.time()),
             )
 
     def ratings(self, helpful: bool | None = None) -> list[Rating]:

@@ -14,6 +14,8 @@ _RELATIONS = (
     "friend|niece|nephew|twin|child|boy|girl|mum|dad|mother|father|son|daughter|kid|teenager|person"
 )
 _RELATION_NAME = re.compile(rf"\b((?i:{_RELATIONS}))(,)?\s+([A-Z][a-z'-]+)(\s+[A-Z][a-z'-]+)?")
+# The same in a question typed all in capitals or all in lower case ("MY CLIENT JAYDEN SMITH").
+_ANY_CASE_RELATION = re.compile(rf"\b({_RELATIONS})(,)?\s+([A-Za-z'-]+)(\s+[A-Za-z'-]+)?", re.I)
 # "called jayden": a name typed in lower case after words that introduce one.
 _INTRODUCED_NAME = re.compile(r"\b(named|called|name is)\s+([a-z][a-z'-]+)", re.I)
 _CASE_REFERENCE = re.compile(
@@ -57,7 +59,7 @@ monday tuesday wednesday thursday friday saturday sunday
 COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 
 
-def redact_personal(text: str, known_terms: Iterable[str] = ()) -> str:
+def redact_personal(text: str, known_terms: Iterable[str] = (), vocabulary: frozenset[str] = frozenset()) -> str:
     """Everything `safety.redact` removes, plus what a practitioner types about a real case.
 
     Adds: names after relation words ("his brother Kai", "the child, Amelia,"), lower-case names
@@ -65,7 +67,9 @@ def redact_personal(text: str, known_terms: Iterable[str] = ()) -> str:
     capitalised word that is neither a common sentence word nor one of `known_terms` (authority
     names, aliases, glossary terms). That last rule is deliberately over-eager, like `redact`:
     "Explain Signs of Safety" may lose a term to "[name]", but "Jayden Smith" is never stored.
-    Words in capitals ("IN BATH") are left alone: shouting is not a name.
+    Words in capitals ("IN BATH") are left alone: shouting is not a name. But given the library's
+    `vocabulary` (every word the indexed guidance uses), a word after a relation word in any case
+    that is neither common, known nor in the guidance is a name: "MY CLIENT JAYDEN SMITH".
     """
     known = COMMON_WORDS | {word.lower() for term in known_terms for word in re.findall(r"[\w'&]+", term)}
     text = redact(text)
@@ -79,7 +83,20 @@ def redact_personal(text: str, known_terms: Iterable[str] = ()) -> str:
         lambda m: m.group(0) if m.group(2).lower() in known else f"{m.group(1)} [name]", text
     )
     text = _TITLE_RUN.sub(lambda m: _redact_run(m.group(0), known), text)
+    if vocabulary:
+        text = _ANY_CASE_RELATION.sub(lambda m: _relation_any_case(m, known, vocabulary), text)
     return re.sub(r"\[name\](\s*\[name\])+", "[name]", text)
+
+
+def _relation_any_case(match: re.Match[str], known: set[str], vocabulary: frozenset[str]) -> str:
+    def unknown(word: str) -> bool:
+        return word.lower() not in known and word.lower() not in vocabulary
+
+    relation, comma, first, second = match.groups()
+    if not unknown(first):
+        return match.group(0)
+    rest = " [name]" if second and unknown(second.strip()) else (second or "")
+    return f"{relation}{comma or ''} [name]{rest}"
 
 
 def _redact_run(run: str, known: frozenset[str] | set[str]) -> str:

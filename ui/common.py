@@ -34,14 +34,15 @@ def load_assistant() -> GuidanceAssistant:
 
 
 @st.cache_resource
-def _feedback_store(path: str, known_terms: tuple[str, ...]) -> FeedbackStore:
-    return FeedbackStore(Path(path), known_terms)
+def _feedback_store(path: str, known_terms: tuple[str, ...], _vocabulary: frozenset[str]) -> FeedbackStore:
+    return FeedbackStore(Path(path), known_terms, _vocabulary)
 
 
 def feedback_store(assistant: GuidanceAssistant) -> FeedbackStore:
     """Feedback DB in the data folder; authority names and glossary terms survive redaction."""
     terms = [name for name in assistant.aliases] + list(assistant.glossary.terms)
-    return _feedback_store(str(assistant.settings.feedback_db), tuple(sorted(terms)))
+    vocabulary = assistant.retriever.snapshot().vocabulary
+    return _feedback_store(str(assistant.settings.feedback_db), tuple(sorted(terms)), vocabulary)
 
 
 def curator_unlocked() -> bool:

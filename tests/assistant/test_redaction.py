@@ -43,3 +43,13 @@ def test_guidance_questions_survive_unchanged(question):
 
 def test_adjacent_redactions_collapse_to_one():
     assert redact_personal("Is Jayden Lee Smith safe?") == "Is [name] safe?"
+
+
+def test_names_typed_in_capitals_or_lower_case_after_a_relation_word_are_redacted():
+    vocabulary = frozenset({"seen", "hit", "referral", "protection", "plan", "aged", "child"})
+    shouted = redact_personal("MY CLIENT JAYDEN SMITH WAS HIT BY HIS DAD", KNOWN, vocabulary)
+    assert "JAYDEN" not in shouted and "SMITH" not in shouted and "WAS HIT" in shouted
+    assert "jayden" not in redact_personal("my client jayden was hit", KNOWN, vocabulary)
+    # guidance words after a relation word are kept, in any case
+    assert redact_personal("HOW SOON IS A CHILD SEEN IN BATH", KNOWN, vocabulary) == "HOW SOON IS A CHILD SEEN IN BATH"
+    assert redact_personal("does the child protection plan change", KNOWN, vocabulary).endswith("child protection plan change")
