@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -170,10 +171,16 @@ def understand(
     )
 
 
+@lru_cache(maxsize=4)
+def _stems(vocabulary: frozenset[str]) -> frozenset[str]:
+    """Stemmed corpus words, computed once per index version rather than on every question."""
+    return frozenset(stem(w) for w in vocabulary)
+
+
 def unknown_terms(text: str, vocabulary: frozenset[str], glossary: Glossary) -> tuple[str, ...]:
     if not vocabulary:
         return ()
-    known = {stem(w) for w in vocabulary}
+    known = _stems(vocabulary)
     acronyms = {k.lower() for k in glossary.terms}
     out = []
     for word in tokens(text):

@@ -1,4 +1,5 @@
 import os
+import shutil
 import socket
 from pathlib import Path
 
@@ -20,6 +21,22 @@ def _no_network(monkeypatch):
         return real(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="session")
+def corpus_copy():
+    """corpus_copy(dest, keep): a copy of corpus/ at dest, cut down to the `keep` documents."""
+    from indexing.manifest import load_manifest, remove_document
+
+    def make(dest: Path, keep: tuple[str, ...] = ()) -> Path:
+        shutil.copytree(ROOT / "corpus", dest)
+        manifest = load_manifest(dest / "manifest.yaml")
+        for doc_id in list(manifest.doc_ids):
+            if keep and doc_id not in keep:
+                manifest = remove_document(manifest, doc_id, delete_file=True)
+        return dest
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,5 @@
 """`guidance add`: a good file becomes answerable; a bad file or authority changes nothing."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -8,7 +7,7 @@ import pytest
 from assistant.cli import main
 from assistant.service import GuidanceAssistant
 from assistant.settings import Settings
-from indexing.manifest import load_manifest, remove_document
+from indexing.manifest import load_manifest
 from indexing.store import ChunkStore
 
 pytestmark = pytest.mark.slow
@@ -30,14 +29,9 @@ A social worker will visit a privately fostered child within 7 working days of t
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory) -> Settings:
+def library(tmp_path_factory, corpus_copy) -> Settings:
     """A copy of corpus/ cut down to one document, indexed into its own data folder."""
-    corpus = tmp_path_factory.mktemp("library") / "corpus"
-    shutil.copytree(ROOT / "corpus", corpus)
-    manifest = load_manifest(corpus / "manifest.yaml")
-    for doc_id in manifest.doc_ids:
-        if doc_id != KEEP:
-            manifest = remove_document(manifest, doc_id, delete_file=True)
+    corpus = corpus_copy(tmp_path_factory.mktemp("library") / "corpus", (KEEP,))
     settings = Settings.from_env(corpus_dir=corpus, data_dir=corpus.parent / "data", chroma_host="")
     assert GuidanceAssistant(settings).reindex().ok
     return settings

@@ -1,6 +1,5 @@
 """A real `chroma run` on loopback: GUIDANCE_CHROMA_HOST/PORT index into it and answer from it."""
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,7 +11,6 @@ import pytest
 
 from assistant.service import GuidanceAssistant
 from assistant.settings import Settings
-from indexing.manifest import load_manifest, remove_document
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -69,14 +67,8 @@ def chroma_port(tmp_path_factory) -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def one_document_corpus(tmp_path_factory) -> Path:
-    corpus = tmp_path_factory.mktemp("server-corpus") / "corpus"
-    shutil.copytree(ROOT / "corpus", corpus)
-    manifest = load_manifest(corpus / "manifest.yaml")
-    for doc_id in manifest.doc_ids:
-        if doc_id != KEEP:
-            manifest = remove_document(manifest, doc_id, delete_file=True)
-    return corpus
+def one_document_corpus(tmp_path_factory, corpus_copy) -> Path:
+    return corpus_copy(tmp_path_factory.mktemp("server-corpus") / "corpus", (KEEP,))
 
 
 def test_index_and_answer_through_a_chroma_server(chroma_port, one_document_corpus, tmp_path):

@@ -1,30 +1,22 @@
 """Document lifecycle on a copy of the corpus: superseded, withdrawn, a failed re-ingest."""
 
-import shutil
-
 import pytest
 
 from assistant.service import GuidanceAssistant
 from assistant.settings import Settings
-from indexing.manifest import load_manifest, remove_document, update_document
+from indexing.manifest import update_document
 
 pytestmark = pytest.mark.slow
 
-ROOT_CORPUS = Settings().corpus_dir
 YORK = "york-childrens-social-care-targeted-help"
 BATH = "bathnes-cypss-service-statement-2013"
 QUESTION = "Which York team does S47 enquiries and single assessments?"
 
 
 @pytest.fixture()
-def library(tmp_path, assistant):
+def library(tmp_path, assistant, corpus_copy):
     """A two-document library (York, Bath) sharing the session's loaded model."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(ROOT_CORPUS, corpus)
-    manifest = load_manifest(corpus / "manifest.yaml")
-    for doc_id in list(manifest.doc_ids):
-        if doc_id not in (YORK, BATH):
-            manifest = remove_document(manifest, doc_id)
+    corpus = corpus_copy(tmp_path / "corpus", (YORK, BATH))
     settings = Settings.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
     lib = GuidanceAssistant(settings, embedder=assistant.embedder)
     assert lib.reindex().ok
