@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("action", nargs="?", choices=("run", "add"), default="run")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
-    p.add_argument("--split", choices=("all", "tune", "holdout"), default="all")
+    p.add_argument("--split", choices=("all", "tune", "holdout", "unseen_docs"), default="all")
     p.add_argument(
         "--ablations",
         action="store_true",

@@ -21,7 +21,10 @@ KINDS = (
     "conflict",
     "out_of_scope",
 )
-SPLITS = ("tune", "holdout")
+SPLITS = ("tune", "holdout", "unseen_docs")
+# The unseen-documents eval corpus: documents and items nobody tuned on (see evals/unseen/).
+UNSEEN_DIR = Path(__file__).resolve().parent / "unseen"
+UNSEEN_ITEMS_PATH = UNSEEN_DIR / "items.yaml"
 
 
 class ItemError(ValueError):
@@ -76,7 +79,7 @@ def _item(entry: object, n: int) -> EvalItem:
         raise ItemError(f"{name}: kind {entry['kind']!r} is not one of {', '.join(KINDS)}")
     split = entry.get("split") or "tune"
     if split not in SPLITS:
-        raise ItemError(f"{name}: split must be tune or holdout")
+        raise ItemError(f"{name}: split must be one of {', '.join(SPLITS)}")
     facts = tuple(
         tuple(str(a) for a in (alts if isinstance(alts, list) else [alts]))
         for alts in entry.get("expected_facts") or []

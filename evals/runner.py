@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals import metrics as m
-from evals.items import EvalItem, load_items
+from evals.items import UNSEEN_DIR, UNSEEN_ITEMS_PATH, EvalItem, load_items
 
 if TYPE_CHECKING:
     from assistant.service import GuidanceAssistant
@@ -242,6 +242,38 @@ def select(items: Sequence[EvalItem], split: str | None) -> list[EvalItem]:
     return [i for i in items if split in (None, "all") or i.split == split]
 
 
+def unseen_assistant(assistant: GuidanceAssistant, settings: Settings) -> GuidanceAssistant:
+    """An assistant over the unseen-documents eval corpus (evals/unseen), with the same code and
+    settings as the product and the embedder already loaded; its index lives apart, under
+    DATA_DIR/evals/unseen_index, and is built on first use. The glossary is the shipped one."""
+    from assistant.service import GuidanceAssistant
+
+    unseen_settings = settings.with_(corpus_dir=UNSEEN_DIR, data_dir=settings.data_dir / "evals" / "unseen_index")
+    other = GuidanceAssistant(unseen_settings, embedder=assistant.embedder)
+    if other.needs_indexing():
+        other.reindex()
+    return other
+
+
+def evaluate_all(
+    assistant: GuidanceAssistant,
+    settings: Settings,
+    items: Sequence[EvalItem],
+    unseen: Sequence[EvalItem],
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Records for the library's items, then for the unseen-documents items on their own index."""
+    total = len(items) + len(unseen)
+
+    def shifted(offset: int) -> Progress | None:
+        return (lambda i, _n: progress(offset + i, total)) if progress else None
+
+    records = evaluate(assistant, items, progress=shifted(0)) if items else []
+    if unseen:
+        records += evaluate(unseen_assistant(assistant, settings), unseen, progress=shifted(len(items)))
+    return records
+
+
 def run_eval(
     assistant: GuidanceAssistant,
     settings: Settings,
@@ -251,11 +283,16 @@ def run_eval(
     items_path: Path | None = None,
     out_dir: Path | None = None,
     baseline_path: Path | None = None,
+    unseen_items_path: Path | None = UNSEEN_ITEMS_PATH,
 ) -> dict[str, Any]:
-    """Run the set (or one split), write latest.json / latest.md / charts, return the report."""
+    """Run the set (or one split), write latest.json / latest.md / charts, return the report.
+
+    The unseen-documents split is always part of "all": it is asked against its own corpus."""
     items = select(load_items(items_path) if items_path else load_items(), split)
+    unseen_path = unseen_items_path if unseen_items_path and unseen_items_path.exists() else None
+    unseen = select(load_items(unseen_path), split) if unseen_path else []
     started = time.perf_counter()
-    records = evaluate(assistant, items, progress=progress)
+    records = evaluate_all(assistant, settings, items, unseen, progress)
     report: dict[str, Any] = {
         **aggregate(records),
         "split": split or "all",
