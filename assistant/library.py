@@ -10,7 +10,18 @@ from assistant.settings import Settings
 from assistant.types import Chunk, DocumentMeta
 from indexing.chunk import chunk_document
 from indexing.load import LoadError, load
-from indexing.manifest import SUPPORTED_SUFFIXES, Manifest, ManifestError, add_document, slugify, update_document
+from indexing.manifest import (
+    SUPPORTED_SUFFIXES,
+    Authority,
+    Manifest,
+    ManifestError,
+    add_document,
+    check_doc_id,
+    check_new_authority,
+    duplicate_of,
+    make_doc_id,
+    update_document,
+)
 from indexing.store import ChunkStore
 
 
@@ -53,13 +64,14 @@ def library_rows(manifest: Manifest, store: ChunkStore) -> list[LibraryRow]:
     return rows
 
 
-def add_upload(manifest: Manifest, filename: str, data: bytes, form: DocumentForm,
-               settings: Settings) -> tuple[Manifest, DocumentMeta]:
+def add_upload(manifest: Manifest, filename: str, data: bytes, form: DocumentForm, settings: Settings,
+               doc_id: str | None = None, new_authority: Authority | None = None) -> tuple[Manifest, DocumentMeta]:
     """Add an uploaded file to the corpus, or raise LoadError/ManifestError and change nothing.
 
-    The file is parsed and chunked from a temporary copy first, so a corrupt, empty, oversized or
-    unreadable file never reaches corpus/documents; if writing the manifest fails after the copy,
-    the manifest's previous bytes are restored and the copied file removed.
+    The file is parsed and chunked from a temporary copy first, so a corrupt, empty, oversized,
+    unreadable or already-present file never reaches corpus/documents; if writing the manifest
+    fails after the copy, the manifest's previous bytes are restored and the copied file removed.
+    With `new_authority` the council is added to the manifest with the document.
     """
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -69,10 +81,22 @@ def add_upload(manifest: Manifest, filename: str, data: bytes, form: DocumentFor
         )
     if not form.title.strip():
         raise ManifestError("Give the document a title.")
-    doc_id = slugify(f"{manifest.authority(form.authority).name.split()[0]}-{form.title}")
+    if new_authority is not None:
+        authority = check_new_authority(manifest, new_authority).name
+    else:
+        authority = manifest.authority(form.authority).name
+    chosen = bool(doc_id)
+    doc_id = check_doc_id(doc_id) if doc_id else make_doc_id(authority, form.title)
     target = manifest.corpus_dir / "documents" / f"{doc_id}{suffix}"
     if doc_id in manifest.doc_ids or target.exists():
-        raise ManifestError(f"The library already has a document called {doc_id!r}; change the title.")
+        hint = "choose a different id" if chosen else "change the title, or give the document its own id"
+        raise ManifestError(f"The library already has a document called {doc_id!r}; {hint}.")
+    same = duplicate_of(manifest, data)
+    if same is not None:
+        raise ManifestError(
+            f"{filename} has the same content as document {same.doc_id!r} ({same.title}, {same.status}); "
+            "it is already in the library"
+        )
     with tempfile.TemporaryDirectory() as folder:
         upload = Path(folder) / f"{doc_id}{suffix}"
         upload.write_bytes(data)
@@ -80,9 +104,9 @@ def add_upload(manifest: Manifest, filename: str, data: bytes, form: DocumentFor
         before = manifest.path.read_bytes()
         try:
             return add_document(
-                manifest, upload, authority=form.authority, title=form.title.strip(), published=form.published,
+                manifest, upload, authority=authority, title=form.title.strip(), published=form.published,
                 doc_type=form.doc_type, date_note=form.date_note, review_date=form.review_date,
-                status=form.status, doc_id=doc_id,
+                status=form.status, doc_id=doc_id, new_authority=new_authority,
             )
         except BaseException:
             manifest.path.write_bytes(before)

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 STOPWORDS = frozenset(
     ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "i", "we", "you", "they", "it", "its", "this", "that", "these", "those", "what", "whats", "what's", "which", "who", "whom", "whose", "how", "when", "where", "why", "can", "could", "should", "would", "will", "shall", "must", "may", "might", "have", "has", "had", "with", "by", "from", "at", "as", "about", "into", "after", "before", "than", "then", "there", "their", "our", "my", "me", "your", "if", "so", "not", "no", "any", "all", "each", "some", "such", "per", "via", "do", "does", "dont", "don't", "get", "gets", "need", "needs", "tell", "please", "much", "many", "long", "soon", "quickly", "happen", "happens"]  # noqa: E501
 )
@@ -43,10 +41,15 @@ class Glossary:
 
     @classmethod
     def load(cls, path: Path) -> Glossary:
-        if not path.exists():
-            return cls({})
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return cls({str(k): tuple(str(x) for x in (v or ())) for k, v in raw.items()})
+        """The checked glossary (empty when the file is absent); a ManifestError names the file, line and term."""
+        from indexing.schema import ConfigError, load_glossary_terms
+
+        try:
+            return cls(load_glossary_terms(path))
+        except ConfigError as exc:
+            from indexing.manifest import ManifestError
+
+            raise ManifestError(str(exc)) from None
 
     def expand(self, text: str) -> list[str]:
         """Expansions for short forms in the text, and short forms for spelt-out phrases.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -62,34 +63,103 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
-        """Defaults, then GUIDANCE_<FIELD> environment variables, then explicit overrides."""
+        """Defaults, then GUIDANCE_<FIELD> environment variables, then explicit overrides.
+
+        Raises SettingsError naming the variable when a value cannot be used.
+        """
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
         for f in fields(cls):
             raw = env.get(f"GUIDANCE_{f.name.upper()}")
-            if raw is None or raw == "":
+            if raw is None or raw.strip() == "":
                 continue
-            values[f.name] = _coerce(f.type, raw, f.name)
+            values[f.name] = _coerce(f.type, raw.strip(), f.name)
         values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.check(from_env={f.name for f in fields(cls)} - set(overrides))
+        return settings
+
+    def check(self, from_env: set[str] | frozenset[str] = frozenset()) -> None:
+        """Refuse values the product cannot work with; `from_env` fields are named as variables."""
+
+        def name(field: str) -> str:
+            return f"GUIDANCE_{field.upper()}" if field in from_env else field
+
+        for field, low, high in _RANGES:
+            value = getattr(self, field)
+            if not (low <= value <= high):
+                raise SettingsError(f"{name(field)}={value!r} is out of range: use a value from {low} to {high}")
+        if self.chunk_max_chars < self.chunk_chars:
+            raise SettingsError(
+                f"{name('chunk_max_chars')}={self.chunk_max_chars} is below {name('chunk_chars')}={self.chunk_chars}"
+            )
+        if self.retrieval_mode not in RETRIEVAL_MODES:
+            raise SettingsError(
+                f"{name('retrieval_mode')}={self.retrieval_mode!r}: use one of {', '.join(RETRIEVAL_MODES)}"
+            )
+        for field in ("data_dir", "corpus_dir"):
+            folder = getattr(self, field)
+            if folder.exists() and not folder.is_dir():
+                raise SettingsError(
+                    f"{name(field)}={str(folder)!r} is a file, not a folder; point it at a folder "
+                    "(it is created if missing)" if field == "data_dir" else
+                    f"{name(field)}={str(folder)!r} is a file, not a folder; point it at the folder "
+                    "that holds manifest.yaml"
+                )
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+class SettingsError(ValueError):
+    """A setting cannot be used; the message names the GUIDANCE_* variable and what to set instead."""
+
+
+RETRIEVAL_MODES = ("hybrid", "dense", "lexical")
+# (field, lowest, highest): outside these the product cannot work, or a typo is likelier than intent.
+_RANGES = (
+    ("chroma_port", 1, 65535),
+    ("chunk_chars", 100, 10_000),
+    ("chunk_max_chars", 100, 20_000),
+    ("dense_k", 1, 1000),
+    ("lexical_k", 1, 1000),
+    ("passages_k", 1, 100),
+    ("per_authority_k", 0, 100),
+    ("rrf_k", 1, 10_000),
+    ("abstain_threshold", 0.0, 1.0),
+    ("max_sentences_per_authority", 1, 100),
+    ("query_threads", 1, 256),
+    ("index_threads", 1, 256),
+    ("max_file_mb", 0.001, 10_000),
+)
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
 def _coerce(type_name: object, raw: str, name: str) -> object:
     kind = str(type_name)
-    try:
-        if "Path" in kind:
+    variable = f"GUIDANCE_{name.upper()}"
+    if "Path" in kind:
+        try:
             return Path(raw).expanduser().resolve()
-        if kind == "int":
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise SettingsError(f"{variable}={raw!r} is not a usable path ({exc})") from exc
+    if kind == "int":
+        try:
             return int(raw)
-        if kind == "float":
-            return float(raw)
-        if kind == "bool":
-            return raw.strip().lower() in {"1", "true", "yes", "on"}
-    except ValueError as exc:
-        raise ValueError(f"GUIDANCE_{name.upper()}={raw!r} is not a valid {kind}") from exc
+        except ValueError:
+            raise SettingsError(f"{variable}={raw!r} is not a whole number (e.g. {variable}=2)") from None
+    if kind == "float":
+        try:
+            value = float(raw)
+        except ValueError:
+            raise SettingsError(f"{variable}={raw!r} is not a number (e.g. {variable}=20)") from None
+        if not math.isfinite(value):
+            raise SettingsError(f"{variable}={raw!r} is not a finite number")
+        return value
+    if kind == "bool":
+        if raw.lower() in _TRUE | _FALSE:
+            return raw.lower() in _TRUE
+        raise SettingsError(f"{variable}={raw!r}: use true or false")
     return raw
 
 

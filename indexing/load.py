@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,13 +17,19 @@ def load(path: Path, meta: DocumentMeta, max_file_mb: float = 20.0) -> Document:
     """Read one document. Raises LoadError with a practitioner-readable reason on bad input."""
     if not path.exists():
         raise LoadError(f"{path.name}: file not found at {path}")
+    if not path.is_file():
+        raise LoadError(f"{path.name}: {path} is a folder, not a document")
     size = path.stat().st_size
     if size == 0:
         raise LoadError(f"{path.name}: the file is empty")
-    if size > max_file_mb * 1024 * 1024:
+    limit = max_file_mb * 1024 * 1024
+    if size > limit:
+        shown, limit_shown = format_size(size), format_size(limit)
+        if shown == limit_shown:  # 1.0 MB over a 1.0 MB limit reads as a contradiction
+            shown, limit_shown = f"{size:,} bytes", f"{int(limit):,} bytes"
         raise LoadError(
-            f"{path.name}: {size / 1024 / 1024:.1f} MB is over the {max_file_mb:g} MB limit "
-            "(GUIDANCE_MAX_FILE_MB); split the document or raise the limit"
+            f"{path.name}: {shown} is over the {limit_shown} limit "
+            f"(GUIDANCE_MAX_FILE_MB={max_file_mb:g}); split the document or raise the limit"
         )
     suffix = path.suffix.lower()
     loader = _LOADERS.get(suffix)
@@ -30,22 +37,85 @@ def load(path: Path, meta: DocumentMeta, max_file_mb: float = 20.0) -> Document:
         raise LoadError(
             f"{path.name}: unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(_LOADERS))}"
         )
-    text, pages = loader(path)
-    if len(text.strip()) < 20:
-        raise LoadError(f"{path.name}: no readable text found (a scanned PDF needs OCR before it can be added)")
+    try:
+        text, pages = loader(path)
+    except OSError as exc:
+        raise LoadError(f"{path.name}: cannot be read ({exc.strerror or exc.__class__.__name__})") from exc
+    if len(text.strip()) < MIN_TEXT_CHARS:
+        raise LoadError(f"{path.name}: {_no_text_reason(suffix, text)}")
     return Document(meta=meta, text=text, pages=tuple(pages))
 
 
+MIN_TEXT_CHARS = 20  # shorter than one sentence: nothing a practitioner could be quoted
+
+
+def _no_text_reason(suffix: str, text: str) -> str:
+    found = f"only {len(text.strip())} characters of text" if text.strip() else "no text at all"
+    if suffix == ".pdf":
+        return f"no readable text found ({found}); a scanned PDF needs OCR before it can be added"
+    if suffix in (".html", ".htm"):
+        return f"no text found outside scripts, styles and navigation ({found.removesuffix(' at all')})"
+    if suffix == ".docx":
+        return f"no text found in the Word document ({found}; pictures of text are not read)"
+    return f"no text found ({found})"
+
+
+def format_size(size: float) -> str:
+    """Bytes in the unit that reads best: 900 bytes, 12.5 KB, 3.2 MB."""
+    if size < 1024:
+        return f"{size:.0f} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+# Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+
+
 def _load_text(path: Path) -> tuple[str, list[PageSpan]]:
+    """UTF-8, or UTF-16/32 with a byte-order mark, or Windows-1252 (older council exports)."""
     raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec), []
+            except UnicodeDecodeError as exc:
+                raise LoadError(
+                    f"{path.name}: starts as {name} text but is damaged at byte {exc.start}; save it as UTF-8"
+                ) from exc
+    head = raw[:4096]
+    if b"\x00" in head:
+        if _looks_like_utf16(head):
+            raise LoadError(
+                f"{path.name}: the text is UTF-16 without a byte-order mark; save it as UTF-8 "
+                "(in Notepad: Save as, Encoding: UTF-8)"
+            )
         raise LoadError(f"{path.name}: this looks like a binary file, not text")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding), []
-        except UnicodeDecodeError:
-            continue
-    raise LoadError(f"{path.name}: the text is neither UTF-8 nor Windows-1252; re-save it as UTF-8")
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return raw.decode("cp1252"), []
+    except UnicodeDecodeError:
+        pass
+    raise LoadError(
+        f"{path.name}: the text is neither UTF-8 nor Windows-1252 (byte 0x{raw[utf8_error.start]:02x} at "
+        f"position {utf8_error.start}); save it as UTF-8"
+    )
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """ASCII-range text in UTF-16 has a zero in every other byte (odd ones for LE, even for BE)."""
+    even, odd = head[0::2], head[1::2]
+    return max(even.count(0), odd.count(0)) > 0.8 * min(len(even), len(odd)) > 0
 
 
 def _load_pdf(path: Path) -> tuple[str, list[PageSpan]]:

@@ -1,25 +1,41 @@
-"""Corpus curation: read, validate and edit `corpus/manifest.yaml` (documents and authorities)."""
+"""Corpus curation: read, validate and edit `corpus/manifest.yaml` (documents and authorities).
+
+Reading checks the file against the schema in `indexing/schema.py`, then what a schema cannot
+see: ids and files used twice, files outside the corpus folder, two entries with the same
+bytes, and authorities that are not listed. Writing is a round trip (ruamel.yaml) that changes
+only the entries that changed, so the file's comments, flow lists and long lines stay as the
+curator wrote them.
+"""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import io
 import os
 import re
 import shutil
 import tempfile
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from assistant.types import STATUSES, DocumentMeta
+from indexing.schema import DOC_ID_PATTERN, ConfigError, validate_manifest, where
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+MAX_ID_CHARS = 60  # ids appear in citations, file names and eval items: short enough to read
+# Words of a council's name that say nothing about which council it is ("City of York Council" -> york).
+_GENERIC_AUTHORITY_WORDS = {"council", "city", "of", "the", "and", "borough", "county", "metropolitan", "district"}
 
 
-class ManifestError(ValueError):
-    """The manifest or a requested change to it is invalid; the message says how to fix it."""
+_DANGLING_WORDS = {"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with"}
+
+
+class ManifestError(ConfigError):
+    """The manifest (or glossary) or a requested change to it is invalid; the message says how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -49,19 +65,25 @@ class Manifest:
     def doc_ids(self) -> list[str]:
         return [d.doc_id for d in self.documents]
 
-    def authority(self, name: str) -> Authority:
-        """Resolve a name or alias (any case) to a known authority, or explain what is known."""
+    def find_authority(self, name: str) -> Authority | None:
         wanted = _fold(name)
         for auth in self.authorities:
             if wanted in {_fold(auth.name), *(_fold(a) for a in auth.aliases)}:
                 return auth
+        return None
+
+    def authority(self, name: str) -> Authority:
+        """Resolve a name or alias (any case) to a known authority, or explain what is known."""
+        found = self.find_authority(name)
+        if found is not None:
+            return found
         names = [a.name for a in self.authorities]
         close = difflib.get_close_matches(name, names + [x for a in self.authorities for x in a.aliases], n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ManifestError(
-            f"Unknown authority {name!r}.{hint} Known authorities: {'; '.join(names)}. "
-            "A new council is added to the `authorities` list in corpus/manifest.yaml "
-            "(the file's header shows how)."
+            f"Unknown authority {name!r}.{hint} Known authorities: {'; '.join(names) or 'none yet'}. "
+            "Add a new council with `guidance add FILE --new-authority NAME --alias SHORT --front-door TEAM ...` "
+            "or in the `authorities` list of corpus/manifest.yaml."
         )
 
 
@@ -69,59 +91,117 @@ def _fold(text: str) -> str:
     return re.sub(r"[^a-z0-9&]+", " ", text.lower()).strip()
 
 
+# --- reading ---------------------------------------------------------------------------------
+
+
 def load_manifest(path: Path) -> Manifest:
     if not path.exists():
         raise ManifestError(f"No manifest at {path}. Create one: see README 'Adding a document'.")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"{path} is not valid YAML: {exc}") from exc
-    authorities = tuple(
-        Authority(
-            name=str(a["name"]),
-            aliases=tuple(str(x) for x in a.get("aliases") or ()),
-            front_door=str(a.get("front_door") or ""),
+        checked, tree = validate_manifest(path)
+    except ConfigError as exc:
+        raise ManifestError(str(exc)) from None
+    problems: list[str] = []
+    authorities = tuple(Authority(a.name, tuple(a.aliases), a.front_door) for a in checked.authorities)
+    owner: dict[str, str] = {}
+    for i, auth in enumerate(authorities):
+        for label in (auth.name, *auth.aliases):
+            other = owner.setdefault(_fold(label), auth.name)
+            if other != auth.name:
+                problems.append(
+                    f"{where(path, tree, ('authorities', i))}, authority {auth.name!r}: "
+                    f"{label!r} already names {other!r}; a name or alias may belong to one council only"
+                )
+    manifest = Manifest(path=path, authorities=authorities, documents=())
+    docs: list[DocumentMeta] = []
+    first_line: dict[str, str] = {}
+    files: dict[Path, str] = {}
+    corpus = path.parent.resolve()
+    for i, entry in enumerate(checked.documents):
+        at = where(path, tree, ("documents", i))
+        label = f"documents[{i}] ({entry.id})"
+        if entry.id in first_line:
+            problems.append(
+                f"{where(path, tree, ('documents', i, 'id'))}, {label} field 'id': "
+                f"{entry.id!r} is used twice (first at {first_line[entry.id]})"
+            )
+        first_line.setdefault(entry.id, at)
+        authority = manifest.find_authority(entry.authority)
+        if authority is None:
+            try:
+                manifest.authority(entry.authority)
+            except ManifestError as exc:
+                problems.append(f"{where(path, tree, ('documents', i, 'authority'))}, {label} field 'authority': {exc}")
+        target = (path.parent / entry.file).resolve()
+        if Path(entry.file).is_absolute() or not target.is_relative_to(corpus):
+            problems.append(
+                f"{where(path, tree, ('documents', i, 'file'))}, {label} field 'file': {entry.file!r} is outside the "
+                f"corpus folder {path.parent}; copy the document into {path.parent / 'documents'} and give "
+                "its path relative to the manifest"
+            )
+        elif target in files:
+            problems.append(f"{at}, {label} field 'file': {entry.file!r} is already document {files[target]!r}")
+        files.setdefault(target, entry.id)
+        docs.append(
+            DocumentMeta(
+                doc_id=entry.id,
+                # Canonical name: documents may name their council by an alias.
+                authority=authority.name if authority else entry.authority,
+                title=entry.title,
+                doc_type=entry.type,
+                published=entry.published,
+                source_file=entry.file,
+                status=entry.status,
+                date_note=entry.date_note,
+                review_date=entry.review_date,
+                exclude_sections=tuple(entry.exclude_sections),
+            )
         )
-        for a in raw.get("authorities") or ()
-    )
-    docs = []
-    seen: set[str] = set()
-    for entry in raw.get("documents") or ():
-        meta = _meta_from_entry(entry, path)
-        if meta.doc_id in seen:
-            raise ManifestError(f"{path}: document id {meta.doc_id!r} appears twice.")
-        seen.add(meta.doc_id)
-        docs.append(meta)
-    manifest = Manifest(path=path, authorities=authorities, documents=tuple(docs))
+    if not problems:
+        problems += _same_content(manifest.corpus_dir, docs)
+    if problems:
+        shown = problems[:5]
+        raise ManifestError("\n".join(shown) + (f"\n(and {len(problems) - 5} more)" if len(problems) > 5 else ""))
+    return replace(manifest, documents=tuple(docs))
+
+
+def _same_content(corpus_dir: Path, docs: list[DocumentMeta]) -> list[str]:
+    """Entries whose files hold the same bytes (they would be indexed, and cited, twice).
+
+    Only files of equal size are hashed, so this costs a few stat calls on an ordinary library.
+    """
+    by_size: dict[int, list[DocumentMeta]] = defaultdict(list)
     for meta in docs:
-        manifest.authority(meta.authority)  # raises with a clear message if unknown
-    return manifest
+        path = corpus_dir / meta.source_file
+        if path.is_file():
+            by_size[path.stat().st_size].append(meta)
+    problems = []
+    for group in by_size.values():
+        seen: dict[str, str] = {}
+        for meta in group if len(group) > 1 else ():
+            digest = _file_digest(corpus_dir / meta.source_file)
+            if digest in seen:
+                problems.append(
+                    f"{corpus_dir / 'manifest.yaml'}: documents {seen[digest]!r} and {meta.doc_id!r} have the "
+                    "same content; remove one entry"
+                )
+            seen.setdefault(digest, meta.doc_id)
+    return problems
 
 
-def _meta_from_entry(entry: dict, path: Path) -> DocumentMeta:
-    missing = [k for k in ("id", "file", "authority", "title") if not entry.get(k)]
-    if missing:
-        raise ManifestError(f"{path}: a document entry is missing {', '.join(missing)}: {entry}")
-    status = str(entry.get("status") or "current")
-    if status not in STATUSES:
-        raise ManifestError(f"{path}: {entry['id']}: status must be one of {STATUSES}, not {status!r}")
-    published = str(entry.get("published") or "undated")
-    _check_date(published, f"{entry['id']}: published", allow_undated=True)
-    review = str(entry.get("review_date") or "")
-    if review:
-        _check_date(review, f"{entry['id']}: review_date", allow_undated=False)
-    return DocumentMeta(
-        doc_id=str(entry["id"]),
-        authority=str(entry["authority"]),
-        title=str(entry["title"]),
-        doc_type=str(entry.get("type") or "guidance"),
-        published=published,
-        source_file=str(entry["file"]),
-        status=status,
-        date_note=str(entry.get("date_note") or ""),
-        review_date=review,
-        exclude_sections=tuple(str(x) for x in entry.get("exclude_sections") or ()),
-    )
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def duplicate_of(manifest: Manifest, data: bytes) -> DocumentMeta | None:
+    """The document whose file holds exactly these bytes, if any."""
+    digest = hashlib.sha256(data).hexdigest()
+    for meta in manifest.documents:
+        path = manifest.corpus_dir / meta.source_file
+        if path.is_file() and path.stat().st_size == len(data) and _file_digest(path) == digest:
+            return meta
+    return None
 
 
 def _check_date(value: str, label: str, allow_undated: bool) -> None:
@@ -135,48 +215,125 @@ def _check_date(value: str, label: str, allow_undated: bool) -> None:
         ) from exc
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "document"
+# --- ids -------------------------------------------------------------------------------------
 
 
-def _header(path: Path) -> str:
-    """The comment block at the top of the manifest, kept when the file is rewritten."""
-    lines = []
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("#") or not line.strip():
-                lines.append(line)
-            else:
-                break
-    return "\n".join(lines).rstrip() + "\n" if lines else ""
+def slugify(text: str, max_chars: int = MAX_ID_CHARS) -> str:
+    """Lowercase words joined by dashes, each word once, cut at a word boundary (never mid-word)."""
+    words = re.findall(r"[a-z0-9]+", re.sub(r"['’]", "", text.lower()))
+    kept: list[str] = []
+    for word in dict.fromkeys(words):
+        if len("-".join([*kept, word])) > max_chars:
+            break
+        kept.append(word)
+    while len(kept) > 1 and kept[-1] in _DANGLING_WORDS:
+        kept.pop()  # "...-procedures-for" reads as cut off
+    return "-".join(kept) or (words[0][:max_chars] if words else "document")
+
+
+def make_doc_id(authority: str, title: str) -> str:
+    """A readable id from the council and title: 'Norfolk County Council' + 'Norfolk Safeguarding
+    Children Partnership procedures' -> norfolk-safeguarding-children-partnership-procedures."""
+    council = [w for w in re.findall(r"[\w'’-]+", authority) if w.lower() not in _GENERIC_AUTHORITY_WORDS]
+    return slugify(" ".join([*(council or [authority]), title]))
+
+
+def check_doc_id(doc_id: str) -> str:
+    if not re.fullmatch(DOC_ID_PATTERN, doc_id):
+        raise ManifestError(
+            f"--id {doc_id!r}: use letters, digits and dashes, at most 100 characters (e.g. york-neglect-strategy)"
+        )
+    return doc_id
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never wrap a long title onto a second line
+    yaml.indent(mapping=2, sequence=2, offset=0)
+    return yaml
+
+
+def _flow(items: list[str]) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _entry_fields(meta: DocumentMeta) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "id": meta.doc_id,
+        "file": meta.source_file,
+        "authority": meta.authority,
+        "title": meta.title,
+        "type": meta.doc_type,
+        "published": meta.published,
+        "date_note": meta.date_note,
+        "review_date": meta.review_date,
+        "status": meta.status,
+    }
+    if meta.exclude_sections:
+        fields["exclude_sections"] = list(meta.exclude_sections)
+    return fields
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [str(x) for x in value]
+    return "" if value is None else str(value)
 
 
 def save_manifest(manifest: Manifest) -> None:
-    """Write atomically (temp file + rename) so a crash never leaves half a manifest."""
-    data = {
-        "authorities": [
-            {"name": a.name, "aliases": list(a.aliases), "front_door": a.front_door} for a in manifest.authorities
-        ],
-        "documents": [
-            {
-                "id": d.doc_id,
-                "file": d.source_file,
-                "authority": d.authority,
-                "title": d.title,
-                "type": d.doc_type,
-                "published": d.published,
-                "date_note": d.date_note,
-                "review_date": d.review_date,
-                "status": d.status,
-                **({"exclude_sections": list(d.exclude_sections)} if d.exclude_sections else {}),
-            }
-            for d in manifest.documents
-        ],
-    }
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    """Bring the file in line with `manifest`, touching only entries that changed; atomic write."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    yaml = _yaml()
+    tree = yaml.load(manifest.path.read_text(encoding="utf-8-sig")) if manifest.path.exists() else None
+    if not isinstance(tree, CommentedMap):
+        tree = CommentedMap()
+    if not isinstance(tree.get("authorities"), CommentedSeq):
+        tree["authorities"] = CommentedSeq()
+    if not isinstance(tree.get("documents"), CommentedSeq):
+        tree["documents"] = CommentedSeq()
+    listed = {str(a.get("name")) for a in tree["authorities"] if isinstance(a, dict)}
+    for auth in manifest.authorities:
+        if auth.name not in listed:
+            tree["authorities"].append(
+                CommentedMap(name=auth.name, aliases=_flow(list(auth.aliases)), front_door=auth.front_door)
+            )
+    docs: CommentedSeq = tree["documents"]
+    wanted = {d.doc_id: d for d in manifest.documents}
+    for i in reversed(range(len(docs))):
+        if not isinstance(docs[i], dict) or str(docs[i].get("id")) not in wanted:
+            del docs[i]
+    present = {str(e.get("id")): e for e in docs}
+    for meta in manifest.documents:
+        entry = present.get(meta.doc_id)
+        if entry is None:
+            docs.append(CommentedMap(_entry_fields(meta)))
+            continue
+        for key, value in _entry_fields(meta).items():
+            if key in entry and _as_text(entry[key]) == value:
+                continue
+            if key == "authority" and getattr(manifest.find_authority(_as_text(entry.get(key))), "name", None) == value:
+                continue  # written as an alias, which still names the same council
+            if key not in entry and value in ("", [], "guidance", "current", "undated"):
+                continue
+            entry[key] = _flow(value) if isinstance(value, list) else value
+    buffer = io.StringIO()
+    yaml.dump(tree, buffer)
     fd, tmp = tempfile.mkstemp(dir=manifest.path.parent, suffix=".yaml.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(_header(manifest.path) + body)
+        handle.write(buffer.getvalue())
     os.replace(tmp, manifest.path)
 
 
@@ -192,10 +349,13 @@ def add_document(
     review_date: str = "",
     status: str = "current",
     doc_id: str | None = None,
-    new_authority: bool = False,
+    new_authority: Authority | None = None,
 ) -> tuple[Manifest, DocumentMeta]:
-    """Copy FILE into corpus/documents and add its manifest entry. Validates before changing anything."""
-    if not file.exists():
+    """Copy FILE into corpus/documents and add its manifest entry. Validates before changing anything.
+
+    With `new_authority`, the council is added to the manifest's authorities in the same write.
+    """
+    if not file.is_file():
         raise ManifestError(f"No such file: {file}")
     if file.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise ManifestError(
@@ -203,27 +363,36 @@ def add_document(
         )
     if status not in STATUSES:
         raise ManifestError(f"status must be one of {STATUSES}, not {status!r}")
-    authorities = manifest.authorities
-    try:
-        authority = manifest.authority(authority).name
-    except ManifestError:
-        if not new_authority:
-            raise
-        authorities = (*authorities, Authority(name=authority))
-    doc_id = doc_id or slugify(f"{authority.split()[0]}-{title}")
-    if doc_id in manifest.doc_ids:
-        raise ManifestError(f"A document with id {doc_id!r} already exists; pass a different --id.")
+    if not title.strip():
+        raise ManifestError("Give the document a title.")
     _check_date(published, "published", allow_undated=True)
     if review_date:
         _check_date(review_date, "review_date", allow_undated=False)
+    authorities = manifest.authorities
+    if new_authority is not None:
+        authorities = (*authorities, check_new_authority(manifest, new_authority))
+        authority = new_authority.name
+    else:
+        authority = manifest.authority(authority).name
+    doc_id = check_doc_id(doc_id) if doc_id else make_doc_id(authority, title)
+    if doc_id in manifest.doc_ids:
+        raise ManifestError(f"A document with id {doc_id!r} already exists; pass a different --id.")
     target = manifest.corpus_dir / "documents" / f"{doc_id}{file.suffix.lower()}"
+    if target.exists() and file.resolve() != target.resolve():
+        raise ManifestError(f"{target} already exists; pass a different --id.")
+    same = duplicate_of(manifest, file.read_bytes())
+    if same is not None:
+        raise ManifestError(
+            f"{file.name} has the same content as document {same.doc_id!r} ({same.title}, {same.status}); "
+            "it is already in the library"
+        )
     meta = DocumentMeta(
         doc_id=doc_id,
         authority=authority,
-        title=title,
-        doc_type=doc_type,
+        title=title.strip(),
+        doc_type=doc_type.strip() or "guidance",
         published=published,
-        source_file=str(target.relative_to(manifest.corpus_dir)),
+        source_file=target.relative_to(manifest.corpus_dir).as_posix(),
         status=status,
         date_note=date_note,
         review_date=review_date,
@@ -234,6 +403,26 @@ def add_document(
     updated = replace(manifest, authorities=authorities, documents=(*manifest.documents, meta))
     save_manifest(updated)
     return updated, meta
+
+
+def check_new_authority(manifest: Manifest, new: Authority) -> Authority:
+    """A council to add: a name, aliases no other council uses, and a front door for refusals."""
+    name = new.name.strip()
+    if not name:
+        raise ManifestError("--new-authority needs the council's full name, e.g. 'Norfolk County Council'")
+    for label in (name, *new.aliases):
+        known = manifest.find_authority(label)
+        if known is not None:
+            raise ManifestError(
+                f"{label!r} already names {known.name!r}; use --authority {known.name!r} to add a document to it"
+            )
+    if not new.front_door.strip():
+        raise ManifestError(
+            "--front-door is needed with --new-authority: the team a practitioner is sent to when the guidance "
+            "does not answer (e.g. 'the Children's Advice and Duty Service')"
+        )
+    aliases = tuple(dict.fromkeys(a.strip() for a in new.aliases if a.strip()))
+    return Authority(name=name, aliases=aliases, front_door=new.front_door.strip())
 
 
 def update_document(manifest: Manifest, doc_id: str, **changes: str) -> Manifest:

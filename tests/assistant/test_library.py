@@ -30,7 +30,7 @@ def state(settings):
 def test_good_upload_is_copied_and_listed(settings):
     manifest, meta = add_upload(load_manifest(settings.manifest_path), "Neglect.MD", GOOD,
                                 DocumentForm(YORK, "Neglect strategy", "strategy", "2024-01-31"), settings)
-    assert meta.doc_id == "city-neglect-strategy" and meta.source_file == "documents/city-neglect-strategy.md"
+    assert meta.doc_id == "york-neglect-strategy" and meta.source_file == "documents/york-neglect-strategy.md"
     assert (settings.corpus_dir / meta.source_file).read_bytes() == GOOD
     assert load_manifest(settings.manifest_path).document(meta.doc_id).published == "2024-01-31"
 

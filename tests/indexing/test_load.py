@@ -32,7 +32,7 @@ def test_bad_files_get_clear_errors(tmp_path, name, content, message):
 def test_too_large_file_rejected(tmp_path):
     path = tmp_path / "big.txt"
     path.write_bytes(b"a" * (2 * 1024 * 1024))
-    with pytest.raises(LoadError, match="over the 1 MB limit"):
+    with pytest.raises(LoadError, match="2.0 MB is over the 1.0 MB limit"):
         load(path, META, max_file_mb=1)
 
 
