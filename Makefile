@@ -16,7 +16,7 @@ index: install
 	$(BIN)/guidance index
 
 run: index
-	$(BIN)/streamlit run ui/app.py --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run ui/app.py --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false
 
 test: install
 	$(BIN)/pytest -q

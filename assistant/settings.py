@@ -54,6 +54,11 @@ class Settings:
         return self.data_dir / "feedback.sqlite3"
 
     @property
+    def curator_lock_db(self) -> Path:
+        """Failed curator passphrase attempts, so the growing wait survives new sessions and restarts."""
+        return self.data_dir / "curator_lock.sqlite3"
+
+    @property
     def manifest_path(self) -> Path:
         return self.corpus_dir / "manifest.yaml"
 
