@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import streamlit as st
 
-from assistant.curator import is_configured, verify_passphrase
+from assistant.curator import CuratorLock, is_configured, stored_hash_problem
 from assistant.feedback import FeedbackStore
 from assistant.service import GuidanceAssistant
 from assistant.settings import Settings
@@ -14,6 +15,7 @@ from indexing.manifest import ManifestError
 from indexing.pipeline import IndexReport
 
 _UNLOCKED = "curator_unlocked"
+_SESSION = "curator_session"  # counts this tab's failed passphrases
 
 
 @st.cache_resource(show_spinner="Loading the guidance library (first start only, up to a minute)…")
@@ -56,20 +58,26 @@ def curator_unlocked() -> bool:
             st.session_state[_UNLOCKED] = False
             st.rerun()
         return True
-    stored = Settings.from_env().curator_passphrase_hash
+    settings = Settings.from_env()
+    stored = settings.curator_passphrase_hash
     if not is_configured(stored):
         st.info(
             "Read-only: no curator passphrase is configured, so the library cannot be changed here. "
             "An administrator sets GUIDANCE_CURATOR_PASSPHRASE_HASH (see the README)."
         )
         return False
+    if stored_hash_problem(stored):
+        st.warning(f"Read-only: curator changes cannot be unlocked. {stored_hash_problem(stored)}.")
+        return False
+    session = st.session_state.setdefault(_SESSION, uuid.uuid4().hex)
     with st.sidebar.form("unlock"):
         passphrase = st.text_input("Curator passphrase", type="password")
         if st.form_submit_button("Unlock curator changes"):
-            if verify_passphrase(passphrase, stored):
+            result = CuratorLock(stored, settings.curator_lock_db).attempt(passphrase, session)
+            if result.unlocked:
                 st.session_state[_UNLOCKED] = True
                 st.rerun()
-            st.error("That passphrase is not right.")
+            st.error(result.message)
     st.info("Read-only until a curator unlocks changes with the passphrase (sidebar).")
     return False
 

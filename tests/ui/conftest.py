@@ -51,8 +51,8 @@ def app(ui_settings):
 
 @pytest.fixture
 def curator(monkeypatch, ui_settings):
-    """A configured passphrase (cheap hash: the iteration count is part of the stored value)."""
+    """A configured passphrase (the real iteration count: weaker stored hashes are refused)."""
     from assistant.curator import hash_passphrase
 
-    monkeypatch.setenv("GUIDANCE_CURATOR_PASSPHRASE_HASH", hash_passphrase(PASSPHRASE, iterations=1000))
+    monkeypatch.setenv("GUIDANCE_CURATOR_PASSPHRASE_HASH", hash_passphrase(PASSPHRASE))
     return PASSPHRASE

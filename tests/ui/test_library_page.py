@@ -60,7 +60,7 @@ def test_wrong_passphrase_stays_locked(app, curator):
     [
         ("broken.pdf", CORRUPT_PDF, "damaged or not a PDF"),
         ("empty.txt", b"", "empty"),
-        ("notes.txt", b"too short", "no readable text"),
+        ("notes.txt", b"too short", "no text found"),
     ],
 )
 def test_bad_upload_gets_clear_message_and_changes_nothing(app, curator, ui_settings, filename, content, message):
