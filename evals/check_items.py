@@ -4,6 +4,15 @@ Run from the repository root:
 
     python evals/check_items.py            # checks evals/items.yaml
     python evals/check_items.py OTHER.yaml # checks another items file
+    python evals/check_items.py --items evals/unseen/items.yaml --manifest evals/unseen/manifest.yaml
+                                           # checks items against another corpus (its manifest)
+
+With --manifest the documents, their authorities and the names a conflict or out-of-scope
+question must not use all come from that manifest (names and aliases); files may be .txt, .md
+(`**` bold marks ignored) or .html (checked against the page's text, one paragraph per
+block element). Items in such a corpus use `split: unseen_docs`, there is no holdout share,
+the minimum counts are UNSEEN_MIN_PER_KIND / UNSEEN_MIN_TOTAL, and an out-of-scope question
+may name an authority (whose documents do not answer it); conflict questions still may not.
 
 It checks that:
   * every item has the agreed fields, a unique lowercase id, a valid kind and split;
@@ -24,9 +33,12 @@ Only the standard library and PyYAML are used. Exit status 0 means all checks pa
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -61,6 +73,22 @@ MIN_PER_KIND = {
 MIN_TOTAL = 95
 HOLDOUT_SHARE = (0.15, 0.25)
 
+# Minimums for an evaluation corpus given with --manifest (e.g. evals/unseen/).
+UNSEEN_MIN_PER_KIND = {
+    "timescale": 15,
+    "threshold": 12,
+    "responsibility": 12,
+    "definition": 8,
+    "process": 8,
+    "paraphrase": 1,
+    "typo": 1,
+    "acronym": 1,
+    "conflict": 0,
+    "out_of_scope": 15,
+}
+UNSEEN_MIN_TOTAL = 85
+UNSEEN_SPLIT = "unseen_docs"
+
 REQUIRED_FIELDS = ("id", "question", "kind", "authority", "expected_facts", "sources", "split")
 OPTIONAL_FIELDS = ("notes",)
 SOURCE_FIELDS = ("doc_id", "section", "evidence")
@@ -69,6 +97,91 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The Stockton report opens with the councillors' code-of-conduct text; it is not guidance.
 STOCKTON_ID = "stockton-children-in-need-review-2019"
 STOCKTON_PREAMBLE = ("Members' Interests", "#### AGENDA ITEM")
+
+
+@dataclass
+class Corpus:
+    """What items are checked against: documents, their authorities and the rules that differ."""
+
+    authorities: dict[str, str]  # doc_id -> authority
+    paths: dict[str, Path]  # doc_id -> file
+    authority_words: tuple[str, ...]
+    splits: tuple[str, ...] = ("tune", "holdout")
+    min_per_kind: dict[str, int] = field(default_factory=lambda: dict(MIN_PER_KIND))
+    min_total: int = MIN_TOTAL
+    holdout: bool = True  # check the holdout share and one holdout item per kind
+    oos_may_name_authority: bool = False  # "what does <council> say about X" when its document does not
+
+
+def default_corpus() -> Corpus:
+    return Corpus(
+        authorities=dict(AUTHORITIES),
+        paths={d: DOCS_DIR / f"{d}.txt" for d in AUTHORITIES},
+        authority_words=AUTHORITY_WORDS,
+    )
+
+
+def manifest_corpus(manifest_path: Path) -> Corpus:
+    """Documents and authorities from a manifest in corpus/manifest.yaml's schema."""
+    raw = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
+    words: list[str] = []
+    for auth in raw.get("authorities") or ():
+        words += [str(auth["name"]).lower()] + [str(a).lower() for a in auth.get("aliases") or ()]
+    authorities, paths = {}, {}
+    for entry in raw.get("documents") or ():
+        authorities[str(entry["id"])] = str(entry["authority"])
+        paths[str(entry["id"])] = manifest_path.parent / str(entry["file"])
+    return Corpus(
+        authorities=authorities,
+        paths=paths,
+        authority_words=tuple(dict.fromkeys(words)),
+        splits=(UNSEEN_SPLIT,),
+        min_per_kind=dict(UNSEEN_MIN_PER_KIND),
+        min_total=UNSEEN_MIN_TOTAL,
+        holdout=False,
+        oos_may_name_authority=True,
+    )
+
+
+class _HTMLText(HTMLParser):
+    """Text of an HTML page, one paragraph per block element (headings, p, li, table rows)."""
+
+    BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "dt", "dd", "title", "div"}
+    SKIP = {"script", "style", "head", "nav", "header", "footer", "noscript", "form"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag in ("td", "th"):
+            self.parts.append("\t")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def read_document(path: Path) -> str:
+    raw = path.read_text(encoding="utf-8")
+    if path.suffix.lower() in (".html", ".htm"):
+        parser = _HTMLText()
+        parser.feed(raw)
+        return "".join(parser.parts)
+    if path.suffix.lower() == ".md":
+        return raw.replace("**", "")
+    return raw
 
 
 def collapse(text: str) -> str:
@@ -107,12 +220,9 @@ class Doc:
         return " ".join(self.text[a:b] for a, b in self.spans if a < end and b > start)
 
 
-def load_docs() -> dict[str, Doc]:
-    docs = {}
-    for doc_id in AUTHORITIES:
-        path = DOCS_DIR / f"{doc_id}.txt"
-        docs[doc_id] = Doc(path.read_text(encoding="utf-8"))
-    return docs
+def load_docs(corpus: Corpus | None = None) -> dict[str, Doc]:
+    corpus = corpus or default_corpus()
+    return {doc_id: Doc(read_document(path)) for doc_id, path in corpus.paths.items()}
 
 
 def fact_found(alternatives: list[str], haystacks: list[str]) -> bool:
@@ -163,7 +273,8 @@ def check_source(
     return [evidence, paragraph, section]
 
 
-def check_item(item: object, docs: dict[str, Doc], errors: list[str]) -> None:
+def check_item(item: object, docs: dict[str, Doc], errors: list[str], corpus: Corpus | None = None) -> None:
+    corpus = corpus or default_corpus()
     if not isinstance(item, dict):
         errors.append(f"item is not a mapping: {item!r}")
         return
@@ -179,10 +290,10 @@ def check_item(item: object, docs: dict[str, Doc], errors: list[str]) -> None:
         errors.append(f"{item_id}: id must be lowercase letters, digits and hyphens")
     kind, split, authority = item["kind"], item["split"], item["authority"]
     question, facts, sources = item["question"], item["expected_facts"], item["sources"]
-    if kind not in MIN_PER_KIND:
+    if kind not in corpus.min_per_kind:
         errors.append(f"{item_id}: unknown kind {kind!r}")
-    if split not in ("tune", "holdout"):
-        errors.append(f"{item_id}: split must be tune or holdout, not {split!r}")
+    if split not in corpus.splits:
+        errors.append(f"{item_id}: split must be {' or '.join(corpus.splits)}, not {split!r}")
     if not isinstance(question, str) or not question.strip():
         errors.append(f"{item_id}: question must be a non-empty string")
         return
@@ -201,11 +312,11 @@ def check_item(item: object, docs: dict[str, Doc], errors: list[str]) -> None:
     if kind in ("conflict", "out_of_scope"):
         if authority is not None:
             errors.append(f"{item_id}: authority must be null for {kind} items")
-        named = [w for w in AUTHORITY_WORDS if re.search(rf"\b{re.escape(w)}\b", question.lower())]
-        if named:
+        named = [w for w in corpus.authority_words if re.search(rf"\b{re.escape(w)}\b", question.lower())]
+        if named and not (kind == "out_of_scope" and corpus.oos_may_name_authority):
             errors.append(f"{item_id}: {kind} question names an authority ({', '.join(named)})")
-    elif authority not in AUTHORITIES.values():
-        errors.append(f"{item_id}: authority {authority!r} is not one of the five authorities")
+    elif authority not in corpus.authorities.values():
+        errors.append(f"{item_id}: authority {authority!r} is not one of the corpus's authorities")
 
     if kind == "out_of_scope":
         if facts or sources:
@@ -222,7 +333,7 @@ def check_item(item: object, docs: dict[str, Doc], errors: list[str]) -> None:
         texts = check_source(item_id, n, source, docs, errors)
         if texts is None:
             return
-        texts_by_source.append((AUTHORITIES[source["doc_id"]], texts))
+        texts_by_source.append((corpus.authorities[source["doc_id"]], texts))
     all_texts = [t for _, texts in texts_by_source for t in texts]
     for fact in facts:
         if not fact_found(fact, all_texts):
@@ -244,15 +355,21 @@ def check_item(item: object, docs: dict[str, Doc], errors: list[str]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    items_path = Path(argv[1]) if len(argv) > 1 else DEFAULT_ITEMS
+    parser = argparse.ArgumentParser(description="Check eval items against their documents.")
+    parser.add_argument("items_file", nargs="?", type=Path, help="items file (default evals/items.yaml)")
+    parser.add_argument("--items", type=Path, help="items file (same as the positional argument)")
+    parser.add_argument("--manifest", type=Path, help="check against this manifest's corpus instead of corpus/")
+    args = parser.parse_args(argv[1:])
+    items_path = args.items or args.items_file or DEFAULT_ITEMS
+    corpus = manifest_corpus(args.manifest) if args.manifest else default_corpus()
     items = yaml.safe_load(items_path.read_text(encoding="utf-8"))
     errors: list[str] = []
     if not isinstance(items, list):
         print(f"FAIL: {items_path} must hold a YAML list of items")
         return 1
-    docs = load_docs()
+    docs = load_docs(corpus)
     for item in items:
-        check_item(item, docs, errors)
+        check_item(item, docs, errors, corpus)
     items = [i for i in items if isinstance(i, dict)]
 
     ids = Counter(str(i.get("id")) for i in items)
@@ -266,26 +383,28 @@ def main(argv: list[str]) -> int:
     per_doc = Counter(s.get("doc_id") for i in items for s in i.get("sources") or [])
     holdout_kinds = Counter(i.get("kind") for i in items if i.get("split") == "holdout")
 
-    if len(items) < MIN_TOTAL:
-        errors.append(f"only {len(items)} items; need at least {MIN_TOTAL}")
-    for kind, minimum in MIN_PER_KIND.items():
+    if len(items) < corpus.min_total:
+        errors.append(f"only {len(items)} items; need at least {corpus.min_total}")
+    for kind, minimum in corpus.min_per_kind.items():
         if kinds[kind] < minimum:
             errors.append(f"kind {kind}: {kinds[kind]} items; need at least {minimum}")
-        if holdout_kinds[kind] < 1:
+        if corpus.holdout and holdout_kinds[kind] < 1:
             errors.append(f"kind {kind}: no holdout item")
-    for doc_id in AUTHORITIES:
+    for doc_id in corpus.authorities:
         if per_doc[doc_id] == 0:
             errors.append(f"document {doc_id} has no items")
-    share = splits["holdout"] / len(items) if items else 0.0
-    if not HOLDOUT_SHARE[0] <= share <= HOLDOUT_SHARE[1]:
-        errors.append(f"holdout is {share:.0%} of items; should be about 20%")
+    if corpus.holdout:
+        share = splits["holdout"] / len(items) if items else 0.0
+        if not HOLDOUT_SHARE[0] <= share <= HOLDOUT_SHARE[1]:
+            errors.append(f"holdout is {share:.0%} of items; should be about 20%")
 
     print(f"Items: {len(items)}")
-    print("By kind:      " + ", ".join(f"{k} {kinds[k]}" for k in MIN_PER_KIND))
+    print("By kind:      " + ", ".join(f"{k} {kinds[k]}" for k in corpus.min_per_kind))
     print("By authority: " + ", ".join(f"{a} {n}" for a, n in sorted(auths.items())))
     print("By split:     " + ", ".join(f"{s} {n}" for s, n in sorted(splits.items())))
-    print("Holdout by kind: " + ", ".join(f"{k} {holdout_kinds[k]}" for k in MIN_PER_KIND))
-    print("Sources per document: " + ", ".join(f"{d} {per_doc[d]}" for d in AUTHORITIES))
+    if corpus.holdout:
+        print("Holdout by kind: " + ", ".join(f"{k} {holdout_kinds[k]}" for k in corpus.min_per_kind))
+    print("Sources per document: " + ", ".join(f"{d} {per_doc[d]}" for d in corpus.authorities))
     if errors:
         print(f"\nFAIL: {len(errors)} problem(s)")
         for error in errors:
