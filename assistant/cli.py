@@ -26,7 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("sources", help="list documents with metadata and chunk counts")
     p_add = sub.add_parser("add", help="add a document to the library and index it")
     p_add.add_argument("file", type=Path)
-    p_add.add_argument("--authority", required=True, help="a council in corpus/manifest.yaml, or an alias")
+    council = p_add.add_mutually_exclusive_group(required=True)
+    council.add_argument("--authority", help="a council in corpus/manifest.yaml, or an alias")
+    council.add_argument("--new-authority", metavar="NAME", help="a council not yet in the manifest: its full name")
+    p_add.add_argument("--alias", action="append", default=[], help="with --new-authority: a short name (repeat)")
+    p_add.add_argument("--front-door", default="", help="with --new-authority: the team unanswered questions go to")
+    p_add.add_argument("--id", dest="doc_id", help="the document's id (default: from the council and title)")
     p_add.add_argument("--title", required=True)
     p_add.add_argument("--date", required=True, help="publication date YYYY-MM-DD, or undated")
     p_add.add_argument("--type", default="guidance", help="e.g. procedure, service statement")
@@ -43,11 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from assistant.service import GuidanceAssistant, QuestionError
+    from assistant.settings import SettingsError
     from evals.items import ItemError
-    from indexing.manifest import ManifestError
+    from indexing.load import LoadError
+    from indexing.schema import ConfigError
 
-    settings = Settings.from_env()
     try:
+        settings = Settings.from_env()
         if args.command == "eval" and args.action == "add":
             return eval_cli.run(args, settings, None)
         if args.command == "bench":
@@ -72,20 +79,95 @@ def main(argv: list[str] | None = None) -> int:
                                f"{counts.get(m.doc_id, 0)} chunks", m.title])
                 )
             return 0
-        questions = [line.strip() for line in sys.stdin if line.strip()] if args.jsonl else [args.question or ""]
-        for q in questions:
-            answer = assistant.ask(q, args.authority)
-            if args.json or args.jsonl:
-                print(json.dumps(answer.as_dict(), ensure_ascii=False))
-            else:
-                print(answer.text)
-                for c in answer.citations:
-                    page = f", page {c.page}" if c.page else ""
-                    print(f"\n[{c.n}] {c.authority} — {c.title} ({c.date}) — {c.section}{page}")
+        if args.jsonl:
+            return _ask_batch(assistant, args.authority)
+        answer = assistant.ask(_typed_text(args.question or ""), args.authority)
+        if args.json:
+            print(json.dumps(answer.as_dict(), ensure_ascii=False))
+        else:
+            print(answer.text)
+            for c in answer.citations:
+                page = f", page {c.page}" if c.page else ""
+                print(f"\n[{c.n}] {c.authority} — {c.title} ({c.date}) — {c.section}{page}")
         return 0
-    except (QuestionError, ManifestError, ItemError) as exc:
+    except (QuestionError, ConfigError, ItemError, SettingsError, LoadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback for a practitioner; the message still says what failed
+        print(f"error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _typed_text(text: str) -> str:
+    """The question as typed; bytes that were not UTF-8 (kept by Python as surrogates) are refused."""
+    from assistant.service import QuestionError
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QuestionError("the question is not valid UTF-8 text; retype it or save it as UTF-8") from None
+    return text
+
+
+def _ask_batch(assistant: Any, authorities: list[str]) -> int:
+    """`ask --jsonl`: one answer per question line, `{"line": N, "error": ...}` for a line that cannot
+    be asked (not UTF-8, broken JSON, no question, too long, unknown council), and on to the next.
+
+    A line is a question, or a JSON object `{"question": ..., "authority": NAME or [NAMES]}`.
+    Blank lines are skipped. Exits 2 when any line was refused, after answering the rest.
+    """
+    from assistant.service import QuestionError
+    from indexing.schema import ConfigError
+
+    assistant.resolve_authorities(authorities)  # an unknown --authority stops the batch before it starts
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    refused = 0
+    for number, raw in enumerate(stream, start=1):
+        try:
+            question, asked_for = _batch_line(raw)
+            if question is None:
+                continue
+            answer = assistant.ask(question, [*authorities, *asked_for])
+            print(json.dumps({"line": number, **answer.as_dict()}, ensure_ascii=False), flush=True)
+        except (QuestionError, ConfigError) as exc:
+            refused += 1
+            print(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False), flush=True)
+    if refused:
+        print(f"error: {refused} line(s) could not be asked; see the objects with an \"error\" field", file=sys.stderr)
+    return 2 if refused else 0
+
+
+def _batch_line(raw: bytes | str) -> tuple[str | None, list[str]]:
+    """(question, authorities) from one --jsonl input line; (None, []) for a blank line."""
+    from assistant.service import QuestionError
+
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise QuestionError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
+    text = raw.strip()
+    if not text:
+        return None, []
+    if not text.startswith("{"):
+        return _typed_text(text), []
+    try:
+        item = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise QuestionError(f"invalid JSON at column {exc.colno}: {exc.msg}") from None
+    if not isinstance(item, dict):
+        raise QuestionError("a JSON line must be an object like {\"question\": \"...\"}")
+    question = item.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("empty question: the object needs a \"question\" with text")
+    asked_for = item.get("authority") or []
+    asked_for = [asked_for] if isinstance(asked_for, str) else asked_for
+    if not isinstance(asked_for, list) or not all(isinstance(a, str) for a in asked_for):
+        raise QuestionError("\"authority\" must be a council name or a list of names")
+    return _typed_text(question), asked_for
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
@@ -93,10 +175,15 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.library import DocumentForm, add_upload
     from assistant.service import GuidanceAssistant
     from indexing.load import LoadError
-    from indexing.manifest import load_manifest
+    from indexing.manifest import Authority, ManifestError, load_manifest
 
+    if (args.alias or args.front_door) and not args.new_authority:
+        raise ManifestError("--alias and --front-door describe a new council: use them with --new-authority")
+    new_authority = (
+        Authority(args.new_authority, tuple(args.alias), args.front_door) if args.new_authority else None
+    )
     form = DocumentForm(
-        authority=args.authority,
+        authority=args.authority or args.new_authority,
         title=args.title,
         doc_type=args.type,
         published=args.date,
@@ -106,9 +193,13 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     )
     try:
         data = args.file.read_bytes()
-        _, meta = add_upload(load_manifest(settings.manifest_path), args.file.name, data, form, settings)
-    except (OSError, LoadError) as exc:
+        _, meta = add_upload(load_manifest(settings.manifest_path), args.file.name, data, form, settings,
+                             doc_id=args.doc_id, new_authority=new_authority)
+    except (LoadError, ManifestError) as exc:
         print(f"error: {exc}. Nothing was added.", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {args.file}: {exc.strerror or exc}. Nothing was added.", file=sys.stderr)
         return 2
     bar = IndexBar()
     report = GuidanceAssistant(settings).reindex(progress=bar)
