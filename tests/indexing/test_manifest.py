@@ -1,0 +1,104 @@
+"""The manifest: edits keep the curator's layout, ids read well, new councils and eval metadata are accepted."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexing.manifest import (
+    Authority,
+    ManifestError,
+    add_document,
+    load_manifest,
+    make_doc_id,
+    remove_document,
+    slugify,
+    update_document,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = "# Neglect\n\nA strategy discussion is held within one working day of concerns being raised.\n"
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    return tmp_path / "corpus"
+
+
+def test_an_edit_changes_only_its_own_lines(corpus):
+    path = corpus / "manifest.yaml"
+    before = path.read_text(encoding="utf-8").splitlines()
+    manifest = load_manifest(path)
+    update_document(manifest, "plymouth-childrens-social-care-2013", status="superseded")
+    after = path.read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [("  status: current", "  status: superseded")]  # comments, flow lists, long titles kept
+
+
+def test_adding_a_document_for_a_new_council_appends_both_in_the_file_style(corpus, tmp_path):
+    source = tmp_path / "procedures.md"
+    source.write_text(GOOD, encoding="utf-8")
+    path = corpus / "manifest.yaml"
+    before = path.read_text(encoding="utf-8")
+    norfolk = Authority("Norfolk County Council", ("Norfolk", "NCC"), "the Children's Advice and Duty Service")
+    _, meta = add_document(load_manifest(path), source, authority="", title="Norfolk Safeguarding Children "
+                           "Partnership procedures for multi-agency working", published="2024-01-31",
+                           new_authority=norfolk)
+    text = path.read_text(encoding="utf-8")
+    assert meta.doc_id == "norfolk-safeguarding-children-partnership-procedures"
+    assert "- name: Norfolk County Council\n  aliases: [Norfolk, NCC]\n" in text
+    assert text.startswith(before.split("- id: bathnes")[0].split("- name: Norfolk")[0][:2000])
+    reread = load_manifest(path)
+    assert reread.authority("NCC").front_door == "the Children's Advice and Duty Service"
+    assert reread.document(meta.doc_id).published == "2024-01-31"
+    remove_document(reread, meta.doc_id, delete_file=True)
+    assert "norfolk-safeguarding" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "authority,title,expected",
+    [
+        ("Norfolk County Council", "Norfolk Safeguarding Children Partnership procedures",
+         "norfolk-safeguarding-children-partnership-procedures"),
+        ("City of York Council", "Children's Social Care – Targeted help", "york-childrens-social-care-targeted-help"),
+        ("Bath and North East Somerset Council", "Service statement", "bath-north-east-somerset-service-statement"),
+        ("Torbay Council", "Children and families: a guide to children in need and child protection for the family",
+         "torbay-children-and-families-a-guide-to-in-need-child"),
+    ],
+)
+def test_ids_name_the_council_once_and_end_on_a_whole_word(authority, title, expected):
+    doc_id = make_doc_id(authority, title)
+    assert doc_id == expected and len(doc_id) <= 60
+
+
+def test_slug_never_cuts_a_word():
+    slug = slugify("safeguarding " * 3 + "multiagency partnership arrangements statement " * 3, max_chars=40)
+    assert slug == "safeguarding-multiagency-partnership"
+
+
+def test_same_bytes_under_another_title_is_refused_naming_the_document(corpus, tmp_path):
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes((corpus / "documents" / "torbay-childrens-safeguarding-service.txt").read_bytes())
+    before = (corpus / "manifest.yaml").read_bytes()
+    with pytest.raises(ManifestError, match="same content as document 'torbay-childrens-safeguarding-service'"):
+        add_document(load_manifest(corpus / "manifest.yaml"), copy, authority="Torbay", title="Another title",
+                     published="undated")
+    assert (corpus / "manifest.yaml").read_bytes() == before
+
+
+def test_eval_manifest_may_say_what_a_document_is_modelled_on(corpus):
+    path = corpus / "manifest.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "  type: performance report\n",
+        "  type: performance report\n  modelled_on:\n    publisher: A council\n    title: A real procedure\n"
+        "    date: 2021-03-01\n    url: https://example.org/procedure\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    assert load_manifest(path).document("plymouth-childrens-social-care-2013").doc_type == "performance report"
+
+
+def test_a_document_may_name_its_council_by_an_alias(corpus):
+    path = corpus / "manifest.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("authority: Torbay Council", "authority: Torbay"))
+    assert load_manifest(path).document("torbay-childrens-safeguarding-service").authority == "Torbay Council"
