@@ -85,3 +85,23 @@ def test_unknown_authority_is_explained_and_changes_nothing(cli_env, tmp_path, c
     assert code == 2
     assert "Unknown authority 'Yrok'" in err and "Did you mean 'York'?" in err
     assert _state(cli_env) == before
+
+
+def test_a_new_council_is_added_with_its_document_and_answers_for_its_alias(cli_env, tmp_path, capsys):
+    source = tmp_path / "norfolk.md"
+    source.write_text(PROCEDURE.replace("Referral and Assessment Service", "Children's Advice and Duty Service")
+                      .replace("7 working days", "10 working days"), encoding="utf-8")
+    before = cli_env.manifest_path.read_text(encoding="utf-8")
+    code = main(["add", str(source), "--new-authority", "Norfolk County Council", "--alias", "Norfolk",
+                 "--alias", "NCC", "--front-door", "the Children's Advice and Duty Service",
+                 "--id", "norfolk-private-fostering", "--title", "Private fostering", "--date", "2024-05-01"])
+    assert code == 0, capsys.readouterr().err
+    manifest = load_manifest(cli_env.manifest_path)
+    assert manifest.authority("NCC").name == "Norfolk County Council"
+    assert manifest.document("norfolk-private-fostering").authority == "Norfolk County Council"
+    after = cli_env.manifest_path.read_text(encoding="utf-8")
+    assert after.startswith(before.split("\ndocuments:")[0])  # header, comments and flow lists untouched
+
+    answer = GuidanceAssistant(cli_env).ask("In NCC, how soon must a social worker visit a privately fostered child?")
+    assert "10 working days" in answer.text
+    assert {c.doc_id for c in answer.citations} == {"norfolk-private-fostering"}
