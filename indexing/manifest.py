@@ -440,7 +440,7 @@ def update_document(manifest: Manifest, doc_id: str, **changes: str) -> Manifest
         _check_date(changes["published"], "published", allow_undated=True)
     if changes.get("review_date"):
         _check_date(changes["review_date"], "review_date", allow_undated=False)
-    new_meta = replace(current, **changes)
+    new_meta = replace(current, **changes)  # type: ignore[arg-type]
     docs = tuple(new_meta if d.doc_id == doc_id else d for d in manifest.documents)
     updated = replace(manifest, documents=docs)
     save_manifest(updated)

@@ -258,7 +258,7 @@ def _join(problems: list[str]) -> str:
 
 def _field_name(tree: Any, loc: tuple[Any, ...]) -> str:
     """e.g. `documents[3] (york-procedures) field 'status'`."""
-    parts = []
+    parts: list[str] = []
     node = tree
     for step in loc:
         if isinstance(step, int):
