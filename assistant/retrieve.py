@@ -12,7 +12,7 @@ from assistant.fuse import reciprocal_rank_fusion
 from assistant.query import content_terms, tokens
 from assistant.settings import Settings
 from assistant.types import Chunk, Passage
-from indexing.store import ChunkStore
+from indexing.store import ChunkStore, Generation
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Snapshot:
     vocabulary: frozenset[str]
     sentence_matrix: np.ndarray  # every sentence vector stacked, for sentence-level dense ranking
     sentence_owner: np.ndarray  # chunk index (into order) of each row
+    generation: Generation | None = None  # the index generation read, for the dense queries too
 
 
 class Retriever:
@@ -36,25 +37,39 @@ class Retriever:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
 
-    # The snapshot is rebuilt when the index changes (another process re-indexed).
     def snapshot(self) -> Snapshot:
-        version = self.store.version()
+        """The current index generation, read whole once. Every call reads the store's pointer
+        (one small read), so a new generation written by another process is picked up at the
+        next question; generations are never written after they are committed, so a snapshot
+        (and the dense queries it sends to its own generation) stays consistent while in use."""
+        try:
+            return self._current_snapshot()
+        except Exception:
+            # A writer dropped the generation just read before it could be loaded (two
+            # re-indexes within a moment): the pointer has moved on, so read it once more.
+            return self._current_snapshot()
+
+    def _current_snapshot(self) -> Snapshot:
+        generation = self.store.current()
+        version = generation.key if generation else ""
         with self._lock:
             if self._snapshot is None or self._snapshot.version != version:
-                self._snapshot = self._load(version)
+                self._snapshot = self._load(generation, version)
             return self._snapshot
 
-    def _load(self, version: str) -> Snapshot:
-        chunks = self.store.all_chunks()
+    def _load(self, generation: Generation | None, version: str) -> Snapshot:
+        chunks = generation.all_chunks() if generation else []
         order = tuple(c.chunk_id for c in chunks)
         corpus = [content_terms(c.embed_text) for c in chunks]
         bm25 = BM25Okapi(corpus) if corpus else None
-        vectors = {cid: np.asarray(v, dtype=np.float32) for cid, v in self.store.all_sentence_vectors().items()}
+        stored = generation.all_sentence_vectors() if generation else {}
+        vectors = {cid: np.asarray(v, dtype=np.float32) for cid, v in stored.items()}
         vocab = frozenset(t for c in chunks for t in tokens(c.embed_text) if t.isalpha())
         rows = [(i, v) for i, cid in enumerate(order) if cid in vectors for v in vectors[cid]]
         matrix = np.stack([v for _, v in rows]) if rows else np.zeros((0, 1), dtype=np.float32)
         owner = np.asarray([i for i, _ in rows], dtype=np.int64)
-        return Snapshot(version, {c.chunk_id: c for c in chunks}, order, bm25, vectors, vocab, matrix, owner)
+        chunk_map = {c.chunk_id: c for c in chunks}
+        return Snapshot(version, chunk_map, order, bm25, vectors, vocab, matrix, owner, generation)
 
     def sentences(self, snap: Snapshot, vector: list[float], allowed: list[str], k: int) -> list[tuple[str, float]]:
         """Chunks ranked by their single most similar sentence: finds the one line that answers
@@ -80,7 +95,12 @@ class Retriever:
         ]
 
     def dense(
-        self, vector: list[float], authorities: tuple[str, ...], include_superseded: bool, k: int
+        self,
+        vector: list[float],
+        authorities: tuple[str, ...],
+        include_superseded: bool,
+        k: int,
+        snap: Snapshot | None = None,
     ) -> list[tuple[str, float]]:
         clauses: list[dict] = []
         if authorities:
@@ -88,7 +108,8 @@ class Retriever:
         if not include_superseded:
             clauses.append({"status": "current"})
         where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
-        return self.store.query(vector, k, where)
+        generation = (snap or self.snapshot()).generation
+        return generation.query(vector, k, where) if generation else []
 
     def lexical(self, snap: Snapshot, terms: list[str], allowed: list[str], k: int) -> list[tuple[str, float]]:
         if snap.bm25 is None or not terms:
@@ -107,10 +128,33 @@ class Retriever:
         mode: str | None = None,
     ) -> list[Passage]:
         """Top passages for a question: dense and lexical lists fused by reciprocal rank."""
-        mode = mode or self.settings.retrieval_mode
         snap = self.snapshot()
+        try:
+            return self._retrieve(snap, vector, terms, authorities, include_superseded, mode)
+        except Exception:
+            # The generation this snapshot reads was dropped under it (two re-indexes during one
+            # question): answer from the one that replaced it. Anything else is a real error.
+            fresh = self.snapshot()
+            if fresh.version == snap.version:
+                raise
+            return self._retrieve(fresh, vector, terms, authorities, include_superseded, mode)
+
+    def _retrieve(
+        self,
+        snap: Snapshot,
+        vector: list[float],
+        terms: list[str],
+        authorities: tuple[str, ...],
+        include_superseded: bool,
+        mode: str | None,
+    ) -> list[Passage]:
+        mode = mode or self.settings.retrieval_mode
         allowed = self.allowed(snap, authorities, include_superseded)
-        dense = self.dense(vector, authorities, include_superseded, self.settings.dense_k) if mode != "lexical" else []
+        dense = (
+            self.dense(vector, authorities, include_superseded, self.settings.dense_k, snap)
+            if mode != "lexical"
+            else []
+        )
         lexical_all = self.lexical(snap, terms, allowed, len(allowed)) if mode != "dense" else []
         lexical = lexical_all[: self.settings.lexical_k]
         by_sentence = self.sentences(snap, vector, allowed, len(allowed)) if mode != "lexical" else []
@@ -167,7 +211,7 @@ class Retriever:
     ) -> tuple[list[str], list[tuple[str, float]]]:
         """One council's top passages (fused from its own rankings) and their dense similarities."""
         k = self.settings.per_authority_k
-        dense = self.dense(vector, (authority,), include_superseded, k * 2) if mode != "lexical" else []
+        dense = self.dense(vector, (authority,), include_superseded, k * 2, snap) if mode != "lexical" else []
 
         def own(ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
             return [(cid, s) for cid, s in ranked if snap.chunks[cid].meta.authority == authority][: k * 2]

@@ -33,36 +33,12 @@ def immediate_danger(question: str) -> bool:
     return any(re.search(pattern, lowered) for pattern in _DANGER)
 
 
-_MONTHS = r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)"  # noqa: E501
-_REDACTIONS: list[tuple[str, str, int]] = [
-    (r"[\w.+-]+@[\w-]+\.[\w.-]+", "[email]", 0),
-    (r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", "[NI number]", re.I),
-    (r"\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b", "[NHS number]", 0),
-    (r"(\+44\s?|\b0)(\d[\s-]?){9,10}\b", "[phone]", 0),
-    (r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b", "[date]", 0),
-    (rf"\b\d{{1,2}}(st|nd|rd|th)?\s+{_MONTHS}\s+\d{{4}}\b", "[date]", re.I),
-    (r"\b(d\.?o\.?b\.?|born( on)?)\s*:?\s*\S+(\s\S+){0,2}", "[date of birth]", re.I),
-    (r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", "[postcode]", re.I),
-    (
-        r"\b\d{1,4}[a-z]?\s+(?:[A-Z][a-z]+\s){1,3}(street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|court|crescent|place|terrace|gardens|grove)\b",
-        "[address]",
-        re.I,
-    ),
-    (r"\b(Mr|Mrs|Ms|Miss|Dr|Master)\.?\s+[A-Z][a-z'-]+(\s+[A-Z][a-z'-]+)?", "[name]", 0),
-    (
-        r"\b(named|called|name is|child|boy|girl|mum|dad|mother|father|son|daughter)\s+([A-Z][a-z'-]+)(\s+[A-Z][a-z'-]+)?",  # noqa: E501
-        r"\1 [name]",
-        0,
-    ),
-]
-
-
 def redact(text: str) -> str:
     """Remove names, dates of birth, phone numbers, addresses, postcodes, NHS/NI numbers, emails.
 
-    Pattern-based and deliberately over-eager: a redacted question is still useful to the
-    curator, a stored child's name is a data breach.
+    The one redaction: `assistant.redaction` (Presidio with UK recognisers), without a library's
+    terms to keep. Anything that stores text uses `FeedbackStore`, which keeps them.
     """
-    for pattern, replacement, flags in _REDACTIONS:
-        text = re.sub(pattern, replacement, text, flags=flags)
-    return text
+    from assistant.redaction import redact_personal
+
+    return redact_personal(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import replace
 from typing import Any
@@ -14,14 +15,19 @@ from assistant.types import Answer, Passage
 from assistant.write import ExtractiveWriter
 from indexing.embed import Embedder, MiniLMEmbedder
 from indexing.manifest import Manifest, ManifestError, load_manifest
-from indexing.pipeline import IndexReport, Progress, index, needs_indexing
+from indexing.pipeline import IndexReport, IndexStatus, Progress, index, status
 from indexing.store import ChunkStore
 
 MAX_QUESTION_CHARS = 2000
 
 
 class QuestionError(ValueError):
-    """The question cannot be asked as typed; the message says why."""
+    """The question cannot be answered as typed, or not right now; the message says why."""
+
+
+class LibraryUnavailable(QuestionError):
+    """The index could not be searched (store unreachable or failing): every face that shows a
+    QuestionError as a message (CLI, --jsonl, the Ask page) shows this one too, never a traceback."""
 
 
 class GuidanceAssistant:
@@ -37,6 +43,7 @@ class GuidanceAssistant:
         self.glossary = Glossary.load(self.settings.glossary_path)
         self.empty_glossary = Glossary({})
         self.retriever = Retriever(self.store, self.settings)
+        self._manifest_for = ""  # the index generation the manifest was last (re)read for
         self.writer = ExtractiveWriter(
             self.settings.abstain_threshold,
             {a.name: a.front_door for a in self.manifest.authorities if a.front_door},
@@ -84,18 +91,30 @@ class GuidanceAssistant:
             raise QuestionError(
                 f"That question is {len(question)} characters; please keep it under {MAX_QUESTION_CHARS}."
             )
-        if self.store.chunks.count() == 0:
-            raise QuestionError("The guidance library is empty: run `guidance index` (or add a document) first.")
         started = time.perf_counter()
-        state: dict[str, Any] = self.chain.invoke(
-            {
-                "question": question,
-                "authorities": self.resolve_authorities(authorities),
-                "include_superseded": include_superseded,
-                "mode": mode,
-                "use_glossary": use_glossary,
-            }
-        )
+        try:
+            snap = self.retriever.snapshot()
+            if not snap.order:
+                raise QuestionError("The guidance library is empty: run `guidance index` (or add a document) first.")
+            if snap.version != self._manifest_for:
+                self._follow_index(snap.version)
+            state: dict[str, Any] = self.chain.invoke(
+                {
+                    "question": question,
+                    "authorities": self.resolve_authorities(authorities),
+                    "include_superseded": include_superseded,
+                    "mode": mode,
+                    "use_glossary": use_glossary,
+                }
+            )
+        except (QuestionError, ManifestError):
+            raise
+        except Exception as exc:  # the store, not the question: say so instead of a traceback
+            raise LibraryUnavailable(
+                "The guidance library could not be searched just now "
+                f"({type(exc).__name__}: {str(exc)[:200]}). Please try again in a moment; if it keeps "
+                "happening, tell whoever runs the assistant."
+            ) from exc
         timings = {**state["timings_ms"], "total": (time.perf_counter() - started) * 1000}
         return replace(state["answer"], timings_ms=timings), state["passages"]
 
@@ -110,20 +129,36 @@ class GuidanceAssistant:
         state = self.chain.steps[2].invoke({**state, "mode": mode})
         return state["passages"]
 
-    def reindex(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
-        """Index with the embedder already loaded (2 threads for bulk work), then reload metadata."""
+    def reindex(
+        self, rebuild: bool = False, progress: Progress | None = None, allow_removal: bool = False
+    ) -> IndexReport:
+        """Index with the embedder already loaded (2 threads for bulk work), then reload metadata.
+        Raises IndexBusy when another index is running, RemovalRefused for a mass removal."""
         report = index(
             self.settings,
             _BulkEmbedder(self.embedder, self.settings.index_threads),
             rebuild=rebuild,
+            allow_removal=allow_removal,
             store=self.store,
             progress=progress,
         )
         self.reload_manifest()
         return report
 
+    def status(self) -> IndexStatus:
+        """How the index compares with the manifest: questions never index, they report this."""
+        return status(self.settings, self.store)
+
     def needs_indexing(self) -> bool:
-        return needs_indexing(self.settings, self.store)
+        state = self.status()
+        return state.empty or state.stale
+
+    def _follow_index(self, version: str) -> None:
+        """A new index generation may come with manifest changes (a council's aliases or front
+        door): re-read it once per generation; a broken manifest keeps the one already read."""
+        with contextlib.suppress(ManifestError):
+            self.reload_manifest()
+        self._manifest_for = version
 
     def reload_manifest(self) -> None:
         self.manifest = load_manifest(self.settings.manifest_path)
@@ -143,4 +178,4 @@ class _BulkEmbedder:
         return self.inner.embed(texts)
 
 
-__all__ = ["GuidanceAssistant", "QuestionError", "ManifestError"]
+__all__ = ["GuidanceAssistant", "QuestionError", "LibraryUnavailable", "ManifestError"]

@@ -36,15 +36,14 @@ def load_assistant() -> GuidanceAssistant:
 
 
 @st.cache_resource
-def _feedback_store(path: str, known_terms: tuple[str, ...], _vocabulary: frozenset[str]) -> FeedbackStore:
-    return FeedbackStore(Path(path), known_terms, _vocabulary)
+def _feedback_store(path: str, corpus_dir: str) -> FeedbackStore:
+    return FeedbackStore(Path(path), Path(corpus_dir))
 
 
 def feedback_store(assistant: GuidanceAssistant) -> FeedbackStore:
-    """Feedback DB in the data folder; authority names and glossary terms survive redaction."""
-    terms = [name for name in assistant.aliases] + list(assistant.glossary.terms)
-    vocabulary = assistant.retriever.snapshot().vocabulary
-    return _feedback_store(str(assistant.settings.feedback_db), tuple(sorted(terms)), vocabulary)
+    """Feedback DB in the data folder; the library's own terms (council names, glossary, the
+    documents' capitalised phrases) survive redaction."""
+    return _feedback_store(str(assistant.settings.feedback_db), str(assistant.settings.corpus_dir))
 
 
 def curator_unlocked() -> bool:

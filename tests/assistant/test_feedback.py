@@ -1,8 +1,16 @@
-"""Feedback store: questions and ratings survive a restart, are redacted, and refusals are listed."""
+"""Feedback store: questions and ratings survive a restart, are redacted and never reach disk unredacted."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from personal_data import load
 
 from assistant.feedback import FeedbackStore
 from assistant.types import Answer, Citation
 
+ROOT = Path(__file__).resolve().parents[2]
 CITATION = Citation(n=1, doc_id="d", title="T", authority="A", date="2013", section="S", page=None,
                     quote="q", score=0.5)
 
@@ -30,3 +38,37 @@ def test_refused_questions_are_listed_newest_first(tmp_path):
     refused = store.refused_questions()
     assert [q.question for q in refused] == ["second refusal", "first refusal"]
     assert refused[1].authorities == ("York",) and refused[1].abstain_reason == "low score"
+
+
+def raw_bytes(db: Path) -> bytes:
+    """Everything SQLite has on disk for `db`: the file, its write-ahead log and rollback journal."""
+    return b"".join(p.read_bytes() for p in (db, Path(f"{db}-wal"), Path(f"{db}-journal")) if p.exists())
+
+
+def words_on_disk(db: Path) -> list[str]:
+    return re.findall(r"\w+", raw_bytes(db).decode("utf-8", "replace").lower())
+
+
+def test_no_personal_detail_of_the_test_set_reaches_the_database_file(tmp_path):
+    """Each personal string is asked as a question and left as a comment, then the raw bytes of
+    the database (and -wal/-journal) are searched for every word of its personal spans."""
+    data = load()
+    store = FeedbackStore(tmp_path / "feedback.sqlite3", corpus_dir=ROOT / "corpus")
+    baseline = words_on_disk(store.path)  # the schema's own words ("question", "comment", ...)
+    leaks = []
+    for item in data["personal"]:
+        asked = store.log_question(Answer(item["text"], "…", True, abstain_reason="low score"))  # also a refusal
+        store.rate(asked, helpful=False, comment=f"about {item['text']}")
+    on_disk = words_on_disk(store.path)
+    everything_typed = " ".join(item["text"] for item in data["personal"])
+    outside_spans = everything_typed
+    for item in data["personal"]:
+        for span in item["spans"]:
+            outside_spans = outside_spans.replace(span, " ")
+    allowed = {w.lower() for w in re.findall(r"\w+", outside_spans)} | set(baseline) | {"about"}
+    for item in data["personal"]:
+        for span in item["spans"]:
+            if span.encode() in raw_bytes(store.path):
+                leaks.append(span)
+            leaks += [w for w in re.findall(r"\w+", span.lower()) if len(w) > 1 and w in on_disk and w not in allowed]
+    assert not leaks, f"on disk: {sorted(set(leaks))}"

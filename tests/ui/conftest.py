@@ -34,6 +34,7 @@ def ui_settings(tmp_path_factory):
     from ui.common import _load_assistant
 
     assistant = _load_assistant()
+    assistant.reindex()  # the app never indexes; `make run` runs `guidance index` first, as this does
     yield assistant.settings
     for key, value in saved.items():
         if value is None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from assistant.present import escape_markdown
 from assistant.service import QuestionError
 from indexing.manifest import ManifestError
 from ui.answer_view import render_answer
-from ui.common import feedback_store, load_assistant
+from ui.common import feedback_store, index_notice, load_assistant
 
 EXAMPLES = (
     "How soon must a child be seen after a referral?",
@@ -48,6 +50,12 @@ def ask(question: str, authorities: list[str]) -> None:
         except (QuestionError, ManifestError) as exc:
             st.warning(str(exc))
             return
+        except Exception as exc:  # noqa: BLE001 - a message, never a traceback; the question box stays
+            # the question text is not logged: it may name a child
+            logging.getLogger(__name__).exception("answering a question failed")
+            st.error(f"Something went wrong answering that question ({type(exc).__name__}). Please try "
+                     "again; if it keeps happening, tell whoever runs the assistant.")
+            return
         question_id = store.log_question(answer)
         render_answer(answer)
         render_feedback(question_id)
@@ -60,6 +68,7 @@ st.caption(
     "each quote. This is guidance, not a decision: check the cited source and your local procedures, "
     "and talk to your manager about the child in front of you."
 )
+index_notice(assistant)
 chosen = st.sidebar.multiselect(
     "Only use guidance from", [a.name for a in assistant.manifest.authorities],
     placeholder="All councils", help="Leave empty to search every council's guidance.",
