@@ -81,8 +81,8 @@ def snapshot(settings: Settings) -> dict:
         "manifest": settings.manifest_path.read_bytes(),
         "glossary": settings.glossary_path.read_bytes(),
         "documents": sorted(p.name for p in (settings.corpus_dir / "documents").iterdir()),
-        "chunk_ids": sorted(store.chunks.get(include=[])["ids"]),
-        "sentence_vectors": store.sentences.count(),
+        "chunk_ids": sorted(c.chunk_id for c in store.all_chunks()),
+        "sentence_vectors": sum(len(vectors) for vectors in store.all_sentence_vectors().values()),
         "answers": answers,
     }
 
