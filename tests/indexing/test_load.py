@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from assistant.types import DocumentMeta
@@ -54,3 +56,45 @@ def test_encrypted_pdf_rejected(tmp_path):
         writer.write(fh)
     with pytest.raises(LoadError, match="password"):
         load(locked, META)
+
+
+SENTENCE = "A social worker will visit the child within five working days of the referral."
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_text_with_a_byte_order_mark_is_read(tmp_path, encoding):
+    path = tmp_path / "a.txt"
+    data = SENTENCE.encode(encoding)
+    path.write_bytes(data if encoding in ("utf-16", "utf-32", "utf-8-sig") else b"\xfe\xff" + data)
+    assert load(path, META).text.strip() == SENTENCE
+
+
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("u16.txt", SENTENCE.encode("utf-16-le"), "UTF-16 without a byte-order mark; save it as UTF-8"),
+        ("odd.txt", SENTENCE.encode() + b"\x81\x8d", "neither UTF-8 nor Windows-1252 (byte 0x81"),
+        ("short.txt", b"see attached", "no text found (only 12 characters of text)"),
+        ("page.html", b"<html><script>var a = 'only a script here';</script></html>", "no text found outside scripts"),
+    ],
+)
+def test_unreadable_text_says_what_it_is(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(LoadError, match=re.escape(message)):
+        load(path, META)
+
+
+@pytest.mark.parametrize(
+    "size,limit_mb,message",
+    [
+        (2000, 0.001, "2.0 KB is over the 1.0 KB limit"),
+        (1049, 0.001, "1,049 bytes is over the 1,048 bytes limit"),  # both would read "1.0 KB"
+        (3 * 1024 * 1024, 2, "3.0 MB is over the 2.0 MB limit"),
+    ],
+)
+def test_size_limit_is_stated_in_the_unit_that_fits(tmp_path, size, limit_mb, message):
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * size)
+    with pytest.raises(LoadError, match=re.escape(message)):
+        load(path, META, max_file_mb=limit_mb)
