@@ -11,8 +11,9 @@ from assistant.curator import CuratorLock, is_configured, stored_hash_problem
 from assistant.feedback import FeedbackStore
 from assistant.service import GuidanceAssistant
 from assistant.settings import Settings
+from indexing.lock import IndexBusy
 from indexing.manifest import ManifestError
-from indexing.pipeline import IndexReport
+from indexing.pipeline import IndexReport, RemovalRefused
 
 _UNLOCKED = "curator_unlocked"
 _SESSION = "curator_session"  # counts this tab's failed passphrases
@@ -20,19 +21,33 @@ _SESSION = "curator_session"  # counts this tab's failed passphrases
 
 @st.cache_resource(show_spinner="Loading the guidance library (first start only, up to a minute)…")
 def _load_assistant() -> GuidanceAssistant:
-    assistant = GuidanceAssistant(Settings.from_env())
-    if assistant.needs_indexing():
-        assistant.reindex()
-    return assistant
+    # Opening never indexes: `guidance index` (or the Library page) is the one writer, and a
+    # stale index is shown as a notice (index_notice) instead.
+    return GuidanceAssistant(Settings.from_env())
 
 
 def load_assistant() -> GuidanceAssistant:
-    """The shared assistant; a broken manifest stops the page with a warning, not a traceback."""
+    """The shared assistant; a broken manifest or an unreachable store stops the page with a
+    message, not a traceback (nothing is cached, so the next visit tries again)."""
     try:
         return _load_assistant()
     except ManifestError as exc:
         st.warning(f"The guidance library cannot be opened: {exc}")
         st.stop()
+    except Exception as exc:  # noqa: BLE001 - e.g. the Chroma server is down
+        st.error(f"The guidance library cannot be opened just now ({type(exc).__name__}: {exc}). "
+                 "Reload the page in a moment; if it keeps happening, tell whoever runs the assistant.")
+        st.stop()
+
+
+def index_notice(assistant: GuidanceAssistant) -> None:
+    """A visible notice when the manifest is ahead of the index (answers come from the last index)."""
+    try:
+        notice = assistant.status().notice()
+    except Exception:  # noqa: BLE001 - a notice must never stop the page
+        return
+    if notice:
+        st.info(notice, icon=":material/update:")
 
 
 @st.cache_resource
@@ -43,6 +58,12 @@ def _feedback_store(path: str, corpus_dir: str) -> FeedbackStore:
 def feedback_store(assistant: GuidanceAssistant) -> FeedbackStore:
     """Feedback DB in the data folder; the library's own terms (council names, glossary, the
     documents' capitalised phrases) survive redaction."""
+    try:
+        assistant.retriever.snapshot()  # the store must be reachable for any page to work
+    except Exception as exc:  # noqa: BLE001 - the store is unreachable: say so, try again next run
+        st.error(f"The guidance library cannot be searched just now ({type(exc).__name__}: {exc}). "
+                 "Reload the page in a moment; if it keeps happening, tell whoever runs the assistant.")
+        st.stop()
     return _feedback_store(str(assistant.settings.feedback_db), str(assistant.settings.corpus_dir))
 
 
@@ -88,7 +109,13 @@ def reindex_with_progress(assistant: GuidanceAssistant) -> IndexReport:
     def progress(doc_id: str, position: int, total: int) -> None:
         bar.progress(position / total, text=f"Indexing {doc_id} ({position} of {total})")
 
-    report = assistant.reindex(progress=progress)
+    try:
+        report = assistant.reindex(progress=progress)
+    except (IndexBusy, RemovalRefused) as exc:
+        bar.empty()
+        st.warning(f"Not re-indexed: {exc}. Any change to the library's details is saved; "
+                   "answers keep coming from the current index.")
+        st.stop()
     bar.progress(1.0, text="Index up to date.")
     for doc_id, reason in report.failed:
         st.warning(f"{doc_id} was not indexed: {reason}. Anything indexed before is still searchable.")
