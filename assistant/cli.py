@@ -47,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         "--chunk-sizes", type=_sizes, help="instead: compare chunk_chars on the tune split, e.g. 400,700"
     )
     eval_cli.add_parser(sub)
+    p_feedback = sub.add_parser("feedback", help="the stored questions and ratings (data/feedback.sqlite3)")
+    feedback_action = p_feedback.add_subparsers(dest="action", required=True)
+    p_purge = feedback_action.add_parser("purge", help="delete questions and their ratings older than DAYS")
+    p_purge.add_argument("--older-than", type=float, required=True, metavar="DAYS")
     args = parser.parse_args(argv)
 
     from assistant.service import GuidanceAssistant, QuestionError
@@ -63,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             return _bench(args, settings)
         if args.command == "add":
             return _add(args, settings)
+        if args.command == "feedback":
+            return _purge_feedback(args.older_than, settings)
         if args.command == "index":
             return _index(args, settings)
         assistant = GuidanceAssistant(settings)
@@ -248,6 +254,20 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     report = bench.run_bench(settings, args.questions, log=log).as_dict()
     print(json.dumps(report, indent=2) if args.json else bench.format_report(report))
+    return 0
+
+
+def _purge_feedback(days: float, settings: Settings) -> int:
+    from assistant.feedback import FeedbackStore
+
+    if days < 0:
+        print("--older-than takes a number of days, 0 or more.", file=sys.stderr)
+        return 2
+    if not settings.feedback_db.exists():
+        print(f"No feedback database at {settings.feedback_db}: nothing to purge.")
+        return 0
+    removed = FeedbackStore(settings.feedback_db).purge(days)
+    print(f"Deleted {removed} question(s) asked more than {days:g} days ago, with their ratings.")
     return 0
 
 

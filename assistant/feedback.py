@@ -1,4 +1,4 @@
-"""Durable record of what was asked and how practitioners rated the answers (SQLite, redacted)."""
+"""Durable record of what was asked and how practitioners rated the answers (SQLite, redacted, purgeable)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,7 @@ class FeedbackStore:
 
     Questions and comments are redacted before they are written (`assistant.redaction`), keeping
     the terms of the library in `corpus_dir` ("Signs of Safety", "Bath") and any `known_terms`.
+    Deleted rows are overwritten (secure_delete), so a purge leaves nothing in the file.
     """
 
     def __init__(self, path: Path, corpus_dir: Path | None = None, known_terms: Iterable[str] = ()) -> None:
@@ -72,6 +73,7 @@ class FeedbackStore:
         db = sqlite3.connect(self.path, timeout=10)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA secure_delete=ON")  # a purged question is zeroed, not left in a free page
             db.execute("PRAGMA synchronous=FULL")  # a rating is never lost to a power cut
             with db:  # commits, or rolls back on error
                 yield db
@@ -125,6 +127,25 @@ class FeedbackStore:
         with self._connect() as db:
             rows = db.execute("SELECT * FROM questions WHERE abstained = 1 ORDER BY asked_at DESC").fetchall()
         return [_question(row) for row in rows]
+
+
+    def purge(self, older_than_days: float, now: float | None = None) -> int:
+        """Delete questions asked more than `older_than_days` ago, with their ratings; returns how
+        many questions went. The write-ahead log is checkpointed and truncated, so the deleted
+        rows (zeroed by secure_delete) are gone from every file on disk."""
+        if older_than_days < 0:
+            raise ValueError("older_than_days must be 0 or more")
+        cutoff = (time.time() if now is None else now) - older_than_days * 86400
+        with self._connect() as db:
+            old = "SELECT id FROM questions WHERE asked_at < ?"
+            db.execute(f"DELETE FROM feedback WHERE question_id IN ({old})", (cutoff,))  # noqa: S608 - fixed
+            removed = db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
+        return int(removed)
 
 
 def _question(row: tuple) -> LoggedQuestion:

@@ -1,12 +1,15 @@
-"""Feedback store: questions and ratings survive a restart, are redacted and never reach disk unredacted."""
+"""Feedback store: questions and ratings survive a restart, are redacted, never reach disk unredacted, and purge."""
 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
+import pytest
 from personal_data import load
 
+from assistant.cli import main
 from assistant.feedback import FeedbackStore
 from assistant.types import Answer, Citation
 
@@ -72,3 +75,32 @@ def test_no_personal_detail_of_the_test_set_reaches_the_database_file(tmp_path):
                 leaks.append(span)
             leaks += [w for w in re.findall(r"\w+", span.lower()) if len(w) > 1 and w in on_disk and w not in allowed]
     assert not leaks, f"on disk: {sorted(set(leaks))}"
+
+
+def test_purge_deletes_old_questions_and_their_ratings(tmp_path):
+    store = FeedbackStore(tmp_path / "f.sqlite3")
+    old = store.log_question(Answer("old question about a referral", "…", False))
+    store.rate(old, helpful=False, comment="an old comment about thresholds")
+    now = time.time() + 40 * 86400  # forty days on
+    recent = store.log_question(Answer("recent question", "…", False))
+    with store._connect() as db:
+        db.execute("UPDATE questions SET asked_at = ? WHERE id = ?", (now - 86400, recent))
+    assert store.purge(older_than_days=30, now=now) == 1
+    assert [r.question.question for r in store.ratings()] == []
+    assert [q.question for q in store.refused_questions()] == []
+    with store._connect() as db:
+        assert db.execute("SELECT question FROM questions").fetchall() == [("recent question",)]
+    assert b"old comment" not in raw_bytes(store.path) and b"old question" not in raw_bytes(store.path)
+    with pytest.raises(ValueError):
+        store.purge(older_than_days=-1)
+
+
+def test_cli_feedback_purge(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GUIDANCE_DATA_DIR", str(tmp_path))
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.log_question(Answer("a question", "…", False))
+    assert main(["feedback", "purge", "--older-than", "30"]) == 0
+    assert "Deleted 0 question(s)" in capsys.readouterr().out
+    assert main(["feedback", "purge", "--older-than", "0"]) == 0
+    assert "Deleted 1 question(s) asked more than 0 days ago" in capsys.readouterr().out
+    assert raw_bytes(store.path).count(b"a question") == 0
