@@ -9,19 +9,9 @@ from pathlib import Path
 from assistant.settings import Settings
 from assistant.types import Chunk, DocumentMeta
 from indexing.chunk import chunk_document
+from indexing.curate import add_document, check_doc_id, check_new_authority, make_doc_id, update_document
 from indexing.load import LoadError, load
-from indexing.manifest import (
-    SUPPORTED_SUFFIXES,
-    Authority,
-    Manifest,
-    ManifestError,
-    add_document,
-    check_doc_id,
-    check_new_authority,
-    duplicate_of,
-    make_doc_id,
-    update_document,
-)
+from indexing.manifest import SUPPORTED_SUFFIXES, Authority, Manifest, ManifestError, duplicate_of
 from indexing.store import ChunkStore
 
 

@@ -26,7 +26,8 @@ def _no_network(monkeypatch):
 @pytest.fixture(scope="session")
 def corpus_copy():
     """corpus_copy(dest, keep): a copy of corpus/ at dest, cut down to the `keep` documents."""
-    from indexing.manifest import load_manifest, remove_document
+    from indexing.curate import remove_document
+    from indexing.manifest import load_manifest
 
     def make(dest: Path, keep: tuple[str, ...] = ()) -> Path:
         shutil.copytree(ROOT / "corpus", dest)

@@ -59,7 +59,7 @@ def test_failed_manifest_write_rolls_back_the_copy(settings, monkeypatch):
     def broken_save(manifest):
         raise OSError("disk full")
 
-    monkeypatch.setattr("indexing.manifest.save_manifest", broken_save)
+    monkeypatch.setattr("indexing.curate.save_manifest", broken_save)
     before = state(settings)
     with pytest.raises(OSError):
         add_upload(load_manifest(settings.manifest_path), "n.md", GOOD,

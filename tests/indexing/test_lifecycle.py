@@ -4,7 +4,7 @@ import pytest
 
 from assistant.service import GuidanceAssistant
 from assistant.settings import Settings
-from indexing.manifest import update_document
+from indexing.curate import update_document
 
 pytestmark = pytest.mark.slow
 

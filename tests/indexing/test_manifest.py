@@ -5,16 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from indexing.manifest import (
-    Authority,
-    ManifestError,
-    add_document,
-    load_manifest,
-    make_doc_id,
-    remove_document,
-    slugify,
-    update_document,
-)
+from indexing.curate import add_document, make_doc_id, remove_document, slugify, update_document
+from indexing.manifest import Authority, ManifestError, load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "# Neglect\n\nA strategy discussion is held within one working day of concerns being raised.\n"
