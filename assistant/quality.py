@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from assistant.redaction import redact_personal
 from evals.items import EvalItem, Source, load_items, slug
 
 # (report key, label, is a rate 0..1). The order is the order a curator reads them in:
@@ -68,10 +69,13 @@ def failing_items(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def curated_item(question: str, kind: str, authority: str | None, facts: str, doc_id: str,
-                 section: str, evidence: str, path: Path) -> EvalItem:
+                 section: str, evidence: str, path: Path, corpus_dir: Path | None = None) -> EvalItem:
     """An eval item from the curator's form. `facts` has one expected fact per line, with
     alternative wordings separated by "|" ("5 working days | five working days"). The id is
-    the question's slug, numbered if the file already has it."""
+    the question's slug, numbered if the file already has it. The question is redacted before
+    it goes into the eval file (keeping the terms of the library in `corpus_dir`): it may be one
+    a practitioner typed about a real child."""
+    question = redact_personal(question, corpus_dir)
     expected = tuple(
         tuple(alt.strip() for alt in line.split("|") if alt.strip())
         for line in facts.splitlines() if line.strip()

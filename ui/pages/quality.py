@@ -95,7 +95,8 @@ def add_item_section(unlocked: bool, asked: list[str]) -> None:
     path = assistant.settings.eval_items_path
     try:
         item = curated_item(question, kind, None if authority.startswith("(") else authority, facts,
-                            "" if doc_id.startswith("(") else doc_id, section, evidence, path)
+                            "" if doc_id.startswith("(") else doc_id, section, evidence, path,
+                            corpus_dir=assistant.settings.corpus_dir)
         append_item(item, path)
     except ItemError as exc:
         st.error(f"Not added: {exc}")
