@@ -212,7 +212,7 @@ def index(
         else:
             generation, embedded = _write_generation(store, previous, plan, embedder, progress)
             store.commit(generation, documents=len(plan))
-            store.drop_old()
+        store.drop_old()  # also what a run that stopped after its commit left behind
         counts = {d.doc_id: d.chunks for d in generation.indexed_documents().values()}
     return IndexReport(
         added=tuple(report["added"]),
