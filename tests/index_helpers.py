@@ -60,7 +60,8 @@ def add_fostering(corpus: Path, tmp: Path) -> None:
 
 
 def settings_for(corpus: Path, data: Path, **changes: object) -> Settings:
-    return Settings.from_env(corpus_dir=corpus, data_dir=data, chroma_host="", **changes)
+    """The embedded store unless a chroma_host is given."""
+    return Settings.from_env(**{"corpus_dir": corpus, "data_dir": data, "chroma_host": "", **changes})
 
 
 def parts(settings: Settings) -> dict[str, tuple[int, int]]:
