@@ -138,6 +138,8 @@ class _NameRecognizer(EntityRecognizer):
 
 _SURNAME_POS = frozenset({"PROPN", "NOUN", "X"})
 _NAME_POS = _SURNAME_POS | {"ADJ", "INTJ"}  # what spaCy makes of a name typed in lower case
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "my", "our",
+                          "your", "its", "some", "any", "every", "each", "no"})
 
 
 class ContextNameRecognizer(_NameRecognizer):
@@ -239,6 +241,8 @@ class NameWordRecognizer(_NameRecognizer):
             0 <= j < len(words) and words[j].text[:1].isdigit() for j in (i - 1, i + 1)
         ):
             return False  # "1 April 2013", "May 2018": a date, not April or May
+        if i > 0 and words[i - 1].lower in _DETERMINERS and not word.titled:
+            return False  # "the summer holiday", "her hope": a word, not Summer or Hope
         parts = word.lower.split("-")
         if len(parts) > 1 and any(len(part) == 1 or part in self.lexicon.first_names for part in parts):
             return True  # "lily-rose", "alfie-j", "lil-j": a first name or an initial in a hyphenated name
