@@ -31,6 +31,16 @@ class IncompleteIndex(RuntimeError):
 
 
 @dataclass(frozen=True)
+class _Step:
+    """One document's part of a run: carried over from the previous generation, or embedded."""
+
+    meta: DocumentMeta
+    action: str  # copy | copy-meta (manifest entry changed, file not) | embed
+    chunks: tuple[Chunk, ...] = ()
+    doc_hash: str = ""
+
+
+@dataclass(frozen=True)
 class IndexReport:
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
@@ -183,30 +193,30 @@ def index(
         report: dict[str, list] = {
             k: [] for k in ("added", "updated", "metadata_only", "unchanged", "failed", "repaired")
         }
-        plan: list[tuple[DocumentMeta, str, object]] = []  # (meta, action, chunks | doc_hash)
+        plan: list[_Step] = []
         for meta in wanted.values():
             doc_hash = document_hash(manifest.corpus_dir / meta.source_file, meta, settings)
             before = indexed.get(meta.doc_id)
             whole = before is not None and meta.doc_id not in broken
-            if whole and before.doc_hash == doc_hash and not rebuild:
+            if before is not None and whole and before.doc_hash == doc_hash and not rebuild:
                 same = before.meta_hash == meta_hash(meta)
                 report["unchanged" if same else "metadata_only"].append(meta.doc_id)
-                plan.append((meta, "copy" if same else "copy-meta", None))
+                plan.append(_Step(meta, "copy" if same else "copy-meta"))
                 continue
             chunks = _try_prepare(meta, manifest, settings)
             if isinstance(chunks, str):
                 report["failed"].append((meta.doc_id, chunks))
                 if whole:
-                    plan.append((meta, "copy", None))  # the previous version keeps serving
+                    plan.append(_Step(meta, "copy"))  # the previous version keeps serving
                 continue
             if meta.doc_id in broken:
                 report["repaired"].append((meta.doc_id, broken[meta.doc_id]))
             else:
                 report["updated" if before else "added"].append(meta.doc_id)
-            plan.append((meta, "embed", (chunks, doc_hash)))
+            plan.append(_Step(meta, "embed", tuple(chunks), doc_hash))
 
-        changes = [a for _, a, _ in plan if a != "copy"]
-        dropped_broken = set(broken) - {m.doc_id for m, _, _ in plan}
+        changes = [step for step in plan if step.action != "copy"]
+        dropped_broken = set(broken) - {step.meta.doc_id for step in plan}
         if not (changes or removed or dropped_broken) and previous is not None:
             generation, embedded = previous, 0
         else:
@@ -234,21 +244,21 @@ def index(
 def _write_generation(
     store: ChunkStore,
     previous: Generation | None,
-    plan: list[tuple[DocumentMeta, str, object]],
+    plan: list[_Step],
     embedder: Embedder,
     progress: Progress | None,
 ) -> tuple[Generation, int]:
     """Write every planned document into a new generation and check it whole before it is used."""
     generation = store.begin()
     embedded = 0
-    for position, (meta, action, work) in enumerate(plan, start=1):
+    for position, step in enumerate(plan, start=1):
+        meta, chunks = step.meta, list(step.chunks)
         if progress:
             progress(meta.doc_id, position, len(plan))
-        if action != "embed":
-            assert previous is not None
-            generation.copy_document(previous, meta.doc_id, meta if action == "copy-meta" else None)
+        if step.action != "embed":
+            assert previous is not None, "only a document already indexed is carried over"
+            generation.copy_document(previous, meta.doc_id, meta if step.action == "copy-meta" else None)
             continue
-        chunks, doc_hash = work  # type: ignore[misc]
         chunk_vectors = embedder.embed([c.embed_text for c in chunks])
         flat = [s for c in chunks for s in c.sentences]
         flat_vectors = embedder.embed(flat) if flat else []
@@ -256,10 +266,10 @@ def _write_generation(
         for c in chunks:
             sentence_vectors.append(flat_vectors[cursor : cursor + len(c.sentences)])
             cursor += len(c.sentences)
-        generation.write_document(meta.doc_id, chunks, chunk_vectors, sentence_vectors, doc_hash)
+        generation.write_document(meta.doc_id, chunks, chunk_vectors, sentence_vectors, step.doc_hash)
         embedded += len(chunks)
     problems = generation.problems()
-    missing = {m.doc_id for m, _, _ in plan} - set(generation.indexed_documents())
+    missing = {step.meta.doc_id for step in plan} - set(generation.indexed_documents())
     if problems or missing:
         found = [f"{d}: {p}" for d, p in sorted(problems.items())] + [f"{d}: not written" for d in sorted(missing)]
         raise IncompleteIndex(f"the new index failed its check ({'; '.join(found)}); the previous one is still used")

@@ -186,7 +186,7 @@ class Generation:
         found: dict[str, str] = {}
         for doc_id, records in by_doc.items():
             issues = []
-            expected = {md.get("doc_chunks") for _, md in records} - {None}
+            expected = {int(md["doc_chunks"]) for _, md in records if md.get("doc_chunks") is not None}
             if expected and len(records) not in expected:
                 issues.append(f"{len(records)} of {max(expected)} chunks")
             if len({md["doc_hash"] for _, md in records}) > 1:
