@@ -108,8 +108,8 @@ def library_terms(corpus_dir: Path) -> LibraryTerms:
             if all((w in first_names or w in surnames) and w not in lower_words for w in words):
                 continue
             phrases.add(" ".join(run.split()).lower())
-    words = lower_words | {w for p in phrases for w in re.findall(r"[\w&]+", p) if w not in first_names}
-    return LibraryTerms(frozenset(phrases), frozenset(words))
+    guidance_words = lower_words | {w for p in phrases for w in re.findall(r"[\w&]+", p) if w not in first_names}
+    return LibraryTerms(frozenset(phrases), frozenset(guidance_words))
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +131,7 @@ def _analyzer() -> Any:
         ) from exc
     import spacy.util
 
-    from assistant import recognisers as our
+    from assistant import uk_patterns as our
 
     if not spacy.util.is_package(SPACY_PIPELINE):  # Presidio would try to download it
         raise RuntimeError(f"the spaCy pipeline {SPACY_PIPELINE} is not installed: run `make install`")
