@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 from dataclasses import dataclass, fields, replace
@@ -73,6 +74,11 @@ class Settings:
         Raises SettingsError naming the variable when a value cannot be used.
         """
         env = os.environ if environ is None else environ
+        known = {f"GUIDANCE_{f.name.upper()}" for f in fields(cls)}
+        for variable in sorted(v for v in env if v.startswith("GUIDANCE_") and v not in known):
+            close = difflib.get_close_matches(variable, sorted(known), n=1, cutoff=0.8)
+            hint = f"; did you mean {close[0]}?" if close else f"; known: {', '.join(sorted(known))}"
+            raise SettingsError(f"{variable} is not a setting, so it would be ignored{hint}")
         values: dict[str, object] = {}
         for f in fields(cls):
             raw = env.get(f"GUIDANCE_{f.name.upper()}")

@@ -265,6 +265,8 @@ CASES: dict[str, Case] = {
                                          env={"GUIDANCE_ABSTAIN_THRESHOLD": "1.5"}),
     "settings-unknown-retrieval-mode": Case(ASK, "GUIDANCE_RETRIEVAL_MODE='magic'",
                                             env={"GUIDANCE_RETRIEVAL_MODE": "magic"}),
+    "settings-misspelt-variable": Case(ASK, "GUIDANCE_MAX_FILE_SIZE is not a setting, so it would be ignored; "
+                                       "did you mean GUIDANCE_MAX_FILE_MB?", env={"GUIDANCE_MAX_FILE_SIZE": "5"}),
     # --- ask ---------------------------------------------------------------------------------------
     "ask-empty-question": Case(["ask", ""], "Type a question"),
     "ask-blank-question": Case(["ask", "   "], "Type a question"),
