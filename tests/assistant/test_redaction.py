@@ -116,3 +116,14 @@ def test_importing_redaction_loads_no_engine():
     code = "import sys, assistant.redaction; print(any(m.startswith(('presidio', 'spacy')) for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_email_check_never_reaches_the_network(redactor, monkeypatch):
+    """tldextract fetches the public suffix list on first use unless told not to; ours uses the snapshot."""
+    import socket
+
+    attempts = []
+    monkeypatch.setattr(socket.socket, "connect", lambda self, address: attempts.append(address))
+    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: attempts.append(address))
+    assert redactor.redact("mum's email is k.brown88@hotmail.co.uk") == "mum's email is [email]"
+    assert attempts == []
