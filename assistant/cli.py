@@ -203,6 +203,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 def _add(args: argparse.Namespace, settings: Settings) -> int:
     """Validate and copy (library.add_upload changes nothing on a bad file), then index incrementally."""
     from assistant.library import DocumentForm, add_upload
+    from assistant.query import Glossary
     from assistant.service import GuidanceAssistant
     from indexing.load import LoadError
     from indexing.manifest import Authority, ManifestError, load_manifest
@@ -222,6 +223,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
         status=args.status,
     )
     try:
+        Glossary.load(settings.glossary_path)  # a broken glossary would stop the indexing after the copy
         data = args.file.read_bytes()
         _, meta = add_upload(load_manifest(settings.manifest_path), args.file.name, data, form, settings,
                              doc_id=args.doc_id, new_authority=new_authority)
@@ -231,9 +233,17 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         print(f"error: {args.file}: {exc.strerror or exc}. Nothing was added.", file=sys.stderr)
         return 2
+    from indexing.lock import IndexBusy
+
     bar = IndexBar()
-    report = GuidanceAssistant(settings).reindex(progress=bar)
-    bar.close()
+    try:
+        report = GuidanceAssistant(settings).reindex(progress=bar)
+    except IndexBusy as exc:
+        print(f"error: {exc}. {meta.doc_id} is now in the library but NOT indexed: run `guidance index` "
+              "when the other run has finished.", file=sys.stderr)
+        return 2
+    finally:
+        bar.close()
     print(report.summary())
     indexed = meta.doc_id in report.added or meta.doc_id in report.updated
     print(f"{'Added' if indexed else 'Recorded but NOT indexed'}: {meta.doc_id} ({meta.source_file})")

@@ -197,6 +197,8 @@ CASES: dict[str, Case] = {
                               "--title", files={"n.md": GOOD_MD}),
     "add-with-broken-manifest": Case(add("n.md"), "must be a mapping", files={"n.md": GOOD_MD},
                                      manifest=lambda text: "- just\n- a list\n"),
+    "add-with-broken-glossary": Case(add("n.md"), "write the expansions as a list", files={"n.md": GOOD_MD},
+                                     glossary=append("XQZ: extra quiet zone\n")),
     # --- the manifest: `guidance index` refuses it with file, line and field ---------------------
     "manifest-is-a-list": Case(["index"], "must be a mapping with `authorities:`", manifest=lambda t: "- a\n- b\n"),
     "manifest-entry-is-a-string": Case(["index"], "documents[0]: must be a mapping",
