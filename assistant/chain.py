@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -35,6 +36,11 @@ def build_chain(assistant: GuidanceAssistant) -> Runnable:
             snap.vocabulary,
             tuple(state.get("authorities") or ()),
         )
+        if snap.bm25 is not None:
+            # The library's IDF per question term: what the writer weighs coverage by.
+            idf, unseen = snap.bm25.idf, snap.bm25.average_idf
+            weights = tuple((t, max(float(idf.get(t, unseen)), 0.05)) for t in dict.fromkeys(query.terms))
+            query = replace(query, term_weights=weights)
         return {**state, "query": query}
 
     def embed_step(state: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +59,18 @@ def build_chain(assistant: GuidanceAssistant) -> Runnable:
         return {**state, "passages": passages}
 
     def write_step(state: dict[str, Any]) -> dict[str, Any]:
-        return {**state, "answer": assistant.writer.write(state["query"], state["passages"])}
+        query = state["query"]
+        answer = assistant.writer.write(query, state["passages"])
+        if answer.abstained and query.authorities and not state.get("authorities"):
+            # The council named in the question does not cover it: say so, and show what the
+            # others' guidance says, labelled as theirs (never in place of the named council's).
+            others = tuple(a.name for a in assistant.manifest.authorities if a.name not in query.authorities)
+            if others:
+                passages = assistant.retriever.retrieve(
+                    state["vector"], query.terms, others, bool(state.get("include_superseded")), state.get("mode")
+                )
+                answer = assistant.writer.elsewhere(query, passages, query.authorities) or answer
+        return {**state, "answer": answer}
 
     return (
         _timed("understand", understand_step)

@@ -13,8 +13,6 @@ from assistant.types import Answer, AuthorityAnswer, Citation
 # and ":" (emoji shortcodes and colour directives such as :red[...]).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 _CITATION_MARK = re.compile(r"\s*\[(\d+)\]")
-# One quoted line of the writer: '- 7.1 Team › 7.1.3 Process of work: "The child is seen…" [1]'.
-_BULLET = re.compile(r'^- (?P<where>[^"]*?)"(?P<quote>.*)"(?P<marks>(?:\s*\[\d+\])*)$')
 
 
 def escape_markdown(text: str) -> str:
@@ -33,36 +31,32 @@ def with_citation_marks(text: str) -> str:
 
 @dataclass(frozen=True)
 class PartView:
-    """One authority's share of an answer, split into a heading and quoted lines."""
+    """One authority's share of an answer as markdown: its lead line and its quotes."""
 
     authority: str
-    source: str  # "Title (date)" as the writer gave it
+    source: str  # the short "authority, document year" label
+    lead: str  # markdown, escaped, with its citation number
     quotes: tuple[str, ...]  # markdown, escaped, with citation numbers
 
 
 def part_view(part: AuthorityAnswer) -> PartView:
-    """Each quote as markdown: the headings it sits under in italics (once for consecutive quotes
-    from the same section), the quote, its citations."""
-    header, *lines = part.text.splitlines()
-    source = header.removeprefix(part.authority).lstrip(" —").rstrip(":")
+    """The lead in bold; each quote with the heading it sits under in italics (once for
+    consecutive quotes from the same section) and its citation."""
     quotes = []
     previous = ""
-    for line in lines:
-        match = _BULLET.match(line.strip())
-        if match is None:
-            quotes.append(with_citation_marks(line.strip().removeprefix("- ")))
-            continue
-        where = match.group("where").strip().rstrip(":")
+    for quote in part.quotes:
+        where = quote.heading.strip().rstrip(":")
         # A heading repeated on the next quote is clutter: say it once per run of quotes.
-        lead = f"_{escape_markdown(where)}:_ " if where and where != previous else ""
+        label = f"_{escape_markdown(where)}:_ " if where and where != previous else ""
         previous = where
-        quotes.append(f"{lead}“{escape_markdown(match.group('quote'))}”{with_citation_marks(match.group('marks'))}")
-    return PartView(part.authority, source, tuple(quotes))
+        quotes.append(f"{label}“{escape_markdown(quote.text)}” **\\[{quote.n}\\]**")
+    lead = f"**{escape_markdown(part.lead)}** **\\[{part.lead_n}\\]**"
+    return PartView(part.authority, part.source, lead, tuple(quotes))
 
 
 def refusal_text(answer: Answer) -> str:
-    """The abstention without the safety line, which the app shows separately and first."""
-    return answer.text.removeprefix(SAFETY_LINE).strip() if answer.safety_notice else answer.text
+    """What a refusal says (front doors included), without the safety line, which the app shows first."""
+    return answer.refusal or answer.text.removeprefix(SAFETY_LINE).strip()
 
 
 def citation_label(citation: Citation) -> str:

@@ -84,6 +84,9 @@ class Query:
     # Words of the question the library never uses (not typos, not glossary acronyms): a
     # question about "melatonin" or "passports" is probably about something it does not cover.
     unknown_terms: tuple[str, ...] = ()
+    # IDF of each content term in the indexed library (set once the index is known): how much a
+    # term says about what is asked; "child" says little, "chairs" or "LADO" a lot.
+    term_weights: tuple[tuple[str, float], ...] = ()
 
     @property
     def search_text(self) -> str:

@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from assistant.answerability import AnswerabilityModel
 from assistant.chain import build_chain
 from assistant.query import Glossary
 from assistant.retrieve import Retriever
@@ -32,7 +33,11 @@ class LibraryUnavailable(QuestionError):
 
 class GuidanceAssistant:
     def __init__(
-        self, settings: Settings | None = None, embedder: Embedder | None = None, store: ChunkStore | None = None
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        store: ChunkStore | None = None,
+        model: AnswerabilityModel | None = None,
     ) -> None:
         configure_offline()
         self.settings = settings or Settings.from_env()
@@ -45,7 +50,7 @@ class GuidanceAssistant:
         self.retriever = Retriever(self.store, self.settings)
         self._manifest_for = ""  # the index generation the manifest was last (re)read for
         self.writer = ExtractiveWriter(
-            self.settings.abstain_threshold,
+            model or AnswerabilityModel.load(),
             {a.name: a.front_door for a in self.manifest.authorities if a.front_door},
             self.settings.max_sentences_per_authority,
         )

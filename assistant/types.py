@@ -155,18 +155,35 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """One quoted piece of a passage: the passage's own words, with its citation number."""
+
+    text: str
+    n: int
+    heading: str = ""  # the heading it sits under ("7.1.3 Process of work"), shown beside it
+
+
+@dataclass(frozen=True)
 class AuthorityAnswer:
-    """The part of an answer that comes from one authority's documents."""
+    """The part of an answer that comes from one authority's documents: never blended with another's."""
 
     authority: str
-    text: str  # sentences with [n] markers
-    citation_numbers: tuple[int, ...]
+    source: str  # short form named once: "Bath and North East Somerset, service statement 2013"
+    lead: str  # the words of the best cited sentence that answer the question
+    lead_n: int  # the citation the lead comes from
+    quotes: tuple[Quote, ...] = ()
+    status: str = "current"
+    confidence: float = 0.0  # the answerability model's probability for the lead sentence
+
+    @property
+    def citation_numbers(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys([self.lead_n, *(q.n for q in self.quotes)]))
 
 
 @dataclass(frozen=True)
 class Answer:
     question: str
-    text: str
+    text: str  # the whole answer as plain text with [n] markers, rendered from the fields below
     abstained: bool
     citations: tuple[Citation, ...] = ()
     parts: tuple[AuthorityAnswer, ...] = ()
@@ -175,6 +192,10 @@ class Answer:
     conflicts: tuple[str, ...] = ()
     authority_filter: tuple[str, ...] = ()
     timings_ms: dict = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # e.g. "2 councils' documents answer this, each for its own area"
+    refusal: str = ""  # what a refusal says, front doors included
+    not_covered: tuple[str, ...] = ()  # authorities asked about whose documents do not say
+    confidence: float = 0.0  # best answerability probability (the refusal decision's input)
 
     @property
     def authorities(self) -> list[str]:
@@ -186,9 +207,25 @@ class Answer:
             "answer": self.text,
             "abstained": self.abstained,
             "abstain_reason": self.abstain_reason,
+            "refusal": self.refusal,
+            "not_covered": list(self.not_covered),
             "safety_notice": self.safety_notice,
+            "confidence": round(self.confidence, 4),
             "authorities": self.authorities,
             "conflicts": list(self.conflicts),
+            "notes": list(self.notes),
+            "parts": [
+                {
+                    "authority": p.authority,
+                    "source": p.source,
+                    "lead": p.lead,
+                    "lead_n": p.lead_n,
+                    "status": p.status,
+                    "confidence": round(p.confidence, 4),
+                    "quotes": [{"text": q.text, "n": q.n, "heading": q.heading} for q in p.quotes],
+                }
+                for p in self.parts
+            ],
             "citations": [c.as_dict() for c in self.citations],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }

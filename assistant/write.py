@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from assistant.answerability import AnswerabilityModel, Evidence, features
+from assistant.lead import lead_text, short_authority, source_label
 from assistant.query import Query
 from assistant.safety import SAFETY_LINE, immediate_danger
 from assistant.timescales import extract_timescales
-from assistant.types import Answer, AuthorityAnswer, Citation, Passage
+from assistant.types import Answer, AuthorityAnswer, Citation, Passage, Quote
 
 
 class AnswerWriter(Protocol):
@@ -32,6 +34,8 @@ class ScoredSentence:
     text: str
     score: float
     authority: str
+    similarity: float = 0.0  # cosine similarity to the question (with its referent's, if it refers back)
+    overlap: float = 0.0  # IDF-weighted share of the question's terms in it or its headings
 
     @property
     def key(self) -> str:
@@ -40,19 +44,19 @@ class ScoredSentence:
 
 # Weights of the sentence score. Semantic similarity carries most of it; the IDF-weighted
 # term overlap rescues exact terms MiniLM blurs (team names, acronyms, "S47"); the passage
-# similarity favours sentences whose whole passage is on topic. Tuned on the eval tune split.
+# similarity favours sentences whose whole passage is on topic. These rank sentences; they were
+# swept on the eval tune split (README, "Refusals"). Whether to answer at all is not decided
+# here but by the fitted answerability model (assistant/answerability.py).
 W_SEMANTIC = 0.55
 W_OVERLAP = 0.30
 W_PASSAGE = 0.15
 TIMESCALE_BONUS = 0.08  # a "how soon" question is answered by a sentence with a timescale
-AUTHORITY_MARGIN = 0.20  # another council is shown if its best sentence is this close to the best
 SENTENCE_MARGIN = 0.12  # further sentences from one council must be this close to its best
-UNKNOWN_TERM_PENALTY = 0.02  # per question word the library never uses (at most two), when deciding to refuse
-OVERLAP_ANSWERS = 0.6  # ...unless one of the top sentences holds this share of the question's words
-TOP_FOR_OVERLAP = 3
+AUTHORITY_MARGIN = 0.20  # another council is shown if its best sentence scores this close to the best
 TIMESCALE_MIN_SIMILARITY = 0.35  # ...but only if the sentence is about the question at all
 ANAPHORA = re.compile(r"(this|these|they|it|that|such|he|she)\b", re.IGNORECASE)
 SHORT_ITEM = 80  # list items shorter than this are quoted with their introducing line
+LEAD_COVERS_QUOTE = 0.8  # a lead holding this share of its sentence's words makes quoting it again a repeat
 
 
 def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSentence]:
@@ -70,8 +74,24 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
             if query.intent == "timescale":
                 on_topic = semantic >= TIMESCALE_MIN_SIMILARITY
                 score += TIMESCALE_BONUS if extract_timescales(sentence) and on_topic else -TIMESCALE_BONUS / 2
-            scored.append(ScoredSentence(p_index, s_index, sentence, score, chunk.meta.authority))
+            scored.append(ScoredSentence(p_index, s_index, sentence, score, chunk.meta.authority, semantic, overlap))
     return sorted(scored, key=lambda s: -s.score)
+
+
+def evidence(sentences: list[ScoredSentence], passages: Sequence[Passage]) -> Evidence:
+    """A council's best sentence (with the one before it if it refers back) for the answerability features."""
+    best = sentences[0]
+    passage = passages[best.passage_index]
+    text = best.text
+    if best.sentence_index and ANAPHORA.match(best.text):
+        text = f"{passage.chunk.sentences[best.sentence_index - 1]} {text}"
+    return Evidence(
+        text=text,
+        headings=passage.chunk.section_path,
+        similarity=best.similarity,
+        coverage=best.overlap,
+        passage_similarity=passage.dense_similarity,
+    )
 
 
 def lead_for(passage: Passage, sentence: str) -> str:
@@ -94,120 +114,145 @@ def section_label(passage: Passage) -> str:
 
 
 class ExtractiveWriter:
-    """Quote the best sentences, per authority, with citations. Abstain below the threshold."""
+    """Quote the best sentences of each council whose guidance answers; refuse when none does."""
 
-    def __init__(self, threshold: float, front_doors: dict[str, str] | None = None, max_sentences: int = 3) -> None:
-        self.threshold = threshold
+    def __init__(
+        self, model: AnswerabilityModel, front_doors: dict[str, str] | None = None, max_sentences: int = 2
+    ) -> None:
+        self.model = model
         self.front_doors = front_doors or {}
         self.max_sentences = max_sentences
+
+    def council_probabilities(
+        self, query: Query, scored: list[ScoredSentence], passages: Sequence[Passage]
+    ) -> dict[str, float]:
+        """Each council's probability that its guidance answers the question, in ranking order."""
+        by_authority: dict[str, list[ScoredSentence]] = {}
+        for sentence in scored:
+            by_authority.setdefault(sentence.authority, []).append(sentence)
+        return {
+            authority: self.model.probability(features(query, evidence(sentences, passages)))
+            for authority, sentences in by_authority.items()
+        }
 
     def write(self, query: Query, passages: Sequence[Passage]) -> Answer:
         safety = SAFETY_LINE if immediate_danger(query.text) else ""
         scored = score_sentences(query, passages)
-        best = scored[0].score if scored else 0.0
-        adjusted = best - UNKNOWN_TERM_PENALTY * min(len(query.unknown_terms), 2)
-        if adjusted < self.threshold and not self._words_all_there(scored, passages):
+        probabilities = self.council_probabilities(query, scored, passages)
+        best = max(probabilities.values(), default=0.0)
+        chosen_authorities = self._answering(scored, probabilities)
+        if not chosen_authorities:
             return self._abstain(query, safety, best, passages)
-        floor = min(self.threshold, best)
+        return self._compose(query, passages, scored, chosen_authorities, probabilities, safety)
+
+    def _answering(self, scored: list[ScoredSentence], probabilities: dict[str, float]) -> list[str]:
+        """Councils likely to answer (the fitted threshold) whose best sentence ranks near the best
+        council's: a council that only mentions the topic in passing is not shown."""
+        top: dict[str, float] = {}
+        for sentence in scored:
+            top.setdefault(sentence.authority, sentence.score)
+        best = max(top.values(), default=0.0)
+        return [
+            a
+            for a, p in probabilities.items()
+            if p >= self.model.answer_threshold and top[a] >= best - AUTHORITY_MARGIN
+        ]
+
+    def elsewhere(self, query: Query, passages: Sequence[Passage], not_covered: tuple[str, ...]) -> Answer | None:
+        """When the councils asked about do not cover a question, what other councils' guidance
+        says, labelled as theirs; None when nobody's does."""
+        scored = [s for s in score_sentences(query, passages) if s.authority not in not_covered]
+        probabilities = self.council_probabilities(query, scored, passages)
+        chosen = self._answering(scored, probabilities)
+        if not chosen:
+            return None
+        safety = SAFETY_LINE if immediate_danger(query.text) else ""
+        return self._compose(query, passages, scored, chosen, probabilities, safety, not_covered)
+
+    def _compose(
+        self,
+        query: Query,
+        passages: Sequence[Passage],
+        scored: list[ScoredSentence],
+        chosen_authorities: list[str],
+        probabilities: dict[str, float],
+        safety: str,
+        not_covered: tuple[str, ...] = (),
+    ) -> Answer:
         by_authority: dict[str, list[ScoredSentence]] = {}
         for sentence in scored:
             by_authority.setdefault(sentence.authority, []).append(sentence)
-        chosen_authorities = [
-            authority
-            for authority, sentences in by_authority.items()
-            if sentences[0].score >= max(floor, best - AUTHORITY_MARGIN)
-        ]
-        citations: list[Citation] = []
         cited: dict[int, int] = {}  # passage index -> citation number
         used: dict[int, list[str]] = {}
         parts: list[AuthorityAnswer] = []
         timescales: dict[str, list[tuple[str, int]]] = {}
         for authority in chosen_authorities:
-            picks = self._pick(by_authority[authority], floor)
-            lines: list[str] = []
-            numbers: list[int] = []
+            picks = self._pick(by_authority[authority])
+            best_pick = by_authority[authority][0]
+            quotes: list[Quote] = []
             for pick in picks:
                 passage = passages[pick.passage_index]
-                if pick.passage_index not in cited:
-                    cited[pick.passage_index] = len(cited) + 1
-                n = cited[pick.passage_index]
+                n = cited.setdefault(pick.passage_index, len(cited) + 1)
                 used.setdefault(pick.passage_index, []).append(pick.text)
-                numbers.append(n)
-                lead = lead_for(passage, pick.text) if len(pick.text) < SHORT_ITEM else ""
-                quote = f"{lead} … {pick.text}" if lead else pick.text
-                lines.append(f'- {section_label(passage)}"{quote}" [{n}]')
-                if pick is by_authority[authority][0]:  # compare each council's best answer, not every aside
+                lead_in = lead_for(passage, pick.text) if len(pick.text) < SHORT_ITEM else ""
+                quotes.append(Quote(f"{lead_in} … {pick.text}" if lead_in else pick.text, n, section_label(passage)))
+                if pick is best_pick:  # compare each council's best answer, not every aside
                     for value in extract_timescales(pick.text):
                         timescales.setdefault(authority, []).append((value, n))
-            meta = passages[picks[0].passage_index].chunk.meta
-            status = "" if meta.status == "current" else f", {meta.status.upper()}"
-            header = f"{authority} — {meta.title} ({meta.date_label}{status}):"
-            parts.append(AuthorityAnswer(authority, "\n".join([header, *lines]), tuple(dict.fromkeys(numbers))))
-        for p_index, n in sorted(cited.items(), key=lambda pair: pair[1]):
-            passage = passages[p_index]
-            chunk = passage.chunk
-            citations.append(
-                Citation(
-                    n=n,
-                    doc_id=chunk.doc_id,
-                    title=chunk.meta.title,
-                    authority=chunk.meta.authority,
-                    date=chunk.meta.date_label,
-                    section=chunk.section,
-                    page=chunk.page,
-                    quote=chunk.text,
-                    score=passage.score,
-                    status=chunk.meta.status,
-                    used_sentences=tuple(used.get(p_index, ())),
+            top = passages[best_pick.passage_index]
+            lead = lead_text(query.intent, best_pick.text, top.chunk.section_path)
+            lead_n = cited[best_pick.passage_index]
+            if _share_of_words(lead, best_pick.text) >= LEAD_COVERS_QUOTE:
+                quotes = [q for q in quotes if q.text != best_pick.text]  # the lead already says it all
+            meta = top.chunk.meta
+            parts.append(
+                AuthorityAnswer(
+                    authority, source_label(meta), lead, lead_n, tuple(quotes), meta.status, probabilities[authority]
                 )
             )
+        citations = [
+            _citation(passages[p_index], n, used.get(p_index, ()))
+            for p_index, n in sorted(cited.items(), key=lambda pair: pair[1])
+        ]
         conflicts = self._conflicts(query, timescales) if len(parts) > 1 else ()
-        notes: list[str] = []
-        if safety:
-            notes.append(safety)
-        if conflicts:
-            notes.extend(conflicts)
-        elif len(parts) > 1:
-            notes.append(
+        notes: tuple[str, ...] = ()
+        if not_covered:
+            names = " or ".join(short_authority(a) for a in not_covered)
+            notes = (f"{names}'s documents in this library do not say. Another council's guidance does:",)
+        elif len(parts) > 1 and not conflicts:
+            notes = (
                 f"{len(parts)} councils' documents answer this, each for its own area; "
-                "follow the one responsible for the child."
+                "follow the one responsible for the child.",
             )
-        text = "\n\n".join([*notes, *(part.text for part in parts)])
         return Answer(
             question=query.text,
-            text=text,
-            abstained=False,
+            text=render_text(safety, tuple(conflicts), notes, tuple(parts)),
+            abstained=bool(not_covered),
             citations=tuple(citations),
             parts=tuple(parts),
+            abstain_reason=f"{', '.join(not_covered)}: nothing in its documents answers this" if not_covered else "",
             safety_notice=safety,
             conflicts=tuple(conflicts),
             authority_filter=query.authorities,
+            notes=notes,
+            not_covered=not_covered,
+            confidence=max(probabilities.values(), default=0.0),
         )
 
-    def _pick(self, sentences: list[ScoredSentence], floor: float) -> list[ScoredSentence]:
+    def _pick(self, sentences: list[ScoredSentence]) -> list[ScoredSentence]:
         top = sentences[0].score
         picks: list[ScoredSentence] = []
         seen: set[str] = set()
         for sentence in sentences:
             if len(picks) >= self.max_sentences:
                 break
-            if sentence.score < max(floor, top - SENTENCE_MARGIN) or sentence.key in seen:
+            if sentence.score < top - SENTENCE_MARGIN or sentence.key in seen:
                 continue
             seen.add(sentence.key)
             picks.append(sentence)
         # Read in document order within a passage, best passage first.
         order = {p.passage_index: i for i, p in reversed(list(enumerate(picks)))}
         return sorted(picks, key=lambda s: (order[s.passage_index], s.sentence_index))
-
-    @staticmethod
-    def _words_all_there(scored: list[ScoredSentence], passages: Sequence[Passage]) -> bool:
-        """A top sentence holding nearly all of the question's (IDF-weighted) words answers it even
-        when its meaning is diluted: long multi-clause sentences embed poorly."""
-        for s in scored[:TOP_FOR_OVERLAP]:
-            overlap = passages[s.passage_index].sentence_overlap
-            if s.sentence_index < len(overlap) and overlap[s.sentence_index] >= OVERLAP_ANSWERS:
-                return True
-        return False
 
     @staticmethod
     def _conflicts(query: Query, timescales: dict[str, list[tuple[str, int]]]) -> tuple[str, ...]:
@@ -227,23 +272,72 @@ class ExtractiveWriter:
         )
 
     def _abstain(self, query: Query, safety: str, best: float, passages: Sequence[Passage]) -> Answer:
-        doors = [self.front_doors[a] for a in query.authorities if a in self.front_doors]
-        where = (
-            f"your duty manager or {doors[0]}"
-            if len(doors) == 1
-            else "your duty manager or your local authority's children's services front door"
+        refusal = (
+            "The guidance in this library does not cover this question, so I will not guess. "
+            + self._ask_instead(query.authorities)
         )
-        text = f"The guidance in this library does not cover this question, so I will not guess. Please ask {where}."
-        if safety:
-            text = f"{safety}\n\n{text}"
         return Answer(
             question=query.text,
-            text=text,
+            text=f"{safety}\n\n{refusal}" if safety else refusal,
             abstained=True,
             abstain_reason=(
-                f"no passage answered the question well enough "
-                f"(best sentence score {best:.2f} < {self.threshold:.2f})"
+                f"no council's guidance is likely enough to answer it "
+                f"(best probability {best:.2f} < {self.model.answer_threshold:.2f})"
             ),
             safety_notice=safety,
             authority_filter=query.authorities,
+            refusal=refusal,
+            not_covered=query.authorities,
+            confidence=best,
         )
+
+    def _ask_instead(self, authorities: tuple[str, ...]) -> str:
+        """Who to ask: the named council's front door, or every council's when none was named."""
+        named = [a for a in authorities if a in self.front_doors]
+        if named:
+            doors = "; ".join(f"{self.front_doors[a]} ({short_authority(a)})" for a in named)
+            return f"Please ask your duty manager or {doors}."
+        if not self.front_doors:
+            return "Please ask your duty manager or your local authority's children's services front door."
+        doors = "; ".join(f"{short_authority(a)}: {door}" for a, door in self.front_doors.items())
+        return f"Please ask your duty manager or the front door of the council responsible for the child ({doors})."
+
+
+def render_text(
+    safety: str, conflicts: tuple[str, ...], notes: tuple[str, ...], parts: tuple[AuthorityAnswer, ...]
+) -> str:
+    """The answer as plain text: safety line, notes, then per council its lead line (with the
+    document named once, in short) and its quotes, each after the heading it sits under."""
+    blocks = [b for b in (safety, *conflicts, *notes) if b]
+    for part in parts:
+        lines = [f"{part.lead} [{part.lead_n}] — {part.source}."]
+        previous = ""
+        for q in part.quotes:
+            # A heading repeated on the next quote is clutter: say it once per run of quotes.
+            heading = q.heading if q.heading != previous else ""
+            previous = q.heading
+            lines.append(f'{heading}"{q.text}" [{q.n}]')
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _share_of_words(part: str, whole: str) -> float:
+    words = re.findall(r"\w+", whole.lower())
+    return len(re.findall(r"\w+", part.lower())) / len(words) if words else 1.0
+
+
+def _citation(passage: Passage, n: int, used: Sequence[str]) -> Citation:
+    chunk = passage.chunk
+    return Citation(
+        n=n,
+        doc_id=chunk.doc_id,
+        title=chunk.meta.title,
+        authority=chunk.meta.authority,
+        date=chunk.meta.date_label,
+        section=chunk.section,
+        page=chunk.page,
+        quote=chunk.text,
+        score=passage.score,
+        status=chunk.meta.status,
+        used_sentences=tuple(used),
+    )

@@ -113,6 +113,8 @@ def score_item(
         ],
         "retrieved": [doc_id for doc_id, _ in ranked[:5]],
         "latency_ms": answer.timings_ms.get("total", 0.0),
+        "words": len(answer.text.split()),
+        "confidence": answer.confidence,
     }
     failed: list[str] = []
     if not item.answerable:
@@ -180,6 +182,7 @@ def aggregate(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     latencies = [r["latency_ms"] for r in records]
     out["answer_p50_ms"] = m.percentile(latencies, 50)
     out["answer_p95_ms"] = m.percentile(latencies, 95)
+    out["answer_words_p50"] = m.percentile([r.get("words", 0) for r in records if not r["abstained"]], 50)
     return out
 
 
@@ -299,7 +302,8 @@ def run_eval(
         "generated_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         "seconds": round(time.perf_counter() - started, 1),
         "settings": {
-            "abstain_threshold": settings.abstain_threshold,
+            "answer_threshold": assistant.writer.model.answer_threshold,
+            "max_sentences_per_authority": settings.max_sentences_per_authority,
             "chunk_chars": settings.chunk_chars,
             "retrieval_mode": settings.retrieval_mode,
             "passages_k": settings.passages_k,

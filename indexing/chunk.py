@@ -130,10 +130,21 @@ def _split_oversized(items: list[Unit], max_chars: int) -> list[Unit]:
 
 
 def _split_long_block(unit: Unit, max_chars: int) -> list[Unit]:
-    """A single paragraph longer than max_chars is split at sentence boundaries (tables stay whole)."""
+    """A single paragraph longer than max_chars is split at sentence boundaries; a long table
+    between rows, each part repeating the header row so it reads alone."""
     block = unit.blocks[0]
-    if len(unit.text) <= max_chars or block.kind == "table" or len(unit.blocks) > 1:
+    if len(unit.text) <= max_chars or len(unit.blocks) > 1:
         return [unit]
+    if block.kind == "table":
+        header, *rows = block.text.split("\n")
+        out, group = [], [header]
+        for row in rows:
+            if len(group) > 1 and len("\n".join([*group, row])) > max_chars:
+                out.append(Unit((Block("table", "\n".join(group), block.start, block.end),)))
+                group = [header]
+            group.append(row)
+        out.append(Unit((Block("table", "\n".join(group), block.start, block.end),)))
+        return out
     out: list[Unit] = []
     piece = ""
     offset = block.start
@@ -148,6 +159,21 @@ def _split_long_block(unit: Unit, max_chars: int) -> list[Unit]:
     return out
 
 
+def table_sentences(table: str) -> list[str]:
+    """One sentence per row, each cell labelled with its column header ("Level: 3; Route: Early Help
+    Hub"), so a row quoted alone keeps its meaning. A one-row table is its row."""
+    header, *rows = table.split("\n")
+    if not rows:
+        return [header]
+    names = [h.strip() for h in header.split(" | ")]
+    out = []
+    for row in rows:
+        cells = [c.strip() for c in row.split(" | ")]
+        labelled = [f"{name}: {cell}" if name else cell for name, cell in zip(names, cells, strict=False) if cell]
+        out.append("; ".join(labelled + cells[len(names) :]))
+    return out
+
+
 def _make_chunk(doc: Document, section: Section, pending: list[Unit]) -> Chunk:
     blocks = [b for u in pending for b in u.blocks]
     text = "\n".join(u.text for u in pending)
@@ -156,7 +182,7 @@ def _make_chunk(doc: Document, section: Section, pending: list[Unit]) -> Chunk:
     sentences: list[str] = []
     for block in blocks:
         if block.kind == "table":
-            sentences.append(block.text)
+            sentences.extend(r for r in table_sentences(block.text) if r not in sentences)
         elif block.text not in sentences:  # a repeated list intro is one sentence
             sentences.extend(s for s in split_sentences(block.text) if s not in sentences)
     return Chunk(

@@ -17,7 +17,7 @@ from indexing.manifest import Manifest, load_manifest
 from indexing.store import ChunkStore, Generation, IndexedDocument, meta_hash
 
 # Bump when parsing or chunking changes, so every document is re-chunked and re-embedded.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"  # 5: markdown pipe tables; long tables split by row; one sentence per row
 
 Progress = Callable[[str, int, int], None]
 

@@ -60,9 +60,21 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+_PIPE_SEPARATOR = re.compile(r"^\|?(\s*:?-{3,}:?\s*\|)+\s*(:?-{3,}:?\s*)?\|?$")
+
+
+def table_cells(raw: str) -> list[str]:
+    """Cells of a table row: a markdown pipe row ("| Level 3 | Targeted |") or tab-separated columns."""
+    raw = raw.strip()
+    if raw.startswith("|") and raw.endswith("|") and raw.count("|") >= 3:
+        return [clean_inline(c) for c in raw[1:-1].split("|")]
+    return [c.strip() for c in raw.split("\t")]
+
+
 def _is_table_row(line: _Line) -> bool:
-    cells = [c for c in line.raw.strip().split("\t") if c.strip()]
-    return len(cells) >= 2
+    if _PIPE_SEPARATOR.match(line.raw.strip()):
+        return True
+    return len([c for c in table_cells(line.raw) if c]) >= 2
 
 
 def _heading_like(text: str) -> bool:
@@ -103,7 +115,8 @@ def parse_blocks(text: str) -> list[Block]:
             j = i
             rows = []
             while j < len(lines) and lines[j].text and _is_table_row(lines[j]):
-                rows.append(" | ".join(c.strip() for c in lines[j].raw.strip().split("\t")))
+                if not _PIPE_SEPARATOR.match(lines[j].raw.strip()):  # "|---|---|" only marks the header
+                    rows.append(" | ".join(table_cells(lines[j].raw)))
                 j += 1
             if len(rows) >= 2 or (blocks and blocks[-1].kind == "table"):
                 blocks.append(Block("table", "\n".join(rows), line.start, lines[j - 1].end))
@@ -123,7 +136,7 @@ def parse_blocks(text: str) -> list[Block]:
             continue
         bullet = BULLET.match(content)
         if bullet:
-            item = content[bullet.end():].strip()
+            item = content[bullet.end() :].strip()
             num = NUMBERED.match(item)
             if num and num.group(1).count(".") >= 1:
                 # "- 7.1.3 text": a numbered paragraph written as a bullet.
@@ -215,7 +228,7 @@ def _next_number(lines: list[_Line], i: int) -> str | None:
 
 
 def _paragraph_or_heading(content: str, line: _Line, num: re.Match, in_sequence: bool) -> Block:
-    rest = content[num.end():].strip()
+    rest = content[num.end() :].strip()
     level = num.group(1).count(".") + 1
     if in_sequence and _heading_like(rest) and not rest.endswith(":"):
         return Block("heading", f"{num.group(1)} {rest}", line.start, line.end, level=level)
@@ -233,11 +246,7 @@ def _continues(blocks: list[Block], content: str) -> bool:
         return True
     # A long unfinished sentence followed by a long line: a page break mid-sentence.
     # Short list items ("Section 7 reports") end without punctuation by design.
-    return (
-        bool(re.search(r"[A-Za-z,]$", prev))
-        and len(prev) > MAX_HEADING_CHARS
-        and len(content) > MAX_HEADING_CHARS
-    )
+    return bool(re.search(r"[A-Za-z,]$", prev)) and len(prev) > MAX_HEADING_CHARS and len(content) > MAX_HEADING_CHARS
 
 
 def sections(blocks: list[Block]) -> list[Section]:

@@ -25,15 +25,12 @@ def render_answer(answer: Answer) -> None:
         return
     for conflict in answer.conflicts:
         st.warning(f"**The sources disagree.** {with_citation_marks(conflict)}", icon=":material/balance:")
-    if len(answer.parts) > 1 and not answer.conflicts:
-        st.caption(
-            f"{len(answer.parts)} councils' documents answer this, each for its own area: "
-            "follow the one responsible for the child."
-        )
+    for note in answer.notes:
+        st.caption(escape_markdown(note))
     for part in answer.parts:
         view = part_view(part)
         quotes = "\n".join(f"- {quote}" for quote in view.quotes)
-        st.markdown(f"**{escape_markdown(view.authority)}** · {escape_markdown(view.source)}\n\n{quotes}")
+        st.markdown(f"{view.lead} — {escape_markdown(view.source)}\n\n{quotes}")
     st.caption("Sources: open one to read the passage; the quoted sentences are highlighted.")
     for citation in answer.citations:
         render_source_card(citation)

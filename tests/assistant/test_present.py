@@ -10,7 +10,7 @@ from assistant.present import (
     with_citation_marks,
 )
 from assistant.safety import SAFETY_LINE
-from assistant.types import Answer, AuthorityAnswer, Citation
+from assistant.types import Answer, AuthorityAnswer, Citation, Quote
 
 
 def test_markdown_and_html_in_guidance_are_shown_literally():
@@ -23,19 +23,25 @@ def test_citation_markers_become_bold_numbers():
     assert with_citation_marks("5 days [1] or 10 [2].") == "5 days **\\[1\\]** or 10 **\\[2\\]**\\."
 
 
-def test_part_view_splits_heading_and_quotes():
+def test_part_view_shows_lead_and_quotes_with_each_heading_once():
     part = AuthorityAnswer(
-        "York",
-        'York — Guide (2019-01-01):\n- 7.1 Duty › Visits: "Seen within 5 days." [1]\n'
-        '- 7.1 Duty › Visits: "Recorded." [1]\n- "Lead … item" [1] [2]',
-        (1, 2),
+        "City of York Council",
+        "York, guide 2019",
+        "Within 5 days",
+        1,
+        (
+            Quote("Seen within 5 days.", 1, "7.1 Duty › Visits: "),
+            Quote("Recorded.", 1, "7.1 Duty › Visits: "),
+            Quote("Lead … item", 2, ""),
+        ),
     )
     view = part_view(part)
-    assert view.source == "Guide (2019-01-01)"
+    assert view.source == "York, guide 2019"
+    assert view.lead == "**Within 5 days** **\\[1\\]**"
     assert view.quotes == (
         "_7\\.1 Duty › Visits:_ “Seen within 5 days\\.” **\\[1\\]**",
         "“Recorded\\.” **\\[1\\]**",
-        "“Lead … item” **\\[1\\]** **\\[2\\]**",
+        "“Lead … item” **\\[2\\]**",
     )
 
 
@@ -55,6 +61,9 @@ def test_passage_html_escapes_before_marking():
 def test_refusal_text_drops_the_safety_line_shown_above_it():
     answer = Answer("q", f"{SAFETY_LINE}\n\nNot covered.", True, safety_notice=SAFETY_LINE)
     assert refusal_text(answer) == "Not covered."
+    structured = Answer("q", f"{SAFETY_LINE}\n\nNot covered. Ask the hub.", True, safety_notice=SAFETY_LINE,
+                        refusal="Not covered. Ask the hub.")
+    assert refusal_text(structured) == "Not covered. Ask the hub."
 
 
 def test_citation_label_names_number_authority_heading_and_status():

@@ -1,0 +1,155 @@
+"""Answer selection, the refusal decision: a fitted model of "this council's guidance answers the question".
+
+For each council, the features of its best-scoring sentences go through a logistic regression
+fitted by `python -m evals.fit_answerability` on the eval tune split only (weights and the
+operating point are stored in answerability.json beside this file, the fit report in
+evals/fit/REPORT.md). A council is quoted when its probability reaches the threshold; when no
+council's does, the assistant says the guidance does not cover the question.
+
+The features describe the best sentence in ways that carry over to documents nobody tuned on:
+how much of the question's rarest terms it holds (the thing asked about: "chairs",
+"threshold"), whether it holds the kind of answer asked for (a duration, a team), and
+question words the library never uses.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.query import Query, content_terms
+from assistant.timescales import extract_timescales
+
+MODEL_PATH = Path(__file__).resolve().parent / "answerability.json"
+
+FEATURES = (
+    "similarity",  # cosine similarity of the question to the council's best sentence
+    "coverage",  # IDF-weighted share of the question's terms in it or its headings
+    "focus",  # share of the question's rarest known terms in it or its headings
+    "answer_type",  # it holds the kind of answer the question asks for (see answer_type_present)
+    "passage_similarity",  # cosine similarity of the question to its whole passage
+    "unknown_terms",  # question words the library never uses: 0, 0.5, or 1 for two or more
+)
+FOCUS_TERMS = 2  # a question is about one or two things; its rarest terms name them
+
+# What each kind of question is answered by (assistant.query.detect_intent), written from the
+# domain, not from eval items.
+ROLE_WORDS = re.compile(
+    r"\b(team|service|hub|unit|panel|board|manager|officer|worker|practitioner|lead|chair\w*|co-?ordinator|"
+    r"designated|nurse|doctor|paediatrician|police|school|consultant|reviewing|director|head of|partnership|"
+    r"agenc(?:y|ies)|professional|LADO|MASH|IRO|social workers?)\b",
+    re.IGNORECASE,
+)
+THRESHOLD_WORDS = re.compile(
+    r"\b(level|threshold|criteria|eligib\w*|significant harm|tier|universal|early help|targeted|specialist|"
+    r"statutory|in need|aged?|under \d+|up to \d+|refer\w*)\b",
+    re.IGNORECASE,
+)
+DEFINING = re.compile(r"\b(is|are) (a|an|the|any|when|where)\b|\bmeans?\b|\brefers? to\b|\bdefined\b|\bdescribes?\b")
+
+
+class ModelError(RuntimeError):
+    """The stored model does not match the code's features: refit it."""
+
+
+def answer_type_present(intent: str, text: str) -> bool:
+    """Does the text hold the kind of answer the question's intent asks for?"""
+    if intent == "timescale":
+        return bool(extract_timescales(text))
+    if intent == "who":
+        return bool(ROLE_WORDS.search(text))
+    if intent == "threshold":
+        return bool(THRESHOLD_WORDS.search(text))
+    if intent == "definition":
+        return bool(DEFINING.search(text))
+    return False
+
+
+def term_present(term: str, words: set[str]) -> bool:
+    """A question term is present as a word, or inside a compound ("phone" in "telephone")."""
+    if term in words:
+        return True
+    return len(term) >= 4 and any(term in w for w in words if len(w) > len(term))
+
+
+def focus_terms(query: Query) -> list[str]:
+    """The question's rarest terms that the library uses: what it is really about."""
+    weights = dict(query.term_weights)
+    known = [t for t in weights if t not in query.unknown_terms]
+    return sorted(known, key=lambda t: -weights[t])[:FOCUS_TERMS]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the features are computed from: a council's best sentence, in its context."""
+
+    text: str  # the sentence (with the one before it if it refers back)
+    headings: tuple[str, ...]
+    similarity: float
+    coverage: float
+    passage_similarity: float
+
+
+def features(query: Query, best: Evidence) -> tuple[float, ...]:
+    words = set(content_terms(" ".join([best.text, *best.headings])))
+    focus = focus_terms(query)
+    return (
+        best.similarity,
+        best.coverage,
+        (sum(term_present(t, words) for t in focus) / len(focus)) if focus else 0.0,
+        1.0 if answer_type_present(query.intent, best.text) else 0.0,
+        best.passage_similarity,
+        min(len(query.unknown_terms), 2) / 2,
+    )
+
+
+@dataclass(frozen=True)
+class AnswerabilityModel:
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    answer_threshold: float  # operating point chosen on the tune split's risk–coverage curve
+    fitted_on: str = ""
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> AnswerabilityModel:
+        if not path.exists():
+            raise ModelError(f"{path} is missing: run `python -m evals.fit_answerability`")
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        model = cls(
+            features=tuple(raw["features"]),
+            weights=tuple(float(w) for w in raw["weights"]),
+            bias=float(raw["bias"]),
+            answer_threshold=float(raw["answer_threshold"]),
+            fitted_on=str(raw.get("fitted_on", "")),
+        )
+        if model.features != FEATURES:
+            raise ModelError(
+                f"{path} was fitted on features {list(model.features)}, the code computes {list(FEATURES)}: "
+                "run `python -m evals.fit_answerability`"
+            )
+        return model
+
+    @classmethod
+    def untrained(cls) -> AnswerabilityModel:
+        """Zero weights (every council at 0.5, answered): only for the fit script, before a model exists."""
+        return cls(FEATURES, tuple(0.0 for _ in FEATURES), 0.0, 0.5, "untrained")
+
+    def probability(self, values: Sequence[float]) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, values, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    def save(self, path: Path = MODEL_PATH) -> None:
+        data = {
+            "note": "Fitted by `python -m evals.fit_answerability` on the tune split; see evals/fit/REPORT.md.",
+            "features": list(self.features),
+            "weights": [round(w, 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+            "answer_threshold": round(self.answer_threshold, 4),
+            "fitted_on": self.fitted_on,
+        }
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,95 @@
+"""Answer writing, the lead line (pure): the few words of the cited sentence that answer the question.
+
+Every lead is a span of the sentence's own words, never a paraphrase: the duration for a
+timescale question ("within a maximum of 5 working days"), the team or role for a
+who-does-what question, the level for a threshold question, and otherwise the whole
+sentence (which is then not quoted a second time). `source_label` gives the short
+"authority, document year" form an answer names its source by, once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.timescales import _TIMESCALE  # one pattern for what a duration looks like
+from assistant.types import DocumentMeta
+
+# Words that open a duration phrase ("within", "no later than") and words that carry it on
+# to its starting event ("… of the referral", "… from the strategy discussion").
+_DURATION_OPENERS = r"(?:(?:with)?in|no later than|not later than|not more than|by|at least|at most|up to|every|after|before|a maximum of|maximum of|of)"  # noqa: E501
+_DURATION_TAIL_WORDS = 8  # enough for "of the strategy discussion being held", short of a new clause
+_CLAUSE_END = re.compile(r"[.;:,!?()]|\s(?:and|but|which|where|unless|although)\s")
+_ROLE_NOUN = (
+    r"(?:Team|Service|Hub|Unit|Panel|Board|Manager|Officer|Worker|Partnership|Co-?ordinator|Chair|Lead|"
+    r"Practitioner|Nurse|Doctor|Paediatrician|Consultant|Director|Conference)s?\b"
+)
+# A named team or role: capitalised words (small joining words allowed) ending in a role noun
+# ("Child in Need Teams", "Local Authority Designated Officer"), or a role acronym.
+_ROLE = re.compile(
+    rf"\b[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|and|in|&)\s+)?[A-Z][\w'’&-]*){{0,6}}\s+{_ROLE_NOUN}"
+    r"|\b(?:LADO|MASH|IRO|DSL)\b"
+)
+_LEVEL = re.compile(r"\b(?:Level|Tier)\s+\w+(?:\s*[–-]\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})?")
+_AUTHORITY_SUFFIXES = re.compile(r"\s+(?:City|Borough|County|Metropolitan Borough|District)?\s*Council$")
+
+
+def lead_text(intent: str, sentence: str, headings: tuple[str, ...] = ()) -> str:
+    """The words of `sentence` that answer a question of this intent (see module docstring)."""
+    text = _strip_bullet(sentence)
+    span = ""
+    if intent == "timescale":
+        span = duration_span(text)
+    elif intent == "who":
+        # The sentence's own team name, else the heading's ("7.3 Disabled Children's Team" over
+        # "The service is case responsible…").
+        matches = [_ROLE.search(text), *(_ROLE.search(_strip_number(h)) for h in reversed(headings))]
+        match = next((found for found in matches if found), None)
+        span = match.group(0).strip() if match else ""
+    elif intent == "threshold":
+        match = _LEVEL.search(text)
+        span = match.group(0).strip() if match else ""
+    span = span or text.strip()
+    return span[:1].upper() + span[1:]
+
+
+def duration_span(sentence: str) -> str:
+    """'The child will be seen within a maximum of 5 working days and …' -> 'within a maximum of
+    5 working days'; with the event it runs from when the sentence says so."""
+    match = _TIMESCALE.search(sentence)
+    if not match:
+        return ""
+    before = sentence[: match.start()]
+    opener = re.search(rf"(?:\b{_DURATION_OPENERS}\s+)+(?:\w+\s+){{0,2}}$", before, re.IGNORECASE)
+    start = opener.start() if opener else match.start()
+    after = sentence[match.end() :]
+    tail = re.match(r"\s+(?:of|from|after|following|before|since)\b", after, re.IGNORECASE)
+    end = match.end()
+    if tail:
+        rest = after[tail.end() :]
+        stop = _CLAUSE_END.search(rest)
+        limit = stop.start() if stop else len(rest)
+        words = rest[:limit].split()[:_DURATION_TAIL_WORDS]
+        end = match.end() + tail.end() + (len(" ".join(words)) + 1 if words else 0)
+    return sentence[start:end].strip(" ,;")
+
+
+def short_authority(name: str) -> str:
+    """'City of York Council' -> 'York'; 'Bath and North East Somerset Council' -> 'Bath and North East Somerset'."""
+    short = _AUTHORITY_SUFFIXES.sub("", name.strip())
+    return re.sub(r"^City of\s+", "", short) or name
+
+
+def source_label(meta: DocumentMeta) -> str:
+    """The short form an answer names its source by: 'York, service description (undated)'."""
+    year = meta.published[:4] if meta.published and meta.published != "undated" else "undated"
+    kind = meta.doc_type or "document"
+    status = "" if meta.status == "current" else f", {meta.status.upper()}"
+    return f"{short_authority(meta.authority)}, {kind} {year}{status}"
+
+
+def _strip_number(heading: str) -> str:
+    return re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", heading)
+
+
+def _strip_bullet(sentence: str) -> str:
+    return re.sub(r"^\s*[•–·-]\s+", "", sentence)

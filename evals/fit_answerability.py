@@ -1,0 +1,224 @@
+"""Fit the answerability model on the eval tune split: `python -m evals.fit_answerability`.
+
+1. Ask every tune item through the product's own understanding, retrieval and sentence
+   ranking; for each council in the retrieved pool, compute the answerability features of its
+   best sentences (assistant.answerability.features).
+2. Label a council 1 when it is the council the item's expected source belongs to, or when
+   its best sentences (what the answer would quote, with their headings) hold one of the
+   item's expected facts; else 0. Every council of an out-of-scope item is 0.
+3. The tune split has few out-of-scope questions (15), so it is widened with questions the
+   library really does not answer: each answerable tune item is asked again with its own
+   council left out of retrieval ("the same question, to a library without that document").
+   They are labelled by the same rule, so where another council's text does hold the fact
+   they count as answered.
+4. Fit a class-balanced logistic regression (scikit-learn) on standardised features, stored
+   in raw feature units in assistant/answerability.json (answering needs no scikit-learn).
+5. Choose the answer threshold on the item-level risk–coverage curve: an item is answered
+   when its best council reaches the threshold. The threshold is the highest one that refuses
+   at most MAX_WRONG_REFUSALS of the answerable tune questions: refusing a practitioner who
+   could have had an answer is the costlier error, so it is bounded, and refusal recall is
+   whatever the model then achieves.
+6. Leave-one-document-out on the shipped documents: fit (and choose the threshold) on the
+   items of four, score the fifth; out-of-scope items are dealt round-robin to the folds.
+
+Writes evals/fit/REPORT.md and evals/fit/risk_coverage.png. The holdout and unseen_docs splits
+are never read here.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answerability import FEATURES, MODEL_PATH, AnswerabilityModel, features
+from evals import metrics as m
+from evals.fit_report import write_fit_report
+from evals.items import EvalItem, load_items
+
+FIT_DIR = Path(__file__).resolve().parent / "fit"
+REGULARISATION_C = 1.0  # sklearn's default; the features are few and standardised, so no search
+QUOTED = 2  # sentences per council the label looks at: what an answer quotes (max_sentences_per_authority)
+# Share of answerable questions (tune + widened) the operating point may refuse; among caps
+# 0.05-0.20 this one had the best leave-one-document-out trade-off (see the fit report).
+MAX_WRONG_REFUSALS = 0.12
+
+
+@dataclass
+class Row:
+    """One council's best sentences for one question."""
+
+    item: EvalItem
+    synthetic: bool  # asked with the item's own council left out
+    authority: str
+    features: tuple[float, ...]
+    label: int  # 1 = these sentences hold an expected fact
+
+
+def rows_for(assistant, item: EvalItem, exclude: str | None = None) -> list[Row]:  # noqa: ANN001
+    """The councils' feature rows for one question (optionally without one council)."""
+    from assistant.write import evidence, score_sentences
+
+    authority_of = {d.doc_id: d.authority for d in assistant.manifest.documents}
+    authorities: tuple[str, ...] = ()
+    if exclude:
+        authorities = tuple(a.name for a in assistant.manifest.authorities if a.name != exclude)
+    state = {"question": item.question, "authorities": authorities, "use_glossary": True}
+    for step in assistant.chain.steps[:3]:  # understand, embed, retrieve: what the writer is given
+        state = step.invoke(state)
+    query, passages = state["query"], state["passages"]
+    by_authority: dict[str, list] = {}
+    for sentence in score_sentences(query, passages):
+        by_authority.setdefault(sentence.authority, []).append(sentence)
+    out = []
+    for authority, sentences in by_authority.items():
+        if authority == exclude:
+            continue
+        shown = " ".join(f"{passages[s.passage_index].chunk.section}\n{s.text}" for s in sentences[:QUOTED])
+        holds = item.answerable and any(m.fact_present(list(alts), shown) for alts in item.expected_facts)
+        expected = (
+            item.answerable and exclude is None and authority in {authority_of.get(s.doc_id) for s in item.sources}
+        )
+        out.append(
+            Row(
+                item,
+                exclude is not None,
+                authority,
+                features(query, evidence(sentences, passages)),
+                int(holds or expected),
+            )
+        )
+    return out
+
+
+def collect(assistant, items: list[EvalItem]) -> list[Row]:  # noqa: ANN001
+    authority_of = {d.doc_id: d.authority for d in assistant.manifest.documents}
+    rows: list[Row] = []
+    for item in items:
+        rows += rows_for(assistant, item)
+        own = {authority_of.get(s.doc_id) for s in item.sources}
+        if item.answerable and item.kind != "conflict" and len(own) == 1:
+            rows += rows_for(assistant, item, exclude=own.pop())
+    return rows
+
+
+def fit(rows: list[Row]) -> tuple[np.ndarray, float]:
+    """Raw-unit weights and bias of a class-balanced logistic regression on standardised features."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.asarray([r.features for r in rows], dtype=np.float64)
+    y = np.asarray([r.label for r in rows])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=REGULARISATION_C, class_weight="balanced", max_iter=2000)
+    model.fit((x - mean) / scale, y)
+    return model.coef_[0] / scale, float(model.intercept_[0] - np.sum(model.coef_[0] * mean / scale))
+
+
+def decisions(weights: np.ndarray, bias: float, rows: list[Row]) -> list[tuple[float, bool, bool]]:
+    """Per question: (best council's probability, should be answered, that council holds the fact)."""
+    grouped: dict[tuple[str, bool], list[Row]] = {}
+    for r in rows:
+        grouped.setdefault((r.item.id, r.synthetic), []).append(r)
+    out = []
+    for group in grouped.values():
+        probs = [1 / (1 + np.exp(-(np.dot(weights, r.features) + bias))) for r in group]
+        top = int(np.argmax(probs))
+        answerable = any(r.label for r in group) or (group[0].item.answerable and not group[0].synthetic)
+        out.append((float(probs[top]), answerable, bool(group[top].label)))
+    return out
+
+
+def choose_threshold(scores: list[tuple[float, bool, bool]]) -> tuple[float, list[dict]]:
+    """The highest threshold refusing at most MAX_WRONG_REFUSALS of the answerable questions,
+    and the risk–coverage curve it was chosen on."""
+    answerable = sum(1 for _, a, _ in scores if a) or 1
+    unanswerable = sum(1 for _, a, _ in scores if not a) or 1
+    curve, best = [], 0.0
+    for tau in sorted({round(s, 4) for s, _, _ in scores} | {0.0, 1.0}):
+        answered = [(a, right) for s, a, right in scores if s >= tau]
+        refused_right = sum(1 for s, a, _ in scores if s < tau and not a)
+        answered_ok = sum(1 for a, _ in answered if a)
+        wrong = sum(1 for a, right in answered if not (a and right))
+        wrong_refusals = 1 - answered_ok / answerable
+        curve.append(
+            {
+                "threshold": tau,
+                "coverage": len(answered) / len(scores),
+                "risk": wrong / len(answered) if answered else 0.0,
+                "refusal_recall": refused_right / unanswerable,
+                "wrong_refusals": wrong_refusals,
+            }
+        )
+        if wrong_refusals <= MAX_WRONG_REFUSALS + 1e-9:
+            best = tau
+    return best, curve
+
+
+def leave_one_document_out(rows: list[Row], authority_of: dict[str, str]) -> list[dict]:
+    docs = sorted({s.doc_id for r in rows for s in r.item.sources})
+    oos = sorted({r.item.id for r in rows if not r.item.answerable})
+    out = []
+    for k, doc in enumerate(docs):
+        held_oos = set(oos[k :: len(docs)])
+
+        def held(r: Row, doc: str = doc, held_oos: set[str] = held_oos) -> bool:
+            return r.item.id in held_oos or any(s.doc_id == doc for s in r.item.sources)
+
+        train = [r for r in rows if not held(r) and r.authority != authority_of[doc]]
+        test = [r for r in rows if held(r) and not r.synthetic]
+        w, b = fit(train)
+        tau, _ = choose_threshold(decisions(w, b, train))
+        scores = decisions(w, b, test)
+        ans = [(s, right) for s, a, right in scores if a]
+        unans = [s for s, a, _ in scores if not a]
+        out.append(
+            {
+                "held_out": doc,
+                "answerable": len(ans),
+                "answered_right": sum(1 for s, right in ans if s >= tau and right) / max(len(ans), 1),
+                "wrong_refusals": sum(1 for s, _ in ans if s < tau) / max(len(ans), 1),
+                "out_of_scope": len(unans),
+                "refusal_recall": (sum(1 for s in unans if s < tau) / len(unans)) if unans else None,
+            }
+        )
+    return out
+
+
+def main() -> int:
+    from assistant.service import GuidanceAssistant
+    from assistant.settings import Settings
+
+    started = time.perf_counter()
+    settings = Settings.from_env()
+    assistant = GuidanceAssistant(settings, model=AnswerabilityModel.untrained())
+    if assistant.needs_indexing():
+        assistant.reindex()
+    items = [i for i in load_items(settings.eval_items_path) if i.split == "tune"]
+    rows = collect(assistant, items)
+    weights, bias = fit(rows)
+    scores = decisions(weights, bias, rows)
+    tau, curve = choose_threshold(scores)
+    real_tau_curve = choose_threshold(decisions(weights, bias, [r for r in rows if not r.synthetic]))[1]
+    authority_of = {d.doc_id: d.authority for d in assistant.manifest.documents}
+    lodo = leave_one_document_out(rows, authority_of)
+    fitted = AnswerabilityModel(
+        FEATURES,
+        tuple(float(w) for w in weights),
+        bias,
+        tau,
+        f"{time.strftime('%Y-%m-%d')}, {len(items)} tune items + {sum(1 for r in rows if r.synthetic)} "
+        "council rows asked without their own council",
+    )
+    fitted.save(MODEL_PATH)
+    FIT_DIR.mkdir(exist_ok=True)
+    write_fit_report(FIT_DIR, fitted, rows, curve, real_tau_curve, lodo)
+    print(f"fitted in {time.perf_counter() - started:.0f} s: threshold {tau:.3f}; report {FIT_DIR / 'REPORT.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""The lead line: the words of the cited sentence that answer the question, never a paraphrase."""
+
+from assistant.lead import duration_span, lead_text, short_authority, source_label
+from assistant.types import DocumentMeta
+
+
+def test_timescale_lead_is_the_duration_with_its_opener_and_event():
+    sentence = "The child will be seen within a maximum of 5 working days and this will be recorded in Care First."
+    assert lead_text("timescale", sentence) == "Within a maximum of 5 working days"
+    assert duration_span("A conference is held within 15 working days of the strategy discussion, or sooner.") == (
+        "within 15 working days of the strategy discussion"
+    )
+    assert duration_span("No figure here.") == ""
+
+
+def test_who_lead_is_the_named_team_from_the_sentence_or_else_its_heading():
+    assert lead_text("who", "Cases go to the Child in Need Teams after assessment.") == "Child in Need Teams"
+    assert lead_text("who", "The service is case responsible.", ("7.3 Disabled Children's Team", "7.3.3 Process")) == (
+        "Disabled Children's Team"
+    )
+
+
+def test_every_lead_is_words_of_the_sentence_or_its_headings():
+    sentences = [
+        "Initial assessments will be completed within 10 working days and core assessments within a further 35.",
+        "The Referral and Assessment Service will receive all contacts: determine those to be accepted.",
+        "Children at Level 3 – Targeted need are referred to the Early Help Hub.",
+    ]
+    for intent in ("timescale", "who", "threshold", "definition", "general"):
+        for sentence in sentences:
+            lead = lead_text(intent, sentence)
+            assert lead.lower() in sentence.lower(), (intent, lead)
+    assert lead_text("general", sentences[1]) == sentences[1]  # nothing to extract: the sentence itself
+
+
+def test_authority_and_source_named_once_in_short():
+    assert short_authority("City of York Council") == "York"
+    assert short_authority("Bath and North East Somerset Council") == "Bath and North East Somerset"
+    assert short_authority("Stockton-on-Tees Borough Council") == "Stockton-on-Tees"
+    meta = DocumentMeta("d", "Plymouth City Council", "Long title", "performance report", "2013-08-12", "f.txt")
+    assert source_label(meta) == "Plymouth, performance report 2013"
+    undated = DocumentMeta("d", "Torbay Council", "T", "service description", "undated", "f.txt", status="superseded")
+    assert source_label(undated) == "Torbay, service description undated, SUPERSEDED"
