@@ -222,7 +222,7 @@ class NameWordRecognizer(_NameRecognizer):
         while i < len(words):
             if self._first_name(words, i, named):
                 run = [words[i]]
-                while i + len(run) < len(words) and self._surname(words[i + len(run)]) and len(run) < 3:
+                while i + len(run) < len(words) and self._surname(words[i + len(run)], run[-1]) and len(run) < 3:
                     run.append(words[i + len(run)])
                 results.append(self._result(run, 0.6))
                 i += len(run)
@@ -231,7 +231,7 @@ class NameWordRecognizer(_NameRecognizer):
         return results
 
     def _candidate(self, word: _Word) -> bool:
-        return bool(_WORD.fullmatch(word.text)) and not word.text.isupper() and len(word.text) > 1 \
+        return bool(_WORD.fullmatch(word.text)) and not _acronym(word.text) and len(word.text) > 1 \
             and word.lower not in self.lexicon.stop_words and not self.lexicon.is_guidance(word.text) \
             and word.lower not in RELATION_WORDS and word.lower not in TITLES
 
@@ -259,9 +259,9 @@ class NameWordRecognizer(_NameRecognizer):
             return not self.lexicon.is_typo(word.text)
         return not any(self.lexicon.is_guidance(w.text) for w in _capitalised_run(words, i))
 
-    def _surname(self, word: _Word) -> bool:
-        if not self._candidate(word) or not word.titled and word.pos not in _NAME_POS:
-            return False  # "jayden smith", not "jayden seen"
+    def _surname(self, word: _Word, previous: _Word) -> bool:
+        if not self._candidate(word) or not word.titled and (previous.titled or word.pos not in _NAME_POS):
+            return False  # "jayden smith", not "jayden seen" nor "Ryan McDonald safe"
         return word.titled or word.pos == "PROPN" or word.lower.split("-")[0] in self.lexicon.surnames \
             or not self._english(word)
 
@@ -269,6 +269,12 @@ class NameWordRecognizer(_NameRecognizer):
         return not self.lexicon.english or any(
             w in self.lexicon.english for w in (word.lower, word.lemma, *word.lower.split("-"))
         )
+
+
+def _acronym(text: str) -> bool:
+    """"MASH", "DoLS", "SoS": half or more of the letters are capitals ("McDonald", "Alfie-J" are names)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) * 2 >= len(letters)
 
 
 def _capitalised_run(words: list[_Word], i: int) -> list[_Word]:
