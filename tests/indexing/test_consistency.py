@@ -18,6 +18,7 @@ import pytest
 from index_helpers import (
     FOSTERING,
     FOSTERING_QUESTION,
+    FOSTERING_TEXT,
     PLYMOUTH,
     PLYMOUTH_QUESTION,
     add_fostering,
@@ -266,6 +267,28 @@ def test_questions_never_index_and_report_a_stale_index(tmp_path, monkeypatch, c
     assert ChunkStore.open(settings).pointer()["generation"] == generation
     assert FOSTERING not in ChunkStore.open(settings).indexed_documents()
     assert main(["index", "--check"]) == 1
+
+
+def test_add_while_an_index_runs_says_the_document_is_not_indexed_yet(
+    tmp_path, monkeypatch, embedder, capsys, corpus_copy
+):
+    from indexing.lock import index_lock
+
+    corpus = corpus_copy(tmp_path / "corpus", (PLYMOUTH,))  # its own: `add` changes the corpus
+    settings = settings_for(corpus, tmp_path / "data")
+    assert index(settings, embedder).ok
+    for name, value in (("CORPUS_DIR", corpus), ("DATA_DIR", settings.data_dir), ("CHROMA_HOST", "")):
+        monkeypatch.setenv(f"GUIDANCE_{name}", str(value))
+    source = tmp_path / "private-fostering.md"
+    source.write_text(FOSTERING_TEXT, encoding="utf-8")
+    with index_lock(settings.data_dir):
+        assert main(["add", str(source), "--authority", "York", "--title", "Private fostering",
+                     "--date", "2024-05-01", "--id", FOSTERING]) == 2
+    err = capsys.readouterr().err
+    assert f"another index is running (pid {os.getpid()}" in err
+    assert f"{FOSTERING} is now in the library but NOT indexed: run `guidance index`" in err
+    assert main(["index"]) == 0
+    assert FOSTERING in ChunkStore.open(settings).indexed_documents()
 
 
 def test_lock_file_names_its_holder_while_held(tmp_path):
