@@ -160,9 +160,13 @@ class ContextNameRecognizer(_NameRecognizer):
             if trigger in TITLES:
                 found = self._name_after(words, i + 1, shouting, after_title=True)
             elif trigger in RELATION_WORDS or trigger in {"called", "named"}:
+                if word.titled and not shouting and i > 0 and words[i - 1].text not in ".!?":
+                    continue  # "a Child Arrangements Order": a capitalised term, not "child" and a name
                 found = self._name_after(words, i + 1, shouting, after_title=False)
             else:
                 continue
+            if len(found) > 1 and all(self.lexicon.is_guidance(w.text) for w in found):
+                continue  # "the child Protection Plan": the guidance's words, not a name
             if found:
                 results.append(self._result(found, 0.9))  # above spaCy's 0.85: the context decides
         return results
@@ -172,6 +176,9 @@ class ContextNameRecognizer(_NameRecognizer):
         capitals only a proper noun, noun or census surname does ("may jones", not "skye wants")."""
         if first.titled and not shouting:
             return word.titled
+        if shouting:  # spaCy's parts of speech are guesses in capitals: "DARREN HOLT HAS"
+            unknown = bool(self.lexicon.english) and word.lower not in self.lexicon.english
+            return word.lower in self.lexicon.surnames or unknown
         return word.pos in _SURNAME_POS or word.lower in self.lexicon.surnames and word.pos != "VERB"
 
     def _name_after(self, words: list[_Word], j: int, shouting: bool, after_title: bool) -> list[_Word]:
@@ -231,7 +238,7 @@ class NameWordRecognizer(_NameRecognizer):
         return results
 
     def _candidate(self, word: _Word) -> bool:
-        return bool(_WORD.fullmatch(word.text)) and not _acronym(word.text) and len(word.text) > 1 \
+        return bool(_WORD.fullmatch(word.text)) and not is_acronym(word.text) and len(word.text) > 1 \
             and word.lower not in self.lexicon.stop_words and not self.lexicon.is_guidance(word.text) \
             and word.lower not in RELATION_WORDS and word.lower not in TITLES
 
@@ -271,7 +278,7 @@ class NameWordRecognizer(_NameRecognizer):
         )
 
 
-def _acronym(text: str) -> bool:
+def is_acronym(text: str) -> bool:
     """"MASH", "DoLS", "SoS": half or more of the letters are capitals ("McDonald", "Alfie-J" are names)."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) * 2 >= len(letters)

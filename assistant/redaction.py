@@ -233,10 +233,8 @@ class Redactor:
             span = PersonalSpan(result.start, result.end, result.entity_type, result.score, source)
             if span.entity in {"PERSON", "SCHOOL"} and _inside_library_phrase(span, kept_phrases):
                 continue
-            if span.source in _WEAK_NAME_SOURCES and all(
-                lexicon.is_guidance(w) for w in re.findall(r"[^\W\d_]+", text[span.start:span.end])
-            ):
-                continue  # spaCy's guess at "Mosaic" or "Will": words the guidance itself uses
+            if span.source in _WEAK_NAME_SOURCES and _not_a_person(text, span, lexicon):
+                continue
             spans.append(span)
         schools = [s for s in spans if s.entity == "SCHOOL"]
         if not any(s.entity == "PERSON" and not _within(s, schools) for s in spans):
@@ -255,6 +253,24 @@ class Redactor:
         operators = {entity: OperatorConfig("replace", {"new_value": value}) for entity, value in PLACEHOLDERS.items()}
         redacted = _anonymizer().anonymize(text=text, analyzer_results=results, operators=operators).text
         return re.sub(r"\[name\](?:\s*\[name\])+", "[name]", redacted)
+
+
+def _not_a_person(text: str, span: PersonalSpan, lexicon: Lexicon) -> bool:
+    """Overrule a guessed name: every word is one the guidance uses ("Mosaic", "Will"), it is an
+    acronym ("DoLS"; in a question typed in capitals every word looks like one, so not there), or
+    spaCy's guess ends in a guidance noun that is nobody's first name ("Arrangements Order" in
+    "Child Arrangements Order")."""
+    from assistant.recognisers import is_acronym
+
+    words = re.findall(r"[^\W\d_]+", re.sub(r"['’]s\b", "", text[span.start:span.end]))  # "Okafor's"
+    shouting = not any(c.islower() for c in text)
+    if not words or all(lexicon.is_guidance(w) for w in words):
+        return True
+    if all(is_acronym(w) and not (shouting and w.isupper()) for w in words):
+        return True
+    last = words[-1].lower()
+    return span.source == "SpacyRecognizer" and lexicon.is_guidance(last) and last in lexicon.nouns \
+        and last not in lexicon.first_names
 
 
 def _within(span: PersonalSpan, others: list[PersonalSpan]) -> bool:
