@@ -176,7 +176,7 @@ class ContextNameRecognizer(_NameRecognizer):
         capitals only a proper noun, noun or census surname does ("may jones", not "skye wants")."""
         if first.titled and not shouting:
             return word.titled
-        if shouting:  # spaCy's parts of speech are guesses in capitals: "DARREN HOLT HAS"
+        if shouting or first.text.isupper() and word.text.isupper():  # POS are guesses in capitals: "DARREN HOLT HAS"
             unknown = bool(self.lexicon.english) and word.lower not in self.lexicon.english
             return word.lower in self.lexicon.surnames or unknown
         return word.pos in _SURNAME_POS or word.lower in self.lexicon.surnames and word.pos != "VERB"
