@@ -160,3 +160,24 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 def mean(values: Sequence[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
+
+
+def risk_coverage(scored: Sequence[tuple[float, bool, bool]]) -> list[tuple[float, float, float]]:
+    """(threshold, coverage, risk) for every threshold at or above the current operating point.
+
+    `scored` holds, per question, (confidence, answered, answered well): answered well means it
+    should have been answered and the answer holds every expected fact. Raising the threshold to
+    t keeps only the answers with confidence >= t: coverage is their share of all questions,
+    risk the share of them that are not answered well. Below the operating point the answers
+    that would be given are unknown, so the curve starts there.
+    """
+    if not scored:
+        return []
+    total = len(scored)
+    answered = sorted(((c, good) for c, was, good in scored if was), key=lambda pair: pair[0])
+    out = []
+    for i, (threshold, _) in enumerate(answered):
+        kept = answered[i:]
+        bad = sum(1 for _, good in kept if not good)
+        out.append((threshold, len(kept) / total, bad / len(kept)))
+    return out

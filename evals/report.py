@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from evals import metrics as m
 from evals.runner import HEADLINE, Delta
 
 LABELS = {
@@ -27,6 +28,7 @@ LABELS = {
     "pass_rate": "items passed",
     "answer_p50_ms": "answer p50 ms",
     "answer_p95_ms": "answer p95 ms",
+    "answer_words_p50": "answer words p50",
     "retrieval_p50_ms": "retrieval p50 ms",
 }
 TABLE_COLUMNS = (
@@ -41,6 +43,7 @@ TABLE_COLUMNS = (
     "abstention_recall",
     "wrong_refusal_rate",
     "pass_rate",
+    "answer_words_p50",
 )
 
 
@@ -90,10 +93,14 @@ def markdown(report: dict[str, Any], deltas: Sequence[Delta] = (), charts: Seque
         "",
         *headline_lines(report, deltas),
         "",
-        "## Tune and holdout",
+        "## Tune, holdout and unseen documents",
         "",
         "Holdout items were never looked at while tuning: if they score much lower than tune "
-        "items, the tuning has not generalised.",
+        "items, the tuning has not generalised. unseen_docs items are asked against documents no "
+        "code was tuned on (evals/unseen): the best guess at how the assistant does on a new "
+        "council's guidance. The risk–coverage chart shows, per split, what raising the answer "
+        "threshold from its operating point (black dot) would do: fewer answers (left), and of "
+        "those, a smaller share missing a fact (down).",
         "",
         *table(report["by_split"], TABLE_COLUMNS, "split"),
         "",
@@ -170,6 +177,29 @@ def charts(report: dict[str, Any], out_dir: Path) -> list[Path]:
         fig.savefig(path, dpi=90)
         plt.close(fig)
         paths.append(path)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for split in report["by_split"]:
+        rows = [r for r in report["details"] if r["split"] == split]
+        scored = [
+            (r.get("confidence") or 0.0, not r["abstained"], (not r["should_abstain"]) and r["fact_recall"] == 1)
+            for r in rows
+        ]
+        curve = m.risk_coverage(scored)
+        if curve:
+            ax.plot([c for _, c, _ in curve], [r for _, _, r in curve], marker=".", label=split)
+            ax.scatter([curve[0][1]], [curve[0][2]], color="black", zorder=3)
+    ax.set_xlabel("coverage (share of questions answered)")
+    ax.set_ylabel("risk (share of answers without every fact)")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_title("Risk against coverage (black dot: the operating point)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = out_dir / "risk_coverage.png"
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    paths.append(path)
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.hist([r["latency_ms"] for r in report["details"]], bins=30, color="#4a7ab5")
     ax.set_xlabel("answer time per question, ms (warm)")

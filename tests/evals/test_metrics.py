@@ -82,3 +82,12 @@ def test_percentile_and_mean():
     assert m.percentile([10, 20, 30, 40], 50) == 25
     assert m.percentile([5], 95) == 5 and m.percentile([], 50) is None
     assert m.mean([1.0, None, 0.0]) == 0.5 and m.mean([None]) is None
+
+
+def test_risk_coverage_walks_left_from_the_operating_point():
+    from evals.metrics import risk_coverage
+
+    # four questions: three answered (confidence 0.9 good, 0.7 bad, 0.6 good), one refused
+    curve = risk_coverage([(0.9, True, True), (0.7, True, False), (0.6, True, True), (0.2, False, False)])
+    assert curve == [(0.6, 0.75, 1 / 3), (0.7, 0.5, 0.5), (0.9, 0.25, 0.0)]
+    assert risk_coverage([]) == []
