@@ -103,6 +103,8 @@ class ChunkStore:
                     chunks_name,
                 )
                 self._handles[number] = handle
+                for older in [n for n in self._handles if n < number - 1]:
+                    del self._handles[older]  # a long-running reader keeps handles for two generations at most
             return handle
 
     def _legacy(self) -> Generation | None:
