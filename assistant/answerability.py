@@ -28,20 +28,21 @@ MODEL_PATH = Path(__file__).resolve().parent / "answerability.json"
 
 FEATURES = (
     "similarity",  # cosine similarity of the question to the council's best sentence
-    "coverage",  # IDF-weighted share of the question's terms in it or its headings
+    "coverage",  # IDF-weighted share of the question's own terms in it or its headings (see own_coverage)
     "focus",  # share of the question's rarest known terms in it or its headings
     "answer_type",  # it holds the kind of answer the question asks for (see answer_type_present)
     "passage_similarity",  # cosine similarity of the question to its whole passage
     "unknown_terms",  # question words the library never uses: 0, 0.5, or 1 for two or more
 )
+ACRONYM_MAX_CHARS = 5  # the glossary's short forms (S47, ICPC, LADO, MASH) are at most this long
 FOCUS_TERMS = 2  # a question is about one or two things; its rarest terms name them
 
 # What each kind of question is answered by (assistant.query.detect_intent), written from the
 # domain, not from eval items.
 ROLE_WORDS = re.compile(
-    r"\b(team|service|hub|unit|panel|board|manager|officer|worker|practitioner|lead|chair\w*|co-?ordinator|"
-    r"designated|nurse|doctor|paediatrician|police|school|consultant|reviewing|director|head of|partnership|"
-    r"agenc(?:y|ies)|professional|LADO|MASH|IRO|social workers?)\b",
+    r"\b((?:team|service|hub|unit|panel|board|manager|officer|worker|practitioner|lead|chair|co-?ordinator|"
+    r"nurse|doctor|paediatrician|consultant|director|partnership|professional|social worker)s?|chaired|chairing|"
+    r"designated|police|schools?|reviewing|head of|agenc(?:y|ies)|LADO|MASH|IRO)\b",
     re.IGNORECASE,
 )
 THRESHOLD_WORDS = re.compile(
@@ -94,12 +95,28 @@ class Evidence:
     passage_similarity: float
 
 
+def own_coverage(query: Query, words: set[str]) -> float:
+    """IDF-weighted share of the question's own terms found among `words`. Glossary expansions
+    do not dilute it: an acronym typed ("S47") counts as found when one of its expansions
+    ("section 47 enquiry") is there in full."""
+    weights = dict(query.term_weights)
+    own = [t for t in dict.fromkeys(content_terms(query.normalised)) if t in weights]
+    total = sum(weights[t] for t in own)
+    if not total:
+        return 0.0
+    expanded = any(
+        all(term_present(t, words) for t in content_terms(e)) for e in query.expansions if content_terms(e)
+    )
+    found = sum(weights[t] for t in own if term_present(t, words) or (expanded and len(t) <= ACRONYM_MAX_CHARS))
+    return found / total
+
+
 def features(query: Query, best: Evidence) -> tuple[float, ...]:
     words = set(content_terms(" ".join([best.text, *best.headings])))
     focus = focus_terms(query)
     return (
         best.similarity,
-        best.coverage,
+        own_coverage(query, words) if query.term_weights else best.coverage,
         (sum(term_present(t, words) for t in focus) / len(focus)) if focus else 0.0,
         1.0 if answer_type_present(query.intent, best.text) else 0.0,
         best.passage_similarity,

@@ -103,7 +103,7 @@ _INTENTS = (
         "timescale",
         r"\b(how (long|soon|quickly|fast|often|many (days|weeks|hours|months))|when (must|should|do|does|is|are|will)|within|timescales?|deadline|time ?frame|how frequently|by when)\b",  # noqa: E501
     ),
-    ("who", r"\b(who|which (team|service|worker|manager|person)|whose|responsible|responsibility)\b"),
+    ("who", r"\b(who|which (\w+ ){0,2}(team|service|worker|manager|person)s?|whose|responsible|responsibility)\b"),
     ("definition", r"\b(what (is|are|does)|whats|what's|define|definition|meaning|mean|stand for)\b"),
     (
         "threshold",
