@@ -55,8 +55,14 @@ def add_fostering(corpus: Path, tmp: Path) -> None:
     """Add the York private fostering procedure to a corpus copy's manifest (as `guidance add` would)."""
     source = tmp / f"{FOSTERING}.md"
     source.write_text(FOSTERING_TEXT, encoding="utf-8")
-    add_document(load_manifest(corpus / "manifest.yaml"), source, authority="York", title="Private fostering",
-                 published="2024-05-01", doc_id=FOSTERING)
+    add_document(
+        load_manifest(corpus / "manifest.yaml"),
+        source,
+        authority="York",
+        title="Private fostering",
+        published="2024-05-01",
+        doc_id=FOSTERING,
+    )
 
 
 def settings_for(corpus: Path, data: Path, **changes: object) -> Settings:

@@ -92,13 +92,23 @@ def test_readers_in_other_processes_never_fail_while_a_document_is_added_and_the
     corpus = corpus_copy(tmp_path / "corpus", (PLYMOUTH,))
     settings = settings_for(corpus, tmp_path / "data")
     assert index(settings, shared_embedder()).ok
-    env = {**os.environ, "GUIDANCE_CORPUS_DIR": str(corpus), "GUIDANCE_DATA_DIR": str(settings.data_dir),
-           "GUIDANCE_CHROMA_HOST": "", "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "GUIDANCE_CORPUS_DIR": str(corpus),
+        "GUIDANCE_DATA_DIR": str(settings.data_dir),
+        "GUIDANCE_CHROMA_HOST": "",
+        "HF_HUB_OFFLINE": "1",
+    }
     stop = tmp_path / "stop"
     logs = {threads: tmp_path / f"reader-{threads}.jsonl" for threads in (1, 10)}
     readers = [
-        subprocess.Popen([sys.executable, "-c", READER, str(threads), str(log), str(stop), json.dumps(QUESTIONS)],
-                         cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(threads), str(log), str(stop), json.dumps(QUESTIONS)],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for threads, log in logs.items()
     ]
     try:
@@ -116,8 +126,23 @@ def test_readers_in_other_processes_never_fail_while_a_document_is_added_and_the
         source = tmp_path / "private-fostering.md"
         source.write_text(FOSTERING_TEXT, encoding="utf-8")
         add_started = time.time()
-        assert main(["add", str(source), "--authority", "York", "--title", "Private fostering",
-                     "--date", "2024-05-01", "--id", FOSTERING]) == 0, capsys.readouterr().err
+        assert (
+            main(
+                [
+                    "add",
+                    str(source),
+                    "--authority",
+                    "York",
+                    "--title",
+                    "Private fostering",
+                    "--date",
+                    "2024-05-01",
+                    "--id",
+                    FOSTERING,
+                ]
+            )
+            == 0
+        ), capsys.readouterr().err
         added_at = time.time()
         assert main(["index", "--rebuild"]) == 0, capsys.readouterr().err
         rebuilt_at = time.time()
@@ -158,17 +183,27 @@ def chroma_port(tmp_path):
     port = _free_port()
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(tmp_path / "db"),
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).parent / "chroma"),
+            "run",
+            "--path",
+            str(tmp_path / "db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 90
         while True:
             assert server.poll() is None, (tmp_path / "server.log").read_text(errors="replace")[-2000:]
             try:
-                chromadb.HttpClient(host="127.0.0.1", port=port,
-                                    settings=ChromaSettings(anonymized_telemetry=False)).heartbeat()
+                chromadb.HttpClient(
+                    host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False)
+                ).heartbeat()
                 break
             except Exception:  # noqa: BLE001 - not listening yet
                 assert time.monotonic() < deadline, "chroma run did not start"

@@ -198,11 +198,16 @@ def test_one_writer_at_a_time_and_a_dead_writers_lock_is_taken_over(tmp_path, mo
     one, _, _ = corpora
     settings = settings_for(one, tmp_path / "data")
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from indexing.lock import index_lock\n"
-         "with index_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)",
-         str(settings.data_dir)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from indexing.lock import index_lock\n"
+            "with index_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)",
+            str(settings.data_dir),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -225,7 +230,9 @@ def test_one_writer_at_a_time_and_a_dead_writers_lock_is_taken_over(tmp_path, mo
     assert f"took over from an index run that did not finish (pid {holder.pid}" in report.summary()
 
 
-def test_a_manifest_that_would_empty_the_index_is_refused(tmp_path, monkeypatch, corpora, embedder, capsys, corpus_copy):
+def test_a_manifest_that_would_empty_the_index_is_refused(
+    tmp_path, monkeypatch, corpora, embedder, capsys, corpus_copy
+):
     corpus = corpus_copy(tmp_path / "corpus", (PLYMOUTH,))
     add_fostering(corpus, tmp_path)
     settings = settings_for(corpus, tmp_path / "data")
@@ -282,8 +289,23 @@ def test_add_while_an_index_runs_says_the_document_is_not_indexed_yet(
     source = tmp_path / "private-fostering.md"
     source.write_text(FOSTERING_TEXT, encoding="utf-8")
     with index_lock(settings.data_dir):
-        assert main(["add", str(source), "--authority", "York", "--title", "Private fostering",
-                     "--date", "2024-05-01", "--id", FOSTERING]) == 2
+        assert (
+            main(
+                [
+                    "add",
+                    str(source),
+                    "--authority",
+                    "York",
+                    "--title",
+                    "Private fostering",
+                    "--date",
+                    "2024-05-01",
+                    "--id",
+                    FOSTERING,
+                ]
+            )
+            == 2
+        )
     err = capsys.readouterr().err
     assert f"another index is running (pid {os.getpid()}" in err
     assert f"{FOSTERING} is now in the library but NOT indexed: run `guidance index`" in err
