@@ -72,7 +72,7 @@ def lock_holder(data_dir: Path) -> LockHolder | None:
     path = data_dir / LOCK_NAME
     if not path.exists():
         return None
-    fd = os.open(path, os.O_RDWR)
+    fd = os.open(path, os.O_RDONLY)  # flock needs no write access: a read-only reader can ask
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
