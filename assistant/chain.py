@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.query import understand
+from assistant.referral import referral_answer
 
 if TYPE_CHECKING:
     from assistant.service import GuidanceAssistant
@@ -60,6 +61,8 @@ def build_chain(assistant: GuidanceAssistant) -> Runnable:
 
     def write_step(state: dict[str, Any]) -> dict[str, Any]:
         query = state["query"]
+        if query.intent == "referral":  # a partner's "should I refer?" is never refused
+            return {**state, "answer": referral_answer(assistant.writer, query, state["passages"])}
         answer = assistant.writer.write(query, state["passages"])
         if answer.abstained and query.authorities and not state.get("authorities"):
             # The council named in the question does not cover it: say so, and show what the

@@ -79,7 +79,7 @@ class Query:
     expansions: tuple[str, ...]
     authorities: tuple[str, ...]  # requested by parameter or detected in the text
     detected_authorities: tuple[str, ...]
-    intent: str  # timescale | who | definition | threshold | general
+    intent: str  # referral | timescale | who | definition | threshold | general
     corrections: tuple[tuple[str, str], ...] = ()
     # Words of the question the library never uses (not typos, not glossary acronyms): a
     # question about "melatonin" or "passports" is probably about something it does not cover.
@@ -99,6 +99,15 @@ class Query:
 
 
 _INTENTS = (
+    (
+        # A partner asking whether or where to refer a concern: answered with the front door,
+        # never refused (assistant.write.ExtractiveWriter.referral).
+        "referral",
+        r"\b(should (i|we) (refer|report|make a referral|contact|ring|call)|is (this|it|that) (a referral|referrable|"
+        r"enough to refer)|where (do|should|can|would) (i|we) (send|refer|report|make)|who (do|should|can) (i|we) "
+        r"(contact|call|ring|tell|refer to|report (it |this )?to)|how (do|can|should) (i|we) (refer|make a referral|"
+        r"report)|make a referral|report a concern|worried about a (child|pupil|young person|baby))\b",
+    ),
     (
         "timescale",
         r"\b(how (long|soon|quickly|fast|often|many (days|weeks|hours|months))|when (must|should|do|does|is|are|will)|within|timescales?|deadline|time ?frame|how frequently|by when)\b",  # noqa: E501

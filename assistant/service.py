@@ -53,6 +53,7 @@ class GuidanceAssistant:
             model or AnswerabilityModel.load(),
             {a.name: a.front_door for a in self.manifest.authorities if a.front_door},
             self.settings.max_sentences_per_authority,
+            {a.name: a.contacts for a in self.manifest.authorities},
         )
         self.chain = build_chain(self)
         self.load_seconds = time.perf_counter() - started
@@ -168,6 +169,7 @@ class GuidanceAssistant:
     def reload_manifest(self) -> None:
         self.manifest = load_manifest(self.settings.manifest_path)
         self.writer.front_doors = {a.name: a.front_door for a in self.manifest.authorities if a.front_door}
+        self.writer.contacts = {a.name: a.contacts for a in self.manifest.authorities}
 
 
 class _BulkEmbedder:

@@ -196,6 +196,7 @@ class Answer:
     refusal: str = ""  # what a refusal says, front doors included
     not_covered: tuple[str, ...] = ()  # authorities asked about whose documents do not say
     confidence: float = 0.0  # best answerability probability (the refusal decision's input)
+    front_doors: tuple[str, ...] = ()  # where to send a referral: shown first to a partner agency
 
     @property
     def authorities(self) -> list[str]:
@@ -209,6 +210,7 @@ class Answer:
             "abstain_reason": self.abstain_reason,
             "refusal": self.refusal,
             "not_covered": list(self.not_covered),
+            "front_doors": list(self.front_doors),
             "safety_notice": self.safety_notice,
             "confidence": round(self.confidence, 4),
             "authorities": self.authorities,

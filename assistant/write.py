@@ -117,10 +117,15 @@ class ExtractiveWriter:
     """Quote the best sentences of each council whose guidance answers; refuse when none does."""
 
     def __init__(
-        self, model: AnswerabilityModel, front_doors: dict[str, str] | None = None, max_sentences: int = 2
+        self,
+        model: AnswerabilityModel,
+        front_doors: dict[str, str] | None = None,
+        max_sentences: int = 2,
+        contacts: dict[str, tuple[tuple[str, str], ...]] | None = None,
     ) -> None:
         self.model = model
         self.front_doors = front_doors or {}
+        self.contacts = contacts or {}  # council -> recorded (label, value) ways to reach its front door
         self.max_sentences = max_sentences
 
     def council_probabilities(

@@ -30,6 +30,16 @@ class Authority:
     name: str
     aliases: tuple[str, ...] = ()
     front_door: str = ""
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    out_of_hours: str = ""
+
+    @property
+    def contacts(self) -> tuple[tuple[str, str], ...]:
+        """The recorded ways to reach the front door, labelled; empty ones left out."""
+        labelled = (("phone", self.phone), ("email", self.email), ("web", self.web), ("out of hours", self.out_of_hours))
+        return tuple((label, value) for label, value in labelled if value)
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,10 @@ def load_manifest(path: Path) -> Manifest:
     except ConfigError as exc:
         raise ManifestError(str(exc)) from None
     problems: list[str] = []
-    authorities = tuple(Authority(a.name, tuple(a.aliases), a.front_door) for a in checked.authorities)
+    authorities = tuple(
+        Authority(a.name, tuple(a.aliases), a.front_door, a.phone, a.email, a.web, a.out_of_hours)
+        for a in checked.authorities
+    )
     owner: dict[str, str] = {}
     for i, auth in enumerate(authorities):
         for label in (auth.name, *auth.aliases):

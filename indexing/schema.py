@@ -152,6 +152,12 @@ class AuthorityEntry(BaseModel):
     name: RequiredText
     aliases: TextList = []
     front_door: Text = ""
+    # How a partner reaches the front door. Filled only from what a document or the council
+    # publishes; left empty rather than guessed (a wrong number is the worst answer to give).
+    phone: Text = ""
+    email: Text = ""
+    web: Text = ""
+    out_of_hours: Text = ""
 
 
 class ModelledOn(BaseModel):

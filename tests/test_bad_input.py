@@ -263,8 +263,11 @@ CASES: dict[str, Case] = {
                                           env={"GUIDANCE_QUERY_THREADS": "two"}),
     "settings-bool-not-a-bool": Case(ASK, "GUIDANCE_USE_GLOSSARY='maybe'", env={"GUIDANCE_USE_GLOSSARY": "maybe"}),
     "settings-port-out-of-range": Case(ASK, "GUIDANCE_CHROMA_PORT=70000", env={"GUIDANCE_CHROMA_PORT": "70000"}),
-    "settings-threshold-above-one": Case(ASK, "GUIDANCE_ABSTAIN_THRESHOLD=1.5",
-                                         env={"GUIDANCE_ABSTAIN_THRESHOLD": "1.5"}),
+    # The hand-set refusal threshold was replaced by a fitted model: an old deployment's setting is named.
+    "settings-retired-abstain-threshold": Case(ASK, "GUIDANCE_ABSTAIN_THRESHOLD is not a setting",
+                                               env={"GUIDANCE_ABSTAIN_THRESHOLD": "0.44"}),
+    "settings-no-quotes": Case(ASK, "GUIDANCE_MAX_SENTENCES_PER_AUTHORITY=0 is out of range",
+                               env={"GUIDANCE_MAX_SENTENCES_PER_AUTHORITY": "0"}),
     "settings-unknown-retrieval-mode": Case(ASK, "GUIDANCE_RETRIEVAL_MODE='magic'",
                                             env={"GUIDANCE_RETRIEVAL_MODE": "magic"}),
     "settings-misspelt-variable": Case(ASK, "GUIDANCE_MAX_FILE_SIZE is not a setting, so it would be ignored; "

@@ -19,13 +19,21 @@ from assistant.types import Answer, Citation
 def render_answer(answer: Answer) -> None:
     if answer.safety_notice:
         st.error(f"**{escape_markdown(answer.safety_notice)}**", icon=":material/emergency:")
-    if answer.abstained:
+    if answer.abstained and not answer.parts:
         st.info(f"**Not covered by the guidance**\n\n{escape_markdown(refusal_text(answer))}",
                 icon=":material/help_center:")
         return
+    notes = answer.notes
+    if answer.abstained:  # the council asked about does not say; another council's answer follows, labelled
+        st.info(f"**Not covered for the council you asked about**\n\n{escape_markdown(notes[0])}",
+                icon=":material/help_center:")
+        notes = notes[1:]
     for conflict in answer.conflicts:
         st.warning(f"**The sources disagree.** {with_citation_marks(conflict)}", icon=":material/balance:")
-    for note in answer.notes:
+    if answer.front_doors:
+        doors = "\n".join(f"- {escape_markdown(door)}" for door in answer.front_doors)
+        st.info(f"**Where to send a referral**\n\n{doors}", icon=":material/door_front:")
+    for note in notes:
         st.caption(escape_markdown(note))
     for part in answer.parts:
         view = part_view(part)

@@ -1,0 +1,67 @@
+"""A partner's "should I refer?": always a front door, never a refusal, never a guessed number."""
+
+from assistant.answerability import FEATURES, AnswerabilityModel
+from assistant.query import Query, detect_intent
+from assistant.referral import NO_CONTACTS, referral_answer
+from assistant.safety import SAFETY_LINE
+from assistant.types import Chunk, DocumentMeta, Passage
+from assistant.write import ExtractiveWriter
+
+MODEL = AnswerabilityModel(FEATURES, tuple(10.0 if f == "similarity" else 0.0 for f in FEATURES), -5.0, 0.5)
+DOORS = {"Riverside Council": "the Riverside Children's Hub", "Hillford Council": "the Hillford Front Door"}
+CONTACTS = {"Riverside Council": (("phone", "01234 567890"),), "Hillford Council": ()}
+
+
+def passage(authority: str, sentence: str, similarity: float) -> Passage:
+    meta = DocumentMeta(
+        authority.lower().replace(" ", "-"), authority, "Thresholds", "threshold guide", "2024-01-01", "x"
+    )
+    chunk = Chunk(f"{meta.doc_id}:1", meta.doc_id, sentence, ("Referrals",), 0, 1, None, meta, (sentence,))
+    return Passage(chunk, 1.0, dense_similarity=similarity, sentence_similarity=(similarity,), sentence_overlap=(0.5,))
+
+
+def ask(text: str, authorities: tuple[str, ...] = ()) -> Query:
+    return Query(text, text, (), authorities, authorities, detect_intent(text))
+
+
+def test_partner_questions_are_read_as_referral_questions():
+    for text in (
+        "Should I refer?",
+        "where do I send a referral in Riverside",
+        "who do i contact about this",
+        "I'm worried about a child in my class",
+        "is this a referral?",
+    ):
+        assert detect_intent(text) == "referral", text
+    assert detect_intent("How soon must a child be seen after a referral?") == "timescale"
+
+
+def test_no_council_named_lists_every_front_door_and_quotes_nothing():
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    answer = referral_answer(
+        writer,
+        ask("Should I refer? A pupil has bruises."),
+        [passage("Riverside Council", "Bruises are referred.", 0.9)],
+    )
+    assert not answer.abstained and not answer.citations and not answer.parts
+    assert len(answer.front_doors) == 2 and "Which council" in answer.text
+    assert "phone: 01234 567890" in answer.text  # recorded: shown exactly
+    assert f"Hillford Front Door ({NO_CONTACTS})" in answer.text  # not recorded: said so, never guessed
+
+
+def test_named_council_gets_its_door_and_only_guidance_that_answers():
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    on_topic = [passage("Riverside Council", "Bruising to a non-mobile baby is always referred to the Hub.", 0.8)]
+    answer = referral_answer(writer, ask("should I refer bruising in Riverside?", ("Riverside Council",)), on_topic)
+    assert answer.front_doors == ("Riverside: contact the Riverside Children's Hub (phone: 01234 567890).",)
+    assert answer.citations and "Bruising to a non-mobile baby" in answer.text and "Hillford" not in answer.text
+    off_topic = [passage("Riverside Council", "The council runs a fostering fair.", 0.3)]
+    answer = referral_answer(writer, ask("should I refer bruising in Riverside?", ("Riverside Council",)), off_topic)
+    assert not answer.abstained and not answer.citations and "fostering" not in answer.text
+    assert "say nothing more specific" in answer.text
+
+
+def test_danger_now_puts_999_first():
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    answer = referral_answer(writer, ask("who do I contact, he is hitting her right now", ("Hillford Council",)), [])
+    assert answer.text.startswith(SAFETY_LINE) and answer.safety_notice == SAFETY_LINE
