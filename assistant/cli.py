@@ -26,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     p_ask.add_argument("--json", action="store_true")
     p_ask.add_argument("--jsonl", action="store_true", help="questions one per line on stdin")
     sub.add_parser("sources", help="list documents with metadata and chunk counts")
+    p_times = sub.add_parser("timescales", help="every timescale the library states, one row each")
+    p_times.add_argument("--authority", help="one council (a name or alias)")
+    times_format = p_times.add_mutually_exclusive_group()
+    times_format.add_argument("--json", action="store_true")
+    times_format.add_argument("--csv", action="store_true")
     p_add = sub.add_parser("add", help="add a document to the library and index it")
     p_add.add_argument("file", type=Path)
     council = p_add.add_mutually_exclusive_group(required=True)
@@ -71,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             return _purge_feedback(args.older_than, settings)
         if args.command == "index":
             return _index(args, settings)
+        if args.command == "timescales":
+            return _timescales(args, settings)
         assistant = GuidanceAssistant(settings)
         notice = assistant.status().notice()  # questions never index: a stale index is reported instead
         if notice:
@@ -264,6 +271,26 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     report = bench.run_bench(settings, args.questions, log=log).as_dict()
     print(json.dumps(report, indent=2) if args.json else bench.format_report(report))
+    return 0
+
+
+def _timescales(args: argparse.Namespace, settings: Settings) -> int:
+    """`timescales`: the table built from the current index (no model needed)."""
+    from assistant.timescale_cache import load_timescales
+    from assistant.timescale_table import for_authority, rows_csv
+    from indexing.manifest import load_manifest
+
+    authority = load_manifest(settings.manifest_path).authority(args.authority).name if args.authority else None
+    rows = for_authority(load_timescales(settings), authority)
+    if args.json:
+        print(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=1))
+    elif args.csv:
+        print(rows_csv(rows), end="")
+    else:
+        for row in rows:
+            flags = " ".join(f for f in (row.force, "DIFFERS" if row.differs else "", row.status.upper()
+                                          if row.status != "current" else "") if f)
+            print(f"{row.authority}\t{row.what}\t{row.duration}\t{flags}\t[{row.citation}]\n  \"{row.quote}\"")
     return 0
 
 
