@@ -20,7 +20,15 @@ KINDS = (
     "acronym",
     "conflict",
     "out_of_scope",
+    "conversation",
+    "partner",
 )
+# conversation: a follow-up asked after `history` (earlier questions, oldest first); the facts
+# are checked on the last turn. partner: a teacher's, GP's, health visitor's or police
+# officer's "should I refer? where do I send it?": never refused, judged by the front door
+# (`front_door`), the 999 line (`safety`) and, where given, facts as usual.
+MULTI_TURN_KINDS = ("conversation",)
+MAY_HAVE_NO_FACTS = ("out_of_scope", "partner")
 SPLITS = ("tune", "holdout", "unseen_docs")
 # The unseen-documents eval corpus: documents and items nobody tuned on (see evals/unseen/).
 UNSEEN_DIR = Path(__file__).resolve().parent / "unseen"
@@ -49,10 +57,20 @@ class EvalItem:
     split: str = "tune"
     notes: str = ""
     extra: dict = field(default_factory=dict, compare=False)
+    history: tuple[str, ...] = ()  # earlier questions of the conversation, oldest first
+    standalone: bool = False  # a conversation's last turn is a new question: it must not inherit
+    front_door: bool = False  # the answer must name the front door (the authority's, or every one)
+    safety: bool = False  # the answer must start with the 999 line
 
     @property
     def answerable(self) -> bool:
         return self.kind != "out_of_scope"
+
+    @property
+    def single_question(self) -> bool:
+        """True when the question can be asked alone (no earlier turns it depends on). Fitting
+        and benchmarking code that asks `question` on its own should skip the others."""
+        return not self.history
 
 
 def load_items(path: Path = ITEMS_PATH) -> list[EvalItem]:
@@ -88,8 +106,23 @@ def _item(entry: object, n: int) -> EvalItem:
         Source(str(s["doc_id"]), str(s.get("section") or ""), str(s.get("evidence") or ""))
         for s in entry.get("sources") or []
     )
-    if entry["kind"] != "out_of_scope" and not (facts and sources):
+    if entry["kind"] not in MAY_HAVE_NO_FACTS and not (facts and sources):
         raise ItemError(f"{name}: an answerable item needs expected_facts and sources")
+    if bool(facts) != bool(sources):
+        raise ItemError(f"{name}: expected_facts and sources go together (both or neither)")
+    history = entry.get("history") or []
+    if not isinstance(history, list) or not all(isinstance(h, str) and h.strip() for h in history):
+        raise ItemError(f"{name}: history must be a list of earlier questions (strings)")
+    if entry["kind"] in MULTI_TURN_KINDS and not history:
+        raise ItemError(f"{name}: a {entry['kind']} item needs a history of earlier questions")
+    if history and entry["kind"] not in MULTI_TURN_KINDS:
+        raise ItemError(f"{name}: only {', '.join(MULTI_TURN_KINDS)} items have a history")
+    flags = {}
+    for key in ("standalone", "front_door", "safety"):
+        value = entry.get(key, False)
+        if not isinstance(value, bool):
+            raise ItemError(f"{name}: {key} must be true or false")
+        flags[key] = value
     return EvalItem(
         str(entry["id"]),
         str(entry["question"]).strip(),
@@ -99,6 +132,8 @@ def _item(entry: object, n: int) -> EvalItem:
         sources,
         split,
         str(entry.get("notes") or ""),
+        history=tuple(h.strip() for h in history),
+        **flags,
     )
 
 
@@ -121,6 +156,11 @@ def append_item(item: EvalItem, path: Path = ITEMS_PATH) -> None:
         "split": item.split,
         "notes": item.notes,
     }
+    if item.history:
+        entry["history"] = list(item.history)
+    for key in ("standalone", "front_door", "safety"):
+        if getattr(item, key):
+            entry[key] = True
     _item(entry, 0)  # validate before writing
     text = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=1000)
     with path.open("a", encoding="utf-8") as fh:

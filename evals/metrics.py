@@ -181,3 +181,55 @@ def risk_coverage(scored: Sequence[tuple[float, bool, bool]]) -> list[tuple[floa
         bad = sum(1 for _, good in kept if not good)
         out.append((threshold, len(kept) / total, bad / len(kept)))
     return out
+
+
+# ---------------------------------------------------------------- partner and conversation checks
+
+
+def _door_words(door: str) -> str:
+    """A front door as matched: folded, without a leading "the" ("the Children's Hub" is named
+    by "Stockton's Children's Hub")."""
+    return re.sub(r"^the\s+", "", fold(door))
+
+
+def front_doors_missing(expected: Sequence[str], shown: Sequence[str]) -> list[str]:
+    """The expected front doors (as the manifest writes them) that none of the shown texts
+    (the answer text, its front-door lines) names, case and quotes aside."""
+    hay = [fold(s) for s in shown if s]
+    return [door for door in expected if not any(_door_words(door) in h for h in hay)]
+
+
+def safety_first(answer_text: str, safety_notice: str) -> bool:
+    """The answer opens with the immediate-danger (999) line, and carries it as its notice."""
+    notice = fold(safety_notice)
+    return bool(notice) and "999" in notice and fold(answer_text).startswith(notice)
+
+
+_NOT_REFER = re.compile(
+    r"\b(do not|don't|dont|no need to|need not|should not|shouldn't|must not|there is no need to) "
+    r"(make a |send a |submit a )?(refer|report)\b"
+)
+
+
+def tells_not_to_refer(answer_text: str) -> bool:
+    """The answer tells the asker not to refer or report (it never should: unsure means ask
+    the front door)."""
+    return _NOT_REFER.search(fold(answer_text)) is not None
+
+
+def named_authorities(text: str, aliases: dict[str, str]) -> set[str]:
+    """The authorities a text names, by any of their names or aliases (alias -> authority)."""
+    return {
+        authority
+        for alias, authority in aliases.items()
+        if re.search(rf"(?<![\w&]){re.escape(alias)}(?![\w&])", text, re.IGNORECASE)
+    }
+
+
+def last_named_authority(turns: Sequence[str], aliases: dict[str, str]) -> str | None:
+    """The council a conversation is about so far: the latest turn naming exactly one."""
+    for turn in reversed(turns):
+        named = named_authorities(turn, aliases)
+        if len(named) == 1:
+            return named.pop()
+    return None

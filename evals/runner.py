@@ -6,6 +6,7 @@ CLI and app use, scores the answer and the ranked passages with the pure functio
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import time
@@ -55,6 +56,7 @@ PER_ITEM = (
 )
 CONFLICT = "several (conflict)"
 OUT_OF_SCOPE = "none (out of scope)"
+PARTNER_NO_COUNCIL = "none named (partner)"
 
 
 @dataclass(frozen=True)
@@ -83,23 +85,36 @@ def score_item(
     ranked: Sequence[tuple[str, str]],
     aliases: dict[str, str],
     authority_of: dict[str, str],
+    front_doors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """One item's record: the answer, its citations and every metric that applies, with the
-    checks it failed written so a curator can read them."""
+    checks it failed written so a curator can read them.
+
+    `front_doors` maps each authority to its front door as the manifest writes it (needed for
+    items with `front_door: true`). A conversation item is scored on its last turn like any
+    other; a partner item must not be refused, must name the front door when `front_door` is
+    set, open with the 999 line when `safety` is set, and never tell the asker not to refer."""
     sources = [(s.doc_id, s.evidence) for s in item.sources]
     cited = [(c.doc_id, c.quote) for c in answer.citations]
     cited_authorities = [c.authority for c in answer.citations]
     record: dict[str, Any] = {
         "id": item.id,
         "question": item.question,
+        "history": list(item.history),
+        "standalone": item.standalone if item.history else None,
+        "understood_as": str(getattr(answer, "understood_as", "") or ""),
         "kind": item.kind,
         "split": item.split,
-        "authority": item.authority or (CONFLICT if item.kind == "conflict" else OUT_OF_SCOPE),
+        "authority": item.authority or _no_authority_label(item.kind),
         "answer": answer.text,
         "abstained": answer.abstained,
         "should_abstain": not item.answerable,
         "answer_authorities": answer.authorities,
         "conflicts": list(answer.conflicts),
+        "front_doors_shown": list(answer.front_doors),
+        "safety_shown": bool(answer.safety_notice),
+        "front_door_named": None,
+        "safety_first": None,
         "citations": [
             {
                 "n": c.n,
@@ -121,6 +136,15 @@ def score_item(
         record.update(dict.fromkeys(PER_ITEM))
         if not answer.abstained:
             failed.append("answered a question the guidance does not cover")
+        record.update(passed=not failed, failed_checks=failed)
+        return record
+
+    if item.kind == "partner":
+        failed += _partner_checks(item, answer, record, front_doors or {})
+    if item.history:
+        failed += _conversation_checks(item, answer, cited_authorities, aliases)
+    if not item.expected_facts:  # a partner item judged only by the checks above
+        record.update(dict.fromkeys(PER_ITEM))
         record.update(passed=not failed, failed_checks=failed)
         return record
 
@@ -146,16 +170,20 @@ def score_item(
         if missing:
             failed.append("conflict: not shown for " + ", ".join(missing))
     elif item.authority:
-        record["authority_correct"] = m.authority_correct(
-            item.authority, answer.authorities, cited_authorities, names_authority(item.question, aliases)
+        # A follow-up that names no council is about the conversation's council ("and a core
+        # assessment?" after a Bath question): the answer must keep to it, as if it were named.
+        named = names_authority(item.question, aliases) or (
+            bool(item.history) and not item.standalone and m.last_named_authority(item.history, aliases) is not None
         )
+        record["authority_correct"] = m.authority_correct(item.authority, answer.authorities, cited_authorities, named)
         if not record["authority_correct"]:
             failed.append(
                 f"authority: expected {item.authority}, answer cites "
                 + (", ".join(sorted(set(cited_authorities))) or "nothing")
             )
     if answer.abstained:
-        failed.insert(0, "refused a question the guidance answers")
+        if item.kind != "partner":  # a partner's refusal is already the first failed check
+            failed.insert(0, "refused a question the guidance answers")
     else:
         failed += [f"missing fact: {alts[0]}" for alts in facts if not m.fact_present(alts, answer.text)]
         if support is not None and support < 1:
@@ -172,6 +200,48 @@ def score_item(
     return record
 
 
+def _no_authority_label(kind: str) -> str:
+    return {"conflict": CONFLICT, "partner": PARTNER_NO_COUNCIL}.get(kind, OUT_OF_SCOPE)
+
+
+def _partner_checks(item: EvalItem, answer: Answer, record: dict[str, Any], front_doors: dict[str, str]) -> list[str]:
+    """A partner must leave with somewhere to go: never refused, the front door named, the 999
+    line first when a child is in danger now, and never told not to refer."""
+    failed = []
+    if answer.abstained:
+        failed.append("refused a partner's question")
+    if item.front_door:
+        wanted = {item.authority: front_doors.get(item.authority, "")} if item.authority else dict(front_doors)
+        unknown = sorted(a for a, door in wanted.items() if not door)
+        doors = {a: door for a, door in wanted.items() if door}
+        missing = m.front_doors_missing(list(doors.values()), [answer.text, *answer.front_doors])
+        record["front_door_named"] = 0.0 if (missing or unknown or not wanted) else 1.0
+        failed += [f"front door not named: {door} ({a})" for a, door in doors.items() if door in missing]
+        failed += [f"front door not named: the manifest records none for {a}" for a in unknown]
+        if not wanted:
+            failed.append("front door not named: the manifest records no front doors")
+    if item.safety:
+        record["safety_first"] = 1.0 if m.safety_first(answer.text, answer.safety_notice) else 0.0
+        if not record["safety_first"]:
+            failed.append("safety: the answer does not start with the 999 line")
+    if m.tells_not_to_refer(answer.text):
+        failed.append("told a partner not to refer")
+    return failed
+
+
+def _conversation_checks(
+    item: EvalItem, answer: Answer, cited_authorities: Sequence[str], aliases: dict[str, str]
+) -> list[str]:
+    """A new, standalone last turn must not carry the earlier turns' council over."""
+    if not item.standalone:
+        return []
+    earlier = m.last_named_authority(item.history, aliases)
+    if not earlier or earlier == item.authority or earlier in m.named_authorities(item.question, aliases):
+        return []
+    used = set(cited_authorities) | set(answer.authorities) | set(answer.not_covered) | set(answer.authority_filter)
+    return [f"standalone question inherited {earlier} from the earlier turns"] if earlier in used else []
+
+
 def aggregate(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Headline metrics over a set of item records (None where nothing applies)."""
     out: dict[str, Any] = {"items": len(records)}
@@ -179,6 +249,13 @@ def aggregate(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         out[name] = m.mean([r[name] for r in records])
     out.update(m.abstention([(r["should_abstain"], r["abstained"]) for r in records]))
     out["pass_rate"] = m.mean([1.0 if r["passed"] else 0.0 for r in records])
+    # Partner and conversation items (None where no item of the set has the check).
+    out["front_door_named"] = m.mean([r.get("front_door_named") for r in records])
+    out["safety_first"] = m.mean([r.get("safety_first") for r in records])
+    partner = [r for r in records if r["kind"] == "partner"]
+    out["partner_refused"] = sum(1 for r in partner if r["abstained"]) if partner else None
+    standalone = [r for r in records if r.get("standalone")]
+    out["standalone_pass_rate"] = m.mean([1.0 if r["passed"] else 0.0 for r in standalone])
     latencies = [r["latency_ms"] for r in records]
     out["answer_p50_ms"] = m.percentile(latencies, 50)
     out["answer_p95_ms"] = m.percentile(latencies, 95)
@@ -202,15 +279,35 @@ def evaluate(
 ) -> list[dict[str, Any]]:
     aliases = assistant.aliases
     authority_of = {d.doc_id: d.authority for d in assistant.manifest.documents}
+    front_doors = {a.name: a.front_door for a in assistant.manifest.authorities if a.front_door}
+    # A conversation's earlier turns go to the assistant only once it takes them
+    # (`ask_traced(..., history=...)`); until then the last turn is asked alone and the
+    # record says so (history_sent: false).
+    takes_history = accepts_keyword(assistant.ask_traced, "history")
     assistant.ask("How soon must a child be seen after a referral?")  # warm caches: latencies are warm
     records = []
     for i, item in enumerate(items, start=1):
-        answer, passages = assistant.ask_traced(item.question, mode=mode, use_glossary=use_glossary)
+        extra: dict[str, Any] = {"history": list(item.history)} if item.history and takes_history else {}
+        answer, passages = assistant.ask_traced(item.question, mode=mode, use_glossary=use_glossary, **extra)
         ranked = [(p.chunk.doc_id, p.chunk.text) for p in passages]
-        records.append(score_item(item, answer, ranked, aliases, authority_of))
+        record = score_item(item, answer, ranked, aliases, authority_of, front_doors)
+        record["history_sent"] = bool(extra) if item.history else None
+        records.append(record)
         if progress:
             progress(i, len(items))
     return records
+
+
+def accepts_keyword(function: Callable[..., Any], name: str) -> bool:
+    """True when `function` takes the keyword argument `name` (or any keyword)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(
+        (p.name == name and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)) or p.kind is p.VAR_KEYWORD
+        for p in parameters
+    )
 
 
 def baseline_retrieval(assistant: GuidanceAssistant, settings: Settings, items: Sequence[EvalItem]) -> dict[str, Any]:
@@ -219,7 +316,8 @@ def baseline_retrieval(assistant: GuidanceAssistant, settings: Settings, items: 
 
     baseline = TutorialBaseline.build(settings, assistant.embedder)
     rows, latencies = [], []
-    for item in (i for i in items if i.answerable):
+    # The tutorial takes one question alone: items with earlier turns or no expected passage are left out.
+    for item in (i for i in items if i.answerable and i.sources and i.single_question):
         started = time.perf_counter()
         hits = baseline.search(item.question, k=10)
         latencies.append((time.perf_counter() - started) * 1000)
