@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     p_ask.add_argument("--json", action="store_true")
     p_ask.add_argument("--jsonl", action="store_true", help="questions one per line on stdin")
     sub.add_parser("sources", help="list documents with metadata and chunk counts")
+    sub.add_parser("chat", help="a conversation in the terminal: follow-ups are read against earlier questions")
     p_times = sub.add_parser("timescales", help="every timescale the library states, one row each")
     p_times.add_argument("--authority", help="one council (a name or alias)")
     times_format = p_times.add_mutually_exclusive_group()
@@ -92,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
                                f"{counts.get(m.doc_id, 0)} chunks", m.title])
                 )
             return 0
+        if args.command == "chat":
+            return _chat(assistant)
         if args.jsonl:
             return _ask_batch(assistant, args.authority)
         answer = assistant.ask(_typed_text(args.question or ""), args.authority)
@@ -114,6 +117,34 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _chat(assistant: Any) -> int:
+    """`guidance chat`: questions from the terminal, each read against the ones before it."""
+    from assistant.followup import Turn
+    from assistant.service import QuestionError
+
+    turns: list[Turn] = []
+    print("Ask a question (an empty line or Ctrl-D ends). Follow-ups like 'and in Plymouth?' work.")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            return 0
+        if not question:
+            return 0
+        try:
+            answer = assistant.ask(_typed_text(question), history=turns)
+        except QuestionError as exc:
+            print(f"error: {exc}")
+            continue
+        if answer.understood_as:
+            print(f"(Understood as: {answer.understood_as})")
+        print(answer.text)
+        for c in answer.citations:
+            print(f"[{c.n}] {c.authority} — {c.title} ({c.date}) — {c.section}")
+        lead = answer.parts[0].lead if answer.parts and not answer.abstained else ""
+        turns.append(Turn(answer.understood_as or question, tuple(answer.authorities[:1]), lead))
+
+
 def _typed_text(text: str) -> str:
     """The question as typed; bytes that were not UTF-8 (kept by Python as surrogates) are refused."""
     from assistant.service import QuestionError
@@ -129,7 +160,9 @@ def _ask_batch(assistant: Any, authorities: list[str]) -> int:
     """`ask --jsonl`: one answer per question line, `{"line": N, "error": ...}` for a line that cannot
     be asked (not UTF-8, broken JSON, no question, too long, unknown council), and on to the next.
 
-    A line is a question, or a JSON object `{"question": ..., "authority": NAME or [NAMES]}`.
+    A line is a question, or a JSON object `{"question": ..., "authority": NAME or [NAMES],
+    "history": ["earlier question", ...]}`; a follow-up is read against its history and the
+    output's `understood_as` says how.
     Blank lines are skipped. Exits 2 when any line was refused, after answering the rest.
     """
     from assistant.service import QuestionError
@@ -140,10 +173,10 @@ def _ask_batch(assistant: Any, authorities: list[str]) -> int:
     refused = 0
     for number, raw in enumerate(stream, start=1):
         try:
-            question, asked_for = _batch_line(raw)
+            question, asked_for, history = _batch_line(raw)
             if question is None:
                 continue
-            answer = assistant.ask(question, [*authorities, *asked_for])
+            answer = assistant.ask(question, [*authorities, *asked_for], history=history)
             print(json.dumps({"line": number, **answer.as_dict()}, ensure_ascii=False), flush=True)
         except (QuestionError, ConfigError) as exc:
             refused += 1
@@ -153,8 +186,8 @@ def _ask_batch(assistant: Any, authorities: list[str]) -> int:
     return 2 if refused else 0
 
 
-def _batch_line(raw: bytes | str) -> tuple[str | None, list[str]]:
-    """(question, authorities) from one --jsonl input line; (None, []) for a blank line."""
+def _batch_line(raw: bytes | str) -> tuple[str | None, list[str], list[str]]:
+    """(question, authorities, history) from one --jsonl input line; (None, [], []) for a blank line."""
     from assistant.service import QuestionError
 
     if isinstance(raw, bytes):
@@ -164,9 +197,9 @@ def _batch_line(raw: bytes | str) -> tuple[str | None, list[str]]:
             raise QuestionError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
     text = raw.strip()
     if not text:
-        return None, []
+        return None, [], []
     if not text.startswith("{"):
-        return _typed_text(text), []
+        return _typed_text(text), [], []
     try:
         item = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -180,7 +213,10 @@ def _batch_line(raw: bytes | str) -> tuple[str | None, list[str]]:
     asked_for = [asked_for] if isinstance(asked_for, str) else asked_for
     if not isinstance(asked_for, list) or not all(isinstance(a, str) for a in asked_for):
         raise QuestionError("\"authority\" must be a council name or a list of names")
-    return _typed_text(question), asked_for
+    history = item.get("history") or []
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise QuestionError("\"history\" must be a list of the earlier questions, oldest first")
+    return _typed_text(question), asked_for, [_typed_text(h) for h in history]
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,21 +19,20 @@ from assistant.types import DocumentMeta
 _DURATION_OPENERS = r"(?:(?:with)?in|no later than|not later than|not more than|by|at least|at most|up to|every|after|before|a maximum of|maximum of|of)"  # noqa: E501
 _DURATION_TAIL_WORDS = 8  # enough for "of the strategy discussion being held", short of a new clause
 _CLAUSE_END = re.compile(r"[.;:,!?()]|\s(?:and|but|which|where|unless|although)\s")
-_ROLE_NOUN = (
-    r"(?:Team|Service|Hub|Unit|Panel|Board|Manager|Officer|Worker|Partnership|Co-?ordinator|Chair|Lead|"
-    r"Practitioner|Nurse|Doctor|Paediatrician|Consultant|Director|Conference)s?\b"
+_NAMED = r"\b[A-Z][\w'’&-]*(?:,?\s+(?:(?:of|for|and|in|&)\s+)?[A-Z][\w'’&-]*){0,6}\s+"
+# A named team or role: capitalised words (small joining words allowed) ending in a team noun
+# ("Child in Need Teams") or a person's role ("Local Authority Designated Officer"), or an acronym.
+_TEAM = re.compile(rf"{_NAMED}(?:Team|Service|Hub|Unit|Panel|Board|Partnership|Conference)s?\b|\bMASH\b")
+_PERSON = re.compile(
+    rf"{_NAMED}(?:Manager|Officer|Worker|Co-?ordinator|Chair|Lead|Practitioner|Nurse|Doctor|Paediatrician|"
+    r"Consultant|Director)s?\b|\b(?:LADO|IRO|DSL)\b"
 )
-# A named team or role: capitalised words (small joining words allowed) ending in a role noun
-# ("Child in Need Teams", "Local Authority Designated Officer"), or a role acronym.
-_ROLE = re.compile(
-    rf"\b[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|and|in|&)\s+)?[A-Z][\w'’&-]*){{0,6}}\s+{_ROLE_NOUN}"
-    r"|\b(?:LADO|MASH|IRO|DSL)\b"
-)
+_ASKS_FOR_TEAM = re.compile(r"\b(team|service|hub|unit|panel|department)s?\b", re.IGNORECASE)
 _LEVEL = re.compile(r"\b(?:Level|Tier)\s+\w+(?:\s*[–-]\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})?")
 _AUTHORITY_SUFFIXES = re.compile(r"\s+(?:City|Borough|County|Metropolitan Borough|District)?\s*Council$")
 
 
-def lead_text(intent: str, sentence: str, headings: tuple[str, ...] = ()) -> str:
+def lead_text(intent: str, sentence: str, headings: tuple[str, ...] = (), question: str = "") -> str:
     """The words of `sentence` that answer a question of this intent (see module docstring)."""
     text = _strip_bullet(sentence)
     span = ""
@@ -42,8 +41,10 @@ def lead_text(intent: str, sentence: str, headings: tuple[str, ...] = ()) -> str
     elif intent == "who":
         # The sentence's own team name, else the heading's ("7.3 Disabled Children's Team" over
         # "The service is case responsible…").
-        matches = [_ROLE.search(text), *(_ROLE.search(_strip_number(h)) for h in reversed(headings))]
-        match = next((found for found in matches if found), None)
+        # A team for "which team…", else a person's role first; the sentence before its headings.
+        kinds = (_TEAM, _PERSON) if _ASKS_FOR_TEAM.search(question) else (_PERSON, _TEAM)
+        places = (text, *(_strip_number(h) for h in reversed(headings)))
+        match = next((m for kind in kinds for place in places if (m := kind.search(place))), None)
         span = match.group(0).strip() if match else ""
     elif intent == "threshold":
         match = _LEVEL.search(text)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from assistant.answerability import AnswerabilityModel
 from assistant.chain import build_chain
-from assistant.query import Glossary
+from assistant.followup import REFERENCE, Reading, Turn, read_follow_up
+from assistant.query import Glossary, detect_authorities
 from assistant.retrieve import Retriever
 from assistant.settings import Settings, configure_offline
 from assistant.types import Answer, Passage
@@ -78,8 +80,28 @@ class GuidanceAssistant:
         include_superseded: bool = False,
         mode: str | None = None,
         use_glossary: bool = True,
+        history: Sequence[str | Turn] | None = None,
     ) -> Answer:
-        return self.ask_traced(question, authorities, include_superseded, mode, use_glossary)[0]
+        return self.ask_traced(question, authorities, include_superseded, mode, use_glossary, history)[0]
+
+    def read_question(self, question: str, history: Sequence[str | Turn] | None) -> Reading:
+        """The question as it should be answered given the earlier questions of the conversation
+        (oldest first; plain strings, or Turns that also carry what each answer named)."""
+        turns: list[Turn] = []
+        for earlier in history or ():
+            if isinstance(earlier, Turn):
+                turns.append(earlier)
+                continue
+            reading = read_follow_up(str(earlier), turns, self.aliases)
+            turns.append(Turn(reading.text, tuple(detect_authorities(reading.text, self.aliases))))
+        reading = read_follow_up(question, turns, self.aliases)
+        if turns and not turns[-1].lead and REFERENCE.search(question):
+            # "that team" points at what the last answer named: answer it again to see.
+            last = self.ask(turns[-1].question)
+            lead = last.parts[0].lead if last.parts and not last.abstained else ""
+            turns[-1] = replace(turns[-1], lead=lead)
+            reading = read_follow_up(question, turns, self.aliases)
+        return reading
 
     def ask_traced(
         self,
@@ -88,8 +110,10 @@ class GuidanceAssistant:
         include_superseded: bool = False,
         mode: str | None = None,
         use_glossary: bool = True,
+        history: Sequence[str | Turn] | None = None,
     ) -> tuple[Answer, list[Passage]]:
-        """The answer and the ranked passages it was written from (for evals and debugging)."""
+        """The answer and the ranked passages it was written from (for evals and debugging).
+        With a history, a follow-up is read against it first (Answer.understood_as says how)."""
         question = (question or "").strip()
         if not question:
             raise QuestionError("Type a question first.")
@@ -104,9 +128,10 @@ class GuidanceAssistant:
                 raise QuestionError("The guidance library is empty: run `guidance index` (or add a document) first.")
             if snap.version != self._manifest_for:
                 self._follow_index(snap.version)
+            reading = self.read_question(question, history) if history else Reading(question, False)
             state: dict[str, Any] = self.chain.invoke(
                 {
-                    "question": question,
+                    "question": reading.text,
                     "authorities": self.resolve_authorities(authorities),
                     "include_superseded": include_superseded,
                     "mode": mode,
@@ -122,7 +147,10 @@ class GuidanceAssistant:
                 "happening, tell whoever runs the assistant."
             ) from exc
         timings = {**state["timings_ms"], "total": (time.perf_counter() - started) * 1000}
-        return replace(state["answer"], timings_ms=timings), state["passages"]
+        understood = reading.text if reading.inherited else ""
+        return replace(state["answer"], question=question, understood_as=understood, timings_ms=timings), state[
+            "passages"
+        ]
 
     def retrieve(
         self, question: str, authorities: tuple[str, ...] = (), mode: str | None = None, use_glossary: bool = True

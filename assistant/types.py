@@ -197,6 +197,7 @@ class Answer:
     not_covered: tuple[str, ...] = ()  # authorities asked about whose documents do not say
     confidence: float = 0.0  # best answerability probability (the refusal decision's input)
     front_doors: tuple[str, ...] = ()  # where to send a referral: shown first to a partner agency
+    understood_as: str = ""  # a follow-up as it was read against the conversation ("" if it stood alone)
 
     @property
     def authorities(self) -> list[str]:
@@ -205,6 +206,7 @@ class Answer:
     def as_dict(self) -> dict:
         return {
             "question": self.question,
+            "understood_as": self.understood_as,
             "answer": self.text,
             "abstained": self.abstained,
             "abstain_reason": self.abstain_reason,

@@ -205,7 +205,7 @@ class ExtractiveWriter:
                     for value in extract_timescales(pick.text):
                         timescales.setdefault(authority, []).append((value, n))
             top = passages[best_pick.passage_index]
-            lead = lead_text(query.intent, best_pick.text, top.chunk.section_path)
+            lead = lead_text(query.intent, best_pick.text, top.chunk.section_path, query.text)
             lead_n = cited[best_pick.passage_index]
             if _share_of_words(lead, best_pick.text) >= LEAD_COVERS_QUOTE:
                 quotes = [q for q in quotes if q.text != best_pick.text]  # the lead already says it all

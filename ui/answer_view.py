@@ -17,6 +17,8 @@ from assistant.types import Answer, Citation
 
 
 def render_answer(answer: Answer) -> None:
+    if answer.understood_as:
+        st.caption(f"Understood as: {escape_markdown(answer.understood_as)} (retype the question if that is wrong)")
     if answer.safety_notice:
         st.error(f"**{escape_markdown(answer.safety_notice)}**", icon=":material/emergency:")
     if answer.abstained and not answer.parts:

@@ -96,3 +96,18 @@ def test_too_long_question_is_a_warning_not_a_traceback(app):
     ask(app, "why " * 600)
     assert "keep it under" in texts(app.warning)
     assert not app.exception
+
+
+def test_follow_up_is_read_against_the_conversation_and_says_how(app):
+    ask(app, "How soon must a child be seen after a referral in Bath?")
+    app.chat_input[0].set_value("and in Plymouth?").run()
+    assert "Understood as: How soon must a child be seen after a referral in Plymouth?" in texts(app.caption)
+    assert "10 working days" in texts(app.markdown)
+    assert not app.exception
+
+
+def test_partner_referral_question_gets_the_front_door_not_a_refusal(app):
+    ask(app, "I'm a teacher in Torbay. A pupil has bruises and says dad hit him. Should I refer?")
+    assert "Safeguarding Hub \\(MASH\\)" in texts(app.info)  # markdown-escaped
+    assert "Not covered" not in texts(app.info)
+    assert not app.exception

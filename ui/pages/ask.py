@@ -6,6 +6,7 @@ import logging
 
 import streamlit as st
 
+from assistant.followup import turn_from
 from assistant.present import escape_markdown
 from assistant.service import QuestionError
 from indexing.manifest import ManifestError
@@ -46,7 +47,8 @@ def ask(question: str, authorities: list[str]) -> None:
     with st.chat_message("assistant"):
         try:
             with st.spinner("Searching the guidance…"):
-                answer = assistant.ask(question, authorities)
+                earlier = [turn_from(previous) for _, previous in st.session_state[HISTORY]]
+                answer = assistant.ask(question, authorities, history=earlier)
         except (QuestionError, ManifestError) as exc:
             st.warning(str(exc))
             return
