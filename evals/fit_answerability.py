@@ -197,7 +197,13 @@ def main() -> int:
     assistant = GuidanceAssistant(settings, model=AnswerabilityModel.untrained())
     if assistant.needs_indexing():
         assistant.reindex()
-    items = [i for i in load_items(settings.eval_items_path) if i.split == "tune"]
+    # Partner questions never go through the refusal (assistant/referral.py) and a conversation
+    # item's last turn only makes sense with its history, so both kinds are left out of the fit.
+    items = [
+        i
+        for i in load_items(settings.eval_items_path)
+        if i.split == "tune" and i.kind not in ("partner", "conversation")
+    ]
     rows = collect(assistant, items)
     weights, bias = fit(rows)
     scores = decisions(weights, bias, rows)
