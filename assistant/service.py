@@ -17,6 +17,7 @@ from assistant.settings import Settings, configure_offline
 from assistant.types import Answer, Passage
 from assistant.write import ExtractiveWriter
 from indexing.embed import Embedder, MiniLMEmbedder
+from indexing.onnx_embed import question_embedder
 from indexing.manifest import Manifest, ManifestError, load_manifest
 from indexing.pipeline import IndexReport, IndexStatus, Progress, index, status
 from indexing.store import ChunkStore
@@ -44,7 +45,7 @@ class GuidanceAssistant:
         configure_offline()
         self.settings = settings or Settings.from_env()
         started = time.perf_counter()
-        self.embedder = embedder or MiniLMEmbedder(threads=self.settings.query_threads)
+        self.embedder = embedder or question_embedder(self.settings)  # onnxruntime: no torch import
         self.store = store or ChunkStore.open(self.settings)
         self.manifest: Manifest = load_manifest(self.settings.manifest_path)
         self.glossary = Glossary.load(self.settings.glossary_path)

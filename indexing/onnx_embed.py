@@ -1,0 +1,233 @@
+"""Stage 4, without torch: the bundled all-MiniLM-L6-v2 exported to ONNX and run on onnxruntime.
+
+Questions are embedded here: `import onnxruntime` takes ~0.4 s where `import sentence_transformers`
+takes ~9.5 s (it pulls torch and transformers), and one question embeds in about half the time.
+The export is made once from the bundled weights (torch is imported for that, at index time) and
+cached in the data folder; sentence-transformers (indexing/embed.py) stays the reference, and a
+test checks that both give the same vectors.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.settings import Settings, configure_offline
+from indexing.embed import model_path
+
+log = logging.getLogger(__name__)
+
+# From the model folder's sentence_bert_config.json. Its tokenizer.json says 128 (truncation and
+# fixed padding), which sentence-transformers overrides; so do we.
+MAX_TOKENS = 256
+OPSET = 17  # supported by every onnxruntime of the last years; what the measurements used
+# Bumped when the export itself changes, so an old file is rebuilt rather than trusted.
+EXPORT_FORMAT = 1
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def onnx_path(settings: Settings) -> Path:
+    """Where the export is cached (~90 MB; under data/, which is never committed)."""
+    return settings.data_dir / "models" / "minilm.onnx"
+
+
+def _source_stamp(folder: Path) -> dict[str, Any]:
+    """What the export was made from: if the bundled weights change, the export is stale."""
+    weights = folder / "model.safetensors"
+    stat = weights.stat()
+    return {
+        "format": EXPORT_FORMAT,
+        "opset": OPSET,
+        "weights_bytes": stat.st_size,
+        "weights_mtime_ns": stat.st_mtime_ns,
+    }
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_suffix(".json")
+
+
+def export_is_current(path: Path) -> bool:
+    try:
+        stamp = json.loads(_stamp_path(path).read_text(encoding="utf-8"))
+        return path.is_file() and stamp == _source_stamp(Path(model_path()))
+    except (OSError, ValueError):
+        return False
+
+
+def export_onnx(path: Path) -> Path:
+    """Export the bundled model's transformer (token embeddings out; pooling is done in numpy)
+    with dynamic batch and sequence axes. Imports torch and transformers (~10 s): run at index
+    time, not per question. Written to a temporary file and renamed, so a reader never sees half
+    a file and two processes exporting at once both end with a whole one."""
+    configure_offline()
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI or the app log
+    folder = Path(model_path())
+    model = AutoModel.from_pretrained(str(folder)).eval()
+
+    class TokenEmbeddings(torch.nn.Module):
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return out.last_hidden_state
+
+    # A 2 x 16 example: the traced graph must not bake in batch 1 or sequence 1.
+    example = torch.ones((2, 16), dtype=torch.long)
+    dynamic = {name: {0: "batch", 1: "sequence"} for name in (*INPUTS, "last_hidden_state")}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".minilm-", suffix=".onnx", dir=path.parent)
+    os.close(fd)
+    try:
+        # The tracer warns about Python conditions in the attention code; with an attention mask
+        # always given they take one branch, and the equality test checks the result.
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                TokenEmbeddings(model),
+                (example, example, torch.zeros_like(example)),
+                tmp,
+                input_names=list(INPUTS),
+                output_names=["last_hidden_state"],
+                dynamic_axes=dynamic,
+                opset_version=OPSET,
+                dynamo=False,  # the TorchScript exporter needs only `onnx`; dynamo would need onnxscript
+            )
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    _stamp_path(path).write_text(json.dumps(_source_stamp(folder)), encoding="utf-8")
+    return path
+
+
+_EXPORTS_SEEN: list[Path] = []  # current exports this process has used: copied, not re-exported, for a new data folder
+
+
+def ensure_export(settings: Settings) -> Path:
+    """The cached export, made now if it is missing or stale (with a message: it takes ~15 s)."""
+    path = onnx_path(settings)
+    if not export_is_current(path):
+        earlier = next((p for p in _EXPORTS_SEEN if p != path and export_is_current(p)), None)
+        if earlier is not None:
+            _copy_export(earlier, path)
+        else:
+            log.warning("Preparing the question model (one-off, about 15 seconds): exporting MiniLM to %s", path)
+            export_onnx(path)
+    if path not in _EXPORTS_SEEN:
+        _EXPORTS_SEEN.append(path)
+    return path
+
+
+def _copy_export(source: Path, path: Path) -> None:
+    """A hard link where the file system allows it (the file is never written in place), else a copy."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, path)
+    shutil.copyfile(_stamp_path(source), _stamp_path(path))
+
+
+class OnnxEmbedder:
+    """all-MiniLM-L6-v2 on onnxruntime: tokenizers for the word pieces, numpy for mean pooling and
+    L2 normalisation, exactly as the sentence-transformers model folder configures them."""
+
+    dimensions = 384
+
+    def __init__(self, path: Path, threads: int = 1, batch_size: int = 32) -> None:
+        configure_offline()
+        from tokenizers import Tokenizer
+
+        self.path = path
+        self.threads = threads
+        self.batch_size = batch_size
+        self.tokenizer = Tokenizer.from_file(str(Path(model_path()) / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        pad = self.tokenizer.token_to_id("[PAD]")
+        self.tokenizer.enable_padding(pad_id=pad if pad is not None else 0, pad_token="[PAD]")  # to the longest
+        self._sessions: dict[int, Any] = {}
+        self._lock = threading.Lock()
+        self._session(threads)  # load now, so the first question is not the one that waits
+
+    def _session(self, threads: int) -> Any:
+        """One onnxruntime session per thread count (intra-op threads are fixed when it is made).
+        Questions use 1 thread: on 2 shared cores a second thread mostly waits for the other work."""
+        with self._lock:
+            if threads not in self._sessions:
+                import onnxruntime as ort
+
+                options = ort.SessionOptions()
+                options.intra_op_num_threads = threads
+                options.inter_op_num_threads = 1
+                options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+                options.log_severity_level = 3  # errors only: no graph-optimisation chatter on stderr
+                self._sessions[threads] = ort.InferenceSession(
+                    str(self.path), options, providers=["CPUExecutionProvider"]
+                )
+            return self._sessions[threads]
+
+    def embed(self, texts: Sequence[str], threads: int | None = None) -> list[list[float]]:
+        """Unit-length vectors, one per text, in order. Texts are batched by length (as
+        sentence-transformers does) so a short question is not padded to a long chunk."""
+        import numpy as np
+
+        if not texts:
+            return []
+        session = self._session(max(1, threads or self.threads))
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            out[batch] = self._embed_batch(session, [texts[i] for i in batch])
+        return out.tolist()
+
+    def _embed_batch(self, session: Any, texts: list[str]) -> Any:
+        import numpy as np
+
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
+        mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+        types = np.asarray([e.type_ids for e in encodings], dtype=np.int64)
+        (tokens,) = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
+        # Mean over the real tokens only, then unit length (the folder's Pooling and Normalize modules).
+        weights = mask[:, :, None].astype(np.float32)
+        summed = (tokens * weights).sum(axis=1)
+        means = summed / np.clip(weights.sum(axis=1), 1e-9, None)
+        return means / np.clip(np.linalg.norm(means, axis=1, keepdims=True), 1e-12, None)
+
+
+def question_embedder(settings: Settings) -> Any:
+    """The embedder a GuidanceAssistant answers questions with: ONNX, exported on first use if
+    `guidance index` has not made it yet. When the export cannot be made (e.g. the data folder is
+    read-only), sentence-transformers instead, with a message: slower to start, same vectors."""
+    try:
+        path = ensure_export(settings)
+        return OnnxEmbedder(path, threads=settings.query_threads)
+    except Exception as exc:  # noqa: BLE001 - any failure here has the same remedy: the reference model
+        from indexing.embed import MiniLMEmbedder
+
+        log.warning(
+            "The ONNX question model could not be used (%s: %s); using sentence-transformers, which "
+            "starts ~10 s slower. Run `guidance index` as a user who can write %s to fix this.",
+            type(exc).__name__,
+            exc,
+            onnx_path(settings).parent,
+        )
+        return MiniLMEmbedder(threads=settings.query_threads)
