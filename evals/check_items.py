@@ -25,6 +25,13 @@ It checks that:
   * conflict items cite at least two authorities, one source each, and each authority's
     source supports at least one expected fact; conflict and out-of-scope questions do not
     name an authority;
+  * conversation items have a `history` (earlier questions, oldest first) and only they do;
+    their council is the one the latest turn naming a council names (or none named at all);
+    a `standalone: true` item's last turn is a new question whose council differs from the
+    earlier turns' (so inheriting it would show);
+  * partner items (`front_door`, `safety` flags, facts and sources optional, both or neither)
+    name their authority in the question and no other, or, with `authority: null`, no council
+    of the library; with `front_door: true` the manifest records the front door(s) expected;
   * there are enough items of each kind, every document has items, and about 20% of items
     (at least one per kind) are in the holdout split.
 
@@ -69,6 +76,8 @@ MIN_PER_KIND = {
     "acronym": 7,
     "conflict": 7,
     "out_of_scope": 14,
+    "conversation": 25,
+    "partner": 20,
 }
 MIN_TOTAL = 95
 HOLDOUT_SHARE = (0.15, 0.25)
@@ -85,12 +94,16 @@ UNSEEN_MIN_PER_KIND = {
     "acronym": 1,
     "conflict": 0,
     "out_of_scope": 15,
+    "conversation": 0,
+    "partner": 0,
 }
 UNSEEN_MIN_TOTAL = 85
 UNSEEN_SPLIT = "unseen_docs"
 
 REQUIRED_FIELDS = ("id", "question", "kind", "authority", "expected_facts", "sources", "split")
-OPTIONAL_FIELDS = ("notes",)
+OPTIONAL_FIELDS = ("notes", "history", "standalone", "front_door", "safety")
+FLAG_KINDS = {"standalone": ("conversation",), "front_door": ("partner",), "safety": ("partner",)}
+MANIFEST = ROOT / "corpus" / "manifest.yaml"
 SOURCE_FIELDS = ("doc_id", "section", "evidence")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -111,19 +124,56 @@ class Corpus:
     min_total: int = MIN_TOTAL
     holdout: bool = True  # check the holdout share and one holdout item per kind
     oos_may_name_authority: bool = False  # "what does <council> say about X" when its document does not
+    aliases: dict[str, str] = field(default_factory=dict)  # lower-case name or alias -> authority
+    front_doors: dict[str, str] = field(default_factory=dict)  # authority -> front door (manifest)
 
 
 def default_corpus() -> Corpus:
+    aliases, doors = manifest_names(MANIFEST) if MANIFEST.exists() else ({}, {})
     return Corpus(
         authorities=dict(AUTHORITIES),
         paths={d: DOCS_DIR / f"{d}.txt" for d in AUTHORITIES},
         authority_words=AUTHORITY_WORDS,
+        aliases=aliases,
+        front_doors=doors,
     )
+
+
+def manifest_names(manifest_path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """From a manifest: lower-case name/alias -> authority, and authority -> front door."""
+    raw = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
+    aliases: dict[str, str] = {}
+    doors: dict[str, str] = {}
+    for auth in raw.get("authorities") or ():
+        name = str(auth["name"])
+        for alias in [name, *(auth.get("aliases") or ())]:
+            aliases[str(alias).lower()] = name
+        if auth.get("front_door"):
+            doors[name] = str(auth["front_door"])
+    return aliases, doors
+
+
+def councils_named(text: str, aliases: dict[str, str]) -> set[str]:
+    return {
+        authority
+        for alias, authority in aliases.items()
+        if re.search(rf"(?<![\w&]){re.escape(alias)}(?![\w&])", text, re.IGNORECASE)
+    }
+
+
+def latest_council(turns: list[str], aliases: dict[str, str]) -> str | None:
+    """The council a conversation is about: the latest turn naming exactly one."""
+    for turn in reversed(turns):
+        named = councils_named(turn, aliases)
+        if len(named) == 1:
+            return named.pop()
+    return None
 
 
 def manifest_corpus(manifest_path: Path) -> Corpus:
     """Documents and authorities from a manifest in corpus/manifest.yaml's schema."""
     raw = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
+    aliases, doors = manifest_names(manifest_path)
     words: list[str] = []
     for auth in raw.get("authorities") or ():
         words += [str(auth["name"]).lower()] + [str(a).lower() for a in auth.get("aliases") or ()]
@@ -140,6 +190,8 @@ def manifest_corpus(manifest_path: Path) -> Corpus:
         min_total=UNSEEN_MIN_TOTAL,
         holdout=False,
         oos_may_name_authority=True,
+        aliases=aliases,
+        front_doors=doors,
     )
 
 
@@ -230,9 +282,7 @@ def fact_found(alternatives: list[str], haystacks: list[str]) -> bool:
     return any(fold(alt) in h for alt in alternatives for h in folded)
 
 
-def check_source(
-    item_id: str, n: int, source: object, docs: dict[str, Doc], errors: list[str]
-) -> list[str] | None:
+def check_source(item_id: str, n: int, source: object, docs: dict[str, Doc], errors: list[str]) -> list[str] | None:
     """Check one source; return the texts a fact may be found in (or None if broken)."""
     where = f"{item_id}: sources[{n}]"
     if not isinstance(source, dict):
@@ -300,8 +350,7 @@ def check_item(item: object, docs: dict[str, Doc], errors: list[str], corpus: Co
     if not isinstance(item.get("notes", ""), str | None):
         errors.append(f"{item_id}: notes must be a string")
     if not isinstance(facts, list) or not all(
-        isinstance(f, list) and f and all(isinstance(a, str) and a.strip() for a in f)
-        for f in facts
+        isinstance(f, list) and f and all(isinstance(a, str) and a.strip() for a in f) for f in facts
     ):
         errors.append(f"{item_id}: expected_facts must be a list of non-empty lists of strings")
         return
@@ -309,7 +358,19 @@ def check_item(item: object, docs: dict[str, Doc], errors: list[str], corpus: Co
         errors.append(f"{item_id}: sources must be a list")
         return
 
-    if kind in ("conflict", "out_of_scope"):
+    if not check_turns_and_flags(item_id, item, corpus, errors):
+        return
+    if kind == "partner":
+        check_partner(item_id, item, corpus, errors)
+        if not facts and not sources:
+            return
+        if not facts or not sources:
+            errors.append(f"{item_id}: a partner item gives expected_facts and sources together, or neither")
+            return
+        if authority is None:
+            errors.append(f"{item_id}: a partner item with facts needs the authority they come from")
+            return
+    elif kind in ("conflict", "out_of_scope"):
         if authority is not None:
             errors.append(f"{item_id}: authority must be null for {kind} items")
         named = [w for w in corpus.authority_words if re.search(rf"\b{re.escape(w)}\b", question.lower())]
@@ -354,6 +415,66 @@ def check_item(item: object, docs: dict[str, Doc], errors: list[str], corpus: Co
             errors.append(f"{item_id}: sources from {', '.join(sorted(wrong))}, not {authority}")
 
 
+def check_turns_and_flags(item_id: str, item: dict, corpus: Corpus, errors: list[str]) -> bool:
+    """history and the flags: types, which kinds may have them, and a conversation's council.
+    False when the item is too broken to check further."""
+    kind, history = item["kind"], item.get("history")
+    for flag, kinds in FLAG_KINDS.items():
+        if flag in item and not isinstance(item[flag], bool):
+            errors.append(f"{item_id}: {flag} must be true or false")
+            return False
+        if item.get(flag) and kind not in kinds:
+            errors.append(f"{item_id}: {flag} is only for {' and '.join(kinds)} items")
+    if kind != "conversation":
+        if history is not None:
+            errors.append(f"{item_id}: only conversation items have a history")
+        return True
+    if not isinstance(history, list) or not history or not all(isinstance(h, str) and h.strip() for h in history):
+        errors.append(f"{item_id}: a conversation item needs history: a list of earlier questions (strings)")
+        return False
+    if len(history) > 5:
+        errors.append(f"{item_id}: history has {len(history)} turns; keep it to 5 or fewer")
+    question, authority = item["question"], item["authority"]
+    if any(collapse(h).lower() == collapse(question).lower() for h in history):
+        errors.append(f"{item_id}: the last question repeats an earlier turn")
+    earlier = latest_council(history, corpus.aliases)
+    in_question = councils_named(question, corpus.aliases)
+    if item.get("standalone"):
+        if in_question and in_question != {authority}:
+            errors.append(f"{item_id}: the standalone question names {', '.join(sorted(in_question))}, not {authority}")
+        if earlier == authority and not in_question:
+            errors.append(
+                f"{item_id}: a standalone item's council must differ from the earlier turns' "
+                "(or be named in its question), so that inheriting it would show"
+            )
+    else:
+        now = latest_council([*history, question], corpus.aliases)
+        if now is not None and now != authority:
+            errors.append(f"{item_id}: the conversation is about {now} by its last turn naming one, not {authority}")
+    return True
+
+
+def check_partner(item_id: str, item: dict, corpus: Corpus, errors: list[str]) -> None:
+    """A partner item names its council (and no other), or none of the library's."""
+    question, authority = item["question"], item["authority"]
+    named = councils_named(question, corpus.aliases)
+    if authority is None:
+        if named:
+            errors.append(f"{item_id}: the question names {', '.join(sorted(named))}: set authority")
+    elif authority not in corpus.authorities.values():
+        errors.append(f"{item_id}: authority {authority!r} is not one of the corpus's authorities")
+    elif named != {authority}:
+        errors.append(
+            f"{item_id}: a partner question names its council and no other "
+            f"(names {', '.join(sorted(named)) or 'none'}, authority {authority})"
+        )
+    if item.get("front_door"):
+        wanted = [authority] if authority else sorted(set(corpus.authorities.values()))
+        unknown = [a for a in wanted if a not in corpus.front_doors]
+        if unknown:
+            errors.append(f"{item_id}: front_door is set but the manifest records none for {', '.join(unknown)}")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Check eval items against their documents.")
     parser.add_argument("items_file", nargs="?", type=Path, help="items file (default evals/items.yaml)")
@@ -374,7 +495,10 @@ def main(argv: list[str]) -> int:
 
     ids = Counter(str(i.get("id")) for i in items)
     errors += [f"{i}: id used {n} times" for i, n in ids.items() if n > 1]
-    questions = Counter(collapse(str(i.get("question", ""))).lower() for i in items)
+    # A follow-up ("and in Plymouth?") may recur after different earlier turns.
+    questions = Counter(
+        " / ".join(collapse(str(t)).lower() for t in [*(i.get("history") or []), i.get("question", "")]) for i in items
+    )
     errors += [f"question used {n} times: {q!r}" for q, n in questions.items() if n > 1]
 
     kinds = Counter(i.get("kind") for i in items)
@@ -404,6 +528,17 @@ def main(argv: list[str]) -> int:
     print("By split:     " + ", ".join(f"{s} {n}" for s, n in sorted(splits.items())))
     if corpus.holdout:
         print("Holdout by kind: " + ", ".join(f"{k} {holdout_kinds[k]}" for k in corpus.min_per_kind))
+    conversation = [i for i in items if i.get("kind") == "conversation"]
+    partner = [i for i in items if i.get("kind") == "partner"]
+    if conversation or partner:
+        standalone = [i for i in conversation if i.get("standalone")]
+        print(
+            f"Conversation: {len(conversation)} ({sum(1 for i in standalone)} standalone, "
+            f"{sum(1 for i in standalone if i.get('split') == 'holdout')} of them holdout); "
+            f"partner: {len(partner)} ({sum(1 for i in partner if i.get('front_door'))} front door, "
+            f"{sum(1 for i in partner if i.get('safety'))} safety, "
+            f"{sum(1 for i in partner if i.get('authority') is None)} with no library council)"
+        )
     print("Sources per document: " + ", ".join(f"{d} {per_doc[d]}" for d in corpus.authorities))
     if errors:
         print(f"\nFAIL: {len(errors)} problem(s)")
