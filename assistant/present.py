@@ -49,9 +49,16 @@ def part_view(part: AuthorityAnswer) -> PartView:
         # A heading repeated on the next quote is clutter: say it once per run of quotes.
         label = f"_{escape_markdown(where)}:_ " if where and where != previous else ""
         previous = where
-        quotes.append(f"{label}“{escape_markdown(quote.text)}” **\\[{quote.n}\\]**")
+        quotes.append(f"{label}“{escape_markdown(quote.text)}” **\\[{quote.n}\\]**{force_badge(quote.force)}")
     lead = f"**{escape_markdown(part.lead)}** **\\[{part.lead_n}\\]**"
     return PartView(part.authority, part.source, lead, tuple(quotes))
+
+
+def force_badge(force: str) -> str:
+    """A small label after a quote: whether its words state a duty (must, will) or guidance
+    (should, aim to); nothing when they say neither. Streamlit's badge markdown."""
+    colour = {"duty": "orange", "guidance": "blue"}.get(force)
+    return f" :{colour}-badge[{force}]" if colour else ""
 
 
 def refusal_text(answer: Answer) -> str:

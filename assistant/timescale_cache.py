@@ -10,10 +10,17 @@ from pathlib import Path
 
 from assistant.settings import Settings
 from assistant.timescale_table import TimescaleRow, timescale_rows
+from assistant.types import content_hash
 from indexing.store import ChunkStore
 
-# Bump when extraction or the row's fields change, so tables built by older code are rebuilt.
-TABLE_VERSION = "1"
+
+def code_version() -> str:
+    """Changes whenever the code that builds a row changes, so a table built by older code (an
+    upgrade on an unchanged index) is rebuilt rather than served."""
+    from assistant import force, timescale_table, timescales
+
+    source = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (force, timescale_table, timescales))
+    return content_hash(source)[:8]
 
 
 def index_version(store: ChunkStore) -> str:
@@ -38,7 +45,7 @@ def load_timescales(settings: Settings, store: ChunkStore | None = None) -> list
     if not version:
         return []
     folder = settings.data_dir / "timescales"
-    path = folder / f"{TABLE_VERSION}-{re.sub(r'[^A-Za-z0-9_.-]+', '_', version)}.json"
+    path = folder / f"{code_version()}-{re.sub(r'[^A-Za-z0-9_.-]+', '_', version)}.json"
     try:
         return [TimescaleRow.from_dict(row) for row in json.loads(path.read_text(encoding="utf-8"))]
     except (OSError, ValueError, TypeError, KeyError):

@@ -32,7 +32,7 @@ _FROM_WORDS = 6
 _FROM_END = re.compile(r"[.;:,()]|\s(?:to|and|during|which|where|so that|in order)\s", re.I)
 # Where the clause a duration belongs to starts and ends inside a sentence.
 # " and core assessments within a further 35 working days" starts a second timed clause.
-_NEXT_TIMED = r"\sand\s(?=[a-z]+\s+\w+\s+(?:within|in)\b)"
+_NEXT_TIMED = r"\sand\s(?=[a-z]+\s+\w+\s+within\b)"
 _CLAUSE_START = re.compile(rf"[;:–—]|\s-\s|,\s(?:and|but)\s|{_NEXT_TIMED}", re.I)
 _CLAUSE_END = re.compile(rf"[.;:()–—]|\s-\s|,\s|\sduring\s|\sand\s(?:this|that|will|is)\b|{_NEXT_TIMED}", re.I)
 _ANAPHORA = re.compile(r"^\s*(?:this|these|it|they)\b", re.I)
@@ -58,6 +58,7 @@ _EVENTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bassessments?\b", "assessment"),
         (r"\bnew care episodes?\b", "new care episode"),
         (r"\bcare proceedings\b", "care proceedings"),
+        (r"\binduction\b.*\bsupervision\b", "supervision in induction and the assessed and supported year"),
         (r"\bsupervision\b", "supervision"),
         (r"\bannual reviews?\b.*\bfoster carer|\bfoster carers?\b.*\bannual review", "foster carer annual review"),
         (r"\bannual reviews?\b", "annual review"),
@@ -216,12 +217,28 @@ def _what(sentence: str, previous: str, start: int, end: int) -> str:
     clause_end = end + stop.start() if stop else len(sentence)
     clause = f"{sentence[clause_start:start]} {sentence[end:clause_end]}"
     # The sentence up to this clause's end: an event named in a later clause ("…: undertake
-    # assessments") is that clause's business.
-    candidates = [clause, sentence[:clause_end]] + ([previous] if _ANAPHORA.match(sentence) else [])
-    for text in candidates:
-        for pattern, label in _EVENTS:
-            if pattern.search(text):
-                return label
+    # assessments") is that clause's business. Each text comes with where the timescale sits in it.
+    candidates = [(clause, start - clause_start), (sentence[:clause_end], start)]
+    if _ANAPHORA.match(sentence):
+        candidates.append((previous, len(previous)))
+    for text, at in candidates:
+        label = _nearest_event(text, at)
+        if label:
+            return label
     # Shown with its duration words, so "Provide an immediate response to those cases…" still reads.
     words = re.sub(r"^[\s\-•·]*(?:[a-z]\.|\d+(?:\.\d+)*)?\s*", "", sentence[clause_start:clause_end]).split()
-    return " ".join(words[:WHAT_WORDS]).strip(" ,.;:-") or "(see the quote)"
+    shown = " ".join(words[:WHAT_WORDS]).strip(" ,.;:-")
+    return re.sub(r"\s+(?:for|the|of|to|and|a|an|in)$", "", shown) or "(see the quote)"
+
+
+def _nearest_event(text: str, at: int) -> str:
+    """The known event named closest before position `at` (the subject usually comes before its
+    duration: "…referred to the Local Authority who will assume case responsibility within 24
+    hours"), else closest after it; on a tie the earlier entry of _EVENTS (the more specific)."""
+    best: tuple[tuple[int, int, int], str] | None = None
+    for order, (pattern, label) in enumerate(_EVENTS):
+        for match in pattern.finditer(text):
+            distance = (0, at - match.end(), order) if match.end() <= at else (1, match.start() - at, order)
+            if best is None or distance < best[0]:
+                best = (distance, label)
+    return best[1] if best else ""

@@ -161,6 +161,7 @@ class Quote:
     text: str
     n: int
     heading: str = ""  # the heading it sits under ("7.1.3 Process of work"), shown beside it
+    force: str = ""  # "duty" (must, will), "guidance" (should, aim to) or "": assistant.force, from its words
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,9 @@ class Answer:
                     "lead_n": p.lead_n,
                     "status": p.status,
                     "confidence": round(p.confidence, 4),
-                    "quotes": [{"text": q.text, "n": q.n, "heading": q.heading} for q in p.quotes],
+                    "quotes": [
+                        {"text": q.text, "n": q.n, "heading": q.heading, "force": q.force} for q in p.quotes
+                    ],
                 }
                 for p in self.parts
             ],

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.answerability import AnswerabilityModel, Evidence, features
+from assistant.force import force
 from assistant.lead import lead_text, short_authority, source_label
 from assistant.query import Query
 from assistant.safety import SAFETY_LINE, immediate_danger
@@ -200,7 +201,8 @@ class ExtractiveWriter:
                 n = cited.setdefault(pick.passage_index, len(cited) + 1)
                 used.setdefault(pick.passage_index, []).append(pick.text)
                 lead_in = lead_for(passage, pick.text) if len(pick.text) < SHORT_ITEM else ""
-                quotes.append(Quote(f"{lead_in} … {pick.text}" if lead_in else pick.text, n, section_label(passage)))
+                text = f"{lead_in} … {pick.text}" if lead_in else pick.text
+                quotes.append(Quote(text, n, section_label(passage), force(pick.text)))
                 if pick is best_pick:  # compare each council's best answer, not every aside
                     for value in extract_timescales(pick.text):
                         timescales.setdefault(authority, []).append((value, n))

@@ -5,7 +5,10 @@ import streamlit as st
 st.set_page_config(page_title="Practice guidance assistant", page_icon=":material/menu_book:", layout="wide")
 navigation = st.navigation(
     {
-        "Practitioners": [st.Page("pages/ask.py", title="Ask the guidance", icon=":material/forum:", default=True)],
+        "Practitioners": [
+            st.Page("pages/ask.py", title="Ask the guidance", icon=":material/forum:", default=True),
+            st.Page("pages/timescales.py", title="Timescales", icon=":material/schedule:"),
+        ],
         "Curators": [
             st.Page("pages/library.py", title="Library", icon=":material/library_books:"),
             st.Page("pages/quality.py", title="Quality", icon=":material/monitoring:"),

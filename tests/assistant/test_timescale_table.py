@@ -12,17 +12,33 @@ from assistant.timescales import extract_timescales
 from assistant.types import Chunk, DocumentMeta
 
 
-def chunk(authority: str, sentences: tuple[str, ...], section: str = "7.1.3 Process of work",
-          status: str = "current", start: int = 0) -> Chunk:
+def chunk(
+    authority: str,
+    sentences: tuple[str, ...],
+    section: str = "7.1.3 Process of work",
+    status: str = "current",
+    start: int = 0,
+) -> Chunk:
     doc_id = authority.lower().split()[0] + ("-old" if status == "superseded" else "")
     meta = DocumentMeta(doc_id, authority, f"{authority} procedures", "procedure", "2014-04-01", "x.txt", status)
-    return Chunk(f"{doc_id}-{start}", doc_id, " ".join(sentences), tuple(section.split(" > ")), start,
-                 start + 100, 3, meta, sentences)
+    return Chunk(
+        f"{doc_id}-{start}",
+        doc_id,
+        " ".join(sentences),
+        tuple(section.split(" > ")),
+        start,
+        start + 100,
+        3,
+        meta,
+        sentences,
+    )
 
 
 def test_extraction_keeps_rules_and_drops_history_ages_statistics_and_rotas():
-    assert extract_timescales("Initial assessments will be completed within 10 working days and core assessments "
-                              "within a further 35 working days.") == ["10 working days", "35 working days"]
+    assert extract_timescales(
+        "Initial assessments will be completed within 10 working days and core assessments "
+        "within a further 35 working days."
+    ) == ["10 working days", "35 working days"]
     assert extract_timescales("Permanency plans will be established at their 4 month review.") == ["4 months"]
     assert extract_timescales("planned work where children have been on CP plans for over 12 months") == ["12 months"]
     assert extract_timescales("Annual Reviews of foster carers") == ["annual"]
@@ -46,21 +62,32 @@ def test_force_reads_the_modal_of_the_quoted_words():
     assert force("Staff are required to record it.") == "duty"
     assert force("Care proceedings should be completed within 26 weeks.") == "guidance"
     # an aim is guidance although it says "will"; the "must" in a later clause is about the explanation
-    assert force("The aim will be to see the child within 5 working days; if not, an explanation must be recorded.") \
+    assert (
+        force("The aim will be to see the child within 5 working days; if not, an explanation must be recorded.")
         == "guidance"
-    assert force("It is likely to include an expectation that the child will be seen within 10 working days.") \
+    )
+    assert (
+        force("It is likely to include an expectation that the child will be seen within 10 working days.")
         == "guidance"
+    )
     assert force("Reviews may be brought forward.") == "guidance"
     assert force("45 days from initial referral to complete the assessment.") == ""
     assert force("This is to commence on a monthly basis from May 2019.") == ""  # the month is not "may"
 
 
 def test_rows_quote_the_sentence_with_event_duration_from_and_citation():
-    rows = timescale_rows([chunk("Plymouth City Council", (
-        "There are two key time frames:",
-        "24 hours from referral/contact to decision to assess",
-        "45 days from initial referral to complete the assessment.",
-    ))])
+    rows = timescale_rows(
+        [
+            chunk(
+                "Plymouth City Council",
+                (
+                    "There are two key time frames:",
+                    "24 hours from referral/contact to decision to assess",
+                    "45 days from initial referral to complete the assessment.",
+                ),
+            )
+        ]
+    )
     assert [(r.what, r.duration, r.value, r.from_when, r.force) for r in rows] == [
         ("decision to assess", "24 hours", "24 hours", "referral/contact", ""),
         ("assessment", "45 days", "45 days", "initial referral", ""),
@@ -69,17 +96,35 @@ def test_rows_quote_the_sentence_with_event_duration_from_and_citation():
     assert row.quote == "45 days from initial referral to complete the assessment."
     assert row.citation == "plymouth § 7.1.3 Process of work, page 3"
     data = row.as_dict()
-    assert {"authority", "what", "duration", "quote", "section", "doc_id", "date", "status", "force", "from",
-            "citation"} <= set(data)
+    assert {
+        "authority",
+        "what",
+        "duration",
+        "quote",
+        "section",
+        "doc_id",
+        "date",
+        "status",
+        "force",
+        "from",
+        "citation",
+    } <= set(data)
     assert TimescaleRow.from_dict(json.loads(json.dumps(data))) == row
 
 
 def test_two_timescales_in_one_sentence_are_two_events():
-    rows = timescale_rows([chunk("Bath and North East Somerset Council", (
-        "Initial assessments will be completed within 10 working days and core assessments within a further "
-        "35 working days.",
-        "Deputy Managers will convene strategic discussions and distribute action notes within 24 hours.",
-    ))])
+    rows = timescale_rows(
+        [
+            chunk(
+                "Bath and North East Somerset Council",
+                (
+                    "Initial assessments will be completed within 10 working days and core assessments within a further "
+                    "35 working days.",
+                    "Deputy Managers will convene strategic discussions and distribute action notes within 24 hours.",
+                ),
+            )
+        ]
+    )
     assert [(r.what, r.duration, r.force) for r in rows] == [
         ("initial assessment", "within 10 working days", "duty"),
         ("core assessment", "within a further 35 working days", "duty"),
@@ -88,14 +133,21 @@ def test_two_timescales_in_one_sentence_are_two_events():
 
 
 def test_councils_that_differ_sit_together_flagged_and_superseded_rows_are_marked():
-    bath = chunk("Bath and North East Somerset Council", (
-        "Supervision will happen at least monthly.",
-        "The child will be seen within a maximum of 5 working days.",
-    ))
+    bath = chunk(
+        "Bath and North East Somerset Council",
+        (
+            "Supervision will happen at least monthly.",
+            "The child will be seen within a maximum of 5 working days.",
+        ),
+    )
     york = chunk("City of York Council", ("Staff receive supervision monthly.",))
-    plymouth = chunk("Plymouth City Council", (
-        "It is likely to include an expectation that the child/children will be seen within the first 10 working days.",
-    ), status="superseded")
+    plymouth = chunk(
+        "Plymouth City Council",
+        (
+            "It is likely to include an expectation that the child/children will be seen within the first 10 working days.",
+        ),
+        status="superseded",
+    )
     rows = timescale_rows([york, bath, plymouth])
     assert [(r.authority.split()[0], r.what, bool(r.differs)) for r in rows] == [
         ("Bath", "child seen", True),
@@ -110,9 +162,36 @@ def test_councils_that_differ_sit_together_flagged_and_superseded_rows_are_marke
     assert table[0].startswith("authority,what,duration") and len(table) == 5
 
 
+def test_the_event_is_the_one_named_nearest_before_the_duration():
+    rows = timescale_rows(
+        [
+            chunk(
+                "Bath and North East Somerset Council",
+                (
+                    "All new hospital referrals will be responded immediately and referred to the appropriate Local "
+                    "Authority who will assume case responsibility within 24 hours.",
+                ),
+            )
+        ]
+    )
+    assert [(r.what, r.value) for r in rows] == [
+        ("hospital referral response", "immediately"),
+        ("case responsibility", "24 hours"),
+    ]
+
+
 def test_event_is_never_invented_a_sentence_without_a_known_event_shows_its_own_words():
-    rows = timescale_rows([chunk("Torbay Council", ("Provide an immediate response to those cases that meet the "
-                                                    "threshold: undertake assessments to inform plans.",))])
+    rows = timescale_rows(
+        [
+            chunk(
+                "Torbay Council",
+                (
+                    "Provide an immediate response to those cases that meet the "
+                    "threshold: undertake assessments to inform plans.",
+                ),
+            )
+        ]
+    )
     assert rows[0].what == "Provide an immediate response to those cases that meet the threshold"
 
 
@@ -143,3 +222,21 @@ def test_table_is_built_once_per_index_generation_and_rebuilt_when_it_changes(tm
     assert [r.value for r in load_timescales(settings, store)] == ["24 hours"]
     assert store.reads == 2 and len(list((tmp_path / "timescales").glob("*.json"))) == 1
     assert load_timescales(settings, FakeStore([], "")) == []  # nothing indexed yet
+
+
+def test_answer_quotes_carry_a_small_duty_or_guidance_label():
+    from assistant.present import part_view
+    from assistant.types import AuthorityAnswer, Quote
+
+    part = AuthorityAnswer(
+        "City of York Council",
+        "York, guide",
+        "Within 5 days",
+        1,
+        (Quote("Seen within 5 days.", 1, "", "duty"), Quote("Aim to visit.", 1, "", "guidance"), Quote("A list.", 2)),
+    )
+    assert part_view(part).quotes == (
+        "“Seen within 5 days\\.” **\\[1\\]** :orange-badge[duty]",
+        "“Aim to visit\\.” **\\[1\\]** :blue-badge[guidance]",
+        "“A list\\.” **\\[2\\]**",
+    )

@@ -1,0 +1,70 @@
+"""Timescales page: every timescale the library states, one row each, filtered by council."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.settings import Settings
+from assistant.timescale_cache import load_timescales
+from assistant.timescale_table import for_authority
+from indexing.store import ChunkStore
+
+
+@st.cache_resource(show_spinner=False)
+def _store(chroma_dir: str, host: str) -> ChunkStore:
+    return ChunkStore.open(Settings.from_env())
+
+
+st.title("Timescales at a glance")
+st.caption(
+    "Every timescale the councils' documents state, quoted with its source. **duty** means the sentence says "
+    "must or will; **guidance** means should, aim to or expected to. Where councils give different timescales "
+    "for the same thing their rows are together and flagged: follow the council responsible for the child."
+)
+settings = Settings.from_env()
+try:
+    rows = load_timescales(settings, _store(str(settings.chroma_dir), settings.chroma_host))
+except Exception as exc:  # noqa: BLE001 - the store is unreachable: a message, never a traceback
+    st.error(f"The timescales cannot be read just now ({type(exc).__name__}: {exc}). Reload the page in a moment.")
+    st.stop()
+if not rows:
+    st.info("No timescales yet: the library has not been indexed (run `guidance index`).")
+    st.stop()
+councils = sorted({row.authority for row in rows})
+council = st.selectbox("Council", councils, index=None, placeholder="All councils")
+shown = for_authority(rows, council)
+differing = sum(1 for row in shown if row.differs)
+if differing:
+    st.warning(
+        f"{differing} of these {len(shown)} timescales differ from another council's for the same event "
+        "(marked ⚠ at the top of the table).",
+        icon=":material/balance:",
+    )
+st.dataframe(
+    [
+        {
+            "": "⚠ differs" if row.differs else "",
+            "Council": row.authority,
+            "Applies to": row.what,
+            "Timescale": row.duration,
+            "Force": row.force,
+            "Quote": row.quote,
+            "From": row.from_when,
+            "Other councils": "; ".join(row.differs),
+            "Document": f"{row.title} ({row.date})" + ("" if row.status == "current" else f" · {row.status.upper()}"),
+            "Section": row.section.replace(" > ", " › ") + (f" · page {row.page}" if row.page else ""),
+            "Cite as": row.citation,
+        }
+        for row in shown
+    ],
+    hide_index=True,
+    height=min(38 + 35 * len(shown), 740),  # about 20 rows before the table scrolls
+    use_container_width=True,
+    column_config={
+        "Quote": st.column_config.TextColumn(width="large"),
+        "Applies to": st.column_config.TextColumn(width="medium"),
+    },
+)
+superseded = sum(1 for row in shown if row.status != "current")
+if superseded:
+    st.caption(f"{superseded} rows come from superseded documents (marked SUPERSEDED): check for a newer version.")
