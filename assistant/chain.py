@@ -37,6 +37,8 @@ def build_chain(assistant: GuidanceAssistant) -> Runnable:
             snap.vocabulary,
             tuple(state.get("authorities") or ()),
         )
+        if state.get("intent"):  # the caller knows what is asked (the partner page's referral check)
+            query = replace(query, intent=state["intent"])
         if snap.bm25 is not None:
             # The library's IDF per question term: what the writer weighs coverage by.
             idf, unseen = snap.bm25.idf, snap.bm25.average_idf

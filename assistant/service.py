@@ -17,8 +17,8 @@ from assistant.settings import Settings, configure_offline
 from assistant.types import Answer, Passage
 from assistant.write import ExtractiveWriter
 from indexing.embed import Embedder, MiniLMEmbedder
-from indexing.onnx_embed import question_embedder
 from indexing.manifest import Manifest, ManifestError, load_manifest
+from indexing.onnx_embed import question_embedder
 from indexing.pipeline import IndexReport, IndexStatus, Progress, index, status
 from indexing.store import ChunkStore
 
@@ -85,6 +85,11 @@ class GuidanceAssistant:
     ) -> Answer:
         return self.ask_traced(question, authorities, include_superseded, mode, use_glossary, history)[0]
 
+    def referral_check(self, concern: str, authority: str | None = None) -> Answer:
+        """A partner's concern, answered as "should I refer, and where?": never refused (the front
+        door of the council chosen, or every council's), whatever words the concern is in."""
+        return self.ask_traced(concern, [authority] if authority else None, intent="referral")[0]
+
     def read_question(self, question: str, history: Sequence[str | Turn] | None) -> Reading:
         """The question as it should be answered given the earlier questions of the conversation
         (oldest first; plain strings, or Turns that also carry what each answer named)."""
@@ -112,6 +117,7 @@ class GuidanceAssistant:
         mode: str | None = None,
         use_glossary: bool = True,
         history: Sequence[str | Turn] | None = None,
+        intent: str | None = None,
     ) -> tuple[Answer, list[Passage]]:
         """The answer and the ranked passages it was written from (for evals and debugging).
         With a history, a follow-up is read against it first (Answer.understood_as says how)."""
@@ -137,6 +143,7 @@ class GuidanceAssistant:
                     "include_superseded": include_superseded,
                     "mode": mode,
                     "use_glossary": use_glossary,
+                    "intent": intent,
                 }
             )
         except (QuestionError, ManifestError):

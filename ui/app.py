@@ -7,6 +7,7 @@ navigation = st.navigation(
     {
         "Practitioners": [
             st.Page("pages/ask.py", title="Ask the guidance", icon=":material/forum:", default=True),
+            st.Page("pages/worried.py", title="Worried about a child?", icon=":material/health_and_safety:"),
             st.Page("pages/timescales.py", title="Timescales", icon=":material/schedule:"),
         ],
         "Curators": [

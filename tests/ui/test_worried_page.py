@@ -1,0 +1,35 @@
+"""The partner page: a council and a concern give the front door, the 999 line when needed, and store nothing."""
+
+from __future__ import annotations
+
+import pytest
+from ui_helpers import texts
+
+pytestmark = pytest.mark.slow
+
+
+def open_page(app):
+    app.switch_page("pages/worried.py").run()
+    return app
+
+
+def test_concern_for_a_council_gets_its_front_door_and_is_not_stored(app, ui_settings):
+    open_page(app)
+    assert "call 999" in texts(app.error)
+    app.selectbox[0].set_value("Torbay Council")
+    app.text_area[0].set_value("A pupil called Jayden Smith has bruises and says his dad hit him last week.")
+    app.button[0].click().run()
+    assert "Safeguarding Hub \\(MASH\\)" in texts(app.info) and "Not covered" not in texts(app.info)
+    assert not app.exception
+    db = ui_settings.feedback_db
+    assert not db.exists() or b"Jayden" not in db.read_bytes()
+
+
+def test_no_council_chosen_lists_every_front_door(app):
+    open_page(app)
+    app.text_area[0].set_value("A baby in the nursery often arrives hungry and in the same nappy.")
+    app.button[0].click().run()
+    doors = texts(app.info)
+    for door in ("Safeguarding Hub", "Children's Hub", "Advice and Assessment", "Referral and Assessment Service"):
+        assert door in doors
+    assert not app.exception
