@@ -30,7 +30,20 @@ LABELS = {
     "answer_p95_ms": "answer p95 ms",
     "answer_words_p50": "answer words p50",
     "retrieval_p50_ms": "retrieval p50 ms",
+    "front_door_named": "front door named",
+    "safety_first": "999 line first",
+    "partner_refused": "partners refused",
+    "standalone_pass_rate": "standalone passed",
 }
+FOLLOW_UP_COLUMNS = (
+    "items",
+    "pass_rate",
+    "wrong_refusal_rate",
+    "standalone_pass_rate",
+    "front_door_named",
+    "safety_first",
+    "partner_refused",
+)
 TABLE_COLUMNS = (
     "items",
     "hit_at_5",
@@ -113,6 +126,24 @@ def markdown(report: dict[str, Any], deltas: Sequence[Delta] = (), charts: Seque
         *table(report["by_authority"], TABLE_COLUMNS, "authority"),
         "",
     ]
+    follow_up = {k: v for k, v in report["by_kind"].items() if k in ("conversation", "partner")}
+    if follow_up:
+        sent = [r.get("history_sent") for r in report["details"] if r.get("history")]
+        note = (
+            "asked with their earlier turns"
+            if sent and all(sent)
+            else "asked WITHOUT their earlier turns (the assistant does not take a history yet)"
+        )
+        out += [
+            "## Conversations and partners",
+            "",
+            f"Conversation items are {note}. A partner item fails when refused, when the front door "
+            "is not named (the council's, or every one's with no council named), when the 999 line "
+            "does not come first for a child in danger now, or when it says not to refer.",
+            "",
+            *table(follow_up, FOLLOW_UP_COLUMNS, "kind"),
+            "",
+        ]
     if report.get("ablations"):
         cols = (
             "items",
@@ -133,8 +164,10 @@ def markdown(report: dict[str, Any], deltas: Sequence[Delta] = (), charts: Seque
         out += [
             f"### {r['id']} ({r['kind']}, {r['authority']}, {r['split']})",
             "",
+            *[f"**Earlier turn {n}:** {turn}\n" for n, turn in enumerate(r.get("history") or [], 1)],
             f"**Question:** {r['question']}",
             "",
+            *([f"**Understood as:** {r['understood_as']}", ""] if r.get("understood_as") else []),
             "**Failed:** " + "; ".join(r["failed_checks"]),
             "",
             "**Answer:**",
@@ -179,7 +212,12 @@ def charts(report: dict[str, Any], out_dir: Path) -> list[Path]:
         paths.append(path)
     fig, ax = plt.subplots(figsize=(6, 4))
     for split in report["by_split"]:
-        rows = [r for r in report["details"] if r["split"] == split]
+        # Items judged without facts (partner items with none) have no "answered well" to plot.
+        rows = [
+            r
+            for r in report["details"]
+            if r["split"] == split and (r["should_abstain"] or r.get("fact_recall") is not None)
+        ]
         scored = [
             (r.get("confidence") or 0.0, not r["abstained"], (not r["should_abstain"]) and r["fact_recall"] == 1)
             for r in rows

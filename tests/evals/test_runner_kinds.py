@@ -312,3 +312,28 @@ def test_accepts_keyword():
     def h(question): ...
 
     assert accepts_keyword(f, "history") and accepts_keyword(g, "history") and not accepts_keyword(h, "history")
+
+
+def test_report_shows_earlier_turns_and_the_follow_up_table():
+    from evals.report import markdown
+    from evals.runner import breakdown
+
+    records = [
+        {**score(conv(), plymouth_answer()), "history_sent": False},
+        score(item(question="Where do I send it in Torbay?", authority=TORBAY, front_door=True), partner_answer(())),
+    ]
+    report = {
+        **aggregate(records),
+        "split": "all",
+        "generated_at": "now",
+        "seconds": 1.0,
+        "settings": {},
+        "by_split": breakdown(records, "split"),
+        "by_kind": breakdown(records, "kind"),
+        "by_authority": breakdown(records, "authority"),
+        "details": records,
+    }
+    text = markdown(report)
+    assert "## Conversations and partners" in text and "WITHOUT their earlier turns" in text
+    assert "**Earlier turn 1:** How soon must a child be seen after a referral in Bath?" in text
+    assert "front door not named: the Safeguarding Hub (MASH) (Torbay Council)" in text
