@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     p_ask.add_argument("--json", action="store_true")
     p_ask.add_argument("--jsonl", action="store_true", help="questions one per line on stdin")
     sub.add_parser("sources", help="list documents with metadata and chunk counts")
+    p_serve = sub.add_parser("serve", help="answer questions over HTTP (POST /ask; docs at /docs)")
+    p_serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback only)")
+    p_serve.add_argument("--port", type=int, default=8080)
     sub.add_parser("chat", help="a conversation in the terminal: follow-ups are read against earlier questions")
     p_times = sub.add_parser("timescales", help="every timescale the library states, one row each")
     p_times.add_argument("--authority", help="one council (a name or alias)")
@@ -83,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         notice = assistant.status().notice()  # questions never index: a stale index is reported instead
         if notice:
             print(f"note: {notice}", file=sys.stderr)
+        if args.command == "serve":
+            from assistant import api
+
+            api.serve(assistant, args.host, args.port)
+            return 0
         if args.command == "eval":
             return eval_cli.run(args, settings, lambda: assistant)
         if args.command == "sources":
