@@ -104,9 +104,21 @@ _INTENTS = (
         # never refused (assistant.write.ExtractiveWriter.referral).
         "referral",
         r"\b(should (i|we) (refer|report|make a referral|contact|ring|call)|is (this|it|that) (a referral|referrable|"
-        r"enough to refer)|where (do|should|can|would) (i|we) (send|refer|report|make)|who (do|should|can) (i|we) "
-        r"(contact|call|ring|tell|refer to|report (it |this )?to)|how (do|can|should) (i|we) (refer|make a referral|"
-        r"report)|make a referral|report a concern|worried about a (child|pupil|young person|baby))\b",
+        r"enough to refer|something (i|we) (should )?(refer|report))|where (do|should|can|would) (i|we) (send|refer|"
+        r"report|make)|where (do|should) referrals?\b.{0,30}\bgo|who (else )?(do|should|can|must) (i|we) (need to )?"
+        r"(contact|call|ring|tell|inform|ask|talk (it )?(through )?(to|with)|speak to|refer to|report (it |this )?to)|"
+        r"how (do|can|should) (i|we) (refer|make a referral|report)|make a referral|report a concern|"
+        r"worried about a (child|pupil|young person|baby)|(do|should) (i|we) refer)\b",
+    ),
+    (
+        # A partner introducing themselves ("I'm a teacher in Bath", "GP in B&NES:", "school nurse
+        # here") and asking what to do: the same answer, whatever words the worry is in.
+        "referral",
+        r"^\W*(i'?m |i am |as )?(an? )?(teacher|head ?teacher|school nurse|nurse|health visitor|gp|doctor|midwife|"
+        r"police( officer)?|pcso|youth worker|nursery (worker|manager)|childminder|dsl|designated safeguarding lead|"
+        r"paramedic|school)\b.{0,400}\b(what (do|should|can) (i|we) do|(should|do|can|must) (i|we) (make a )?refer|"
+        r"is (this|it|that) (a |something )?(i |we )?(should )?refer|who (do|can|should) (i|we)|where (do|should|can) "
+        r"(i|we))",
     ),
     (
         "timescale",

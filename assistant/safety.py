@@ -14,9 +14,10 @@ _DANGER = [
     r"\bin danger\b",
     r"\bunsafe (right )?now\b",
     r"\bnot safe (to go home|tonight|right now|now)\b",
-    r"\b(right now|at the moment|tonight|currently)\b.{0,40}\b(hurt|harm|beat|hit|abus|attack|danger)",
+    r"\b(right now|at the moment|tonight|currently|as we speak)\b.{0,40}\b(hurt|harm|beat|hit|abus|attack|danger)",
     r"\b(is|are|being|getting|been) (hurt|beaten|hit|abused|attacked|assaulted|strangled)\b.{0,30}\b(now|today|tonight)\b",  # noqa: E501
-    r"\b(hurt|harm|beat|hit|abus|attack|assault|strangl|chok|stab|punch|kick|rap|touch)\w*\b.{0,40}"
+    r"\b(hurt|harm|beat|hit|abus|attack|assault|strangl|chok|stab|punch|kick|rap|touch|throat|grab|slap|shak|burn)"
+    r"\w*\b.{0,40}"
     r"\b(right now|just now|at the moment|tonight|today|as we speak)\b",
     r"\b(is|are|keeps?) (hitting|beating|hurting|attacking|strangling|choking|stabbing|punching|kicking)\b",
     r"\bsuicid|\bkill (him|her|them)sel|\bself[- ]harm(ing)? (now|tonight)",
