@@ -73,6 +73,9 @@ def app_url(tmp_path_factory):
     env.pop("GUIDANCE_CURATOR_PASSPHRASE_HASH", None)
     log = base / "streamlit.log"
     streamlit = str(Path(sys.executable).with_name("streamlit"))
+    # The app never indexes on open (`make run` runs `guidance index` first): do as it does.
+    subprocess.run([str(Path(sys.executable).with_name("guidance")), "index"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=STARTUP_SECONDS * 4)
     with log.open("w") as out:
         server = subprocess.Popen(
             [streamlit, "run", APP, "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -145,6 +148,14 @@ def test_conflicting_sources_notice(page, app_url):
                        "should a social worker see the child?")
     page.get_by_text("The sources disagree").wait_for()
     screenshot(page, "ask_conflict.png")
+
+
+def test_timescales_page_flags_councils_that_differ(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("link", name="Timescales").click()
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    assert page.get_by_text("differ from another council").count() == 1
+    screenshot(page, "timescales.png")
 
 
 def test_library_page_lists_documents(page, app_url):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assistant.lead import short_authority
 from assistant.settings import Settings
 from assistant.timescale_cache import load_timescales
 from assistant.timescale_table import for_authority
@@ -44,7 +45,7 @@ st.dataframe(
     [
         {
             "": "⚠ differs" if row.differs else "",
-            "Council": row.authority,
+            "Council": short_authority(row.authority),
             "Applies to": row.what,
             "Timescale": row.duration,
             "Force": row.force,
