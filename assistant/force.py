@@ -6,7 +6,12 @@ import re
 
 # A target or an expectation softens whatever verb carries it: "The aim will be to see the child
 # within 5 working days" is an aim, not a promise, though it says "will".
-_TARGET = re.compile(r"\baims?\b|\bexpected to\b|\bexpectations?\b|\bought to\b|\bis recommended\b", re.I)
+# "with an aim to identify any learning" states a purpose, not a softened rule, so is not one.
+_TARGET = re.compile(
+    r"\b(?:the|our|its|their) aim (?:is|will be|was)\b|\b(?:we|will|should|to|they) aim to\b|\baims to\b"
+    r"|\bexpected to\b|\bexpectations?\b|\bought to\b|\bis recommended\b",
+    re.I,
+)
 # Otherwise the first modal decides: the main clause usually comes first ("The child will be seen
 # within 5 working days … if it is not achieved an explanation must be recorded").
 # "may" is matched in lower case only, so the month ("May 2018") is not guidance.

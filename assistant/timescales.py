@@ -23,20 +23,16 @@ _PHRASES = re.compile(
     re.I,
 )
 _PHRASE_LABELS = {"annually": "annual", "immediate": "immediately"}
-# Words just before a duration that make it an age, a span of history or a statistic, not a
-# rule: "aged 5 – 11 years", "over the past two years", "in any one year", "Following 2 years
-# of being below comparators". "over" is an age ("over 11 years") unless a duration ("for over
-# 12 months on a plan").
-_NOT_BEFORE = re.compile(
-    r"\bage(d|s)?\b|\d\s*([–-]|(months|years) to)\s*$|\bunder\s*$|(?<!\bfor )\bover\s*$"
-    r"|\b(past|previous|last|any)\s*$|(?<!within the )\bfollowing\s*$",
-    re.I,
-)
-# ...and just after it: "56 weeks in the previous year", "one week on duty", "3 weekly duty rota",
-# the start of an age range ("9 months to 11 years").
-_NOT_AFTER = re.compile(
-    r"^\s*((in|during|of) (the )?(previous|last|past)\b|on duty\b|(duty )?rota\b|(to|–|-)\s*\d+\s*years)", re.I
-)
+# Words just before a duration that make it an age: "aged 5 – 11 years", "from 9 months to 11
+# years". "over" is an age ("over 11 years") unless a duration ("for over 12 months on a plan").
+_AGE_BEFORE = re.compile(r"\bage(d|s)?\b|\d\s*([–-]|(months|years) to)\s*$|\bunder\s*$|(?<!\bfor )\bover\s*$", re.I)
+_AGE_AFTER = re.compile(r"^\s*(to|–|-)\s*\d+\s*years", re.I)  # the start of an age range
+# A duration that is history, a figure or a rota, not a rule anyone must meet: "over the past
+# two years", "in any one year", "Following 2 years of being below comparators", "56 weeks in
+# the previous year", "one week on duty", "a three weekly duty rota". A question may still ask
+# about one ("how long did proceedings take the year before?"), so only the table leaves them out.
+_HISTORY_BEFORE = re.compile(r"\b(past|previous|last|any)\s*$|(?<!within the )\bfollowing\s*$", re.I)
+_HISTORY_AFTER = re.compile(r"^\s*((in|during|of) (the )?(previous|last|past)\b|on duty\b|(duty )?rota\b)", re.I)
 _NOT_PHRASE = re.compile(r"^\s*(available|and into)\b", re.I)  # "not immediately available"
 # A sentence about proportions is a performance figure ("a high proportion of CIN cases closing
 # within 3 months"), not a timescale anyone must meet.
@@ -52,19 +48,24 @@ class Timescale:
     end: int
 
 
-def find_timescales(text: str) -> list[Timescale]:
+def find_timescales(text: str, rules_only: bool = True) -> list[Timescale]:
     """Every timescale in a sentence with its position, in order of appearance.
 
-    Ages ("11 years old", "aged 5 – 11 years", "from 9 months to 11 years"), plan names ("the
-    5 year plan"), spans of history ("over the past two years"), figures for earlier years
-    ("from 56 weeks in the previous year") and sentences about proportions are not timescales.
+    Ages ("11 years old", "aged 5 – 11 years", "from 9 months to 11 years") and plan names ("the
+    5 year plan") are never timescales. With `rules_only` (the timescales table) neither are
+    spans of history ("over the past two years"), figures for earlier years ("from 56 weeks in
+    the previous year"), rotas ("one week on duty") or sentences about proportions; without it
+    (answer writing) they are kept, since a question may ask about them.
     """
-    if _STATISTIC.search(text):
+    if rules_only and _STATISTIC.search(text):
         return []
     found: list[Timescale] = []
     for match in _TIMESCALE.finditer(text):
         before = text[max(0, match.start() - 24) : match.start()]
-        if _NOT_BEFORE.search(before) or _NOT_AFTER.match(text[match.end() :]):
+        after = text[match.end() :]
+        if _AGE_BEFORE.search(before) or _AGE_AFTER.match(after):
+            continue
+        if rules_only and (_HISTORY_BEFORE.search(before) or _HISTORY_AFTER.match(after)):
             continue
         raw_number = match.group(1).lower()
         number = int(raw_number) if raw_number.isdigit() else _NUMBER_WORDS[raw_number]
@@ -74,7 +75,9 @@ def find_timescales(text: str) -> list[Timescale]:
         found.append(Timescale(label, match.start(), match.end()))
     for match in _PHRASES.finditer(text):
         after = text[match.end() :]
-        if _NOT_PHRASE.match(after) or _NOT_AFTER.match(after) or re.search(r"\bnot\s*$", text[: match.start()]):
+        if _NOT_PHRASE.match(after) or re.search(r"\bnot\s*$", text[: match.start()]):
+            continue
+        if rules_only and _HISTORY_AFTER.match(after):
             continue
         label = match.group(1).lower()
         found.append(Timescale(_PHRASE_LABELS.get(label, label), match.start(), match.end()))
@@ -82,11 +85,13 @@ def find_timescales(text: str) -> list[Timescale]:
 
 
 def extract_timescales(text: str) -> list[str]:
-    """Timescales in a sentence, normalised to digits and plural units ("five working days" -> "5 working days").
+    """Durations a sentence mentions, normalised to digits and plural units ("five working days"
+    -> "5 working days"), each once, numbers first then phrases (same day, monthly...).
 
-    Each value once, numbers first then phrases (same day, monthly...); see find_timescales for
-    what is not a timescale.
+    For answer writing: ages and plan names are left out, history and figures are kept (see
+    find_timescales).
     """
-    numbers = [t.value for t in find_timescales(text) if t.value[0].isdigit()]
-    phrases = [t.value for t in find_timescales(text) if not t.value[0].isdigit()]
+    found = find_timescales(text, rules_only=False)
+    numbers = [t.value for t in found if t.value[0].isdigit()]
+    phrases = [t.value for t in found if not t.value[0].isdigit()]
     return list(dict.fromkeys([*numbers, *phrases]))
