@@ -16,17 +16,21 @@ from dataclasses import dataclass
 from assistant.query import STOPWORDS, detect_authorities, stem, tokens
 from assistant.types import Answer
 
-# Openings that tie a question to the one before ("and in Plymouth?", "what about Torbay").
+# Openings that tie a question to the one before ("and in Plymouth?", "what if it came from a s47?").
 FOLLOW_UP_OPENING = re.compile(
-    r"^\s*(and|also|what about|how about|and what about|what of|same for|same question for|ok and|and for)\b",
+    r"^\s*(and|also|what about|how about|and what about|what of|same for|same question for|ok and|and for|"
+    r"what if|and if|if so|in that case|then)\b",
     re.IGNORECASE,
 )
-# Words that point back at something the previous answer named.
+# Words that point back at something earlier: a team the last answer named, or its place.
 REFERENCE = re.compile(
-    r"\b(that|this|the same|those|these) (team|service|unit|hub|panel|worker|manager)s?\b|\b(they|them|their)\b",
+    r"\b(that|this|the same|those|these) (team|service|unit|hub|panel|worker|manager)s?\b|\b(they|them|their|it)\b"
+    r"|\bthere\s*\?*\s*$",
     re.IGNORECASE,
 )
-STANDALONE_TERMS = 4  # a question with this many content words of its own and no tie to the last is new
+CONDITION = re.compile(r"\s*(what if|and if|if so|in that case)\b", re.IGNORECASE)
+OWN_TOPIC_TERMS = 3  # a follow-up with this many content words of its own keeps its own wording
+NAME_WORDS = 8  # a lead this short, without a full stop, names something ("Family Placement Team")
 _PLACE_WORDS = r"(?:in|for|at|from|within|across)"
 
 
@@ -59,7 +63,7 @@ def _strip_councils(text: str, aliases: dict[str, str]) -> str:
 
 
 def _with_council(question: str, place: str) -> str:
-    body = question.rstrip(" ?.!")
+    body = re.sub(r"\s+there$", "", question.rstrip(" ?.!"))  # "… have there" -> "… have in Bath"
     return f"{body} in {place}?"
 
 
@@ -92,34 +96,60 @@ def _replace_topic(previous: str, phrase: str) -> str | None:
 
 
 def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, str]) -> Reading:
-    """The question as it should be answered, given the earlier turns (most recent last)."""
+    """The question as it should be answered, given the earlier turns (most recent last).
+
+    A question with no opening tie ("and…", "what about…") and no reference ("that team",
+    "they", "there") stands alone, unless it is only a council ("Plymouth?"). A tied question
+    with words of its own keeps them, gains the earlier council and has "that team" replaced by
+    the team the last answer named; a tied question that is only a topic or a council is the
+    previous question with that topic or council swapped in.
+    """
     if not history:
         return Reading(question, False)
     previous = history[-1]
     named = detect_authorities(question, aliases)
     opening = FOLLOW_UP_OPENING.match(question)
-    rest = question[opening.end() :] if opening else question
-    rest_terms = _content(tokens(_strip_councils(rest, aliases)))
     reference = REFERENCE.search(question)
-    if not opening and not reference and len(rest_terms) >= STANDALONE_TERMS - (1 if named else 0):
-        return Reading(question, False)  # a new question in its own right
+    rest = question[opening.end() :].strip(" ,") if opening else question
+    own = _strip_councils(rest, aliases)
+    rest_terms = _content(tokens(own))
     if not opening and not reference and not (named and not rest_terms):
-        return Reading(question, False)
+        return Reading(question, False)  # a new question in its own right
     place = _place(question, named, previous, aliases)
-    if reference and previous.lead:
-        named_thing = previous.lead if previous.lead.isupper() else f"the {previous.lead.removeprefix('the ')}"
-        text = REFERENCE.sub(lambda _match: named_thing, question, count=1)
-        text = FOLLOW_UP_OPENING.sub("", text).strip()
+    if opening and CONDITION.match(opening.group(0)):  # "what if…" narrows the last question
+        base = _strip_councils(previous.question, aliases).rstrip(" ?.!")
+        text = f"{base} if {own.strip(' ?.!,')}?"
+        return Reading(_with_council(text, place) if place else text, True)
+    if len(rest_terms) >= OWN_TOPIC_TERMS or (reference and _names_something(previous.lead)):
+        text = rest
+        if reference and (reference.group(2) or reference.group(3)) and _names_something(previous.lead):
+            text = REFERENCE.sub(lambda _match: _the(previous.lead), text, count=1)
         if not named and place:
             text = _with_council(text, place)
-        return Reading(text[:1].upper() + text[1:], True)
+        text = text[:1].upper() + text[1:]
+        return Reading(text, text != question)
     base = _strip_councils(previous.question, aliases)
     if rest_terms:
-        topic = _strip_councils(rest, aliases).strip(" ?.!,")
+        topic = own.strip(" ?.!,")
         text = _replace_topic(base, topic) or f"{base.rstrip(' ?.!')}: {topic}?"
     else:
         text = base
     return Reading(_with_council(text, place) if place else text, True)
+
+
+def _names_something(lead: str) -> bool:
+    """A lead that names a team or role, not a sentence or a duration."""
+    return (
+        bool(lead)
+        and len(lead.split()) <= NAME_WORDS
+        and not lead.rstrip().endswith(".")
+        and lead[:1].isupper()
+        and not re.search(r"\d", lead)
+    )
+
+
+def _the(lead: str) -> str:
+    return lead if lead.isupper() else f"the {lead.removeprefix('the ')}"
 
 
 def _place(question: str, named: list[str], previous: Turn, aliases: dict[str, str]) -> str:

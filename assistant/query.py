@@ -156,6 +156,8 @@ def repair_typos(text: str, vocabulary: frozenset[str]) -> tuple[str, list[tuple
         lower = word.lower()
         if len(lower) < 5 or lower in vocabulary or lower in STOPWORDS or stem(lower) in vocabulary:
             return word
+        if stem(lower) in _stems(vocabulary):  # another form of a library word ("teacher", "teachers")
+            return word
         close = difflib.get_close_matches(lower, vocabulary, n=1, cutoff=0.8)
         if not close:
             return word
@@ -192,7 +194,8 @@ def understand(
         expansions=tuple(glossary.expand(repaired)),
         authorities=tuple(requested) or tuple(detected),
         detected_authorities=tuple(detected),
-        intent=detect_intent(repaired),
+        # A partner's question is recognised in the words as typed too: repair must not hide it.
+        intent="referral" if detect_intent(cleaned) == "referral" else detect_intent(repaired),
         corrections=tuple(corrections),
         unknown_terms=unknown_terms(repaired, vocabulary, glossary),
     )

@@ -35,3 +35,23 @@ def test_a_standalone_question_is_left_exactly_as_typed():
         assert read_follow_up(typed, [SEEN], ALIASES).text == typed
         assert not read_follow_up(typed, [SEEN], ALIASES).inherited
     assert read_follow_up("and in Plymouth?", [], ALIASES).text == "and in Plymouth?"  # nothing to follow
+
+
+def test_a_tied_question_with_words_of_its_own_keeps_them_and_gains_the_council():
+    earlier = Turn("Where are a child's needs first assessed in Bath?", (BATH,), "Contact, Referral and Assessment Service")
+    reading = read_follow_up("and where does the case go after a child protection plan starts?", [earlier], ALIASES)
+    assert reading.text == "Where does the case go after a child protection plan starts in Bath?"
+    there = read_follow_up("ok and what caseload should a social worker have there?", [SEEN], ALIASES)
+    assert there.text == "What caseload should a social worker have in Bath?"
+
+
+def test_a_condition_narrows_the_last_question():
+    earlier = Turn("how long to finish a core assessment in Bath", (BATH,))
+    reading = read_follow_up("what if it came from a section 47?", [earlier], ALIASES)
+    assert reading.text == "how long to finish a core assessment if it came from a section 47 in Bath?"
+
+
+def test_a_sentence_or_a_duration_is_never_put_in_place_of_a_reference():
+    earlier = Turn("How long should care proceedings take in Bath?", (BATH,), "Within 26 weeks")
+    reading = read_follow_up("and how long were they taking the year before?", [earlier], ALIASES)
+    assert "Within 26 weeks" not in reading.text and reading.text.endswith("in Bath?")
