@@ -25,10 +25,11 @@ from assistant.service import GuidanceAssistant
 from assistant.settings import Settings
 from evals.items import EvalItem, load_items
 from evals.metrics import evidence_found
-from indexing.embed import MiniLMEmbedder
+from indexing.embed import Embedder, MiniLMEmbedder
+from indexing.onnx_embed import OnnxEmbedder, export_onnx, onnx_path
 
 HIT_K = 5  # hit@5: a practitioner reads about five passages; the writer quotes from the top ones
-WARMUP_QUESTIONS = 3  # first queries build the BM25 snapshot and warm torch; not counted
+WARMUP_QUESTIONS = 3  # first queries build the BM25 snapshot and warm the model; not counted
 
 Log = Callable[[str], None]
 Found = Sequence[tuple[str, str]]  # (doc_id, passage text), best first
@@ -82,18 +83,28 @@ class BenchReport:
     baseline_ms: tuple[float, ...]
     baseline_hits_at_5: int
     baseline_hits_at_4: int
+    # Indexing and questions run MiniLM on onnxruntime (indexing/onnx_embed.py; model_load_seconds
+    # is that session's). The tutorial baseline embeds with sentence-transformers, as the tutorial
+    # does (reference_model_load_seconds, torch import included), and its search is timed again
+    # with our ONNX query embedding, so the search itself is also compared on equal terms.
+    onnx_export_seconds: float = math.nan
+    reference_model_load_seconds: float = math.nan
+    baseline_onnx_ms: tuple[float, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         n = max(self.questions, 1)
         hit, base_hit = self.hits / n, self.baseline_hits_at_5 / n
         answer_p50, retrieval_p50 = percentile(self.answer_ms, 50), percentile(self.retrieval_ms, 50)
         base_p50 = percentile(self.baseline_ms, 50)
+        base_onnx_p50 = percentile(self.baseline_onnx_ms, 50)
         return {
             "machine": self.machine,
             "questions": self.questions,
             "model_load_seconds": round(self.model_load_seconds, 2),
             "index_seconds": round(self.index_seconds, 2),
             "index_seconds_including_model_load": round(self.index_seconds + self.model_load_seconds, 2),
+            "onnx_export_seconds": round(self.onnx_export_seconds, 2),
+            "reference_model_load_seconds": round(self.reference_model_load_seconds, 2),
             "chunks": self.chunks,
             "chunks_per_second": round(self.chunks / self.index_seconds, 1) if self.index_seconds else None,
             "cold_start_seconds": round(self.cold_start_seconds, 2),
@@ -115,10 +126,14 @@ class BenchReport:
             "hit_at_5_over_baseline": round(hit / base_hit, 2) if base_hit else None,
             "retrieval_p50_over_baseline_p50": round(retrieval_p50 / base_p50, 2) if base_p50 else None,
             "answer_p50_over_baseline_p50": round(answer_p50 / base_p50, 2) if base_p50 else None,
+            "baseline_onnx_p50_ms": round(base_onnx_p50, 1),
+            "baseline_onnx_p95_ms": round(percentile(self.baseline_onnx_ms, 95), 1),
+            "answer_p50_over_baseline_onnx_p50": round(answer_p50 / base_onnx_p50, 2) if base_onnx_p50 else None,
         }
 
 
 def machine_info() -> dict[str, Any]:
+    import onnxruntime
     import torch
 
     return {
@@ -126,6 +141,7 @@ def machine_info() -> dict[str, Any]:
         "torch_threads": torch.get_num_threads(),
         "python": platform.python_version(),
         "torch": torch.__version__,
+        "onnxruntime": onnxruntime.__version__,
         "platform": platform.platform(terse=True),
         # Other work on the machine slows every figure; record it rather than hide it.
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
@@ -145,14 +161,23 @@ def scratch_settings(settings: Settings, **changes: object) -> Iterator[Settings
 
 
 def run_bench(settings: Settings, limit: int | None = None, log: Log = lambda _: None) -> BenchReport:
-    """One full run. Model load is timed first, in a process that has not yet imported torch
-    when run from the CLI, so it includes the import (~10 s) as a user's first run would."""
+    """One full run. The reference model (sentence-transformers, for the tutorial baseline and
+    the export) is loaded first, in a process that has not yet imported torch when run from the
+    CLI, so it includes the import (~10 s); then the ONNX export `guidance index` makes once per
+    data folder, timed on its own; then indexing and questions on ONNX, as the product runs."""
     items = bench_questions(limit)
     load_at_start = round(os.getloadavg()[0], 2)
     with scratch_settings(settings) as fresh:
-        log("loading the model")
+        log("loading the reference model (sentence-transformers)")
         started = time.perf_counter()
-        embedder = MiniLMEmbedder(threads=fresh.query_threads)
+        reference = MiniLMEmbedder(threads=fresh.query_threads)
+        reference_load = time.perf_counter() - started
+        log("exporting MiniLM to ONNX")
+        started = time.perf_counter()
+        export_onnx(onnx_path(fresh))
+        onnx_export = time.perf_counter() - started
+        started = time.perf_counter()
+        embedder = OnnxEmbedder(onnx_path(fresh), threads=fresh.query_threads, batch_threads=fresh.index_threads)
         model_load = time.perf_counter() - started
         log("indexing the corpus into a temporary folder")
         started = time.perf_counter()
@@ -168,9 +193,12 @@ def run_bench(settings: Settings, limit: int | None = None, log: Log = lambda _:
         retrieval_ms, answer_ms, hits = _measure_ours(assistant, items)
         log("building the tutorial baseline")
         started = time.perf_counter()
-        baseline = TutorialBaseline.build(fresh, embedder)
+        tutorial_embedder = _Swappable(reference)  # the tutorial's sentence-transformers, then our ONNX
+        baseline = TutorialBaseline.build(fresh, tutorial_embedder)
         baseline_build = time.perf_counter() - started
         baseline_ms, hits_5, hits_4 = _measure_baseline(baseline, items)
+        tutorial_embedder.inner = embedder
+        baseline_onnx_ms, _, _ = _measure_baseline(baseline, items)
     return BenchReport(
         machine={**machine_info(), "load_average_1m_at_start": load_at_start,
                  "query_threads": settings.query_threads, "index_threads": settings.index_threads},
@@ -188,7 +216,20 @@ def run_bench(settings: Settings, limit: int | None = None, log: Log = lambda _:
         baseline_ms=tuple(baseline_ms),
         baseline_hits_at_5=hits_5,
         baseline_hits_at_4=hits_4,
+        onnx_export_seconds=onnx_export,
+        reference_model_load_seconds=reference_load,
+        baseline_onnx_ms=tuple(baseline_onnx_ms),
     )
+
+
+class _Swappable:
+    """An embedder whose model can be changed after the baseline's store is built with it."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return self.inner.embed(texts)
 
 
 def cold_start_seconds(settings: Settings, question: str) -> float:
@@ -275,7 +316,9 @@ def format_report(d: dict[str, Any]) -> str:
         f"(queries use {m['query_threads']}, indexing {m['index_threads']}); load average "
         f"{m['load_average_1m_at_start']} at start, {m['load_average_1m_at_end']} at end",
         f"Index: {d['chunks']} chunks in {d['index_seconds']} s ({d['chunks_per_second']} chunks/s); "
-        f"{d['index_seconds_including_model_load']} s including model load ({d['model_load_seconds']} s)",
+        f"{d['index_seconds_including_model_load']} s including model load ({d['model_load_seconds']} s, ONNX); "
+        f"one-off ONNX export {d['onnx_export_seconds']} s; sentence-transformers (the tutorial's) loads in "
+        f"{d['reference_model_load_seconds']} s",
         f"Cold start (new process: imports, model, first answer): {d['cold_start_seconds']} s; "
         f"fresh assistant in a warm process: {d['first_answer_in_process_seconds']} s",
         f"Warm, {d['questions']} questions: retrieval p50 {d['retrieval_p50_ms']} ms, p95 {d['retrieval_p95_ms']} ms; "
@@ -284,6 +327,8 @@ def format_report(d: dict[str, Any]) -> str:
         f"(asked for k=5; its default k=4 gives {d['baseline_hit_at_4_tutorial_default_k']:.1%})",
         f"Baseline search p50 {d['baseline_p50_ms']} ms (retrieval only, no answer); "
         f"ours: retrieval x{d['retrieval_p50_over_baseline_p50']}, full answer x{d['answer_p50_over_baseline_p50']}",
+        f"Baseline search with our ONNX query embedding: p50 {d['baseline_onnx_p50_ms']} ms; "
+        f"ours: full answer x{d['answer_p50_over_baseline_onnx_p50']}",
     ])
 
 

@@ -19,7 +19,7 @@ _UNLOCKED = "curator_unlocked"
 _SESSION = "curator_session"  # counts this tab's failed passphrases
 
 
-@st.cache_resource(show_spinner="Loading the guidance library (first start only, up to a minute)…")
+@st.cache_resource(show_spinner="Loading the guidance library (first start only, a few seconds)…")
 def _load_assistant() -> GuidanceAssistant:
     # Opening never indexes: `guidance index` (or the Library page) is the one writer, and a
     # stale index is shown as a notice (index_notice) instead.
