@@ -83,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "timescales":
             return _timescales(args, settings)
         assistant = GuidanceAssistant(settings)
+        if settings.llm_base_url:  # the optional generative writer (GUIDANCE_LLM_BASE_URL)
+            from assistant.generative import use_generative_writer
+
+            use_generative_writer(assistant)
         notice = assistant.status().notice()  # questions never index: a stale index is reported instead
         if notice:
             print(f"note: {notice}", file=sys.stderr)

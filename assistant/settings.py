@@ -44,6 +44,11 @@ class Settings:
     # `pbkdf2_sha256$iterations$salt$hash` from `python -m assistant.curator hash`; empty = read-only
     curator_passphrase_hash: str = ""
     eval_items_path: Path = PROJECT_ROOT / "evals" / "items.yaml"  # the curated eval set
+    # The optional generative writer (assistant/generative.py): an OpenAI-compatible endpoint such as
+    # http://127.0.0.1:8081/v1; empty keeps the extractive writer. The key is read from the environment.
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
 
     @property
     def chroma_dir(self) -> Path:
