@@ -8,8 +8,6 @@ section, page, status, score, chunk_id), built from the index, never from model 
 
 from __future__ import annotations
 
-import inspect
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,13 +17,8 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict, Field
 
-from assistant.query import detect_authorities, understand
+from assistant.query import understand
 from assistant.types import Answer, Passage
-
-# A follow-up that only makes sense with the question before it: "What about York?",
-# "And for a child in care?", "How about S47?". Longer questions stand on their own.
-FOLLOW_UP = re.compile(r"^\s*(and\b|what about\b|how about\b|and what about\b|same for\b|what if\b)", re.IGNORECASE)
-FOLLOW_UP_MAX_WORDS = 8
 
 
 class GuidanceRetriever(BaseRetriever):
@@ -91,27 +84,6 @@ def to_document(passage: Passage) -> Document:
     )
 
 
-def with_history(question: str, history: Sequence[Any] | None, aliases: dict[str, str]) -> tuple[str, tuple[str, ...]]:
-    """The question to ask and the councils it names, reading a short follow-up with the last
-    question before it: "What about York?" after "How soon is a child seen in Bath?" asks the
-    Bath question of York. Anything else is asked as it stands (every answer is quoted afresh
-    from the guidance; history never supplies facts). Used only when the assistant's own `ask`
-    takes no history."""
-    named = tuple(detect_authorities(question, aliases))
-    earlier = user_questions(history or ())
-    previous = earlier[-1] if earlier else ""
-    if not previous or not FOLLOW_UP.match(question) or len(question.split()) > FOLLOW_UP_MAX_WORDS:
-        return question, named
-    if named:
-        # The follow-up names its own council: the earlier question's council words go.
-        for alias in sorted(aliases, key=len, reverse=True):
-            previous = re.sub(
-                rf"\s*\b(?:in|for|at|from)?\s*(?<![\w&]){re.escape(alias)}(?![\w&])", "", previous, flags=re.IGNORECASE
-            )
-        return previous.strip(), named
-    return f"{previous.strip()} {question.strip()}", named
-
-
 def user_questions(history: Sequence[Any]) -> list[str]:
     """The questions asked so far, oldest first, from a history of strings (each a question),
     (role, text) pairs, {"role", "content"} dicts or LangChain messages; answers are left out."""
@@ -143,13 +115,9 @@ def answer_runnable(assistant: Any, as_dict: bool = False) -> Runnable:
 
 
 def answer_request(assistant: Any, request: dict) -> Answer:
-    """One answer for `{"question", "history"?, "authorities"?}` (the Runnable's and the API's input)."""
+    """One answer for `{"question", "history"?, "authorities"?}` (the Runnable's and the API's input).
+    A follow-up is read against the earlier questions by the assistant (Answer.understood_as)."""
     asked_for = request.get("authorities") or []
     asked_for = [asked_for] if isinstance(asked_for, str) else list(asked_for)
-    question = str(request.get("question") or "")
     history = user_questions(request.get("history") or ())
-    if "history" in inspect.signature(assistant.ask).parameters:  # the assistant reads follow-ups itself
-        return assistant.ask(question, asked_for, history=history or None)
-    question, named = with_history(question, history, assistant.aliases)
-    # Councils passed explicitly win; else the follow-up's own council (else the text decides).
-    return assistant.ask(question, asked_for or (list(named) if history else []))
+    return assistant.ask(str(request.get("question") or ""), asked_for, history=history or None)
