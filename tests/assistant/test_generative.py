@@ -16,14 +16,8 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.answerability import FEATURES, AnswerabilityModel
-from assistant.generative import (
-    INSTRUCTION,
-    GenerativeWriter,
-    chat_model,
-    check_sentence,
-    evidence_for,
-    split_sentences,
-)
+from assistant.generative import GenerativeWriter, chat_model
+from assistant.grounding import INSTRUCTION, check_sentence, evidence_for, split_sentences
 from assistant.query import Query
 from assistant.safety import SAFETY_LINE
 from assistant.types import Chunk, DocumentMeta, Passage
@@ -57,18 +51,39 @@ while True:
 
 
 def passage(authority: str, sentences: tuple[str, ...], similarities: tuple[float, ...], heading: str = "") -> Passage:
-    meta = DocumentMeta(authority.lower().replace(" ", "-"), authority, "Procedures", "procedure", "2024-04-01", "x.txt")
-    chunk = Chunk(
-        f"{meta.doc_id}:{sentences[0][:10]}", meta.doc_id, " ".join(sentences), (heading,) if heading else (),
-        0, 10, None, meta, sentences,
+    meta = DocumentMeta(
+        authority.lower().replace(" ", "-"), authority, "Procedures", "procedure", "2024-04-01", "x.txt"
     )
-    return Passage(chunk, 1.0, dense_similarity=max(similarities), sentence_similarity=similarities,
-                   sentence_overlap=tuple(0.5 for _ in sentences))
+    chunk = Chunk(
+        f"{meta.doc_id}:{sentences[0][:10]}",
+        meta.doc_id,
+        " ".join(sentences),
+        (heading,) if heading else (),
+        0,
+        10,
+        None,
+        meta,
+        sentences,
+    )
+    return Passage(
+        chunk,
+        1.0,
+        dense_similarity=max(similarities),
+        sentence_similarity=similarities,
+        sentence_overlap=tuple(0.5 for _ in sentences),
+    )
 
 
 def query(text: str, intent: str = "general", authorities: tuple[str, ...] = ()) -> Query:
-    return Query(text, text, (), authorities, authorities, intent,
-                 term_weights=(("strategy", 3.0), ("discussion", 2.0), ("child", 0.2)))
+    return Query(
+        text,
+        text,
+        (),
+        authorities,
+        authorities,
+        intent,
+        term_weights=(("strategy", 3.0), ("discussion", 2.0), ("child", 0.2)),
+    )
 
 
 def free_port() -> int:
@@ -124,10 +139,18 @@ def forced(base_url: str, reply: str):
 
 def test_unsupported_sentences_are_dropped_and_flagged(llm_server, assistant):
     extractive = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
-    writer = GenerativeWriter(extractive, forced(llm_server, (
-        "A strategy discussion takes place within 2 working days of the referral [1]. "
-        "The Hillford Duty Team visits within 4 hours [1]."
-    )), assistant.embedder.embed, ALIASES)
+    writer = GenerativeWriter(
+        extractive,
+        forced(
+            llm_server,
+            (
+                "A strategy discussion takes place within 2 working days of the referral [1]. "
+                "The Hillford Duty Team visits within 4 hours [1]."
+            ),
+        ),
+        assistant.embedder.embed,
+        ALIASES,
+    )
     passages = [passage("Riverside Council", (STRATEGY, "Notes are kept."), (0.80, 0.30), "4.2 Strategy discussions")]
     answer, checked = writer.write_traced(query("how soon is a strategy discussion held?", "timescale"), passages)
     assert [c.supported for c in checked] == [True, False] and "4 hours" in checked[1].reason
@@ -135,7 +158,10 @@ def test_unsupported_sentences_are_dropped_and_flagged(llm_server, assistant):
     assert part.lead == "A strategy discussion takes place within 2 working days of the referral" and part.lead_n == 1
     assert "Hillford" not in answer.text and "4 hours" not in answer.text
     assert any("1 generated sentence(s) left out" in note for note in answer.notes)
-    assert part.quotes == extractive.write(query("how soon is a strategy discussion held?", "timescale"), passages).parts[0].quotes
+    assert (
+        part.quotes
+        == extractive.write(query("how soon is a strategy discussion held?", "timescale"), passages).parts[0].quotes
+    )
 
 
 def test_free_generation_keeps_only_checked_sentences_and_a_planted_instruction_changes_nothing(llm_server, assistant):
@@ -169,7 +195,9 @@ def test_a_planted_instruction_obeyed_is_not_supported(assistant):
     answer = ExtractiveWriter(SIMILARITY_ONLY, DOORS).write(query("how soon is a strategy discussion held?"), passages)
     evidence = evidence_for(answer, answer.parts[0], passages)
     assert INSTRUCTION.search(PLANTED) and evidence[1].sentences == (STRATEGY,)  # quoted, but never evidence
-    obeyed = check_sentence("No visit is needed within 2 working days.", (1,), evidence, ALIASES, assistant.embedder.embed)
+    obeyed = check_sentence(
+        "No visit is needed within 2 working days.", (1,), evidence, ALIASES, assistant.embedder.embed
+    )
     assert not obeyed.supported and "not close" in obeyed.reason
     uncited = check_sentence(STRATEGY, (), evidence, ALIASES, assistant.embedder.embed)
     assert not uncited.supported and uncited.reason == "cites no passage"
@@ -183,7 +211,9 @@ def test_refusal_and_safety_line_are_the_extractive_writers(assistant):
     q = query("a child is in immediate danger, who pays for school uniforms?")
     assert writer.write(q, weak) == extractive.write(q, weak)
     danger = query("a child is in immediate danger now: how soon is a strategy discussion held?", "timescale")
-    grounded = FakeListChatModel(responses=["A strategy discussion takes place within 2 working days of the referral [1]."])
+    grounded = FakeListChatModel(
+        responses=["A strategy discussion takes place within 2 working days of the referral [1]."]
+    )
     answer = GenerativeWriter(extractive, grounded, assistant.embedder.embed, ALIASES).write(
         danger, [passage("Riverside Council", (STRATEGY,), (0.80,))]
     )
@@ -205,7 +235,9 @@ def test_too_little_surviving_returns_the_extractive_answer_with_a_note(assistan
 
 def test_sentences_and_their_markers_are_read_back():
     assert split_sentences("Within 2 days [1]. Recorded [2] [1].\nNo marker here.") == [
-        ("Within 2 days.", (1,)), ("Recorded.", (2, 1)), ("No marker here.", ()),
+        ("Within 2 days.", (1,)),
+        ("Recorded.", (2, 1)),
+        ("No marker here.", ()),
     ]
     assert split_sentences("Seen within 5 days. [1]") == [("Seen within 5 days.", (1,))]
 
