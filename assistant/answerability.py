@@ -33,6 +33,9 @@ FEATURES = (
     "answer_type",  # it holds the kind of answer the question asks for (see answer_type_present)
     "passage_similarity",  # cosine similarity of the question to its whole passage
     "unknown_terms",  # question words the library never uses: 0, 0.5, or 1 for two or more
+    # The most of the question's terms any of the council's top sentences holds: a long
+    # multi-clause sentence embeds poorly but can hold nearly every word asked about.
+    "best_overlap",
 )
 ACRONYM_MAX_CHARS = 5  # the glossary's short forms (S47, ICPC, LADO, MASH) are at most this long
 FOCUS_TERMS = 2  # a question is about one or two things; its rarest terms name them
@@ -93,6 +96,7 @@ class Evidence:
     similarity: float
     coverage: float
     passage_similarity: float
+    best_overlap: float = 0.0  # the highest term overlap among the council's top sentences
 
 
 def own_coverage(query: Query, words: set[str]) -> float:
@@ -121,6 +125,7 @@ def features(query: Query, best: Evidence) -> tuple[float, ...]:
         1.0 if answer_type_present(query.intent, best.text) else 0.0,
         best.passage_similarity,
         min(len(query.unknown_terms), 2) / 2,
+        best.best_overlap,
     )
 
 

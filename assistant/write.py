@@ -52,6 +52,7 @@ W_SEMANTIC = 0.55
 W_OVERLAP = 0.30
 W_PASSAGE = 0.15
 TIMESCALE_BONUS = 0.08  # a "how soon" question is answered by a sentence with a timescale
+TOP_FOR_OVERLAP = 3  # the council's sentences whose term overlap the answerability model sees
 SENTENCE_MARGIN = 0.12  # further sentences from one council must be this close to its best
 AUTHORITY_MARGIN = 0.20  # another council is shown if its best sentence scores this close to the best
 TIMESCALE_MIN_SIMILARITY = 0.35  # ...but only if the sentence is about the question at all
@@ -92,6 +93,7 @@ def evidence(sentences: list[ScoredSentence], passages: Sequence[Passage]) -> Ev
         similarity=best.similarity,
         coverage=best.overlap,
         passage_similarity=passage.dense_similarity,
+        best_overlap=max(s.overlap for s in sentences[:TOP_FOR_OVERLAP]),
     )
 
 
@@ -152,17 +154,18 @@ class ExtractiveWriter:
         return self._compose(query, passages, scored, chosen_authorities, probabilities, safety)
 
     def _answering(self, scored: list[ScoredSentence], probabilities: dict[str, float]) -> list[str]:
-        """Councils likely to answer (the fitted threshold) whose best sentence ranks near the best
-        council's: a council that only mentions the topic in passing is not shown."""
+        """The councils to quote. The question is answered when one council is likely to answer it
+        (the fitted threshold); any other council whose best sentence ranks near that council's is
+        shown too, each apart, so councils that set different rules for the same thing are seen side
+        by side (a council that only mentions the topic in passing ranks far below and is not)."""
         top: dict[str, float] = {}
         for sentence in scored:
             top.setdefault(sentence.authority, sentence.score)
-        best = max(top.values(), default=0.0)
-        return [
-            a
-            for a, p in probabilities.items()
-            if p >= self.model.answer_threshold and top[a] >= best - AUTHORITY_MARGIN
-        ]
+        likely = [a for a, p in probabilities.items() if p >= self.model.answer_threshold]
+        if not likely:
+            return []
+        best = max(top[a] for a in likely)
+        return [a for a in probabilities if top[a] >= best - AUTHORITY_MARGIN]
 
     def elsewhere(self, query: Query, passages: Sequence[Passage], not_covered: tuple[str, ...]) -> Answer | None:
         """When the councils asked about do not cover a question, what other councils' guidance
