@@ -25,6 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from pydantic import SecretStr
+
 from assistant.grounding import Checked, Evidence, check_sentence, evidence_for, split_sentences
 from assistant.query import Query
 from assistant.types import Answer, AuthorityAnswer, Passage
@@ -108,7 +110,8 @@ class GenerativeWriter:
                 reply = self.llm.invoke(prompt_messages(query.text, part.authority, evidence)).content
             except Exception as exc:  # noqa: BLE001 - an unreachable model leaves the quoted answer
                 log.warning("the language model could not be used: %s: %s", type(exc).__name__, exc)
-                return self._fallback(answer, "The language model could not be reached, so the quoted answer is shown.")
+                note = "The language model could not be reached, so the quoted answer is shown."
+                return self._fallback(answer, note), checked
             verdicts = [
                 check_sentence(text, cites, evidence, self.aliases, self.embed)
                 for text, cites in split_sentences(str(reply), MAX_SENTENCES * 2)[:MAX_SENTENCES]
@@ -164,9 +167,9 @@ def chat_model(base_url: str, model: str, api_key: str = "", **options: Any) -> 
     return ChatOpenAI(
         base_url=base_url,
         model=model or "default",
-        api_key=api_key or "not-needed",  # local servers accept any key; the client requires one
+        api_key=SecretStr(api_key or "not-needed"),  # local servers accept any key; the client requires one
         temperature=0,
-        max_tokens=MAX_TOKENS,
+        max_completion_tokens=MAX_TOKENS,
         timeout=options.pop("timeout", 60),
         max_retries=options.pop("max_retries", 1),
         **options,

@@ -233,6 +233,17 @@ def test_too_little_surviving_returns_the_extractive_answer_with_a_note(assistan
     assert answer.notes[-1].startswith("The generated wording did not pass the check")
 
 
+def test_an_unreachable_endpoint_leaves_the_quoted_answer(assistant):
+    extractive = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    closed = chat_model(f"http://127.0.0.1:{free_port()}/v1", "smollm2", timeout=5, max_retries=0)
+    writer = GenerativeWriter(extractive, closed, assistant.embedder.embed, ALIASES)
+    passages = [passage("Riverside Council", (STRATEGY,), (0.80,))]
+    q = query("how soon is a strategy discussion held?", "timescale")
+    answer = writer.write(q, passages)
+    assert answer.parts == extractive.write(q, passages).parts
+    assert answer.notes[-1] == "The language model could not be reached, so the quoted answer is shown."
+
+
 def test_sentences_and_their_markers_are_read_back():
     assert split_sentences("Within 2 days [1]. Recorded [2] [1].\nNo marker here.") == [
         ("Within 2 days.", (1,)),
