@@ -2,7 +2,8 @@
 work is GuidanceAssistant's.
 
 `POST /ask` returns exactly what `guidance ask --json` prints; `GET /sources` lists the library;
-`GET /health` says whether the index can answer. Nothing that changes the library (upload, edit,
+`GET /timescales` is the table of `guidance timescales --json`; `GET /health` says whether the
+index can answer. Nothing that changes the library (upload, edit,
 retire, re-index, evals) is exposed: those stay behind the curator passphrase in the app.
 """
 
@@ -84,6 +85,18 @@ def create_app(assistant: Any) -> FastAPI:
             )
             for m in assistant.manifest.documents
         ]
+
+    @app.get("/timescales", summary="Every timescale the library states, one row each (`guidance timescales`)")
+    def timescales(authority: str | None = None) -> list[dict]:
+        from assistant.timescale_cache import load_timescales
+        from assistant.timescale_table import for_authority
+
+        try:
+            name = assistant.manifest.authority(authority).name if authority else None
+        except ManifestError as exc:
+            raise HTTPException(400, str(exc)) from None
+        rows = for_authority(load_timescales(assistant.settings, assistant.store), name)
+        return [row.as_dict() for row in rows]
 
     @app.get("/health", summary="Whether the index can answer")
     def health() -> Health:

@@ -90,9 +90,23 @@ def test_sources_health_and_docs(api, assistant):
     assert all(s["chunks"] > 0 and s["authority"] and s["date"] for s in sources)
     assert call(f"{api}/health") == (200, {"status": "ok", "documents": len(sources), "notice": ""})
     status, schema = call(f"{api}/openapi.json")
-    assert status == 200 and set(schema["paths"]) == {"/ask", "/sources", "/health"}  # no curator actions
+    assert status == 200 and set(schema["paths"]) == {
+        "/ask",
+        "/sources",
+        "/timescales",
+        "/health",
+    }  # no curator actions
     status, page = call(f"{api}/docs")
     assert status == 200 and "swagger" in page.lower()
+
+
+def test_timescales_table_for_one_council(api):
+    status, rows = call(f"{api}/timescales")
+    assert status == 200 and rows and {"authority", "value"} <= rows[0].keys()
+    status, bath = call(f"{api}/timescales?authority=B%26NES")
+    assert status == 200 and bath and {r["authority"] for r in bath} == {"Bath and North East Somerset Council"}
+    status, body = call(f"{api}/timescales?authority=Yrok")
+    assert status == 400 and "Did you mean" in body["detail"]
 
 
 def test_guidance_serve_binds_loopback_by_default(assistant, monkeypatch):
