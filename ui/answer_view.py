@@ -41,7 +41,8 @@ def render_answer(answer: Answer) -> None:
         view = part_view(part)
         quotes = "\n".join(f"- {quote}" for quote in view.quotes)
         st.markdown(f"{view.lead} — {escape_markdown(view.source)}\n\n{quotes}")
-    st.caption("Sources: open one to read the passage; the quoted sentences are highlighted.")
+    if answer.citations:
+        st.caption("Sources: open one to read the passage; the quoted sentences are highlighted.")
     for citation in answer.citations:
         render_source_card(citation)
 

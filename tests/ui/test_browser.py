@@ -164,3 +164,27 @@ def test_library_page_lists_documents(page, app_url):
     page.locator("[data-testid='stDataFrame']").first.wait_for()
     assert page.get_by_text("Read-only").count() >= 1
     screenshot(page, "library.png")
+
+
+def test_two_turn_conversation_shows_how_the_follow_up_was_read(page, app_url):
+    ask(page, app_url, "How soon must a child be seen after a referral in Bath?")
+    page.get_by_text("5 working days").first.wait_for()
+    box = page.get_by_placeholder("Ask about timescales")
+    box.fill("and in Plymouth?")
+    box.press("Enter")
+    page.get_by_text("Understood as: How soon must a child be seen after a referral in Plymouth?").wait_for()
+    assert "10 working days" in page.locator("[data-testid='stChatMessage']").last.inner_text()
+    screenshot(page, "ask_follow_up.png")
+
+
+def test_partner_page_gives_the_front_door(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("link", name="Worried about a child?").click()
+    page.get_by_test_id("stSelectbox").wait_for()
+    page.get_by_role("combobox").first.click()
+    page.get_by_role("option", name="Torbay Council").click()
+    page.get_by_role("textbox").first.fill("A pupil has bruises on his arm and says his dad hit him.")
+    page.get_by_role("button", name="Where should I send this?").click()
+    page.get_by_text("Where to send a referral").wait_for()
+    screenshot(page, "worried_partner.png")
+    assert "Torbay: contact the Safeguarding Hub (MASH)" in page.locator("body").inner_text()
