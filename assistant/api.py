@@ -109,6 +109,14 @@ def create_app(assistant: Any) -> FastAPI:
 
 def serve(assistant: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
     """Run the API with uvicorn until interrupted."""
+    import sys
+
     import uvicorn
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"warning: serving on {host}: the API has no sign-in; put a reverse proxy with TLS and sign-in in front",
+            file=sys.stderr,
+        )
 
     uvicorn.run(create_app(assistant), host=host, port=port, log_level="info")
