@@ -108,6 +108,7 @@ def export_onnx(path: Path) -> Path:
                 opset_version=OPSET,
                 dynamo=False,  # the TorchScript exporter needs only `onnx`; dynamo would need onnxscript
             )
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the app may run as another user than the indexer
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

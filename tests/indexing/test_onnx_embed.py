@@ -90,6 +90,7 @@ def test_a_data_folder_without_the_export_gets_one_on_the_first_question(assista
     assert not onnx_path(settings).exists()
     embedder = question_embedder(settings)
     assert isinstance(embedder, OnnxEmbedder) and export_is_current(onnx_path(settings))
+    assert onnx_path(settings).stat().st_mode & 0o777 == 0o644  # readable by an app run as another user
     question = "Who do I notify when a child is about to come into care?"
     assert cosines(embedder.embed([question]), assistant.embedder.embed([question])).min() >= SAME
 
