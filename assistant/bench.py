@@ -149,7 +149,13 @@ def machine_info() -> dict[str, Any]:
 
 
 def bench_questions(limit: int | None = None, split: str | None = None) -> list[EvalItem]:
-    items = [i for i in load_items() if i.answerable and (split is None or i.split == split)]
+    # Questions that stand alone and name their evidence: a follow-up needs its conversation and a
+    # partner item is judged on its front door, so neither says anything about retrieval.
+    items = [
+        i
+        for i in load_items()
+        if i.answerable and i.sources and i.single_question and (split is None or i.split == split)
+    ]
     return items[:limit] if limit else items
 
 
