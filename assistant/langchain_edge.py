@@ -17,7 +17,6 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict, Field
 
-from assistant.query import understand
 from assistant.types import Answer, Passage
 
 
@@ -59,9 +58,7 @@ def retrieve_passages(
     snap = assistant.retriever.snapshot()
     if not snap.order:
         raise QuestionError("The guidance library is empty: run `guidance index` (or add a document) first.")
-    query = understand(question, assistant.glossary, assistant.aliases, snap.vocabulary, requested)
-    vector = assistant.embedder.embed([query.search_text])[0]
-    return assistant.retriever.retrieve(vector, query.terms, query.authorities, include_superseded)
+    return assistant.prepare(question, requested, include_superseded).passages
 
 
 def to_document(passage: Passage) -> Document:

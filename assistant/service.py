@@ -6,10 +6,9 @@ import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from assistant.answerability import AnswerabilityModel
-from assistant.chain import build_chain
+from assistant.answering import Prepared, Request, answer, prepare
 from assistant.followup import REFERENCE, Reading, Turn, read_follow_up
 from assistant.query import Glossary, detect_authorities
 from assistant.retrieve import Retriever
@@ -58,7 +57,6 @@ class GuidanceAssistant:
             self.settings.max_sentences_per_authority,
             {a.name: a.contacts for a in self.manifest.authorities},
         )
-        self.chain = build_chain(self)
         self.load_seconds = time.perf_counter() - started
 
     @property
@@ -136,16 +134,10 @@ class GuidanceAssistant:
             if snap.version != self._manifest_for:
                 self._follow_index(snap.version)
             reading = self.read_question(question, history) if history else Reading(question, False)
-            state: dict[str, Any] = self.chain.invoke(
-                {
-                    "question": reading.text,
-                    "authorities": self.resolve_authorities(authorities),
-                    "include_superseded": include_superseded,
-                    "mode": mode,
-                    "use_glossary": use_glossary,
-                    "intent": intent,
-                }
+            request = Request(
+                reading.text, self.resolve_authorities(authorities), include_superseded, mode, use_glossary, intent
             )
+            result, prepared = answer(self, request)
         except (QuestionError, ManifestError):
             raise
         except Exception as exc:  # the store, not the question: say so instead of a traceback
@@ -154,22 +146,26 @@ class GuidanceAssistant:
                 f"({type(exc).__name__}: {str(exc)[:200]}). Please try again in a moment; if it keeps "
                 "happening, tell whoever runs the assistant."
             ) from exc
-        timings = {**state["timings_ms"], "total": (time.perf_counter() - started) * 1000}
+        timings = {**result.timings_ms, "total": (time.perf_counter() - started) * 1000}
         understood = reading.text if reading.inherited else ""
-        return replace(state["answer"], question=question, understood_as=understood, timings_ms=timings), state[
-            "passages"
-        ]
+        return replace(result, question=question, understood_as=understood, timings_ms=timings), prepared.passages
 
     def retrieve(
         self, question: str, authorities: tuple[str, ...] = (), mode: str | None = None, use_glossary: bool = True
     ) -> list[Passage]:
         """Retrieval alone (for evals and the benchmark)."""
-        state = self.chain.steps[0].invoke(
-            {"question": question, "authorities": authorities, "use_glossary": use_glossary}
-        )
-        state = self.chain.steps[1].invoke(state)
-        state = self.chain.steps[2].invoke({**state, "mode": mode})
-        return state["passages"]
+        return self.prepare(question, authorities, mode=mode, use_glossary=use_glossary).passages
+
+    def prepare(
+        self,
+        question: str,
+        authorities: tuple[str, ...] = (),
+        include_superseded: bool = False,
+        mode: str | None = None,
+        use_glossary: bool = True,
+    ) -> Prepared:
+        """Understanding, the question vector and the ranked passages: what a writer is given."""
+        return prepare(self, Request(question, tuple(authorities), include_superseded, mode, use_glossary))
 
     def reindex(
         self, rebuild: bool = False, progress: Progress | None = None, allow_removal: bool = False

@@ -66,10 +66,8 @@ def rows_for(assistant, item: EvalItem, exclude: str | None = None) -> list[Row]
     authorities: tuple[str, ...] = ()
     if exclude:
         authorities = tuple(a.name for a in assistant.manifest.authorities if a.name != exclude)
-    state = {"question": item.question, "authorities": authorities, "use_glossary": True}
-    for step in assistant.chain.steps[:3]:  # understand, embed, retrieve: what the writer is given
-        state = step.invoke(state)
-    query, passages = state["query"], state["passages"]
+    prepared = assistant.prepare(item.question, authorities)  # what the writer is given
+    query, passages = prepared.query, prepared.passages
     by_authority: dict[str, list] = {}
     for sentence in score_sentences(query, passages):
         by_authority.setdefault(sentence.authority, []).append(sentence)
