@@ -70,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = Settings.from_env()
-        if args.command == "eval" and args.action == "add":
-            return eval_cli.run(args, settings, None)
+        if args.command == "eval" and (args.action == "add" or eval_cli.writer_unavailable(args, settings)):
+            return eval_cli.run(args, settings, None)  # nothing to load: adding an item, or a message
         if args.command == "bench":
             return _bench(args, settings)
         if args.command == "add":

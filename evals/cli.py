@@ -31,6 +31,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also run dense only, BM25 only, hybrid, hybrid + glossary and the LangChain tutorial",
     )
+    p.add_argument(
+        "--writer",
+        choices=("extractive", "generative", "both"),
+        default=None,
+        help="answer writer to evaluate (default: generative when GUIDANCE_LLM_BASE_URL is set); "
+        "'both' puts the two side by side",
+    )
     p.add_argument("--items", type=Path, default=None, help="items file (default: settings.eval_items_path)")
     p.add_argument("--baseline", type=Path, default=None, help="baseline file (default evals/baseline.json)")
     p.add_argument(
@@ -97,6 +104,11 @@ def build_item(args: argparse.Namespace, settings: Settings) -> EvalItem:
     )
 
 
+def writer_unavailable(args: argparse.Namespace, settings: Settings) -> bool:
+    """A generative run was asked for with no LLM endpoint configured."""
+    return getattr(args, "writer", None) in ("generative", "both") and not settings.llm_base_url
+
+
 def run(args: argparse.Namespace, settings: Settings, make_assistant) -> int:  # noqa: ANN001
     args.items = args.items or settings.eval_items_path
     if args.action == "add":
@@ -106,7 +118,17 @@ def run(args: argparse.Namespace, settings: Settings, make_assistant) -> int:  #
         return 0
     from evals.runner import load_baseline, run_eval, save_baseline
 
+    if writer_unavailable(args, settings):
+        from assistant.settings import SettingsError
+
+        raise SettingsError("--writer generative needs an LLM endpoint: set GUIDANCE_LLM_BASE_URL (and _MODEL)")
     assistant: GuidanceAssistant = make_assistant()
+    if args.writer in ("generative", "both"):
+        from assistant.generative import use_generative_writer
+
+        use_generative_writer(assistant)
+    elif args.writer == "extractive":
+        assistant.writer = getattr(assistant.writer, "extractive", assistant.writer)
     bar = _bar()
     report = run_eval(
         assistant,
@@ -117,6 +139,7 @@ def run(args: argparse.Namespace, settings: Settings, make_assistant) -> int:  #
         items_path=args.items,
         out_dir=args.out,
         baseline_path=args.baseline,
+        compare_writers=args.writer == "both",
     )
     if args.json:
         print(json.dumps(report, ensure_ascii=False))

@@ -157,6 +157,18 @@ def markdown(report: dict[str, Any], deltas: Sequence[Delta] = (), charts: Seque
             "retrieval_p50_ms",
         )
         out += ["## Ablations (same items, same run)", "", *table(report["ablations"], cols, "configuration"), ""]
+    if report.get("writers"):
+        cols = (
+            "items",
+            "fact_recall",
+            "citation_support",
+            "abstention_recall",
+            "wrong_refusal_rate",
+            "pass_rate",
+            "answer_words_p50",
+            "answer_p50_ms",
+        )
+        out += ["## Writers side by side (library items, same run)", "", *table(report["writers"], cols, "writer"), ""]
     out += [f"![{Path(c).stem}]({Path(c).name})" for c in charts] + [""]
     failing = [r for r in report["details"] if not r["passed"]]
     out += [f"## Failing items ({len(failing)})", ""]

@@ -385,10 +385,13 @@ def run_eval(
     out_dir: Path | None = None,
     baseline_path: Path | None = None,
     unseen_items_path: Path | None = UNSEEN_ITEMS_PATH,
+    compare_writers: bool = False,
 ) -> dict[str, Any]:
     """Run the set (or one split), write latest.json / latest.md / charts, return the report.
 
-    The unseen-documents split is always part of "all": it is asked against its own corpus."""
+    The unseen-documents split is always part of "all": it is asked against its own corpus.
+    With `compare_writers` and a generative writer in place, the library items are also asked
+    with the extractive writer alone, and both writers' figures go side by side in `writers`."""
     items = select(load_items(items_path) if items_path else load_items(), split)
     unseen_path = unseen_items_path if unseen_items_path and unseen_items_path.exists() else None
     unseen = select(load_items(unseen_path), split) if unseen_path else []
@@ -400,7 +403,8 @@ def run_eval(
         "generated_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         "seconds": round(time.perf_counter() - started, 1),
         "settings": {
-            "answer_threshold": assistant.writer.model.answer_threshold,
+            "writer": writer_name(assistant.writer),
+            "answer_threshold": extractive_of(assistant.writer).model.answer_threshold,
             "max_sentences_per_authority": settings.max_sentences_per_authority,
             "chunk_chars": settings.chunk_chars,
             "retrieval_mode": settings.retrieval_mode,
@@ -421,6 +425,15 @@ def run_eval(
                     k: v for k, v in aggregate(evaluate(assistant, items, ab.mode, ab.use_glossary)).items()
                 }
         report["ablations"] = table
+    if compare_writers and writer_name(assistant.writer) == "generative":
+        generative = assistant.writer
+        library = [r for r in records if r["split"] != "unseen_docs"]  # the unseen corpus is asked extractively
+        try:
+            assistant.writer = generative.extractive
+            extractive_records = evaluate(assistant, items)
+        finally:
+            assistant.writer = generative
+        report["writers"] = {"generative": aggregate(library), "extractive": aggregate(extractive_records)}
     baseline = load_baseline(baseline_path)
     deltas = compare(report, baseline) if baseline and report["split"] == "all" else []
     report["vs_baseline"] = [{**asdict(d), "change": d.change} for d in deltas]
@@ -429,6 +442,15 @@ def run_eval(
 
     write_report(report, out_dir or report_dir(settings), deltas)
     return report
+
+
+def writer_name(writer: Any) -> str:
+    """'generative' for a GenerativeWriter (which wraps the extractive one), else 'extractive'."""
+    return "generative" if hasattr(writer, "extractive") else "extractive"
+
+
+def extractive_of(writer: Any) -> Any:
+    return getattr(writer, "extractive", writer)
 
 
 def report_dir(settings: Settings) -> Path:

@@ -265,3 +265,42 @@ def test_guidance_ask_uses_the_generative_writer_when_configured(llm_server, ass
     assert out["authorities"] == ["City of York Council"] and out["citations"]
     # Either the model's wording passed the check (and says so) or the quoted answer is shown (and says so).
     assert any(n.startswith(("Lead lines worded", "The generated wording")) for n in out["notes"])
+
+
+def test_eval_puts_both_writers_side_by_side(llm_server, assistant, tmp_path):
+    """`guidance eval --writer both`: the same library items asked with each writer, in one report."""
+    from evals.items import load_items
+    from evals.runner import run_eval
+
+    items = [i for i in load_items() if i.split == "tune" and i.kind == "timescale"][:3]
+    items_file = tmp_path / "items.yaml"
+    items_file.write_text(
+        "\n".join(
+            f"- {{id: {i.id}, question: {json.dumps(i.question)}, kind: {i.kind}, authority: {json.dumps(i.authority)},"
+            f" expected_facts: {json.dumps([list(f) for f in i.expected_facts])},"
+            f" sources: {json.dumps([{'doc_id': s.doc_id, 'section': s.section, 'evidence': s.evidence} for s in i.sources])},"
+            f" split: tune}}"
+            for i in items
+        ),
+        encoding="utf-8",
+    )
+    extractive = assistant.writer
+    assistant.writer = GenerativeWriter(extractive, chat_model(llm_server, "smollm2"), assistant.embedder.embed,
+                                        lambda: assistant.aliases)
+    try:
+        report = run_eval(assistant, assistant.settings, items_path=items_file, out_dir=tmp_path / "report",
+                          unseen_items_path=None, compare_writers=True)
+    finally:
+        assistant.writer = extractive
+    assert report["settings"]["writer"] == "generative"
+    assert set(report["writers"]) == {"generative", "extractive"}
+    assert report["writers"]["generative"]["items"] == report["writers"]["extractive"]["items"] == 3
+    assert "Writers side by side" in (tmp_path / "report" / "latest.md").read_text(encoding="utf-8")
+
+
+def test_eval_refuses_a_generative_run_without_an_endpoint(capsys, monkeypatch):
+    from assistant.cli import main
+
+    monkeypatch.delenv("GUIDANCE_LLM_BASE_URL", raising=False)
+    assert main(["eval", "--writer", "generative", "--split", "holdout"]) == 2
+    assert "GUIDANCE_LLM_BASE_URL" in capsys.readouterr().err
