@@ -82,11 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             return _index(args, settings)
         if args.command == "timescales":
             return _timescales(args, settings)
-        assistant = GuidanceAssistant(settings)
-        if settings.llm_base_url:  # the optional generative writer (GUIDANCE_LLM_BASE_URL)
-            from assistant.generative import use_generative_writer
-
-            use_generative_writer(assistant)
+        assistant = GuidanceAssistant(settings)  # with the generative writer when GUIDANCE_LLM_BASE_URL is set
         notice = assistant.status().notice()  # questions never index: a stale index is reported instead
         if notice:
             print(f"note: {notice}", file=sys.stderr)

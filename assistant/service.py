@@ -57,6 +57,10 @@ class GuidanceAssistant:
             self.settings.max_sentences_per_authority,
             {a.name: a.contacts for a in self.manifest.authorities},
         )
+        if self.settings.llm_base_url:  # the optional generative writer, for every face alike
+            from assistant.generative import use_generative_writer
+
+            use_generative_writer(self)
         self.load_seconds = time.perf_counter() - started
 
     @property
