@@ -50,6 +50,8 @@ from pathlib import Path
 
 import yaml
 
+from evals.metrics import last_named_authority, named_authorities
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS_DIR = ROOT / "corpus" / "documents"
 DEFAULT_ITEMS = ROOT / "evals" / "items.yaml"
@@ -151,23 +153,6 @@ def manifest_names(manifest_path: Path) -> tuple[dict[str, str], dict[str, str]]
         if auth.get("front_door"):
             doors[name] = str(auth["front_door"])
     return aliases, doors
-
-
-def councils_named(text: str, aliases: dict[str, str]) -> set[str]:
-    return {
-        authority
-        for alias, authority in aliases.items()
-        if re.search(rf"(?<![\w&]){re.escape(alias)}(?![\w&])", text, re.IGNORECASE)
-    }
-
-
-def latest_council(turns: list[str], aliases: dict[str, str]) -> str | None:
-    """The council a conversation is about: the latest turn naming exactly one."""
-    for turn in reversed(turns):
-        named = councils_named(turn, aliases)
-        if len(named) == 1:
-            return named.pop()
-    return None
 
 
 def manifest_corpus(manifest_path: Path) -> Corpus:
@@ -437,8 +422,8 @@ def check_turns_and_flags(item_id: str, item: dict, corpus: Corpus, errors: list
     question, authority = item["question"], item["authority"]
     if any(collapse(h).lower() == collapse(question).lower() for h in history):
         errors.append(f"{item_id}: the last question repeats an earlier turn")
-    earlier = latest_council(history, corpus.aliases)
-    in_question = councils_named(question, corpus.aliases)
+    earlier = last_named_authority(history, corpus.aliases)
+    in_question = named_authorities(question, corpus.aliases)
     if item.get("standalone"):
         if in_question and in_question != {authority}:
             errors.append(f"{item_id}: the standalone question names {', '.join(sorted(in_question))}, not {authority}")
@@ -448,7 +433,7 @@ def check_turns_and_flags(item_id: str, item: dict, corpus: Corpus, errors: list
                 "(or be named in its question), so that inheriting it would show"
             )
     else:
-        now = latest_council([*history, question], corpus.aliases)
+        now = last_named_authority([*history, question], corpus.aliases)
         if now is not None and now != authority:
             errors.append(f"{item_id}: the conversation is about {now} by its last turn naming one, not {authority}")
     return True
@@ -457,7 +442,7 @@ def check_turns_and_flags(item_id: str, item: dict, corpus: Corpus, errors: list
 def check_partner(item_id: str, item: dict, corpus: Corpus, errors: list[str]) -> None:
     """A partner item names its council (and no other), or none of the library's."""
     question, authority = item["question"], item["authority"]
-    named = councils_named(question, corpus.aliases)
+    named = named_authorities(question, corpus.aliases)
     if authority is None:
         if named:
             errors.append(f"{item_id}: the question names {', '.join(sorted(named))}: set authority")
