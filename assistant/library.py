@@ -11,7 +11,8 @@ from assistant.types import Chunk, DocumentMeta
 from indexing.chunk import chunk_document
 from indexing.curate import add_document, check_doc_id, check_new_authority, make_doc_id, update_document
 from indexing.load import LoadError, load
-from indexing.manifest import SUPPORTED_SUFFIXES, Authority, Manifest, ManifestError, duplicate_of
+from indexing.lock import manifest_lock
+from indexing.manifest import SUPPORTED_SUFFIXES, Authority, Manifest, ManifestError, duplicate_of, load_manifest
 from indexing.store import ChunkStore
 
 
@@ -54,15 +55,37 @@ def library_rows(manifest: Manifest, store: ChunkStore) -> list[LibraryRow]:
     return rows
 
 
-def add_upload(manifest: Manifest, filename: str, data: bytes, form: DocumentForm, settings: Settings,
-               doc_id: str | None = None, new_authority: Authority | None = None) -> tuple[Manifest, DocumentMeta]:
+def add_upload(
+    manifest: Manifest,
+    filename: str,
+    data: bytes,
+    form: DocumentForm,
+    settings: Settings,
+    doc_id: str | None = None,
+    new_authority: Authority | None = None,
+) -> tuple[Manifest, DocumentMeta]:
     """Add an uploaded file to the corpus, or raise LoadError/ManifestError and change nothing.
 
     The file is parsed and chunked from a temporary copy first, so a corrupt, empty, oversized,
     unreadable or already-present file never reaches corpus/documents; if writing the manifest
     fails after the copy, the manifest's previous bytes are restored and the copied file removed.
-    With `new_authority` the council is added to the manifest with the document.
+    With `new_authority` the council is added to the manifest with the document. The manifest is
+    read again from disk under the manifest lock, so a document another process added meanwhile
+    is kept (the caller's copy may be stale: a long-running app's, for one).
     """
+    with manifest_lock(manifest.path):
+        return _add_upload(load_manifest(manifest.path), filename, data, form, settings, doc_id, new_authority)
+
+
+def _add_upload(
+    manifest: Manifest,
+    filename: str,
+    data: bytes,
+    form: DocumentForm,
+    settings: Settings,
+    doc_id: str | None,
+    new_authority: Authority | None,
+) -> tuple[Manifest, DocumentMeta]:
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise LoadError(
@@ -94,9 +117,17 @@ def add_upload(manifest: Manifest, filename: str, data: bytes, form: DocumentFor
         before = manifest.path.read_bytes()
         try:
             return add_document(
-                manifest, upload, authority=authority, title=form.title.strip(), published=form.published,
-                doc_type=form.doc_type, date_note=form.date_note, review_date=form.review_date,
-                status=form.status, doc_id=doc_id, new_authority=new_authority,
+                manifest,
+                upload,
+                authority=authority,
+                title=form.title.strip(),
+                published=form.published,
+                doc_type=form.doc_type,
+                date_note=form.date_note,
+                review_date=form.review_date,
+                status=form.status,
+                doc_id=doc_id,
+                new_authority=new_authority,
             )
         except BaseException:
             manifest.path.write_bytes(before)
@@ -105,8 +136,14 @@ def add_upload(manifest: Manifest, filename: str, data: bytes, form: DocumentFor
 
 
 def _check_indexable(path: Path, filename: str, form: DocumentForm, settings: Settings) -> None:
-    meta = DocumentMeta(doc_id=path.stem, authority=form.authority, title=form.title, doc_type=form.doc_type,
-                        published=form.published, source_file=path.name)
+    meta = DocumentMeta(
+        doc_id=path.stem,
+        authority=form.authority,
+        title=form.title,
+        doc_type=form.doc_type,
+        published=form.published,
+        source_file=path.name,
+    )
     try:
         document = load(path, meta, settings.max_file_mb)
     except LoadError as exc:
@@ -116,14 +153,24 @@ def _check_indexable(path: Path, filename: str, form: DocumentForm, settings: Se
 
 
 def edit_document(manifest: Manifest, doc_id: str, form: DocumentForm) -> Manifest:
-    """Save changed metadata (including marking a document superseded or withdrawn)."""
+    """Save changed metadata (including marking a document superseded or withdrawn), on the manifest
+    as it is on disk now, under the manifest lock."""
+    with manifest_lock(manifest.path):
+        return _edit_document(load_manifest(manifest.path), doc_id, form)
+
+
+def _edit_document(manifest: Manifest, doc_id: str, form: DocumentForm) -> Manifest:
     current = manifest.document(doc_id)
     changes = {
         name: value
         for name, value in (
-            ("authority", form.authority), ("title", form.title.strip()), ("doc_type", form.doc_type),
-            ("published", form.published), ("date_note", form.date_note),
-            ("review_date", form.review_date), ("status", form.status),
+            ("authority", form.authority),
+            ("title", form.title.strip()),
+            ("doc_type", form.doc_type),
+            ("published", form.published),
+            ("date_note", form.date_note),
+            ("review_date", form.review_date),
+            ("status", form.status),
         )
         if getattr(current, name) != value
     }

@@ -91,3 +91,29 @@ def _read(fd: int) -> LockHolder | None:
         return LockHolder(int(data["pid"]), float(data["since"]), str(data.get("host", "")))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+MANIFEST_LOCK_WAIT_SECONDS = 30.0  # a manifest edit takes milliseconds; a longer wait means a stuck editor
+
+
+@contextmanager
+def manifest_lock(manifest_path: Path, wait_seconds: float = MANIFEST_LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """One manifest edit at a time: a read-modify-write (add, edit, retire) holds this `flock` on a
+    `.manifest.lock` beside the manifest, so two adds from two processes (the CLI and the app) cannot
+    each write a manifest that lacks the other's document. The second waits; after `wait_seconds`
+    it raises IndexBusy."""
+    path = manifest_path.parent / ".manifest.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IndexBusy("another change to the library manifest is being saved; try again") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the file releases the lock

@@ -38,7 +38,12 @@ class Authority:
     @property
     def contacts(self) -> tuple[tuple[str, str], ...]:
         """The recorded ways to reach the front door, labelled; empty ones left out."""
-        labelled = (("phone", self.phone), ("email", self.email), ("web", self.web), ("out of hours", self.out_of_hours))
+        labelled = (
+            ("phone", self.phone),
+            ("email", self.email),
+            ("web", self.web),
+            ("out of hours", self.out_of_hours),
+        )
         return tuple((label, value) for label, value in labelled if value)
 
 

@@ -92,3 +92,24 @@ def test_rows_join_manifest_and_index():
     rows = library_rows(Manifest(), Store())
     assert rows[0] == LibraryRow(meta("a"), 12, 1.0) and rows[0].state == "searchable"
     assert rows[1].state == "not indexed yet" and rows[2].state == "withdrawn: not searched"
+
+
+def test_a_stale_manifest_copy_never_drops_a_document_added_meanwhile(settings):
+    """The app holds the manifest it opened with; the CLI adds a document; the app then adds one too."""
+    stale = load_manifest(settings.manifest_path)
+    add_upload(stale, "neglect.md", GOOD, DocumentForm(YORK, "Neglect strategy", "strategy", "2024-01-31"), settings)
+    other = GOOD.replace(b"Neglect strategy", b"Exploitation strategy").replace(b"one working day", b"two days")
+    add_upload(stale, "cse.md", other, DocumentForm(YORK, "Exploitation strategy", "strategy", "2024-02-01"), settings)
+    ids = load_manifest(settings.manifest_path).doc_ids
+    assert "york-neglect-strategy" in ids and "york-exploitation-strategy" in ids
+    edit_document(stale, "york-neglect-strategy", DocumentForm(YORK, "Neglect strategy", "strategy", "2024-01-31",
+                                                              status="superseded"))
+    assert "york-exploitation-strategy" in load_manifest(settings.manifest_path).doc_ids
+
+
+def test_a_second_manifest_edit_waits_for_the_first(settings):
+    from indexing.lock import IndexBusy, manifest_lock
+
+    with manifest_lock(settings.manifest_path), pytest.raises(IndexBusy, match="being saved"):
+        with manifest_lock(settings.manifest_path, wait_seconds=0.2):
+            pass
