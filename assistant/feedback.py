@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -79,6 +80,13 @@ class FeedbackStore:
                 yield db
         finally:
             db.close()
+
+    def warm_up_in_background(self) -> threading.Thread:
+        """Load the redaction engine (Presidio and spaCy, seconds cold) on a daemon thread, so the
+        first question a practitioner asks is not the one that waits for it."""
+        thread = threading.Thread(target=self.redactor.redact, args=("warm up",), name="redactor-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def log_question(self, answer: Answer) -> int:
         """Store a question (redacted) with its answer; returns the id a rating refers to."""

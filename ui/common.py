@@ -52,7 +52,9 @@ def index_notice(assistant: GuidanceAssistant) -> None:
 
 @st.cache_resource
 def _feedback_store(path: str, corpus_dir: str) -> FeedbackStore:
-    return FeedbackStore(Path(path), Path(corpus_dir))
+    store = FeedbackStore(Path(path), Path(corpus_dir))
+    store.warm_up_in_background()  # once per app process (cached): the first question does not wait
+    return store
 
 
 def feedback_store(assistant: GuidanceAssistant) -> FeedbackStore:

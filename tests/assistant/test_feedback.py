@@ -106,3 +106,13 @@ def test_cli_feedback_purge(tmp_path, monkeypatch, capsys):
     assert main(["feedback", "purge", "--older-than", "0"]) == 0
     assert "Deleted 1 question(s) asked more than 0 days ago" in capsys.readouterr().out
     assert raw_bytes(store.path).count(b"a question") == 0
+
+
+def test_redaction_engine_warms_up_off_the_question_path(tmp_path):
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    thread = store.warm_up_in_background()
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert "Jayden" not in store.redactor.redact("my client Jayden Smith is 14")
