@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from assistant.settings import configure_offline
+from assistant.types import Chunk
 
 
 class Embedder(Protocol):
@@ -70,3 +71,26 @@ class MiniLMEmbedder:
                 convert_to_numpy=True,
             )
         return vectors.tolist()
+
+
+def embed_documents(
+    embedder: Embedder, documents: Sequence[Sequence[Chunk]]
+) -> list[tuple[list[list[float]], list[list[list[float]]]]]:
+    """Every chunk and every sentence of several documents embedded in one pass (one call to the
+    embedder for all texts, so it can batch across documents). Per document: (one vector per
+    chunk, per chunk one vector per sentence)."""
+    texts: list[str] = []
+    for chunks in documents:
+        texts += [c.embed_text for c in chunks]
+        texts += [s for c in chunks for s in c.sentences]
+    vectors = embedder.embed(texts) if texts else []
+    out, cursor = [], 0
+    for chunks in documents:
+        chunk_vectors = vectors[cursor : cursor + len(chunks)]
+        cursor += len(chunks)
+        sentence_vectors = []
+        for c in chunks:
+            sentence_vectors.append(vectors[cursor : cursor + len(c.sentences)])
+            cursor += len(c.sentences)
+        out.append((chunk_vectors, sentence_vectors))
+    return out
