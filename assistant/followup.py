@@ -3,8 +3,10 @@
 A newly qualified social worker types "and in Plymouth?" after a question about Bath, "and a
 core assessment?" after one about initial assessments, "what else does that team do?" after
 an answer naming a team. Each becomes a question that stands alone, which is what is searched
-and what the app shows ("Understood as: …"), so a wrong reading is visible. A question that
-already stands alone is left exactly as typed.
+and what the app shows ("Understood as: …"), so a wrong reading is visible. A follow-up whose subject
+is a pronoun or left out ("how long does it take?", "who chairs it?", "what happens next?")
+gets the previous question's topic (assistant.topic) in its place. A question that already
+stands alone is left exactly as typed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.query import STOPWORDS, detect_authorities, stem, tokens
+from assistant.topic import AUXILIARY, Topic, topic_of
 from assistant.types import Answer
 
 # Openings that tie a question to the one before ("and in Plymouth?", "what if it came from a s47?").
@@ -32,6 +35,33 @@ CONDITION = re.compile(r"\s*(what if|and if|if so|in that case)\b", re.IGNORECAS
 OWN_TOPIC_TERMS = 3  # a follow-up with this many content words of its own keeps its own wording
 NAME_WORDS = 8  # a lead this short, without a full stop, names something ("Family Placement Team")
 _PLACE_WORDS = r"(?:in|for|at|from|within|across)"
+# A pronoun standing for the last topic: the subject after an auxiliary ("how long does IT take",
+# "do THEY") or the object closing the question ("who chairs IT?"). "this"/"that" count only
+# before a verb or at the end, so "that team" stays a reference to the last answer (REFERENCE).
+PRONOUN_SUBJECT = re.compile(
+    rf"\b(?P<aux>{AUXILIARY})\s+(?P<pronoun>it|they|(?:this|that|these|those)(?=\s+(?:take|last|happen|mean|"
+    r"involve|cover|include|apply|start|need|work|get|have|cost|go|be)\b))\b",
+    re.IGNORECASE,
+)
+PRONOUN_OBJECT = re.compile(r"\b(?P<pronoun>it|them|this|that|these|those)\s*[?.!]*\s*$", re.IGNORECASE)
+# "what happens next?", "and then what?": what follows the last topic.
+WHAT_NEXT = re.compile(
+    r"^\s*(?:and\s+|ok\s+|so\s+)?(?:what\s+(?:happens|comes)(?:\s+(?:next|then|afterwards))?|what\s+next|"
+    r"then\s+what)\s*\??\s*$",
+    re.IGNORECASE,
+)
+# "who attends?", "and who decides?": a bare verb whose object is the last topic.
+BARE_WHO = re.compile(
+    r"^\s*(?:and\s+|ok\s+|so\s+)?who\s+(?P<verb>(?:(?:can|should|must|will|would|does|do)\s+)?"
+    r"(?!(?:it|them|this|that|these|those)\b)\w+)\s*\??\s*$",
+    re.IGNORECASE,
+)
+# An antecedent of the question's own, in a clause before its pronoun's: an article phrase or a
+# capitalised word after the first ("what is THE ARC and what does it offer?", "when is ICPC held,
+# who chairs it?"). Within the pronoun's own clause a noun is not what it stands for ("who can
+# refer a family to it?").
+OWN_ANTECEDENT = re.compile(r"\b(?:a|an|the)\s+\w|(?<=\s)(?!I\b)[A-Z]\w*")
+CLAUSE_BREAK = re.compile(r",|;|\s(?:and|but|then|so)\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -47,6 +77,12 @@ class Turn:
 class Reading:
     text: str  # the question to answer
     inherited: bool  # True when the conversation changed it
+    # How it was read: "standalone", "council" (the council switched or carried over), "topic"
+    # (an elliptical topic swapped in), "pronoun" (the last topic put in place of a pronoun or a
+    # left-out subject), "reference" (what the last answer named), "condition" ("what if …") or
+    # "own words" (a tied question with words of its own, gaining the council).
+    rule: str = "standalone"
+    topic: str = ""  # the phrase taken from the conversation, where one was
 
 
 def _content(words: Sequence[str]) -> list[str]:
@@ -98,11 +134,13 @@ def _replace_topic(previous: str, phrase: str) -> str | None:
 def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, str]) -> Reading:
     """The question as it should be answered, given the earlier turns (most recent last).
 
-    A question with no opening tie ("and…", "what about…") and no reference ("that team",
-    "they", "there") stands alone, unless it is only a council ("Plymouth?"). A tied question
-    with words of its own keeps them, gains the earlier council and has "that team" replaced by
-    the team the last answer named; a tied question that is only a topic or a council is the
-    previous question with that topic or council swapped in.
+    A question with no opening tie ("and…", "what about…"), no reference ("that team", "they",
+    "there") and no pronoun standing for the last topic stands alone, unless it is only a
+    council ("Plymouth?"). A pronoun subject or object with no antecedent of its own ("how long
+    does it take?", "who chairs it?"), or a left-out one ("what happens next?", "who attends?"),
+    is replaced by the last question's topic. A tied question with words of its own keeps them,
+    gains the earlier council and has "that team" replaced by what the last answer named; a tied
+    question that is only a topic or a council is the previous question with it swapped in.
     """
     if not history:
         return Reading(question, False)
@@ -113,28 +151,84 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     rest = question[opening.end() :].strip(" ,") if opening else question
     own = _strip_councils(rest, aliases)
     rest_terms = _content(tokens(own))
+    place = _place(question, named, previous, aliases)
+    conditional = bool(opening and CONDITION.match(opening.group(0)))
+    topic = topic_of(previous.question, tuple(aliases))
+    answer_name = _answer_name(previous, topic)
+    pronoun = None if conditional else _pronoun_reading(question, rest, topic, answer_name, place, aliases)
+    if pronoun:
+        return pronoun
     if not opening and not reference and not (named and not rest_terms):
         return Reading(question, False)  # a new question in its own right
-    place = _place(question, named, previous, aliases)
-    if opening and CONDITION.match(opening.group(0)):  # "what if…" narrows the last question
+    if conditional:  # "what if…" narrows the last question
         base = _strip_councils(previous.question, aliases).rstrip(" ?.!")
         text = f"{base} if {own.strip(' ?.!,')}?"
-        return Reading(_with_council(text, place) if place else text, True)
-    if len(rest_terms) >= OWN_TOPIC_TERMS or (reference and _names_something(previous.lead)):
-        text = rest
-        if reference and (reference.group(2) or reference.group(3)) and _names_something(previous.lead):
-            text = REFERENCE.sub(lambda _match: _the(previous.lead), text, count=1)
+        return Reading(_with_council(text, place) if place else text, True, "condition")
+    if len(rest_terms) >= OWN_TOPIC_TERMS or (reference and answer_name):
+        text, rule = rest, "own words"
+        if reference and (reference.group(2) or reference.group(3)) and answer_name:
+            text, rule = REFERENCE.sub(lambda _match: _the(answer_name), text, count=1), "reference"
         if not named and place:
             text = _with_council(text, place)
         text = text[:1].upper() + text[1:]
-        return Reading(text, text != question)
+        if text == question:
+            return Reading(question, False)
+        return Reading(text, True, rule, answer_name if rule == "reference" else "")
     base = _strip_councils(previous.question, aliases)
     if rest_terms:
-        topic = own.strip(" ?.!,")
-        text = _replace_topic(base, topic) or f"{base.rstrip(' ?.!')}: {topic}?"
+        swapped = own.strip(" ?.!,")
+        text = _replace_topic(base, swapped) or f"{base.rstrip(' ?.!')}: {swapped}?"
+        rule = "topic"
     else:
-        text = base
-    return Reading(_with_council(text, place) if place else text, True)
+        text, swapped, rule = base, "", "council"
+    return Reading(_with_council(text, place) if place else text, True, rule, swapped)
+
+
+# An auxiliary made to agree with the topic put in place of a pronoun ("do they" -> "does the service").
+SINGULAR = {"do": "does", "are": "is", "have": "has", "were": "was"}
+PLURAL = {single: plural for plural, single in SINGULAR.items()}
+
+
+def _pronoun_reading(
+    question: str, body: str, topic: Topic | None, answer_name: str, place: str, aliases: dict[str, str]
+) -> Reading | None:
+    """The follow-up (`body`: the question without its opening tie) with the last topic in place
+    of its pronoun or left-out subject, or None when it has none (or has an antecedent of its
+    own, so its pronoun is not about the past)."""
+    referent = answer_name if topic is None or topic.entity else topic.phrase
+    if not referent:
+        return None
+    bare_who = BARE_WHO.match(question)
+    if WHAT_NEXT.match(question):
+        text = f"What happens after {referent}?"
+    elif bare_who:
+        text = f"Who {bare_who.group('verb')} {referent}?"
+    else:
+        found = PRONOUN_SUBJECT.search(body) or PRONOUN_OBJECT.search(body)
+        if not found:
+            return None
+        breaks = list(CLAUSE_BREAK.finditer(body, 0, found.start("pronoun")))
+        earlier_clauses = body[: breaks[-1].start()] if breaks else ""
+        if OWN_ANTECEDENT.search(_strip_councils(earlier_clauses, aliases)):
+            return None
+        before = body[: found.start("pronoun")]
+        if found.re is PRONOUN_SUBJECT:
+            aux = found.group("aux")
+            agreed = (PLURAL if Topic(referent).plural else SINGULAR).get(aux.lower(), aux.lower())
+            before = before[: found.start("aux")] + (agreed.capitalize() if aux[:1].isupper() else agreed) + " "
+        text = before + referent + body[found.end("pronoun") :]
+    text = text[:1].upper() + text[1:]
+    if place and not detect_authorities(text, aliases):
+        text = _with_council(text, place)
+    return Reading(text, True, "pronoun", referent)
+
+
+def _answer_name(previous: Turn, topic: Topic | None) -> str:
+    """What the last answer is about when it answered "which team …?": the team its lead named,
+    else the question's own description of it ("the team that runs fostering"); "" otherwise."""
+    if _names_something(previous.lead):
+        return previous.lead
+    return topic.phrase if topic and topic.entity else ""
 
 
 def _names_something(lead: str) -> bool:

@@ -111,6 +111,16 @@ _INTENTS = (
         r"worried about a (child|pupil|young person|baby)|(do|should) (i|we) refer)\b",
     ),
     (
+        # The same asks in other words: a referral to make, send or need of any kind ("make a
+        # safeguarding referral", "does CSC need a referral"), advice before referring, "who to?",
+        # or the number to ring ("what number do schools ring"; not "what number of contacts").
+        "referral",
+        r"\b((make|send|need|put in|submit|raise) (a |an )?((?!(a|an|the|with|to|for|of)\b)[\w-]+ ){0,2}referral|"
+        r"(advice|talk (it )?through|consult\w*|discuss\w*|check) .{0,40}\b(before|about|instead of) "
+        r"(referring|a referral|making a referral)|before (referring|making a referral)|who to\s*\?|"
+        r"what (phone )?number (do|should|can|would) \w+( \w+)?( in [\w&-]+)? (ring|call|phone|use))",
+    ),
+    (
         # A partner introducing themselves ("I'm a teacher in Bath", "GP in B&NES:", "school nurse
         # here") and asking what to do: the same answer, whatever words the worry is in.
         "referral",

@@ -55,3 +55,70 @@ def test_a_sentence_or_a_duration_is_never_put_in_place_of_a_reference():
     earlier = Turn("How long should care proceedings take in Bath?", (BATH,), "Within 26 weeks")
     reading = read_follow_up("and how long were they taking the year before?", [earlier], ALIASES)
     assert "Within 26 weeks" not in reading.text and reading.text.endswith("in Bath?")
+
+
+# Pronoun and left-out subjects: the previous question's topic is put in their place, so the
+# question read stands alone. Histories here are made up for the test, not taken from eval items.
+LAC_REVIEW = Turn("What is a looked after child review in Torbay?", ("Torbay Council",))
+
+
+def test_a_pronoun_subject_becomes_the_last_topic_and_keeps_the_council():
+    reading = read_follow_up("how often does it happen?", [LAC_REVIEW], ALIASES)
+    assert reading.text == "How often does a looked after child review happen in Torbay?"
+    assert reading.inherited and reading.rule == "pronoun" and reading.topic == "a looked after child review"
+
+
+def test_a_pronoun_object_and_a_left_out_object_become_the_last_topic():
+    assert read_follow_up("and who chairs it?", [LAC_REVIEW], ALIASES).text == (
+        "Who chairs a looked after child review in Torbay?"
+    )
+    assert read_follow_up("who attends?", [LAC_REVIEW], ALIASES).text == (
+        "Who attends a looked after child review in Torbay?"
+    )
+
+
+def test_what_happens_next_asks_what_follows_the_last_topic():
+    earlier = Turn("When is a strategy meeting held in York?", (YORK,))
+    for typed in ("what happens next?", "and then what?", "What happens after that?"):
+        assert read_follow_up(typed, [earlier], ALIASES).text == "What happens after a strategy meeting in York?"
+
+
+def test_the_verb_agrees_with_the_topic_put_in_place_of_they():
+    earlier = Turn("What does the Leaving Care Team do in York?", (YORK,))
+    reading = read_follow_up("how many young people do they support?", [earlier], ALIASES)
+    assert reading.text == "How many young people does the Leaving Care Team support in York?"
+    plural = Turn("How long do family group conferences last in Bath?", (BATH,))
+    assert read_follow_up("who organises them?", [plural], ALIASES).text == (
+        "Who organises family group conferences in Bath?"
+    )
+
+
+def test_that_team_after_a_which_team_question_is_the_team_it_asked_for():
+    earlier = Turn("Which panel approves foster carers in Plymouth?", ("Plymouth City Council",))
+    reading = read_follow_up("how often does that panel meet?", [earlier], ALIASES)
+    assert reading.text == "How often does the panel that approves foster carers meet in Plymouth?"
+    # ... unless the last answer named it: the name is what the next question means
+    named = Turn(earlier.question, earlier.authorities, "Fostering Panel")
+    assert read_follow_up("how often does that panel meet?", [named], ALIASES).text == (
+        "How often does the Fostering Panel meet in Plymouth?"
+    )
+
+
+def test_a_council_switch_after_a_topic_keeps_the_topic():
+    reading = read_follow_up("and in Plymouth?", [LAC_REVIEW], ALIASES)
+    assert reading.text == "What is a looked after child review in Plymouth?" and reading.rule == "council"
+
+
+def test_a_pronoun_with_its_own_antecedent_or_a_new_question_is_not_given_the_last_topic():
+    own = read_follow_up("When is the first review held, and who chairs it?", [LAC_REVIEW], ALIASES)
+    assert "looked after" not in own.text
+    for typed in ("What is a core assessment?", "Who decides whether a case goes to the LADO in York?",
+                  "How long do social workers have before they must visit a child in Bath?"):
+        reading = read_follow_up(typed, [LAC_REVIEW], ALIASES)
+        assert reading.text == typed and not reading.inherited and reading.rule == "standalone"
+
+
+def test_a_pronoun_after_a_question_with_no_recognised_topic_is_left_to_the_other_rules():
+    earlier = Turn("Bath?", (BATH,))
+    reading = read_follow_up("how long does it take?", [earlier], ALIASES)
+    assert reading.rule != "pronoun" and reading.text.endswith("in Bath?")

@@ -1,0 +1,173 @@
+"""Question understanding, topics (pure): the noun phrase a question is about, for follow-ups to refer to.
+
+"How long does it take?" after "What is an initial child protection conference?" means the
+conference; "how is that service organised?" after "Which service does s47 investigations?"
+means the service that does them. A follow-up reader substitutes this phrase for the pronoun,
+so the question it answers (and shows as "Understood as") stands alone. Built from the shape
+of English questions, not from any list of the library's topics: a question whose shape is
+not recognised has no topic, and the follow-up is then read as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Auxiliaries that open the body of a wh-question ("how long DOES an assessment take").
+AUXILIARY = r"(?:does|do|did|is|are|was|were|must|should|can|could|will|would|shall|may|might|has|have|had)"
+# Verbs after which the subject of "what does X ..." ends ("what does the ARC DO", "... OFFER").
+DEFINING_VERBS = (
+    r"(?:do|offer|provide|mean|involve|cover|include|look like|stand for|say|entail|cost|deal with|consist of|"
+    r"focus on)"
+)
+# Nouns that make "which/what NOUN ..." a question whose answer is a thing with a name (a team,
+# a tool): a later "that team" or "it" points at the answer, not at the words of the question.
+ENTITY_NOUNS = (
+    r"(?:team|service|unit|hub|panel|tool|worker|manager|person|professional|agency|form|board|meeting|"
+    r"role|officer|practitioner|organisation|body|group|model|approach|framework|document|plan)"
+)
+# Words that end a subject noun phrase: the predicate's verb ("take", "be", "held") or a clause
+# opening. A word ending in -ed is a participle too where a predicate goes on ("completed by").
+# fmt: off
+PREDICATE_WORDS = frozenset((
+    "be", "been", "being", "take", "takes", "happen", "happens", "start", "starts", "last", "lasts", "get",
+    "go", "meet", "made", "make", "seen", "see", "held", "hold", "done", "given", "taken", "sent", "told",
+    "kept", "met", "found", "written", "put", "set", "led", "chosen", "known", "shown", "have", "has", "had",
+    "need", "needs", "begin", "begins", "end", "ends", "run", "runs", "involve", "include", "cover", "apply",
+    "applies", "work", "works", "visit", "review", "reviewed", "decide", "decides", "attend", "attends",
+    "chair", "chairs", "complete", "finish", "when", "if", "where", "before", "after", "within", "by", "to",
+    "and", "or", "who", "which", "that",
+))
+# fmt: on
+_PARTICIPLE = re.compile(r"^[a-z]{3,}ed$")
+_PREPOSITIONS = frozenset(["in", "at", "on", "for", "with", "of", "from", "into", "about"])
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What a question is about. `entity` is True for a "which team …?" question, whose phrase
+    describes the answer ("the team that runs fostering") rather than naming it."""
+
+    phrase: str
+    entity: bool = False
+
+    @property
+    def plural(self) -> bool:
+        """'strategy discussions about a section 47' is plural: its head (before a preposition) ends in s."""
+        head = re.split(r"\s(?:of|about|for|with|in|on|to|from|after|before|that|who)\s", self.phrase)[0].split()
+        last = head[-1].lower() if head else ""
+        return last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3
+
+
+def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
+    """The noun phrase `question` is about, or None when its shape is not one recognised.
+
+    `councils` are the ways councils are written (aliases): a council is left out of the topic
+    ("in Bath"), except where it is the subject ("what tool does Stockton use"). Shapes, tried
+    in order:
+    - "which/what NOUN VERB …" (an entity question): "the NOUN that VERB …";
+    - "is there a X": X;
+    - "what is/are X", "who is X": X;
+    - "what does X do/offer/mean …": X;
+    - "who VERB X": X (the thing done, without a leading preposition);
+    - "how long/when/where … AUX X VERB …": X, the subject, up to its verb.
+    """
+    text = re.split(r"\s+and\s+(?=(?:what|how|who|when|where|why|which|does|is|are|can)\b)", question, maxsplit=1)[0]
+    entity = _entity(_tidy(without_councils(text, councils, places_only=True)), councils)
+    if entity:
+        return entity
+    text = _tidy(without_councils(text, councils))
+    match = re.match(r"^(?:is|are)\s+there\s+(?P<np>(?:an?|any|some)\s+.+)$", text, re.I)
+    if match:  # "is there a CSE specialist?": the thing asked after
+        return _topic(re.sub(r"^(?:any|some)\s+", "", match.group("np"), flags=re.I))
+    match = re.match(r"^(?:what|who)(?:'s|s|\s+(?:is|are|was|were))\s+(?:meant by\s+)?(?P<np>.+)$", text, re.I)
+    if match:
+        return _topic(match.group("np"))
+    # the last defining verb, a few words from the end ("what does the Family Support Service offer")
+    match = re.match(rf"^what\s+{AUXILIARY}\s+(?P<np>.+)\s+{DEFINING_VERBS}(?:\s+[\w'-]+){{0,3}}$", text, re.I)
+    if match:
+        return _topic(match.group("np"))
+    match = re.match(r"^who\s+(?:(?:should|must|can|will|would)\s+)?(?P<verb>\w+)\s+(?P<np>.+)$", text, re.I)
+    if match and match.group("verb").lower() not in ("is", "are", "was", "were", "do", "does", "did", "has", "have"):
+        np = re.sub(r"^(?:with|to|for|about|on|at)\s+", "", match.group("np"), flags=re.I)
+        return _topic(np)
+    match = re.match(
+        rf"^(?:how(?:\s+(?:long|soon|quickly|often|far|much|many\s+\w+))?|when|where|why|(?:what|which)(?:\s+\w+)?)\s+"
+        rf"{AUXILIARY}\s+(?P<np>.+)$",
+        text,
+        re.I,
+    )
+    if match:
+        return _topic(_subject(match.group("np")))
+    return None
+
+
+def without_councils(text: str, councils: tuple[str, ...], places_only: bool = False) -> str:
+    """The text without any council ("in Bath", "B&NES"), or only without the places ("in Bath",
+    "for York") when `places_only`, so a council that is a subject stays."""
+    place = r"(?:in|for|at|from|within|across)"
+    for alias in sorted(councils, key=len, reverse=True):
+        where = rf"\s*\b{place}\s+" if places_only else rf"\s*(?:\b{place}\s+)?"
+        text = re.sub(rf"{where}(?<![\w&]){re.escape(alias)}(?![\w&])", "", text, flags=re.IGNORECASE)
+    return text
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+([?.!,])", r"\1", text)
+    return re.sub(r"^[\s,;:.-]+|[\s?.!,]+$", "", text)
+
+
+def _entity(text: str, councils: tuple[str, ...]) -> Topic | None:
+    """'Which team runs fostering' -> 'the team that runs fostering'; 'What tool does Stockton
+    use where …' -> 'the tool Stockton uses where …' (the council kept: it is the subject)."""
+    match = re.match(
+        rf"^(?:which|what)\s+(?P<noun>(?!{AUXILIARY}\b)(?:\w+\s+){{0,2}}?{ENTITY_NOUNS}s?)\s+(?P<rest>.+)$", text, re.I
+    )
+    if not match:
+        return None
+    noun, rest = match.group("noun"), match.group("rest")
+    names = "|".join(re.escape(c) for c in sorted(councils, key=len, reverse=True)) or "$^"
+    subject = re.match(rf"^(?:does|do|did)\s+(?P<who>{names})\s+(?P<verb>\w+)(?P<tail>.*)$", rest, re.I)
+    if subject:
+        verb = _third_person(subject.group("verb"))
+        return Topic(f"the {noun} {subject.group('who')} {verb}{subject.group('tail')}", True)
+    if not _tidy(without_councils(rest, councils)):
+        return None
+    if re.match(rf"^{AUXILIARY}\s+(?:you|we|i|they|social workers?|practitioners?)\b", rest, re.I):
+        return None  # "what form do I use": the answer is not a thing the next question names
+    return Topic(f"the {noun} that {rest}", True)
+
+
+def _subject(words: str) -> str:
+    """The subject noun phrase at the start of `words`: up to the first predicate word, or all but
+    the last word (the verb of "how long does an initial assessment take")."""
+    found = [w.lower().strip(",;:") for w in words.split()]
+    for n, bare in enumerate(found[1:], start=1):
+        after = found[n + 1] if n + 1 < len(found) else ""
+        # an -ed word is the verb only where a predicate would go on ("completed", "convened by"),
+        # not as an adjective before its noun ("a qualified social worker")
+        participle = _PARTICIPLE.match(bare) and (not after or after in PREDICATE_WORDS or after in _PREPOSITIONS)
+        # a preposition straight after the first word belongs to it ("looked after children")
+        if (bare in PREDICATE_WORDS and not (n == 1 and bare in _PREPOSITIONS | {"after", "before"})) or participle:
+            return " ".join(words.split()[:n])
+    return " ".join(found[:-1])
+
+
+def _topic(phrase: str) -> Topic | None:
+    phrase = re.sub(r"\s+(?:for|of|to|about|with|in|on|at)$", "", phrase.strip(" ,;:"), flags=re.I)
+    words = phrase.split()
+    # A pronoun or a one-letter word is no topic to carry ("what is it").
+    if not words or words[0].lower() in ("it", "they", "this", "that", "them", "there", "you", "i", "we"):
+        return None
+    if len(words) == 1 and len(words[0]) < 2:
+        return None
+    return Topic(phrase)
+
+
+def _third_person(verb: str) -> str:
+    if verb.lower().endswith(("s", "sh", "ch", "x")):
+        return verb + "es"
+    if re.search(r"[^aeiou]y$", verb):
+        return verb[:-1] + "ies"
+    return verb + "s"
+

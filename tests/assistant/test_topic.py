@@ -1,0 +1,51 @@
+"""The noun phrase a question is about, which a follow-up's pronoun stands for."""
+
+from assistant.topic import Topic, topic_of
+
+COUNCILS = ("Bath", "B&NES", "York", "Torbay", "Plymouth", "Stockton")
+
+
+def _phrase(question: str) -> str | None:
+    topic = topic_of(question, COUNCILS)
+    return topic.phrase if topic else None
+
+
+def test_definition_and_what_does_questions_are_about_their_subject():
+    assert _phrase("What is a looked after child review in Torbay?") == "a looked after child review"
+    assert _phrase("whats an ICPC?") == "an ICPC"
+    assert _phrase("What does the Leaving Care Team in York provide?") == "the Leaving Care Team"
+    assert _phrase("Is there a private fostering officer in York?") == "a private fostering officer"
+
+
+def test_how_and_when_questions_are_about_the_subject_up_to_its_verb():
+    assert _phrase("How long does a core assessment take in Bath?") == "a core assessment"
+    assert _phrase("When is a strategy meeting held?") == "a strategy meeting"
+    assert _phrase("How often must a qualified social worker be supervised?") == "a qualified social worker"
+    assert _phrase("When are looked after reviews completed by the IRO?") == "looked after reviews"
+
+
+def test_who_questions_are_about_what_is_done():
+    assert _phrase("Who chairs the initial child protection conference in York?") == (
+        "the initial child protection conference"
+    )
+    assert _phrase("Who deals with complaints about foster carers?") == "complaints about foster carers"
+
+
+def test_which_team_questions_describe_the_answer_and_keep_a_council_that_is_the_subject():
+    assert topic_of("Which panel approves foster carers in Plymouth?", COUNCILS) == Topic(
+        "the panel that approves foster carers", True
+    )
+    assert topic_of("What assessment tool does Torbay use for neglect?", COUNCILS) == Topic(
+        "the assessment tool Torbay uses for neglect", True
+    )
+
+
+def test_a_question_of_no_recognised_shape_has_no_topic():
+    for question in ("Bath?", "what is it?", "In York, if the parents refuse, then?"):
+        assert topic_of(question, COUNCILS) is None
+
+
+def test_plural_is_read_from_the_head_noun():
+    assert Topic("strategy discussions about a section 47").plural
+    assert not Topic("the Intensive Family Support Service").plural
+    assert not Topic("a core assessment process").plural
