@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evals.items import KINDS, EvalItem, ItemError, Source, append_item, slug
+from evals.items import KINDS, MAY_HAVE_NO_FACTS, MULTI_TURN_KINDS, EvalItem, ItemError, Source, append_item, slug
 from evals.metrics import evidence_found, fact_present
 
 if TYPE_CHECKING:
     from assistant.service import GuidanceAssistant
     from assistant.settings import Settings
+    from indexing.manifest import Manifest
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -59,37 +60,52 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--doc", help="doc_id of the source document")
     g.add_argument("--section", default="", help="heading above the evidence, as written")
     g.add_argument("--evidence", default="", help="text copied exactly from the document")
+    g.add_argument(
+        "--history",
+        action="append",
+        default=[],
+        help="an earlier question of the conversation, oldest first (repeat; conversation items)",
+    )
+    g.add_argument(
+        "--standalone",
+        action="store_true",
+        help="conversation: the last question is a new one and must not inherit the earlier council",
+    )
+    g.add_argument(
+        "--front-door",
+        action="store_true",
+        help="partner: the answer must name the front door (the --authority's, or every council's)",
+    )
+    g.add_argument("--safety", action="store_true", help="partner: the answer must open with the 999 line")
     g.add_argument("--holdout", action="store_true", help="put the item in the holdout split")
     g.add_argument("--notes", default="")
     g.add_argument("--id", default=None)
 
 
 def build_item(args: argparse.Namespace, settings: Settings) -> EvalItem:
-    """Validate an `eval add` request against the manifest and the document text."""
-    from indexing.load import load
+    """Validate an `eval add` request against the manifest and the document text.
+
+    Every item's facts must be in its evidence and its evidence in the document. A conversation
+    item also takes its earlier questions (`--history`, oldest first); a partner item may have
+    no facts (it is then judged by `--front-door` and `--safety`), and a front door to check
+    must be recorded in the manifest for its council."""
     from indexing.manifest import load_manifest
 
     if not args.question or not args.kind:
         raise ItemError("--question and --kind are required")
+    _check_kind_options(args)
     manifest = load_manifest(settings.manifest_path)
     facts = tuple(tuple(a.strip() for a in f.split("|") if a.strip()) for f in args.fact)
-    sources: tuple[Source, ...] = ()
     authority = manifest.authority(args.authority).name if args.authority else None
-    if args.kind != "out_of_scope":
-        if not (facts and args.doc and args.evidence):
-            raise ItemError("an answerable item needs --fact, --doc and --evidence")
-        meta = manifest.document(args.doc)
-        text = load(manifest.corpus_dir / meta.source_file, meta, settings.max_file_mb).text
-        if not evidence_found(text, args.evidence):
-            raise ItemError(f"the evidence was not found in {args.doc}: copy it exactly from the document")
-        missing = [f[0] for f in facts if not fact_present(f, args.evidence + " " + args.section)]
-        if missing:
-            raise ItemError("these facts are not in the evidence: " + "; ".join(missing))
-        if args.kind != "conflict":
-            authority = authority or meta.authority
-            if authority != meta.authority:
-                raise ItemError(f"{args.doc} belongs to {meta.authority}, not {authority}")
-        sources = (Source(args.doc, args.section, args.evidence),)
+    sources: tuple[Source, ...] = ()
+    if facts or args.kind not in MAY_HAVE_NO_FACTS:
+        authority, sources = _checked_evidence(args, settings, manifest, facts, authority)
+    elif args.doc or args.evidence:
+        raise ItemError(f"a {args.kind} item's --doc and --evidence go with --fact")
+    if args.front_door:
+        doors = [a for a in manifest.authorities if a.front_door and (authority is None or a.name == authority)]
+        if not doors:
+            raise ItemError(f"no front door is recorded for {authority or 'any council'} in the manifest")
     if args.kind in ("conflict", "out_of_scope"):
         authority = None
     return EvalItem(
@@ -101,7 +117,51 @@ def build_item(args: argparse.Namespace, settings: Settings) -> EvalItem:
         sources,
         "holdout" if args.holdout else "tune",
         args.notes,
+        history=tuple(h.strip() for h in args.history),
+        standalone=args.standalone,
+        front_door=args.front_door,
+        safety=args.safety,
     )
+
+
+def _check_kind_options(args: argparse.Namespace) -> None:
+    """Options that belong to one kind are refused on another, so a typo'd kind is not saved quietly."""
+    history = [h for h in args.history if h.strip()]
+    if len(history) != len(args.history):
+        raise ItemError("--history needs the text of an earlier question")
+    if args.kind in MULTI_TURN_KINDS and not history:
+        raise ItemError(f'a {args.kind} item needs its earlier questions: --history "..." (repeat, oldest first)')
+    if args.kind not in MULTI_TURN_KINDS and (history or args.standalone):
+        raise ItemError(f"--history and --standalone are for {', '.join(MULTI_TURN_KINDS)} items")
+    if args.kind != "partner" and (args.front_door or args.safety):
+        raise ItemError("--front-door and --safety are for partner items")
+
+
+def _checked_evidence(
+    args: argparse.Namespace,
+    settings: Settings,
+    manifest: Manifest,
+    facts: tuple[tuple[str, ...], ...],
+    authority: str | None,
+) -> tuple[str | None, tuple[Source, ...]]:
+    """The item's council and source once its evidence is found in the document and its facts
+    in the evidence."""
+    from indexing.load import load
+
+    if not (facts and args.doc and args.evidence):
+        raise ItemError("an answerable item needs --fact, --doc and --evidence")
+    meta = manifest.document(args.doc)
+    text = load(manifest.corpus_dir / meta.source_file, meta, settings.max_file_mb).text
+    if not evidence_found(text, args.evidence):
+        raise ItemError(f"the evidence was not found in {args.doc}: copy it exactly from the document")
+    missing = [f[0] for f in facts if not fact_present(f, args.evidence + " " + args.section)]
+    if missing:
+        raise ItemError("these facts are not in the evidence: " + "; ".join(missing))
+    if args.kind != "conflict":
+        authority = authority or meta.authority
+        if authority != meta.authority:
+            raise ItemError(f"{args.doc} belongs to {meta.authority}, not {authority}")
+    return authority, (Source(args.doc, args.section, args.evidence),)
 
 
 def writer_unavailable(args: argparse.Namespace, settings: Settings) -> bool:
