@@ -21,7 +21,9 @@ from assistant.types import Answer
 
 # Openings that tie a question to the one before ("and in Plymouth?", "what if it came from a s47?").
 FOLLOW_UP_OPENING = re.compile(
-    r"^\s*(and|also|what about|how about|and what about|what of|same for|same question for|ok and|and for|"
+    r"^\s*((?:and\s+)?(?:is|are|would|will|does)\s+(?:it|that|this|they)\s+(?:the\s+)?(?:same|different)"
+    r"(?:\s+(?:in|for|at))?|and|also|what about|how about|and what about|what of|same for|same question for|"
+    r"ok and|and for|"
     r"what if|and if|if so|in that case|then)\b",
     re.IGNORECASE,
 )
@@ -198,6 +200,9 @@ def _pronoun_reading(
     referent = answer_name if topic is None or topic.entity else topic.phrase
     if not referent:
         return None
+    they = re.search(r"\b(they|them)\b", body, re.IGNORECASE)
+    if they and not (topic and topic.entity) and not Topic(referent).can_be_they:
+        return None  # "can they refuse?" after "what is a section 20 agreement?": they are people
     bare_who = BARE_WHO.match(question)
     if WHAT_NEXT.match(question):
         text = f"What happens after {referent}?"

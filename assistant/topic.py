@@ -26,6 +26,11 @@ ENTITY_NOUNS = (
     r"(?:team|service|unit|hub|panel|tool|worker|manager|person|professional|agency|form|board|meeting|"
     r"role|officer|practitioner|organisation|body|group|model|approach|framework|document|plan)"
 )
+# People a "they" can stand for besides the ENTITY_NOUNS ("who do they report to?" after a specialist).
+PEOPLE_NOUNS = (
+    r"(?:specialist|lead|chair|coordinator|co-ordinator|nurse|adviser|advisor|visitor|carer|parent|child|"
+    r"mother|father|mum|dad|family|director|head|social worker|IRO|LADO|DSL)"
+)
 # Words that end a subject noun phrase: the predicate's verb ("take", "be", "held") or a clause
 # opening. A word ending in -ed is a participle too where a predicate goes on ("completed by").
 # fmt: off
@@ -52,10 +57,20 @@ class Topic:
     entity: bool = False
 
     @property
+    def can_be_they(self) -> bool:
+        """Whether "they" can stand for it: a plural, or a team or a person ("what hours do they
+        work?" after a question about a service), not a singular thing (a plan, an assessment)."""
+        head = self._head()
+        return self.plural or bool(re.fullmatch(rf"{ENTITY_NOUNS}|{PEOPLE_NOUNS}", head.lower()))
+
+    def _head(self) -> str:
+        words = re.split(r"\s(?:of|about|for|with|in|on|to|from|after|before|that|who)\s", self.phrase)[0].split()
+        return words[-1] if words else ""
+
+    @property
     def plural(self) -> bool:
         """'strategy discussions about a section 47' is plural: its head (before a preposition) ends in s."""
-        head = re.split(r"\s(?:of|about|for|with|in|on|to|from|after|before|that|who)\s", self.phrase)[0].split()
-        last = head[-1].lower() if head else ""
+        last = self._head().lower()
         return last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3
 
 
@@ -170,4 +185,3 @@ def _third_person(verb: str) -> str:
     if re.search(r"[^aeiou]y$", verb):
         return verb[:-1] + "ies"
     return verb + "s"
-

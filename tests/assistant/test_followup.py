@@ -122,3 +122,19 @@ def test_a_pronoun_after_a_question_with_no_recognised_topic_is_left_to_the_othe
     earlier = Turn("Bath?", (BATH,))
     reading = read_follow_up("how long does it take?", [earlier], ALIASES)
     assert reading.rule != "pronoun" and reading.text.endswith("in Bath?")
+
+
+def test_is_it_the_same_in_another_council_is_a_council_switch():
+    for typed in ("is it the same in York?", "and is that different for York?"):
+        reading = read_follow_up(typed, [LAC_REVIEW], ALIASES)
+        assert reading.text == "What is a looked after child review in York?" and reading.rule == "council"
+
+
+def test_they_stands_for_a_team_or_people_not_for_a_singular_thing():
+    agreement = Turn("What is a section 20 agreement in Bath?", (BATH,))
+    assert "agreement refuse" not in read_follow_up("can they refuse?", [agreement], ALIASES).text
+    assert read_follow_up("can they refuse?", [agreement], ALIASES).rule != "pronoun"
+    officer = Turn("What does the private fostering officer in York do?", (YORK,))
+    assert read_follow_up("who do they report to?", [officer], ALIASES).text == (
+        "Who does the private fostering officer report to in York?"
+    )
