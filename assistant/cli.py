@@ -55,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     p_bench.add_argument(
         "--chunk-sizes", type=_sizes, help="instead: compare chunk_chars on the tune split, e.g. 400,700"
     )
+    p_bench.add_argument(
+        "--scale", type=_sizes, metavar="N[,N...]",
+        help="instead: grow the corpus to N chunks with synthetic councils and measure answers, memory and "
+        "re-indexing there; several sizes also write evals/bench/scale.png and scale.json",
+    )
     eval_cli.add_parser(sub)
     p_feedback = sub.add_parser("feedback", help="the stored questions and ratings (data/feedback.sqlite3)")
     feedback_action = p_feedback.add_subparsers(dest="action", required=True)
@@ -309,6 +314,12 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     def log(message: str) -> None:
         print(f"bench: {message}", file=sys.stderr)
 
+    if args.scale:
+        from assistant import scale_bench
+
+        scaled = scale_bench.bench_at_scale(settings, args.scale, args.questions, log=log).as_dict()
+        print(json.dumps(scaled, indent=2) if args.json else scale_bench.format_scale(scaled))
+        return 0
     if args.chunk_sizes:
         results = bench.chunk_size_sweep(settings, args.chunk_sizes, log=log)
         print(json.dumps([asdict(r) for r in results]) if args.json else bench.format_sweep(results))

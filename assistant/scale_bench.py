@@ -1,0 +1,671 @@
+"""Scale benchmark: the real corpus grown to N chunks with synthetic councils, measured as a new process meets it.
+
+`guidance bench --scale N[,N...] [--json]`. The real corpus is indexed into a temporary data folder
+with the real pipeline and measured; then it is grown, step by step, to each N with synthetic
+documents: real files in a scratch copy of the corpus, each a light variant of a real document
+(its council's names replaced by "Synthetic Council 017", a few words changed), listed in the
+manifest, chunked by the product's own chunker, and given the real chunks' and sentences' vectors
+plus a little Gaussian noise (so 100k chunks need minutes of writing, not hours of embedding).
+They are written through the store's own write path, with the hash `index` computes, so a later
+`index` sees them as unchanged. At each size a NEW process opens the index and answers the same
+questions as `guidance bench` (its peak RSS is the figure reported), and one real document is
+changed and re-indexed. Not a test: every figure depends on the machine and what else it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from assistant.bench import WARMUP_QUESTIONS, bench_questions, percentile
+from assistant.settings import PROJECT_ROOT, Settings
+from assistant.types import Chunk, DocumentMeta
+
+Log = Callable[[str], None]
+
+COUNCIL_NAME = "Synthetic Council {:03d}"
+# A council's whole procedures manual is a few thousand chunks (issue 10): 100k chunks is then
+# ~50 councils, the shape of a regional service, rather than one council with an absurd manual.
+CHUNKS_PER_COUNCIL = 2000
+# Per-dimension sigma of the noise added to a real vector before renormalising: the noise has norm
+# ~0.01 * sqrt(384) = 0.2, so a variant keeps cosine ~0.98 with its source, near-duplicate as one
+# council's adaptation of another's text is, but never an exact tie in the vector index.
+VECTOR_NOISE = 0.01
+PERTURBED_WORDS = 8  # words changed per synthetic document: a light edit, not a new text
+SEED = 17  # the same corpus on every run, so runs compare
+# Mild substitutions that keep a sentence readable; which occurrences change is drawn at random.
+WORD_SWAPS = {
+    "within": "inside",
+    "ensure": "make sure",
+    "should": "ought to",
+    "will": "shall",
+    "must": "has to",
+    "team": "service",
+    "staff": "workers",
+    "parents": "carers",
+    "information": "details",
+    "appropriate": "suitable",
+    "required": "needed",
+    "completed": "finished",
+    "provide": "give",
+    "support": "help",
+    "receive": "get",
+}
+PROBE_QUESTION = "How quickly must a child be seen after a referral in {council}?"
+CHILD_TIMEOUT_SECONDS = 3600  # a fresh process answering ~140 questions; generous for 100k on a loaded machine
+OUTPUT_DIR = PROJECT_ROOT / "evals" / "bench"  # where a several-size run leaves scale.png and scale.json
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One corpus size as a new process meets it, plus the re-index of one changed document."""
+
+    chunks: int
+    documents: int
+    authorities: int
+    model_load_s: float
+    open_s: float  # assistant built (model already loaded) and its first answer written
+    answer_ms: tuple[float, ...]
+    rss_mb: float  # the new process's peak resident set (ru_maxrss)
+    reindex_one_s: float = float("nan")
+    reindex_embed_s: float = float("nan")  # of which the embedding of the changed document
+    reindex_doc: str = ""
+    reindex_metadata_only: int = 0  # other documents that run saw as changed in the manifest alone
+    build_s: float = 0.0  # writing the synthetic documents that reached this size
+    probe: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self, real: Measured | None = None) -> dict[str, Any]:
+        p50, p95 = percentile(self.answer_ms, 50), percentile(self.answer_ms, 95)
+        out = {
+            "chunks": self.chunks,
+            "documents": self.documents,
+            "authorities": self.authorities,
+            "query_p50_ms": round(p50, 1),
+            "query_p95_ms": round(p95, 1),
+            "rss_mb": round(self.rss_mb, 1),
+            "open_s": round(self.open_s, 2),
+            "model_load_s": round(self.model_load_s, 2),
+            "reindex_one_s": round(self.reindex_one_s, 2),
+            "reindex_embed_s": round(self.reindex_embed_s, 2),
+            "reindex_doc": self.reindex_doc,
+            "reindex_metadata_only": self.reindex_metadata_only,
+            "build_s": round(self.build_s, 1),
+            "probe": self.probe,
+        }
+        if real is not None:  # ratios against the real corpus measured in the same run
+            base = real.as_dict()
+            for key in ("query_p50_ms", "query_p95_ms", "rss_mb", "open_s", "reindex_one_s"):
+                out[f"{key}_over_real"] = round(out[key] / base[key], 2) if base[key] else None
+        return out
+
+
+@dataclass(frozen=True)
+class ScaleReport:
+    questions: int
+    store: str  # "embedded" or the Chroma server's address
+    index_seconds: float  # indexing the real corpus, embedding included
+    real: Measured
+    steps: tuple[Measured, ...]
+    machine: dict[str, Any]
+    outputs: tuple[str, ...] = ()  # the chart and JSON written by a several-size run
+
+    def as_dict(self) -> dict[str, Any]:
+        real = self.real.as_dict()
+        steps = [s.as_dict(self.real) for s in self.steps]
+        top = steps[-1] if steps else {}
+        return {
+            "built_how": built_how(),
+            "questions": self.questions,
+            "store": self.store,
+            "machine": self.machine,
+            "chunks": real["chunks"],
+            "index_seconds": round(self.index_seconds, 1),
+            "query_p50_ms": real["query_p50_ms"],
+            "query_p95_ms": real["query_p95_ms"],
+            "rss_mb": real["rss_mb"],
+            "open_s": real["open_s"],
+            "reindex_one_s": real["reindex_one_s"],
+            **{
+                f"scale_{k}": top.get(k)
+                for k in (
+                    "chunks",
+                    "query_p50_ms",
+                    "query_p95_ms",
+                    "rss_mb",
+                    "open_s",
+                    "reindex_embed_s",
+                    "query_p95_ms_over_real",
+                    "rss_mb_over_real",
+                )
+            },
+            "scale_reindex_one_s": top.get("reindex_one_s"),
+            "real": real,
+            "steps": steps,
+            "outputs": list(self.outputs),
+        }
+
+
+def built_how() -> str:
+    return (
+        "The real corpus, indexed with the real pipeline (ONNX MiniLM), then grown with synthetic documents: "
+        f"light variants of the real ones (council names replaced by '{COUNCIL_NAME.format(1)}' and so on, one "
+        f"council per ~{CHUNKS_PER_COUNCIL} chunks; {PERTURBED_WORDS} words changed per document), real files with "
+        "manifest entries, chunked by the product's chunker; each chunk and sentence has its real source's vector "
+        f"plus Gaussian noise (sigma {VECTOR_NOISE} per dimension, renormalised, cosine ~0.98), written through "
+        "the store's write path with the hash `index` computes."
+    )
+
+
+def bench_at_scale(
+    settings: Settings,
+    sizes: Sequence[int],
+    limit: int | None = None,
+    log: Log = lambda _: None,
+    workdir: Path | None = None,
+) -> ScaleReport:
+    """Index the real corpus, measure it, then grow it to each size in turn and measure again.
+    Several sizes also write the chart and JSON to evals/bench/. `workdir` keeps the folders."""
+    from indexing.pipeline import index
+
+    items = [i.question for i in bench_questions(limit)]
+    load_at_start = round(os.getloadavg()[0], 2)
+    with _scratch(settings, workdir) as fresh:
+        export = _model_export(settings, fresh)
+        embedder = _Recording(export, fresh)
+        log(f"indexing the real corpus into {fresh.data_dir}")
+        started = time.perf_counter()
+        first = index(fresh, embedder)
+        index_seconds = time.perf_counter() - started
+        sources = _real_sources(fresh, embedder)
+        changed = sorted(sources.values(), key=lambda s: len(s.chunks))[len(sources) // 2].meta  # the median one
+        log(f"measuring the real corpus ({first.chunks} chunks) in a new process")
+        real = _with_reindex(_measure(fresh, export, items, ""), fresh, embedder, changed, 0)
+        grower = _Grower(fresh, sources)
+        steps = []
+        for step, size in enumerate(sorted(set(sizes)), start=1):
+            log(f"growing to {size} chunks")
+            built = grower.grow_to(size)
+            log(f"measuring {size} chunks in a new process")
+            probe = PROBE_QUESTION.format(council=COUNCIL_NAME.format(1))
+            measured = replace(_measure(fresh, export, items, probe), build_s=built)
+            log(f"re-indexing one changed document at {measured.chunks} chunks")
+            steps.append(_with_reindex(measured, fresh, embedder, changed, step))
+        report = ScaleReport(
+            questions=len(items),
+            store=f"{fresh.chroma_host}:{fresh.chroma_port}" if fresh.chroma_host else "embedded",
+            index_seconds=index_seconds,
+            real=real,
+            steps=tuple(steps),
+            machine={
+                "cpu_count": os.cpu_count(),
+                "load_average_1m_at_start": load_at_start,
+                "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+                "query_threads": fresh.query_threads,
+            },
+        )
+        if fresh.chroma_host:
+            _drop_collections(fresh)
+    if len(report.steps) > 1:
+        report = replace(report, outputs=write_outputs(report, OUTPUT_DIR))
+    return report
+
+
+# --- the scratch folders -----------------------------------------------------------------------
+
+
+@contextmanager
+def _scratch(settings: Settings, workdir: Path | None) -> Iterator[Settings]:
+    """A copy of the corpus and an empty data folder; on a Chroma server, collections of their own
+    (a run must never write over a live library's collections)."""
+    with tempfile.TemporaryDirectory(prefix="guidance-scale-") as tmp:
+        root = workdir or Path(tmp)
+        shutil.copytree(settings.corpus_dir, root / "corpus")
+        collection = f"scalebench{os.getpid()}" if settings.chroma_host else settings.collection
+        yield settings.with_(corpus_dir=root / "corpus", data_dir=root / "data", collection=collection)
+
+
+def _drop_collections(settings: Settings) -> None:
+    from indexing.store import open_client
+
+    client = open_client(settings)
+    for collection in client.list_collections():
+        name = collection if isinstance(collection, str) else collection.name
+        if name.startswith(settings.collection):
+            client.delete_collection(name)
+
+
+def _model_export(settings: Settings, fresh: Settings) -> Path:
+    """The ONNX export already made for the configured data folder (read only), else one made now."""
+    from indexing.onnx_embed import ensure_export, export_is_current, onnx_path
+
+    existing = onnx_path(settings)
+    return existing if export_is_current(existing) else ensure_export(fresh)
+
+
+class _Recording:
+    """The ONNX embedder, keeping every vector it made (text -> vector): the real chunks' and sentences'
+    vectors are then reused for their synthetic variants without a second embedding pass. Also counts
+    the seconds spent embedding, so a re-index's time can be split."""
+
+    def __init__(self, export: Path, settings: Settings) -> None:
+        from indexing.onnx_embed import OnnxEmbedder
+
+        self.inner = OnnxEmbedder(export, threads=settings.query_threads, batch_threads=settings.index_threads)
+        self.vectors: dict[str, list[float]] = {}
+        self.seconds = 0.0
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        started = time.perf_counter()
+        out = self.inner.embed(texts)
+        self.seconds += time.perf_counter() - started
+        self.vectors.update(zip(texts, out, strict=True))
+        return out
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A real document as indexed: its text, chunks and their vectors, the model for its variants."""
+
+    meta: DocumentMeta
+    text: str
+    names: tuple[str, ...]  # its council's name and aliases, replaced in a variant
+    chunks: tuple[Chunk, ...]
+    chunk_vectors: tuple[list[float], ...]
+    sentence_vectors: tuple[tuple[list[float], ...], ...]
+
+
+def _real_sources(settings: Settings, recorded: _Recording) -> dict[str, _Source]:
+    from indexing.load import load
+    from indexing.manifest import load_manifest
+    from indexing.pipeline import prepare
+
+    manifest = load_manifest(settings.manifest_path)
+    sources = {}
+    for meta in manifest.documents:
+        if meta.status == "withdrawn":
+            continue
+        chunks = tuple(prepare(meta, manifest, settings))
+        authority = manifest.authority(meta.authority)
+        sources[meta.doc_id] = _Source(
+            meta,
+            load(manifest.corpus_dir / meta.source_file, meta, settings.max_file_mb).text,
+            (authority.name, *authority.aliases),
+            chunks,
+            tuple(recorded.vectors[c.embed_text] for c in chunks),
+            tuple(tuple(recorded.vectors[s] for s in c.sentences) for c in chunks),
+        )
+    return sources
+
+
+# --- growing the corpus ---------------------------------------------------------------------------
+
+
+class _Grower:
+    """Adds synthetic documents (files, manifest entries, chunks and vectors) until the index holds
+    at least the target number of chunks; each call writes one new committed generation."""
+
+    def __init__(self, settings: Settings, sources: dict[str, _Source]) -> None:
+        import numpy as np
+
+        self.settings = settings
+        self.sources = list(sources.values())
+        self.rng = np.random.default_rng(SEED)
+        self.written = 0  # synthetic chunks so far: which council the next document belongs to
+        self.documents = 0
+
+    def grow_to(self, target: int) -> float:
+        import yaml
+
+        from indexing.lock import index_lock
+        from indexing.manifest import load_manifest
+        from indexing.pipeline import document_hash
+        from indexing.store import ChunkStore
+
+        started = time.perf_counter()
+        store = ChunkStore.open(self.settings)
+        with index_lock(self.settings.data_dir):
+            previous = store.current()
+            assert previous is not None, "the real corpus is indexed first"
+            have = previous.count()
+            raw = yaml.safe_load(self.settings.manifest_path.read_text(encoding="utf-8"))
+            known = {a["name"] for a in raw["authorities"]}
+            planned: list[tuple[DocumentMeta, list[Chunk], _Source]] = []
+            while have < target:
+                meta, chunks, source = self._variant(raw, known)
+                planned.append((meta, chunks, source))
+                have += len(chunks)
+            self.settings.manifest_path.write_text(
+                yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8"
+            )
+            manifest = load_manifest(self.settings.manifest_path)  # the product's own check of what was written
+            listed = {m.doc_id: m for m in manifest.documents}
+            generation = store.begin()
+            for doc_id in previous.indexed_documents():
+                generation.copy_document(previous, doc_id)
+            for meta, chunks, source in planned:
+                if listed[meta.doc_id] != meta:
+                    raise RuntimeError(f"{meta.doc_id}: the manifest reads back as {listed[meta.doc_id]}")
+                chunk_vectors, sentence_vectors = self._vectors(chunks, source)
+                doc_hash = document_hash(manifest.corpus_dir / meta.source_file, meta, self.settings)
+                generation.write_document(meta.doc_id, chunks, chunk_vectors, sentence_vectors, doc_hash)
+            store.commit(generation, documents=len(listed))
+            store.drop_old()
+        return time.perf_counter() - started
+
+    def _variant(self, raw: dict[str, Any], known: set[str]) -> tuple[DocumentMeta, list[Chunk], _Source]:
+        """The next synthetic document: file written, manifest entry appended to `raw`, chunks made."""
+        from indexing.chunk import chunk_document
+        from indexing.load import load
+
+        source = self.sources[self.documents % len(self.sources)]
+        council = COUNCIL_NAME.format(1 + self.written // CHUNKS_PER_COUNCIL)
+        self.documents += 1
+        if council not in known:
+            known.add(council)
+            raw["authorities"].append({"name": council, "front_door": f"the {council} Children's Front Door"})
+        doc_id = f"synthetic-{self.documents:05d}-{source.meta.doc_id}"[:100]
+        suffix = Path(source.meta.source_file).suffix
+        suffix = suffix if suffix in (".txt", ".md") else ".txt"  # another format's text is written as plain text
+        relative = f"documents/synthetic/{doc_id}{suffix}"
+        path = self.settings.corpus_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(variant_text(source.text, source.names, council, self.rng), encoding="utf-8")
+        meta = replace(
+            source.meta,
+            doc_id=doc_id,
+            authority=council,
+            source_file=relative,
+            status="current",
+            title=_substitute(source.meta.title, source.names, council),
+        )
+        entry = {
+            "id": doc_id,
+            "file": relative,
+            "authority": council,
+            "title": meta.title,
+            "type": meta.doc_type,
+            "published": meta.published,
+            "date_note": meta.date_note,
+            "review_date": meta.review_date,
+            "status": "current",
+            "exclude_sections": list(meta.exclude_sections),
+        }
+        raw["documents"].append(entry)
+        chunks = chunk_document(
+            load(path, meta, self.settings.max_file_mb),
+            self.settings.chunk_chars,
+            self.settings.chunk_max_chars,
+            meta.exclude_sections,
+        )
+        self.written += len(chunks)
+        return meta, chunks, source
+
+    def _vectors(self, chunks: list[Chunk], source: _Source) -> tuple[list[list[float]], list[list[list[float]]]]:
+        """Each variant chunk takes the real chunk at the same relative position (the same one when the
+        counts match), each sentence the real chunk's sentence at its index; both plus noise."""
+        import numpy as np
+
+        last = len(source.chunks) - 1
+        chunk_rows, sentence_rows, shape = [], [], []
+        for i, chunk in enumerate(chunks):
+            k = i if len(chunks) == len(source.chunks) else round(i * last / max(len(chunks) - 1, 1))
+            chunk_rows.append(source.chunk_vectors[k])
+            real = source.sentence_vectors[k] or (source.chunk_vectors[k],)
+            sentence_rows += [real[min(j, len(real) - 1)] for j in range(len(chunk.sentences))]
+            shape.append(len(chunk.sentences))
+        noisy = self._noisy(np.asarray(chunk_rows + sentence_rows, dtype=np.float32))
+        chunk_vectors, flat = noisy[: len(chunks)].tolist(), noisy[len(chunks) :].tolist()
+        sentence_vectors, cursor = [], 0
+        for n in shape:
+            sentence_vectors.append(flat[cursor : cursor + n])
+            cursor += n
+        return chunk_vectors, sentence_vectors
+
+    def _noisy(self, rows: Any) -> Any:
+        import numpy as np
+
+        rows = rows + self.rng.normal(0.0, VECTOR_NOISE, rows.shape).astype(np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _substitute(text: str, names: Sequence[str], council: str) -> str:
+    """Every mention of the real council (name or alias, longest first, whole words) as `council`."""
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w&]){re.escape(name)}(?![\w&])", council, text)
+    return text
+
+
+def variant_text(text: str, names: Sequence[str], council: str, rng: Any) -> str:
+    """A light variant of a real document: its council renamed, PERTURBED_WORDS words swapped."""
+    text = _substitute(text, names, council)
+    swappable = [m for m in re.finditer(r"\b[a-z]+\b", text) if m.group() in WORD_SWAPS]
+    picked = sorted(rng.choice(len(swappable), size=min(PERTURBED_WORDS, len(swappable)), replace=False).tolist())
+    for index in reversed(picked):  # from the end, so earlier offsets stay valid
+        match = swappable[index]
+        text = text[: match.start()] + WORD_SWAPS[match.group()] + text[match.end() :]
+    return text
+
+
+# --- measuring ---------------------------------------------------------------------------------------
+
+
+def _measure(settings: Settings, export: Path, questions: list[str], probe: str) -> Measured:
+    """Open the index in a new Python process, answer the questions there, and read its peak RSS."""
+    env = {**os.environ, **_settings_env(settings)}
+    spec = json.dumps({"export": str(export), "questions": questions, "probe": probe})
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.scale_bench", spec],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the measuring process failed ({done.returncode}): {done.stderr[-1500:]}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return Measured(**{**figures, "answer_ms": tuple(figures["answer_ms"])})
+
+
+def _settings_env(settings: Settings) -> dict[str, str]:
+    """Every setting as its GUIDANCE_* variable, so the new process reads exactly these settings."""
+    return {f"GUIDANCE_{f.name.upper()}": str(getattr(settings, f.name)) for f in fields(Settings)}
+
+
+def _with_reindex(
+    measured: Measured, settings: Settings, embedder: _Recording, doc: DocumentMeta, step: int
+) -> Measured:
+    """Change one real document's text and time `index` bringing the store in line with it. Any other
+    document whose *file* the index sees as changed stops the run before anything is embedded (the
+    synthetic ones were written wrongly); ones whose manifest entry alone looks changed are counted."""
+    from indexing.manifest import load_manifest
+    from indexing.pipeline import document_hash, index, status
+    from indexing.store import ChunkStore
+
+    path = settings.corpus_dir / doc.source_file
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n\nThis procedure was checked again at review {step + 1}.\n")
+    state = status(settings)
+    current = ChunkStore.open(settings).current()
+    indexed = current.indexed_documents() if current else {}
+    listed = {m.doc_id: m for m in load_manifest(settings.manifest_path).documents}
+    files_changed = [
+        d
+        for d in state.changed
+        if indexed[d].doc_hash != document_hash(settings.corpus_dir / listed[d].source_file, listed[d], settings)
+    ]
+    if files_changed != [doc.doc_id] or state.new or state.removed:
+        raise RuntimeError(f"only {doc.doc_id}'s file should have changed; the index sees {state}")
+    embedding_before = embedder.seconds  # the model is loaded before the clock starts, as in a running app
+    started = time.perf_counter()
+    report = index(settings, embedder)
+    seconds = time.perf_counter() - started
+    if report.updated != (doc.doc_id,) or report.added:
+        raise RuntimeError(f"re-indexing embedded {report.updated + report.added}, not {doc.doc_id} alone")
+    embedding = embedder.seconds - embedding_before
+    return replace(
+        measured,
+        reindex_one_s=seconds,
+        reindex_embed_s=embedding,
+        reindex_doc=doc.doc_id,
+        reindex_metadata_only=len(report.metadata_only),
+    )
+
+
+def _child(spec: dict[str, Any]) -> dict[str, Any]:
+    """In the new process: load the model, open the index with the first question, then answer every
+    question as `guidance bench` does (a few warm-up answers first, then each one timed)."""
+    import resource
+
+    from assistant.service import GuidanceAssistant
+    from indexing.onnx_embed import OnnxEmbedder
+
+    settings = Settings.from_env()
+    started = time.perf_counter()
+    embedder = OnnxEmbedder(Path(spec["export"]), threads=settings.query_threads)
+    model_load = time.perf_counter() - started
+    questions = spec["questions"]
+    started = time.perf_counter()
+    assistant = GuidanceAssistant(settings, embedder=embedder)
+    assistant.ask(questions[0])
+    open_s = time.perf_counter() - started
+    for question in questions[1 : 1 + WARMUP_QUESTIONS]:
+        assistant.ask(question)
+    answer_ms = []
+    for question in questions:
+        started = time.perf_counter()
+        assistant.ask(question)
+        answer_ms.append((time.perf_counter() - started) * 1000)
+    probe: dict[str, Any] = {}
+    if spec["probe"]:
+        answer, passages = assistant.ask_traced(spec["probe"])
+        probe = {
+            "question": spec["probe"],
+            "passage_authorities": [p.chunk.meta.authority for p in passages],
+            "cited_authorities": sorted({c.authority for c in answer.citations}),
+        }
+    documents = assistant.manifest.documents
+    current = assistant.store.current()
+    return {
+        "chunks": current.count() if current else 0,
+        "documents": len(documents),
+        "authorities": len({d.authority for d in documents}),
+        "model_load_s": model_load,
+        "open_s": open_s,
+        "answer_ms": answer_ms,
+        "probe": probe,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kilobytes on Linux
+    }
+
+
+# --- reporting -------------------------------------------------------------------------------------
+
+
+def write_outputs(report: ScaleReport, folder: Path) -> tuple[str, ...]:
+    """The chart (query p95 and peak RSS against corpus size) and the run's JSON, in `folder`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    points = [report.real, *report.steps]
+    sizes = [m.chunks for m in points]
+    real = report.real.as_dict()
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    left.plot(sizes, [m.as_dict()["query_p95_ms"] for m in points], "o-", label="full cited answer, p95")
+    left.plot(sizes, [m.as_dict()["query_p50_ms"] for m in points], "s--", alpha=0.6, label="p50")
+    left.axhline(3 * real["query_p95_ms"], color="grey", linestyle=":", label="3x the real corpus's p95 (issue 10)")
+    left.set(xscale="log", xlabel="chunks in the index", ylabel="milliseconds", title="Answer time")
+    right.plot(sizes, [m.rss_mb for m in points], "o-", color="tab:red", label="new process, peak RSS")
+    right.axhline(2048, color="grey", linestyle=":", label="2 GiB (issue 10)")
+    right.set(xscale="log", xlabel="chunks in the index", ylabel="MB", title="Memory of a process answering")
+    left.annotate(
+        "real corpus",
+        (sizes[0], points[0].as_dict()["query_p95_ms"]),
+        textcoords="offset points",
+        xytext=(6, 6),
+        fontsize=8,
+    )
+    for axes in (left, right):
+        axes.set_xticks(sizes, [f"{n / 1000:g}k" if n >= 1000 else str(n) for n in sizes])
+        axes.minorticks_off()
+        axes.set_ylim(bottom=0)
+        axes.grid(True, alpha=0.3)
+        axes.legend(fontsize=8)
+    figure.suptitle(
+        f"guidance bench --scale ({report.store} Chroma, {report.questions} questions, "
+        f"{report.machine['cpu_count']} shared cores, {time.strftime('%Y-%m-%d')})",
+        fontsize=10,
+    )
+    figure.tight_layout()
+    chart, data = folder / "scale.png", folder / "scale.json"
+    figure.savefig(chart, dpi=110)
+    plt.close(figure)
+    data.write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
+    return str(chart), str(data)
+
+
+def format_scale(d: dict[str, Any]) -> str:
+    """The run as a curator reads it: one line per size, each against the real corpus."""
+    lines = [
+        f"Store: {d['store']}. Questions: {d['questions']} (the same as `guidance bench`). "
+        f"Machine: {d['machine']['cpu_count']} cores, load {d['machine']['load_average_1m_at_start']} at start, "
+        f"{d['machine']['load_average_1m_at_end']} at end (a shared machine: figures are noisy).",
+        f"How the corpus was grown: {d['built_how']}",
+        "",
+        f"{'chunks':>8} {'docs':>6} {'councils':>8} {'p50 ms':>8} {'p95 ms':>8} {'RSS MB':>8} {'open s':>7} "
+        f"{'re-index s':>10} {'(embed s)':>9} {'build s':>8}",
+    ]
+    for row in [d["real"], *d["steps"]]:
+        lines.append(
+            f"{row['chunks']:>8} {row['documents']:>6} {row['authorities']:>8} {row['query_p50_ms']:>8} "
+            f"{row['query_p95_ms']:>8} {row['rss_mb']:>8} {row['open_s']:>7} {row['reindex_one_s']:>10} "
+            f"{row['reindex_embed_s']:>9} {row['build_s']:>8}"
+        )
+    lines.append(
+        f"\nThe first row is the real corpus (indexed in {d['index_seconds']} s). 'open' is a new process "
+        "building the assistant and writing its first answer, model already loaded; 're-index' is "
+        f"`index` after one real document ({d['real']['reindex_doc']}) changed."
+    )
+    for row in d["steps"]:
+        probe = row["probe"]
+        share = sum(a.startswith("Synthetic Council") for a in probe.get("passage_authorities", []))
+        found = len(probe.get("passage_authorities", []))
+        lines.append(
+            f"At {row['chunks']} chunks: p95 {row['query_p95_ms_over_real']}x and RSS {row['rss_mb_over_real']}x "
+            f"the real corpus's; re-index {row['reindex_one_s_over_real']}x. "
+            f'Probe "{probe.get("question")}": {share} of {found} passages from synthetic councils.'
+        )
+    for row in [d["real"], *d["steps"]]:
+        if row["reindex_metadata_only"]:
+            lines.append(
+                f"Note: the re-index at {row['chunks']} chunks also saw {row['reindex_metadata_only']} other "
+                "documents' manifest entries as changed, though the bench changed one file and no entry."
+            )
+    if d["outputs"]:
+        lines.append("Written: " + ", ".join(d["outputs"]))
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m assistant.scale_bench SPEC`: the measuring process (not a command for people)."""
+    print(json.dumps(_child(json.loads(argv[0]))))
+    return 0
+
+
+__all__ = ["Measured", "ScaleReport", "bench_at_scale", "format_scale", "variant_text", "write_outputs"]
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
