@@ -72,9 +72,9 @@ def understand_question(parts: Parts, request: Request) -> Query:
     )
     if request.intent:
         query = replace(query, intent=request.intent)
-    if snap.bm25 is not None:
+    if snap.stats is not None:
         # The library's IDF per question term: what the writer weighs coverage by.
-        idf, unseen = snap.bm25.idf, snap.bm25.average_idf
+        idf, unseen = snap.stats.idf, snap.stats.mean_idf
         weights = tuple((t, max(float(idf.get(t, unseen)), MIN_TERM_WEIGHT)) for t in dict.fromkeys(query.terms))
         query = replace(query, term_weights=weights)
     return query

@@ -56,7 +56,7 @@ def retrieve_passages(
         raise QuestionError("Type a question first.")
     requested = assistant.resolve_authorities(authorities)
     snap = assistant.retriever.snapshot()
-    if not snap.order:
+    if snap.empty:
         raise QuestionError("The guidance library is empty: run `guidance index` (or add a document) first.")
     return assistant.prepare(question, requested, include_superseded).passages
 

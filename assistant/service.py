@@ -133,7 +133,7 @@ class GuidanceAssistant:
         started = time.perf_counter()
         try:
             snap = self.retriever.snapshot()
-            if not snap.order:
+            if snap.empty:
                 raise QuestionError("The guidance library is empty: run `guidance index` (or add a document) first.")
             if snap.version != self._manifest_for:
                 self._follow_index(snap.version)

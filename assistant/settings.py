@@ -41,6 +41,14 @@ class Settings:
     query_threads: int = 1
     index_threads: int = 2
     max_file_mb: float = 20.0
+    # Incremental indexing (indexing/store.py, base + delta). Below delta_min_base_chunks a whole
+    # rewrite copies every unchanged record in a few seconds, so each run writes one whole base
+    # (one segment to search, no statistics drift). Above it, a run changing at most
+    # delta_max_share of the base writes only the changed documents; a larger delta is folded
+    # back into a new base, because two segments and the base's BM25 statistics serve a large
+    # delta less well.
+    delta_min_base_chunks: int = 5000
+    delta_max_share: float = 0.25
     # `pbkdf2_sha256$iterations$salt$hash` from `python -m assistant.curator hash`; empty = read-only
     curator_passphrase_hash: str = ""
     eval_items_path: Path = PROJECT_ROOT / "evals" / "items.yaml"  # the curated eval set
@@ -141,6 +149,8 @@ _RANGES = (
     ("passages_k", 1, 100),
     ("per_authority_k", 0, 100),
     ("rrf_k", 1, 10_000),
+    ("delta_min_base_chunks", 0, 10_000_000),
+    ("delta_max_share", 0.0, 1.0),
     ("max_sentences_per_authority", 1, 100),
     ("query_threads", 1, 256),
     ("index_threads", 1, 256),

@@ -10,15 +10,19 @@ from pathlib import Path
 from assistant.settings import Settings
 from assistant.types import Chunk, DocumentMeta, content_hash
 from indexing.chunk import chunk_document
-from indexing.embed import Embedder
+from indexing.embed import Embedder, embed_documents
 from indexing.load import LoadError, load
 from indexing.lock import index_lock, lock_holder
 from indexing.manifest import Manifest, load_manifest
 from indexing.report import CheckReport, IndexReport, IndexStatus
-from indexing.store import ChunkStore, Generation, IndexedDocument, meta_hash
+from indexing.store import ChunkStore, Generation, IndexedDocument, IndexView, meta_hash
 
 # Bump when parsing or chunking changes, so every document is re-chunked and re-embedded.
-PARSER_VERSION = "5"  # 5: markdown pipe tables; long tables split by row; one sentence per row
+PARSER_VERSION = "6"  # 5: markdown pipe tables, tables by row; 6: sentence records carry council and status
+# An index larger than this is not re-read record by record on every run to find half-written
+# documents (about a second per 20k chunks); its committed segments were checked whole before
+# their commit, and `guidance index --check` still reads everything.
+DEEP_CHECK_MAX_CHUNKS = 20_000
 
 Progress = Callable[[str, int, int], None]
 __all__ = ["CheckReport", "IndexReport", "IndexStatus", "RemovalRefused", "check", "index", "needs_indexing", "status"]
@@ -85,7 +89,8 @@ def index(
         manifest = load_manifest(settings.manifest_path)
         previous = store.current()
         indexed = previous.indexed_documents() if previous else {}
-        broken = previous.problems() if previous else {}
+        deep = previous is not None and (previous.base.number == 0 or previous.count() <= DEEP_CHECK_MAX_CHUNKS)
+        broken = previous.problems() if deep else {}
         wanted = {m.doc_id: m for m in manifest.documents if m.status != "withdrawn"}
         removed = sorted(set(indexed) - set(wanted))
         _refuse_mass_removal(removed, indexed, allow_removal)
@@ -118,12 +123,19 @@ def index(
         changes = [step for step in plan if step.action != "copy"]
         dropped_broken = set(broken) - {step.meta.doc_id for step in plan}
         if not (changes or removed or dropped_broken) and previous is not None:
-            generation, embedded = previous, 0
+            number, embedded = previous.delta.number if previous.delta else previous.number, 0
+        elif previous is not None and not rebuild and not broken and _fits_a_delta(previous, plan, settings):
+            steps, hidden = _delta_plan(previous, plan)
+            generation, embedded = _write_generation(store, previous, steps, embedder, progress)
+            store.commit(generation, documents=len(plan), base=previous, hidden=hidden)
+            number = generation.number
         else:
             generation, embedded = _write_generation(store, previous, plan, embedder, progress)
             store.commit(generation, documents=len(plan))
+            number = generation.number
         store.drop_old()  # also what a run that stopped after its commit left behind
-        counts = {d.doc_id: d.chunks for d in generation.indexed_documents().values()}
+        now = store.current()
+        counts = {d.doc_id: d.chunks for d in now.indexed_documents().values()} if now else {}
     return IndexReport(
         added=tuple(report["added"]),
         updated=tuple(report["updated"]),
@@ -136,40 +148,63 @@ def index(
         embedded_chunks=embedded,
         seconds=time.perf_counter() - started,
         chunk_counts=counts,
-        generation=generation.number,
+        generation=number,
         notes=tuple(notes),
     )
 
 
+def _fits_a_delta(previous: IndexView, plan: list[_Step], settings: Settings) -> bool:
+    """Whether this run writes a delta over the current base rather than a whole new base."""
+    base = previous.base
+    if base.number == 0:  # the legacy in-place index is always replaced whole
+        return False
+    base_chunks = sum(e.chunks for e in base.indexed_documents().values())
+    if base_chunks < settings.delta_min_base_chunks:
+        return False
+    steps, _ = _delta_plan(previous, plan)
+    indexed = previous.indexed_documents()
+    size = sum(len(s.chunks) if s.action == "embed" else indexed[s.meta.doc_id].chunks for s in steps)
+    return size <= settings.delta_max_share * base_chunks
+
+
+def _delta_plan(previous: IndexView, plan: list[_Step]) -> tuple[list[_Step], frozenset[str]]:
+    """The documents a delta must hold (every changed one, and the previous delta's unchanged
+    ones), and the base's documents readers must no longer see there."""
+    in_delta = set(previous.delta.indexed_documents()) if previous.delta else set()
+    steps = [s for s in plan if s.action != "copy" or s.meta.doc_id in in_delta]
+    served_by_base = {s.meta.doc_id for s in plan if s.action == "copy" and s.meta.doc_id not in in_delta}
+    hidden = frozenset(set(previous.base.indexed_documents()) - served_by_base)
+    return steps, hidden
+
+
 def _write_generation(
     store: ChunkStore,
-    previous: Generation | None,
+    previous: IndexView | None,
     plan: list[_Step],
     embedder: Embedder,
     progress: Progress | None,
 ) -> tuple[Generation, int]:
-    """Write every planned document into a new generation and check it whole before it is used."""
+    """Write the planned documents into a new segment and check it whole before it is used:
+    carried-over documents are copied with their vectors; the rest are embedded in one pass."""
     generation = store.begin()
     embedded = 0
     for position, step in enumerate(plan, start=1):
-        meta, chunks = step.meta, list(step.chunks)
-        if progress:
-            progress(meta.doc_id, position, len(plan))
-        if step.action != "embed":
-            assert previous is not None, "only a document already indexed is carried over"
-            generation.copy_document(previous, meta.doc_id, meta if step.action == "copy-meta" else None)
+        if step.action == "embed":
             continue
-        chunk_vectors = embedder.embed([c.embed_text for c in chunks])
-        flat = [s for c in chunks for s in c.sentences]
-        flat_vectors = embedder.embed(flat) if flat else []
-        sentence_vectors, cursor = [], 0
-        for c in chunks:
-            sentence_vectors.append(flat_vectors[cursor : cursor + len(c.sentences)])
-            cursor += len(c.sentences)
-        generation.write_document(meta.doc_id, chunks, chunk_vectors, sentence_vectors, step.doc_hash)
-        embedded += len(chunks)
+        if progress:
+            progress(step.meta.doc_id, position, len(plan))
+        assert previous is not None, "only a document already indexed is carried over"
+        generation.copy_document(previous, step.meta.doc_id, step.meta if step.action == "copy-meta" else None)
+    to_embed = [step for step in plan if step.action == "embed"]
+    for step, (chunk_vectors, sentence_vectors) in zip(
+        to_embed, embed_documents(embedder, [list(s.chunks) for s in to_embed]), strict=True
+    ):
+        if progress:
+            progress(step.meta.doc_id, plan.index(step) + 1, len(plan))
+        generation.write_document(step.meta.doc_id, list(step.chunks), chunk_vectors, sentence_vectors, step.doc_hash)
+        embedded += len(step.chunks)
     problems = generation.problems()
-    missing = {step.meta.doc_id for step in plan} - set(generation.indexed_documents())
+    missing = {step.meta.doc_id for step in plan} - set(generation.records_catalogue())
     if problems or missing:
         found = [f"{d}: {p}" for d, p in sorted(problems.items())] + [f"{d}: not written" for d in sorted(missing)]
         raise IncompleteIndex(f"the new index failed its check ({'; '.join(found)}); the previous one is still used")

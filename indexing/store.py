@@ -9,15 +9,29 @@ a reader notices the pointer moved and opens the new generation's collections. T
 before the current one is kept for readers still finishing a question on it; older ones and
 any a crashed run left half-written are dropped by the next run. The same scheme works for the
 embedded PersistentClient and for a Chroma server, because the pointer lives in Chroma itself.
+
+Why a base and a delta: rewriting every document to change one costs minutes at 100k chunks.
+So an index run that changes a small part of a large library writes a *delta* segment holding
+only the changed documents (and the previous delta's), and the pointer names the base, the
+delta, and the base's documents the delta replaces; one metadata update still moves readers
+from one whole index to the next. A run that changes much, or a small library, writes a whole
+new base (which is also how the delta is folded back in). Each segment's BM25 index, sentence
+vectors and catalogue are sealed into a folder beside the store before the pointer moves.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import re
+import shutil
 import threading
 import time
+from collections import OrderedDict
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from assistant.settings import Settings
 from assistant.types import Chunk
@@ -29,11 +43,13 @@ from indexing.generation import (
     chunk_metadata,
     meta_hash,
 )
+from indexing.lexical import CorpusStats
 
 __all__ = [
     "LEGACY",
     "ChunkStore",
     "Generation",
+    "IndexView",
     "IndexedDocument",
     "chunk_from_record",
     "chunk_metadata",
@@ -42,6 +58,7 @@ __all__ = [
 ]
 
 _SPACE = {"hnsw:space": "cosine"}
+_HANDLES_KEPT = 4  # segments a long-running reader keeps open: the current base and delta, and the previous
 
 
 def open_client(settings: Settings) -> Any:
@@ -62,21 +79,23 @@ class ChunkStore:
     Readers call `current()` (one small read) before each question; only `index` writes, by
     `begin()` -> Generation.write_document/copy_document -> `commit()` -> `drop_old()`."""
 
-    def __init__(self, client: Any, name: str) -> None:
+    def __init__(self, client: Any, name: str, folder: Path | None = None) -> None:
         self.client = client
         self.name = name
+        self.folder = folder  # where sealed segment folders live (None: kept in memory only)
         self.pointer_name = f"{name}_current"
         self._pattern = re.compile(rf"^{re.escape(name)}_g(\d+)_(chunks|sentences)$")
-        self._handles: dict[int, Generation] = {}
+        self._handles: OrderedDict[int, Generation] = OrderedDict()  # least recently used first
         self._lock = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings) -> ChunkStore:
-        return cls(open_client(settings), settings.collection)
+        return cls(open_client(settings), settings.collection, settings.data_dir / "segments")
 
     # --- the pointer -------------------------------------------------------------------
     def pointer(self) -> dict[str, Any] | None:
-        """{"generation", "previous", "committed_at"} or None before the first commit."""
+        """{"generation" (the base), "delta" (-1: none), "hidden" (JSON list of the base's documents
+        left out), "previous", "previous_delta", "committed_at"} or None before the first commit."""
         from chromadb.errors import NotFoundError
 
         try:
@@ -84,27 +103,36 @@ class ChunkStore:
         except (NotFoundError, ValueError):
             return None
 
-    def current(self) -> Generation | None:
-        """The committed generation readers should use now (None: nothing indexed yet)."""
+    def current(self) -> IndexView | None:
+        """The committed index readers should use now (None: nothing indexed yet)."""
         pointer = self.pointer()
-        if pointer is not None:
-            return self._open(int(pointer["generation"]))
-        return self._legacy()
+        if pointer is None:
+            legacy = self._legacy()
+            return IndexView(legacy) if legacy is not None else None
+        delta = int(pointer.get("delta", -1))
+        return IndexView(
+            self._open(int(pointer["generation"])),
+            self._open(delta) if delta >= 0 else None,
+            frozenset(json.loads(pointer.get("hidden") or "[]")),
+        )
 
     def _open(self, number: int) -> Generation:
         with self._lock:
             handle = self._handles.get(number)
-            if handle is None:
+            if handle is not None:
+                self._handles.move_to_end(number)
+            else:
                 chunks_name, sentences_name = self._names(number)
                 handle = Generation(
                     self.client.get_collection(chunks_name, embedding_function=None),
                     self.client.get_collection(sentences_name, embedding_function=None),
                     number,
                     chunks_name,
+                    self._folder(number),
                 )
                 self._handles[number] = handle
-                for older in [n for n in self._handles if n < number - 1]:
-                    del self._handles[older]  # a long-running reader keeps handles for two generations at most
+                while len(self._handles) > _HANDLES_KEPT:  # a long-running reader keeps the few it uses
+                    self._handles.popitem(last=False)
             return handle
 
     def _legacy(self) -> Generation | None:
@@ -117,6 +145,9 @@ class ChunkStore:
         except (NotFoundError, ValueError):
             return None
         return Generation(chunks, sentences, LEGACY, f"legacy:{chunks.id}")
+
+    def _folder(self, number: int) -> Path | None:
+        return self.folder / f"{self.name}_g{number:06d}" if self.folder and number != LEGACY else None
 
     def _names(self, number: int) -> tuple[str, str]:
         if number == LEGACY:
@@ -138,7 +169,7 @@ class ChunkStore:
         """A new, empty generation. Generations newer than the current one were left by a run
         that did not finish (its lock was taken over): they are dropped first."""
         pointer = self.pointer()
-        current = int(pointer["generation"]) if pointer else LEGACY
+        current = max(int(pointer["generation"]), int(pointer.get("delta", -1))) if pointer else LEGACY
         numbers = self.generation_numbers()
         for number in numbers:
             if number > current:
@@ -150,14 +181,22 @@ class ChunkStore:
             self.client.create_collection(sentences_name, metadata=_SPACE, embedding_function=None),
             number,
             chunks_name,
+            self._folder(number),
         )
 
-    def commit(self, generation: Generation, documents: int) -> None:
-        """Point readers at `generation` (one metadata update: atomic)."""
+    def commit(
+        self, generation: Generation, documents: int, base: IndexView | None = None, hidden: frozenset[str] = frozenset()
+    ) -> None:
+        """Seal `generation` and point readers at it (one metadata update: atomic): as a whole new
+        base, or, with `base`, as the delta over that index's base segment, leaving out `hidden`."""
+        generation.seal(base.stats if base is not None else None)
         previous = self.pointer()
         metadata = {
-            "generation": generation.number,
+            "generation": base.base.number if base is not None else generation.number,
+            "delta": generation.number if base is not None else -1,
+            "hidden": json.dumps(sorted(hidden)),
             "previous": int(previous["generation"]) if previous else LEGACY,
+            "previous_delta": int(previous.get("delta", -1)) if previous else -1,
             "committed_at": time.time(),
             "documents": documents,
         }
@@ -173,7 +212,9 @@ class ChunkStore:
         pointer = self.pointer()
         if pointer is None:
             return []
-        keep = {int(pointer["generation"]), int(pointer.get("previous", LEGACY))}
+        keep = {
+            int(pointer[key]) for key in ("generation", "delta", "previous", "previous_delta") if key in pointer
+        }
         dropped = [n for n in self.generation_numbers() if n not in keep]
         for number in dropped:
             self._drop(number)
@@ -190,6 +231,9 @@ class ChunkStore:
         for name in self._names(number):
             with contextlib.suppress(NotFoundError, ValueError):  # already gone
                 self.client.delete_collection(name)
+        folder = self._folder(number)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
     # --- the current generation, for callers that only read ------------------------------
     def indexed_documents(self) -> dict[str, IndexedDocument]:
@@ -207,3 +251,157 @@ class ChunkStore:
     def query(self, vector: list[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
         current = self.current()
         return current.query(vector, k, where) if current else []
+
+
+class IndexView:
+    """The committed index as readers see it: a base segment, at most one delta segment holding
+    documents changed since the base was written, and the base's documents the delta replaced
+    (or that were removed), which every search of the base leaves out.
+
+    Everything here queries: Chroma (dense, with `where` filters), the segments' BM25 indexes
+    and their memory-mapped sentence vectors. Nothing reads the whole corpus."""
+
+    def __init__(self, base: Generation, delta: Generation | None = None, hidden: frozenset[str] = frozenset()) -> None:
+        self.base = base
+        self.delta = delta
+        self.hidden = hidden
+        self.number = base.number
+        self.key = f"{base.key}+{delta.key}" if delta else base.key
+        self._words: frozenset[str] | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.base.label} + delta {self.delta.number}" if self.delta else self.base.label
+
+    def segments(self) -> list[tuple[Generation, frozenset[str]]]:
+        """Each segment with the documents a search of it must leave out."""
+        out = [(self.base, self.hidden)]
+        if self.delta is not None:
+            out.append((self.delta, frozenset()))
+        return out
+
+    def segment_holding(self, doc_id: str) -> Generation:
+        if self.delta is not None and doc_id in self.delta.files().catalogue:
+            return self.delta
+        return self.base
+
+    # --- the catalogue -----------------------------------------------------------------------
+    def indexed_documents(self) -> dict[str, IndexedDocument]:
+        docs = {d: e for d, e in self.base.indexed_documents().items() if d not in self.hidden}
+        if self.delta is not None:
+            docs.update(self.delta.indexed_documents())
+        return docs
+
+    def count(self) -> int:
+        return sum(e.chunks for e in self.indexed_documents().values())
+
+    def sentence_count(self) -> int:
+        return sum(int(seg.files().offsets[-1]) for seg, _ in self.segments()) - self._hidden_sentences()
+
+    def _hidden_sentences(self) -> int:
+        if not self.hidden:
+            return 0
+        files = self.base.files()
+        lex = files.lexical
+        hidden = {i for i, d in enumerate(lex.doc_names) if d in self.hidden}
+        rows = np.flatnonzero(np.isin(lex.doc, list(hidden)))
+        return int(sum(files.offsets[i + 1] - files.offsets[i] for i in rows))
+
+    def problems(self) -> dict[str, str]:
+        found = {d: p for d, p in self.base.problems().items() if d not in self.hidden}
+        if self.delta is not None:
+            found.update(self.delta.problems())
+        return found
+
+    def all_chunks(self) -> list[Chunk]:
+        chunks = [c for c in self.base.all_chunks() if c.doc_id not in self.hidden]
+        return chunks + (self.delta.all_chunks() if self.delta is not None else [])
+
+    def all_sentence_vectors(self) -> dict[str, list[list[float]]]:
+        vectors: dict[str, list[list[float]]] = {}
+        for segment, hidden in self.segments():
+            files = segment.files()
+            for chunk_id, doc in zip(files.lexical.ids, files.lexical.doc, strict=True):
+                if files.lexical.doc_names[doc] not in hidden:
+                    vectors[chunk_id] = files.sentences_of(chunk_id).tolist()  # type: ignore[union-attr]
+        return vectors
+
+    def sentence_counts(self) -> dict[str, int]:
+        """doc_id -> sentence vectors held for it (from the sentence records themselves)."""
+        counts: dict[str, int] = {}
+        for segment, hidden in self.segments():
+            for md in segment.sentences.get(include=["metadatas"])["metadatas"] or []:
+                if md["doc_id"] not in hidden:
+                    counts[md["doc_id"]] = counts.get(md["doc_id"], 0) + 1
+        return counts
+
+    # --- searching -----------------------------------------------------------------------------
+    def query(self, vector: list[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) best first, over every segment."""
+        hits = [
+            hit for segment, hidden in self.segments() for hit in segment.query(vector, k, _leave_out(where, hidden))
+        ]
+        return sorted(hits, key=lambda h: -h[1])[:k]
+
+    def query_sentences(self, vector: list[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, best sentence similarity) best first, from the k nearest sentences."""
+        hits: dict[str, float] = {}
+        for segment, hidden in self.segments():
+            for chunk_id, sim in segment.query_sentences(vector, k, _leave_out(where, hidden)):
+                hits[chunk_id] = max(sim, hits.get(chunk_id, -1.0))
+        return sorted(hits.items(), key=lambda h: -h[1])
+
+    def lexical(self, terms: list[str], k: int, authorities: tuple[str, ...], current_only: bool) -> list[tuple[str, float]]:
+        hits = [
+            hit
+            for segment, hidden in self.segments()
+            for hit in segment.files().lexical.search(terms, k, authorities, current_only, hidden)
+        ]
+        return sorted(hits, key=lambda h: -h[1])[:k]
+
+    def get_chunks(self, ids: list[str]) -> dict[str, Chunk]:
+        """The chunks with these ids, each from the segment that holds its live copy."""
+        found: dict[str, Chunk] = {}
+        wanted = list(dict.fromkeys(ids))
+        for segment, hidden in reversed(self.segments()):  # the delta first: it replaces the base
+            rest = [i for i in wanted if i not in found and i in segment.files().row]
+            found.update({i: c for i, c in segment.get_chunks(rest).items() if c.doc_id not in hidden})
+        return found
+
+    def authority_of(self, chunk_id: str) -> str:
+        """The council of a live chunk ("" if none): from the BM25 index's arrays, no store read."""
+        for segment, hidden in reversed(self.segments()):
+            lex = segment.files().lexical
+            i = segment.files().row.get(chunk_id)
+            if i is not None and lex.doc_names[lex.doc[i]] not in hidden:
+                return lex.authority_names[lex.authority[i]]
+        return ""
+
+    def sentence_vectors(self, chunk_id: str) -> np.ndarray | None:
+        for segment, hidden in reversed(self.segments()):
+            files = segment.files()
+            i = files.row.get(chunk_id)
+            if i is not None and files.lexical.doc_names[files.lexical.doc[i]] not in hidden:
+                return files.sentences_of(chunk_id)
+        return None
+
+    @property
+    def stats(self) -> CorpusStats:
+        """The base's BM25 statistics: what IDF means for every segment of this index."""
+        return self.base.files().lexical.stats
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            words = set(self.base.files().lexical.words)
+            if self.delta is not None:
+                words |= self.delta.files().lexical.words
+            self._words = frozenset(words)
+        return self._words
+
+
+def _leave_out(where: dict | None, hidden: frozenset[str]) -> dict | None:
+    if not hidden:
+        return where
+    clause = {"doc_id": {"$nin": sorted(hidden)}}
+    return {"$and": [where, clause]} if where else clause

@@ -74,9 +74,7 @@ def parts(settings: Settings) -> dict[str, tuple[int, int]]:
     """doc_id -> (chunks, sentence vectors) in the generation readers use now."""
     current = ChunkStore.open(settings).current()
     assert current is not None, "no index"
-    sentences: dict[str, int] = {}
-    for md in current.sentences.get(include=["metadatas"])["metadatas"]:
-        sentences[md["doc_id"]] = sentences.get(md["doc_id"], 0) + 1
+    sentences = current.sentence_counts()
     return {d.doc_id: (d.chunks, sentences.get(d.doc_id, 0)) for d in current.indexed_documents().values()}
 
 

@@ -184,7 +184,7 @@ def test_a_half_written_document_is_reported_by_check_and_repaired_by_index(
     assert "OK: every document is whole" in capsys.readouterr().out
 
     # A chunk lost from a committed generation is found and repaired the same way.
-    current = ChunkStore.open(settings).current()
+    current = ChunkStore.open(settings).current().base
     current.chunks.delete(ids=current.chunks.get(where={"doc_id": FOSTERING}, include=[])["ids"][:1])
     problems = check(settings).problems
     assert problems[FOSTERING].startswith(f"{clean[FOSTERING][0] - 1} of {clean[FOSTERING][0]} chunks")
