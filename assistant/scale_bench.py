@@ -352,7 +352,9 @@ class _Grower:
             listed = {m.doc_id: m for m in manifest.documents}
             generation = store.begin()
             for doc_id in previous.indexed_documents():
-                generation.copy_document(previous, doc_id)
+                # With its manifest entry: a plain copy rebuilds the entry from the chunk records, which
+                # lack exclude_sections, so the copied catalogue's meta hash would not match the manifest.
+                generation.copy_document(previous, doc_id, listed[doc_id])
             for meta, chunks, source in planned:
                 if listed[meta.doc_id] != meta:
                     raise RuntimeError(f"{meta.doc_id}: the manifest reads back as {listed[meta.doc_id]}")
