@@ -229,12 +229,13 @@ class Generation:
         """(chunk_id, similarity of its best sentence) best first, from the k nearest sentences."""
         if not k:
             return []
-        result = _raw_query(self.sentences, vector, k, where, include=["distances", "metadatas"])
+        result = _raw_query(self.sentences, vector, k, where, include=["distances"])
         if result is None:
             return []
         best: dict[str, float] = {}
-        for md, d in zip(result["metadatas"][0], result["distances"][0], strict=True):
-            best.setdefault(md["chunk_id"], 1.0 - float(d))
+        for sentence_id, d in zip(result["ids"][0], result["distances"][0], strict=True):
+            # a sentence's id is "<chunk_id>#<idx>" (see write_document): no metadata read needed
+            best.setdefault(sentence_id.rsplit("#", 1)[0], 1.0 - float(d))
         return list(best.items())
 
     @staticmethod
@@ -383,8 +384,14 @@ def sentence_metadata(chunk: Chunk, idx: int) -> dict[str, Any]:
     }
 
 
+_COUNTS: dict[str, int] = {}  # collection id -> records: a committed segment never changes, so ask once
+
+
 def _raw_query(collection: Any, vector: list[float], k: int, where: dict | None, include: list[str]) -> Any:
-    count = collection.count()
+    key = str(collection.id)
+    count = _COUNTS.get(key)
+    if count is None:
+        count = _COUNTS[key] = collection.count()
     if count == 0 or k <= 0:
         return None
     return collection.query(query_embeddings=[vector], n_results=min(k, count), where=where or None, include=include)
