@@ -121,6 +121,18 @@ _INTENTS = (
         r"what (phone )?number (do|should|can|would) \w+( \w+)?( in [\w&-]+)? (ring|call|phone|use))",
     ),
     (
+        # Whether a worry is one to pass on ("is this a safeguarding concern?", "do I need to report
+        # it?", "should social services know?"), or "what do I do?" from someone who meets the
+        # child at school, nursery, the surgery or a home visit, whatever their job is called.
+        "referral",
+        r"\b(is (this|it|that) (a )?safeguarding( (concern|issue|matter))?\b|(does|should) (this|it|that) (need to be|"
+        r"be) (reported|referred|passed on)|"
+        r"do (i|we) (need|have) to (report|refer|pass on) (it|this|that|them|him|her)\b|"
+        r"should (social services|children'?s services|social care|csc|the council) (know|be (told|informed|involved))|"
+        r"(my|our) (class|pupils?|school|patients?|nursery|setting|club|team)\b.{0,400}\b(what (do|should|can) "
+        r"(i|we) do|what now|who (do|should) (i|we) (call|ring|contact)))",
+    ),
+    (
         # A partner introducing themselves ("I'm a teacher in Bath", "GP in B&NES:", "school nurse
         # here") and asking what to do: the same answer, whatever words the worry is in.
         "referral",
