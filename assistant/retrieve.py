@@ -105,7 +105,7 @@ class Retriever:
         snap: Snapshot | None = None,
     ) -> list[tuple[str, float]]:
         view = (snap or self.snapshot()).view
-        return view.query(vector, k, _where(authorities, include_superseded)) if view else []
+        return view.query(vector, k, authorities, not include_superseded) if view else []
 
     def retrieve(
         self,
@@ -141,10 +141,12 @@ class Retriever:
             return []
         mode = mode or self.settings.retrieval_mode
         s = self.settings
-        where = _where(authorities, include_superseded)
-        dense = view.query(vector, max(s.dense_k, POOL), where) if mode != "lexical" else []
-        by_sentence = view.query_sentences(vector, SENTENCE_POOL, where) if mode != "lexical" else []
-        lexical = view.lexical(terms, max(s.lexical_k, POOL), authorities, not include_superseded) if mode != "dense" else []
+        current_only = not include_superseded
+        dense = view.query(vector, max(s.dense_k, POOL), authorities, current_only) if mode != "lexical" else []
+        by_sentence = (
+            view.query_sentences(vector, SENTENCE_POOL, authorities, current_only) if mode != "lexical" else []
+        )
+        lexical = view.lexical(terms, max(s.lexical_k, POOL), authorities, current_only) if mode != "dense" else []
         rankings = [
             [cid for cid, _ in ranked]
             for ranked in (dense[: s.dense_k], by_sentence[: s.dense_k], lexical[: s.lexical_k])
@@ -198,7 +200,8 @@ class Retriever:
         out: list[str] = []
         for authority in sorted({a for a in owner.values() if a}):
             rankings = [
-                [cid for cid, _ in ranked if owner[cid] == authority][: k * 2] for ranked in (dense, by_sentence, lexical)
+                [cid for cid, _ in ranked if owner[cid] == authority][: k * 2]
+                for ranked in (dense, by_sentence, lexical)
             ]
             out += [cid for cid, _ in reciprocal_rank_fusion([r for r in rankings if r], k=self.settings.rrf_k)[:k]]
         return out
@@ -229,15 +232,6 @@ class Retriever:
     def sentence_vectors(self, chunk_id: str) -> np.ndarray | None:
         view = self.snapshot().view
         return view.sentence_vectors(chunk_id) if view else None
-
-
-def _where(authorities: tuple[str, ...], include_superseded: bool) -> dict | None:
-    clauses: list[dict] = []
-    if authorities:
-        clauses.append({"authority": {"$in": list(authorities)}})
-    if not include_superseded:
-        clauses.append({"status": "current"})
-    return clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
 
 
 def with_score(passage: Passage, score: float) -> Passage:

@@ -62,7 +62,12 @@ class CorpusStats:
         return self.idf.get(term, 0.0)
 
     def as_dict(self) -> dict:
-        return {"documents": self.documents, "mean_length": self.mean_length, "idf": self.idf, "mean_idf": self.mean_idf}
+        return {
+            "documents": self.documents,
+            "mean_length": self.mean_length,
+            "idf": self.idf,
+            "mean_idf": self.mean_idf,
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> CorpusStats:

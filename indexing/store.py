@@ -185,7 +185,11 @@ class ChunkStore:
         )
 
     def commit(
-        self, generation: Generation, documents: int, base: IndexView | None = None, hidden: frozenset[str] = frozenset()
+        self,
+        generation: Generation,
+        documents: int,
+        base: IndexView | None = None,
+        hidden: frozenset[str] = frozenset(),
     ) -> None:
         """Seal `generation` and point readers at it (one metadata update: atomic): as a whole new
         base, or, with `base`, as the delta over that index's base segment, leaving out `hidden`."""
@@ -212,9 +216,7 @@ class ChunkStore:
         pointer = self.pointer()
         if pointer is None:
             return []
-        keep = {
-            int(pointer[key]) for key in ("generation", "delta", "previous", "previous_delta") if key in pointer
-        }
+        keep = {int(pointer[key]) for key in ("generation", "delta", "previous", "previous_delta") if key in pointer}
         dropped = [n for n in self.generation_numbers() if n not in keep]
         for number in dropped:
             self._drop(number)
@@ -248,9 +250,11 @@ class ChunkStore:
         current = self.current()
         return current.all_sentence_vectors() if current else {}
 
-    def query(self, vector: list[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
+    def query(
+        self, vector: list[float], k: int, authorities: tuple[str, ...] = (), current_only: bool = False
+    ) -> list[tuple[str, float]]:
         current = self.current()
-        return current.query(vector, k, where) if current else []
+        return current.query(vector, k, authorities, current_only) if current else []
 
 
 class IndexView:
@@ -336,22 +340,30 @@ class IndexView:
         return counts
 
     # --- searching -----------------------------------------------------------------------------
-    def query(self, vector: list[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
+    def query(
+        self, vector: list[float], k: int, authorities: tuple[str, ...] = (), current_only: bool = False
+    ) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) best first, over every segment."""
         hits = [
-            hit for segment, hidden in self.segments() for hit in segment.query(vector, k, _leave_out(where, hidden))
+            hit
+            for segment, hidden in self.segments()
+            for hit in segment.query(vector, k, _where(segment, hidden, authorities, current_only))
         ]
         return sorted(hits, key=lambda h: -h[1])[:k]
 
-    def query_sentences(self, vector: list[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
+    def query_sentences(
+        self, vector: list[float], k: int, authorities: tuple[str, ...] = (), current_only: bool = False
+    ) -> list[tuple[str, float]]:
         """(chunk_id, best sentence similarity) best first, from the k nearest sentences."""
         hits: dict[str, float] = {}
         for segment, hidden in self.segments():
-            for chunk_id, sim in segment.query_sentences(vector, k, _leave_out(where, hidden)):
+            for chunk_id, sim in segment.query_sentences(vector, k, _where(segment, hidden, authorities, current_only)):
                 hits[chunk_id] = max(sim, hits.get(chunk_id, -1.0))
         return sorted(hits.items(), key=lambda h: -h[1])
 
-    def lexical(self, terms: list[str], k: int, authorities: tuple[str, ...], current_only: bool) -> list[tuple[str, float]]:
+    def lexical(
+        self, terms: list[str], k: int, authorities: tuple[str, ...], current_only: bool
+    ) -> list[tuple[str, float]]:
         hits = [
             hit
             for segment, hidden in self.segments()
@@ -400,8 +412,18 @@ class IndexView:
         return self._words
 
 
-def _leave_out(where: dict | None, hidden: frozenset[str]) -> dict | None:
-    if not hidden:
-        return where
-    clause = {"doc_id": {"$nin": sorted(hidden)}}
-    return {"$and": [where, clause]} if where else clause
+def _where(
+    segment: Generation, hidden: frozenset[str], authorities: tuple[str, ...], current_only: bool
+) -> dict | None:
+    """The Chroma filter for one segment, without the clauses that exclude nothing there (every
+    chunk current, every council asked for): Chroma answers an unfiltered query several times
+    faster than a filtered one, and the answer is the same."""
+    lexical = segment.files().lexical
+    clauses: list[dict] = []
+    if authorities and not set(lexical.authority_names) <= set(authorities):
+        clauses.append({"authority": {"$in": list(authorities)}})
+    if current_only and not bool(np.all(lexical.current)):
+        clauses.append({"status": "current"})
+    if hidden:
+        clauses.append({"doc_id": {"$nin": sorted(hidden)}})
+    return clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)

@@ -104,7 +104,9 @@ def test_a_changed_document_replaces_its_base_copy_and_a_big_change_folds_into_a
     whole = parts(settings)
 
     # A change larger than the delta may hold is written as a whole new base: same content.
-    index(settings_for(corpus, tmp_path / "data", delta_min_base_chunks=0, delta_max_share=0.0), embedder, rebuild=False)
+    index(
+        settings_for(corpus, tmp_path / "data", delta_min_base_chunks=0, delta_max_share=0.0), embedder, rebuild=False
+    )
     assert _pointer(settings)["delta"] >= 0, "nothing changed, so nothing is rewritten"
     index(settings_for(corpus, tmp_path / "data"), embedder, rebuild=True)
     pointer = _pointer(settings)
@@ -123,7 +125,9 @@ DELTA_FAULTS = [  # a delta run writes one document: its chunks, its sentence ve
 
 
 @pytest.mark.parametrize(("step", "nth", "when"), DELTA_FAULTS, ids=[f"{w}-{s}" for s, _, w in DELTA_FAULTS])
-def test_a_crash_while_writing_a_delta_leaves_a_whole_index(tmp_path, monkeypatch, corpus_copy, embedder, step, nth, when):
+def test_a_crash_while_writing_a_delta_leaves_a_whole_index(
+    tmp_path, monkeypatch, corpus_copy, embedder, step, nth, when
+):
     from test_consistency import Crash, crash_at
 
     corpus = corpus_copy(tmp_path / "corpus", (PLYMOUTH,))

@@ -37,7 +37,7 @@ def test_scores_match_bm25okapi(query):
 
 def test_filters_council_status_and_replaced_documents():
     index = _build()
-    terms = "strategy days fostering".split()
+    terms = ["strategy", "days", "fostering"]
     assert {c for c, _ in index.search(terms, 10, current_only=False)} == {"a1", "a2", "b1", "b2", "c1"}
     assert {c for c, _ in index.search(terms, 10)} == {"a1", "a2", "b1", "c1"}  # b2 is superseded
     assert {c for c, _ in index.search(terms, 10, authorities=("Bath",))} == {"a1", "a2"}
@@ -51,7 +51,7 @@ def test_a_delta_scored_with_its_bases_statistics_ranks_as_the_base_would(tmp_pa
     delta = LexicalBuilder(base.stats)
     delta.add("a1", DOCS[0][1].split(), "Bath", "current", "bath")
     delta_index = delta.finish()
-    (chunk, score), = delta_index.search(["strategy"], 5)
+    ((chunk, score),) = delta_index.search(["strategy"], 5)
     assert chunk == "a1" and score == pytest.approx(dict(base.search(["strategy"], 5))["a1"])
 
     base.save(tmp_path)
