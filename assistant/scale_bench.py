@@ -82,6 +82,7 @@ class Measured:
     reindex_embed_s: float = float("nan")  # of which the embedding of the changed document
     reindex_doc: str = ""
     reindex_metadata_only: int = 0  # other documents that run saw as changed in the manifest alone
+    reindex_error: str = ""  # why `index` failed at this size, when it did (the other figures still stand)
     build_s: float = 0.0  # writing the synthetic documents that reached this size
     probe: dict[str, Any] = field(default_factory=dict)
 
@@ -100,6 +101,7 @@ class Measured:
             "reindex_embed_s": round(self.reindex_embed_s, 2),
             "reindex_doc": self.reindex_doc,
             "reindex_metadata_only": self.reindex_metadata_only,
+            "reindex_error": self.reindex_error,
             "build_s": round(self.build_s, 1),
             "probe": self.probe,
         }
@@ -200,7 +202,7 @@ def bench_at_scale(
             probe = PROBE_QUESTION.format(council=COUNCIL_NAME.format(1))
             measured = replace(_measure(fresh, export, items, probe), build_s=built)
             log(f"re-indexing one changed document at {measured.chunks} chunks")
-            steps.append(_with_reindex(measured, fresh, embedder, changed, step))
+            steps.append(_reindexed_or_failed(measured, fresh, embedder, changed, step, log))
         report = ScaleReport(
             questions=len(items),
             store=f"{fresh.chroma_host}:{fresh.chroma_port}" if fresh.chroma_host else "embedded",
@@ -485,6 +487,24 @@ def _settings_env(settings: Settings) -> dict[str, str]:
     return {f"GUIDANCE_{f.name.upper()}": str(getattr(settings, f.name)) for f in fields(Settings)}
 
 
+def _reindexed_or_failed(
+    measured: Measured, settings: Settings, embedder: _Recording, doc: DocumentMeta, step: int, log: Log
+) -> Measured:
+    """The re-index figures, or the product's error in their place: a size where `index` fails is a
+    finding to report, and the next size is still grown and measured (the bench's own checks still stop it)."""
+    try:
+        return _with_reindex(measured, settings, embedder, doc, step)
+    except _BenchProblem:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the product raised is the finding
+        log(f"re-indexing failed at {measured.chunks} chunks: {type(exc).__name__}: {exc}")
+        return replace(measured, reindex_doc=doc.doc_id, reindex_error=f"{type(exc).__name__}: {exc}"[:500])
+
+
+class _BenchProblem(RuntimeError):
+    """The synthetic corpus is not what the bench meant to write: no figure from it can be trusted."""
+
+
 def _with_reindex(
     measured: Measured, settings: Settings, embedder: _Recording, doc: DocumentMeta, step: int
 ) -> Measured:
@@ -508,13 +528,13 @@ def _with_reindex(
         if indexed[d].doc_hash != document_hash(settings.corpus_dir / listed[d].source_file, listed[d], settings)
     ]
     if files_changed != [doc.doc_id] or state.new or state.removed:
-        raise RuntimeError(f"only {doc.doc_id}'s file should have changed; the index sees {state}")
+        raise _BenchProblem(f"only {doc.doc_id}'s file should have changed; the index sees {state}")
     embedding_before = embedder.seconds  # the model is loaded before the clock starts, as in a running app
     started = time.perf_counter()
     report = index(settings, embedder)
     seconds = time.perf_counter() - started
     if report.updated != (doc.doc_id,) or report.added:
-        raise RuntimeError(f"re-indexing embedded {report.updated + report.added}, not {doc.doc_id} alone")
+        raise _BenchProblem(f"re-indexing embedded {report.updated + report.added}, not {doc.doc_id} alone")
     embedding = embedder.seconds - embedding_before
     return replace(
         measured,
@@ -656,6 +676,9 @@ def format_scale(d: dict[str, Any]) -> str:
                 f"Note: the re-index at {row['chunks']} chunks also saw {row['reindex_metadata_only']} other "
                 "documents' manifest entries as changed, though the bench changed one file and no entry."
             )
+    for row in [d["real"], *d["steps"]]:
+        if row["reindex_error"]:
+            lines.append(f"Re-indexing FAILED at {row['chunks']} chunks: {row['reindex_error']}")
     if d["outputs"]:
         lines.append("Written: " + ", ".join(d["outputs"]))
     return "\n".join(lines)
