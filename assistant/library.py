@@ -181,4 +181,5 @@ def _edit_document(manifest: Manifest, doc_id: str, form: DocumentForm) -> Manif
 
 def document_chunks(store: ChunkStore, doc_id: str) -> list[Chunk]:
     """The indexed chunks of one document in reading order, for the curator's preview."""
-    return sorted((c for c in store.all_chunks() if c.doc_id == doc_id), key=lambda c: c.start)
+    current = store.current()
+    return sorted(current.document_chunks(doc_id), key=lambda c: c.start) if current else []

@@ -200,7 +200,7 @@ class Generation:
     def all_chunks(self) -> list[Chunk]:
         records = self.chunks.get(include=["metadatas", "documents"])
         return [
-            chunk_from_record(i, _strip_heading(t, m), m)
+            chunk_from_record(i, strip_heading(t, m), m)
             for i, t, m in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
         ]
 
@@ -209,7 +209,7 @@ class Generation:
             return {}
         records = self.chunks.get(ids=ids, include=["metadatas", "documents"])
         return {
-            i: chunk_from_record(i, _strip_heading(t, m), m)
+            i: chunk_from_record(i, strip_heading(t, m), m)
             for i, t, m in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
         }
 
@@ -339,7 +339,7 @@ class Generation:
         records = source.chunks.get(where={"doc_id": doc_id}, include=["metadatas", "documents", "embeddings"])
         metadatas, chunks = [], []
         for chunk_id, text, md in zip(records["ids"], records["documents"], records["metadatas"], strict=True):
-            chunk = chunk_from_record(chunk_id, _strip_heading(text, md), md)
+            chunk = chunk_from_record(chunk_id, strip_heading(text, md), md)
             if meta is not None:
                 chunk = Chunk(**{**chunk.__dict__, "meta": meta})
                 md = chunk_metadata(chunk, md["doc_hash"], md.get("indexed_at", 0))
@@ -445,7 +445,7 @@ def load_files(folder: Path) -> SegmentFiles | None:
     return SegmentFiles(lexical, vectors, offsets, catalogue, {c: i for i, c in enumerate(lexical.ids)})
 
 
-def _strip_heading(stored: str, md: dict[str, Any]) -> str:
+def strip_heading(stored: str, md: dict[str, Any]) -> str:
     """Stored documents carry the heading path for embedding; the chunk text is what follows it."""
     section = md.get("section") or ""
     if section and stored.startswith(section + "\n"):

@@ -33,6 +33,11 @@ OPSET = 17  # supported by every onnxruntime of the last years; what the measure
 # Bumped when the export itself changes, so an old file is rebuilt rather than trusted.
 EXPORT_FORMAT = 1
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+# Texts per batch when indexing. Measured on the shipped corpus (1154 texts, 55k tokens, sorted by
+# token count, one thread, CPU seconds, two runs each on a shared machine): 16 texts 14.6/15.3,
+# 32: 16.4/16.8, 64: 18.4/18.4, 128: 22.0/22.5. Bigger batches spill the layer activations out of
+# the cache; padding is already near zero once texts are sorted, so big batches buy nothing.
+BULK_BATCH_TEXTS = 16
 
 
 def onnx_path(settings: Settings) -> Path:
@@ -153,7 +158,9 @@ class OnnxEmbedder:
 
     dimensions = 384
 
-    def __init__(self, path: Path, threads: int = 1, batch_threads: int | None = None, batch_size: int = 32) -> None:
+    def __init__(
+        self, path: Path, threads: int = 1, batch_threads: int | None = None, batch_size: int = BULK_BATCH_TEXTS
+    ) -> None:
         configure_offline()
         from tokenizers import Tokenizer
 
@@ -163,8 +170,9 @@ class OnnxEmbedder:
         self.batch_size = batch_size
         self.tokenizer = Tokenizer.from_file(str(Path(model_path()) / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self.tokenizer.no_padding()  # each batch is padded here, to its own longest text
         pad = self.tokenizer.token_to_id("[PAD]")
-        self.tokenizer.enable_padding(pad_id=pad if pad is not None else 0, pad_token="[PAD]")  # to the longest
+        self.pad_id = pad if pad is not None else 0
         self._sessions: dict[int, Any] = {}
         self._lock = threading.Lock()
         self._session(threads)  # load now, so the first question is not the one that waits
@@ -190,32 +198,58 @@ class OnnxEmbedder:
             return self._sessions[threads]
 
     def embed(self, texts: Sequence[str], threads: int | None = None) -> list[list[float]]:
-        """Unit-length vectors, one per text, in order. Texts are batched by length (as
-        sentence-transformers does) so a short question is not padded to a long chunk."""
+        """Unit-length vectors, one per text, in order.
+
+        For many texts (indexing) the work is cut three ways, each measured on the shipped corpus
+        (see BULK_BATCH_TEXTS and BULK_WORKERS_NOTE): a text that occurs more than once is embedded
+        once; texts are sorted by their token count, so a batch pads to almost nothing (sorting by
+        characters, as sentence-transformers does, left 30% of the tokens run as padding); and
+        batches are shared between `batch_threads` workers, each running whole batches on one
+        core, instead of splitting every operator between threads."""
         import numpy as np
 
         if not texts:
             return []
-        session = self._session(max(1, threads or (self.threads if len(texts) == 1 else self.batch_threads)))
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            out[batch] = self._embed_batch(session, [texts[i] for i in batch])
-        return out.tolist()
+        workers = max(1, threads or (self.threads if len(texts) == 1 else self.batch_threads))
+        unique = list(dict.fromkeys(texts))  # identical sentences recur (headings, stock phrases)
+        encodings = self.tokenizer.encode_batch(unique)
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
+        order = np.argsort(lengths, kind="stable")
+        vectors = np.empty((len(unique), self.dimensions), dtype=np.float32)
+        batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        # One batch (a question) can only be split inside its operators; several go whole to workers.
+        session = self._session(workers if len(batches) == 1 else 1)
 
-    def _embed_batch(self, session: Any, texts: list[str]) -> Any:
+        def run(batch: Any) -> None:
+            vectors[batch] = self._embed_batch(session, [encodings[i].ids for i in batch], lengths[batch])
+
+        if workers == 1 or len(batches) == 1:
+            for batch in batches:
+                run(batch)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="embed") as pool:
+                list(pool.map(run, batches))  # onnxruntime lets go of the GIL while it runs
+        if len(unique) < len(texts):
+            position = {text: i for i, text in enumerate(unique)}
+            vectors = vectors[[position[text] for text in texts]]
+        return vectors.tolist()
+
+    def _embed_batch(self, session: Any, ids_per_text: list[list[int]], lengths: Any) -> Any:
         import numpy as np
 
-        encodings = self.tokenizer.encode_batch(texts)
-        ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
-        mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
-        types = np.asarray([e.type_ids for e in encodings], dtype=np.int64)
-        (tokens,) = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
+        longest = int(lengths.max())
+        ids = np.full((len(ids_per_text), longest), self.pad_id, dtype=np.int64)
+        for row, text_ids in enumerate(ids_per_text):
+            ids[row, : len(text_ids)] = text_ids
+        mask = (np.arange(longest)[None, :] < lengths[:, None]).astype(np.int64)
+        # One sentence per input: every token type is 0, as the tokenizer gives for a single text.
+        (tokens,) = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
         # Mean over the real tokens only, then unit length (the folder's Pooling and Normalize modules).
-        weights = mask[:, :, None].astype(np.float32)
-        summed = (tokens * weights).sum(axis=1)
-        means = summed / np.clip(weights.sum(axis=1), 1e-9, None)
+        weights = mask.astype(np.float32)
+        summed = np.einsum("bt,btd->bd", weights, tokens)
+        means = summed / np.clip(weights.sum(axis=1, keepdims=True), 1e-9, None)
         return means / np.clip(np.linalg.norm(means, axis=1, keepdims=True), 1e-12, None)
 
 

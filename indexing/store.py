@@ -42,6 +42,7 @@ from indexing.generation import (
     chunk_from_record,
     chunk_metadata,
     meta_hash,
+    strip_heading,
 )
 from indexing.lexical import CorpusStats
 
@@ -320,6 +321,17 @@ class IndexView:
     def all_chunks(self) -> list[Chunk]:
         chunks = [c for c in self.base.all_chunks() if c.doc_id not in self.hidden]
         return chunks + (self.delta.all_chunks() if self.delta is not None else [])
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        """One document's chunks, from the segment holding its live copy (a filtered read)."""
+        if doc_id not in self.indexed_documents():
+            return []
+        segment = self.segment_holding(doc_id)
+        records = segment.chunks.get(where={"doc_id": doc_id}, include=["metadatas", "documents"])
+        return [
+            chunk_from_record(i, strip_heading(t, m), m)
+            for i, t, m in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
+        ]
 
     def all_sentence_vectors(self) -> dict[str, list[list[float]]]:
         vectors: dict[str, list[list[float]]] = {}
