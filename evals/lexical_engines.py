@@ -383,7 +383,13 @@ class _ProductSearcher:
 
 
 def engine(name: str) -> Engine:
-    return {"rank_bm25": RankBM25, "bm25s": BM25S, "sqlite_fts5": SQLiteFTS5, "product": Product}[name]()
+    engines: dict[str, type[Engine]] = {
+        "rank_bm25": RankBM25,
+        "bm25s": BM25S,
+        "sqlite_fts5": SQLiteFTS5,
+        "product": Product,
+    }
+    return engines[name]()
 
 
 def unavailable(name: str) -> str:
