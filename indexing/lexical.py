@@ -114,15 +114,17 @@ class LexicalBuilder:
         )
         authorities = sorted(set(self.authority))
         docs = sorted(set(self.doc))
+        authority_code = {a: i for i, a in enumerate(authorities)}
+        doc_code = {d: i for i, d in enumerate(docs)}
         return LexicalIndex(
             ids=list(self.ids),
             vocabulary={t: i for i, t in enumerate(vocabulary)},
             matrix=matrix,
             authority_names=authorities,
-            authority=np.asarray([authorities.index(a) for a in self.authority] if self.ids else [], dtype=np.int32),
+            authority=np.asarray([authority_code[a] for a in self.authority], dtype=np.int32),
             current=np.asarray(self.current, dtype=bool),
             doc_names=docs,
-            doc=np.asarray([docs.index(d) for d in self.doc] if self.ids else [], dtype=np.int32),
+            doc=np.asarray([doc_code[d] for d in self.doc], dtype=np.int32),
             stats=stats,
             words=frozenset(self.words),
         )
