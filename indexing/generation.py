@@ -183,7 +183,7 @@ class Generation:
 
     def records_catalogue(self) -> dict[str, IndexedDocument]:
         """The same, counted from the chunk records themselves (what `problems` trusts)."""
-        records = self.chunks.get(include=["metadatas"])
+        records = read_all(self.chunks, ["metadatas"])
         docs: dict[str, IndexedDocument] = {}
         for md in records["metadatas"] or []:
             doc_id = md["doc_id"]
@@ -198,7 +198,7 @@ class Generation:
         return docs
 
     def all_chunks(self) -> list[Chunk]:
-        records = self.chunks.get(include=["metadatas", "documents"])
+        records = read_all(self.chunks, ["metadatas", "documents"])
         return [
             chunk_from_record(i, strip_heading(t, m), m)
             for i, t, m in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
@@ -215,7 +215,7 @@ class Generation:
 
     def all_sentence_vectors(self) -> dict[str, list[list[float]]]:
         """chunk_id -> sentence vectors in sentence order."""
-        records = self.sentences.get(include=["metadatas", "embeddings"])
+        records = read_all(self.sentences, ["metadatas", "embeddings"])
         grouped: dict[str, list[tuple[int, list[float]]]] = {}
         for md, vec in zip(records["metadatas"], records["embeddings"], strict=True):
             grouped.setdefault(md["chunk_id"], []).append((int(md["idx"]), list(vec)))
@@ -273,10 +273,10 @@ class Generation:
     def problems(self) -> dict[str, str]:
         """doc_id -> what is missing: a document is whole when it has every chunk it was written
         with and every chunk has one vector per sentence (ids chunk#0..n-1)."""
-        chunk_records = self.chunks.get(include=["metadatas"])
+        chunk_records = read_all(self.chunks, ["metadatas"])
         vectors: dict[str, set[int]] = {}
         sentence_docs: set[str] = set()
-        for md in self.sentences.get(include=["metadatas"])["metadatas"] or []:
+        for md in read_all(self.sentences, ["metadatas"])["metadatas"] or []:
             vectors.setdefault(md["chunk_id"], set()).add(int(md["idx"]))
             sentence_docs.add(md["doc_id"])
         by_doc: dict[str, list[tuple[str, dict]]] = {}
@@ -336,7 +336,7 @@ class Generation:
         re-embedding); `meta` rewrites its metadata when only the manifest entry changed.
         `source` is a segment or a committed index (the segment holding the document's live copy)."""
         source = source.segment_holding(doc_id) if hasattr(source, "segment_holding") else source
-        records = source.chunks.get(where={"doc_id": doc_id}, include=["metadatas", "documents", "embeddings"])
+        records = read_all(source.chunks, ["metadatas", "documents", "embeddings"], {"doc_id": doc_id})
         metadatas, chunks = [], []
         for chunk_id, text, md in zip(records["ids"], records["documents"], records["metadatas"], strict=True):
             chunk = chunk_from_record(chunk_id, strip_heading(text, md), md)
@@ -346,7 +346,7 @@ class Generation:
             metadatas.append({**md, "doc_chunks": len(records["ids"])})
             chunks.append(chunk)
         self._add("chunks", records["ids"], records["documents"], records["embeddings"], metadatas)
-        vectors = source.sentences.get(where={"doc_id": doc_id}, include=["metadatas", "documents", "embeddings"])
+        vectors = read_all(source.sentences, ["metadatas", "documents", "embeddings"], {"doc_id": doc_id})
         by_id = {c.chunk_id: c for c in chunks}
         s_mds = [sentence_metadata(by_id[md["chunk_id"]], int(md["idx"])) for md in vectors["metadatas"]]
         self._add("sentences", vectors["ids"], vectors["documents"], vectors["embeddings"], s_mds)
@@ -382,6 +382,23 @@ def sentence_metadata(chunk: Chunk, idx: int) -> dict[str, Any]:
         "authority": chunk.meta.authority,
         "status": chunk.meta.status,
     }
+
+
+_PAGE = 5000  # records per read: one unpaged get of a large collection fails in Chroma ("too many SQL variables")
+
+
+def read_all(collection: Any, include: list[str], where: dict | None = None) -> dict[str, list]:
+    """Every record of a collection (or those matching `where`), read a page at a time."""
+    out: dict[str, list] = {"ids": [], **{part: [] for part in include}}
+    offset = 0
+    while True:
+        page = collection.get(where=where, include=include, limit=_PAGE, offset=offset)
+        out["ids"] += page["ids"]
+        for part in include:
+            out[part] += list(page[part] if page[part] is not None else [])
+        if len(page["ids"]) < _PAGE:
+            return out
+        offset += _PAGE
 
 
 _COUNTS: dict[str, int] = {}  # collection id -> records: a committed segment never changes, so ask once

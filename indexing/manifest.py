@@ -21,6 +21,7 @@ from indexing.schema import ConfigError, validate_manifest, where
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
+
 class ManifestError(ConfigError):
     """The manifest (or glossary) or a requested change to it is invalid; the message says how to fix it."""
 

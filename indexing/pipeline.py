@@ -20,9 +20,11 @@ from indexing.store import ChunkStore, Generation, IndexedDocument, IndexView, m
 # Bump when parsing or chunking changes, so every document is re-chunked and re-embedded.
 PARSER_VERSION = "6"  # 5: markdown pipe tables, tables by row; 6: sentence records carry council and status
 # An index larger than this is not re-read record by record on every run to find half-written
-# documents (about a second per 20k chunks); its committed segments were checked whole before
-# their commit, and `guidance index --check` still reads everything.
-DEEP_CHECK_MAX_CHUNKS = 20_000
+# documents (seconds at 10k chunks, which would swamp a one-document delta run): its committed
+# segments were each checked whole before their commit, and `guidance index --check` still reads
+# everything. Below it, every run checks (cheap), which also repairs an index written in place
+# before generations existed.
+DEEP_CHECK_MAX_CHUNKS = 5_000
 
 Progress = Callable[[str, int, int], None]
 __all__ = ["CheckReport", "IndexReport", "IndexStatus", "RemovalRefused", "check", "index", "needs_indexing", "status"]

@@ -204,8 +204,7 @@ def validate_manifest(path: Path) -> tuple[ManifestFile, Any]:
         tree = {}
     if not isinstance(tree, dict):
         raise ConfigError(
-            f"{path}: the manifest must be a mapping with `authorities:` and `documents:` at the top, "
-            f"not {_kind(tree)}"
+            f"{path}: the manifest must be a mapping with `authorities:` and `documents:` at the top, not {_kind(tree)}"
         )
     try:
         return ManifestFile.model_validate(_plain(tree)), tree

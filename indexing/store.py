@@ -42,6 +42,7 @@ from indexing.generation import (
     chunk_from_record,
     chunk_metadata,
     meta_hash,
+    read_all,
     strip_heading,
 )
 from indexing.lexical import CorpusStats
@@ -327,7 +328,7 @@ class IndexView:
         if doc_id not in self.indexed_documents():
             return []
         segment = self.segment_holding(doc_id)
-        records = segment.chunks.get(where={"doc_id": doc_id}, include=["metadatas", "documents"])
+        records = read_all(segment.chunks, ["metadatas", "documents"], {"doc_id": doc_id})
         return [
             chunk_from_record(i, strip_heading(t, m), m)
             for i, t, m in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
@@ -346,7 +347,7 @@ class IndexView:
         """doc_id -> sentence vectors held for it (from the sentence records themselves)."""
         counts: dict[str, int] = {}
         for segment, hidden in self.segments():
-            for md in segment.sentences.get(include=["metadatas"])["metadatas"] or []:
+            for md in read_all(segment.sentences, ["metadatas"])["metadatas"] or []:
                 if md["doc_id"] not in hidden:
                     counts[md["doc_id"]] = counts.get(md["doc_id"], 0) + 1
         return counts
