@@ -93,7 +93,7 @@ def test_a_child_in_danger_now_is_a_referral_question_even_with_no_ask(question)
         "as the allocated social worker, what do I do if the parents refuse to let me see the child?",
         "What is a child in need plan and how often is it reviewed?",
         "when should a social worker visit a looked after child placed out of area?",
-        "can I still share information with social care if the parents refuse consent and I suspect significant harm?",
+        "in our area can I still share information with social care if the parents refuse consent and I suspect significant harm?",
     ],
 )
 def test_a_practitioners_question_is_not_read_as_a_partners_worry(question):
