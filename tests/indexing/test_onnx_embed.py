@@ -16,9 +16,11 @@ import pytest
 from assistant.settings import Settings
 from evals.items import load_items
 from indexing import onnx_embed
+from indexing.embed import embed_documents
 from indexing.load import load
 from indexing.manifest import load_manifest
-from indexing.onnx_embed import OnnxEmbedder, export_is_current, onnx_path, question_embedder
+from indexing.onnx_embed import OnnxEmbedder, export_is_current, onnx_path, question_embedder, token_batches
+from indexing.pipeline import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("torch", "transformers", "sentence_transformers")
@@ -121,3 +123,47 @@ def test_when_the_export_cannot_be_made_questions_use_sentence_transformers_and_
         embedder = question_embedder(Settings(data_dir=tmp_path, query_threads=1))
     assert isinstance(embedder, Reference) and embedder.threads == 1
     assert "sentence-transformers" in caplog.text and "Permission denied" in caplog.text
+
+
+@pytest.mark.slow
+def test_documents_embedded_in_one_bulk_pass_get_the_reference_vectors_in_their_places(assistant, reference):
+    """What an index run stores: every chunk and sentence of several documents in one call, sorted by
+    token count, repeated texts embedded once, batches shared between two workers. Each vector must
+    be the reference's for its own text (a vector put in another text's place would score far below)."""
+    manifest = load_manifest(ROOT / "corpus" / "manifest.yaml")
+    wanted = ("plymouth-childrens-social-care-2013", "torbay-childrens-safeguarding-service")
+    documents = [prepare(m, manifest, assistant.settings) for m in manifest.documents if m.doc_id in wanted]
+    assert len(documents) == 2
+    texts = [c.embed_text for chunks in documents for c in chunks]
+    texts += [s for chunks in documents for c in chunks for s in c.sentences]
+    assert len(set(texts)) < len(texts), "the library repeats some sentences: the shortcut for them is exercised"
+    bulk = OnnxEmbedder(onnx_path(assistant.settings), threads=1, batch_threads=2)
+    tokens = sum(len(e.ids) for e in bulk.tokenizer.encode_batch(texts))
+    assert tokens > 4 * bulk.batch_tokens, "several batches, so both workers take some"
+
+    embedded = embed_documents(bulk, documents)
+
+    flat = [v for chunk_vectors, _ in embedded for v in chunk_vectors]
+    flat += [v for _, per_chunk in embedded for sentence_vectors in per_chunk for v in sentence_vectors]
+    assert [len(cv) for cv, _ in embedded] == [len(chunks) for chunks in documents]
+    assert cosines(flat, reference.embed(texts)).min() >= SAME
+
+
+@pytest.mark.slow
+def test_a_passage_past_the_model_window_is_cut_as_the_reference_cuts_it_in_a_bulk_pass_too(assistant, reference):
+    manifest = load_manifest(ROOT / "corpus" / "manifest.yaml")
+    text = load(manifest.corpus_dir / manifest.documents[0].source_file, manifest.documents[0]).text
+    passages = [text[start : start + 300] for start in range(0, 12000, 300)] + [text[2000:6000]]
+    bulk = OnnxEmbedder(onnx_path(assistant.settings), threads=1, batch_threads=2)
+    assert cosines(bulk.embed(passages), reference.embed(passages)).min() >= SAME
+
+
+def test_bulk_batches_stay_within_their_token_budget_padding_included():
+    lengths = [9, 3, 12, 3, 4]  # token counts of texts 0..4; shortest first: 1, 3, 4, 0, 2
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    # (3, 3, 4) pads to 3 x 4 = 12; adding the 9 would pad to 4 x 9 = 36 > 20; (9) then (9, 12)
+    # would pad to 24 > 20, so the 12 goes alone.
+    assert token_batches(order, lengths, 20) == [[1, 3, 4], [0], [2]]
+    assert token_batches(order, lengths, 8) == [[1, 3], [4], [0], [2]]  # a text over budget is alone
+    assert token_batches(order, lengths, 1000) == [order]
+    assert token_batches([], [], 20) == []
