@@ -90,8 +90,11 @@ class Query:
 
     @property
     def search_text(self) -> str:
-        """What is embedded and matched lexically: the question plus glossary expansions."""
-        return " ".join([self.normalised, *self.expansions]).strip()
+        """What is embedded and matched lexically: the question plus glossary expansions, and for a
+        partner's question the guidance's words for how a worry is judged and routed (set from the
+        intent, so a caller that sets the intent, like the partner page, gets them too)."""
+        sought = referral_search_terms(self.normalised.lower()) if self.intent == "referral" else ()
+        return " ".join([self.normalised, *self.expansions, *sought]).strip()
 
     @property
     def terms(self) -> list[str]:
@@ -196,6 +199,35 @@ WHAT_TO_DO = re.compile(
 )
 # Every spelling of refer/referral a hurried partner types ("referal", "reffer", "refferal").
 REFERRAL_TYPO = re.compile(r"\bref+er+al+\b|\breff+er\b")
+
+
+# What a referrer needs from the guidance is how a worry is judged and routed: the search for a
+# partner's question adds the words the guidance uses for that, so "filthy house, nappy rash" finds
+# the threshold and referral passages and not only passages that share its everyday words.
+REFERRAL_GUIDANCE_TERMS = ("referral", "threshold", "levels of need", "early help", "consultation")
+# The category a described worry belongs to, named as the guidance names it (a worry is told by
+# its signs; the guidance is written by category: "neglect", "domestic abuse").
+_NEGLECT_SIGNS = (
+    r"\b(neglect\w*|hungry|no food|unwashed|dirty|filthy|smells?|nappy|nits|mould|no heating|rotten teeth|"
+    r"missed appointments|missing clinic|not gaining weight)\b"
+)
+_DOMESTIC_ABUSE_SIGNS = (
+    r"\b(domestic|da|dv|partner|boyfriend|husband) .{0,40}(hit|push|shout|smash|abus|violen|assault|threat)|"
+    r"\bdomestic (abuse|violence)\b"
+)
+CONCERN_CATEGORIES = (
+    ("neglect", re.compile(_NEGLECT_SIGNS)),
+    ("domestic abuse", re.compile(_DOMESTIC_ABUSE_SIGNS)),
+    ("sexual abuse", re.compile(r"\b(touch(es|ed|ing)? (her|him|them)|sexual|rape|knickers)\b")),
+    ("physical abuse", re.compile(r"\b(bruis\w*|burns?|hit|hits|beat\w*|injur\w*|marks)\b")),
+    ("young carer", re.compile(r"\b(caring for|looks? after|does the caring|young carer)\b")),
+)
+
+
+def referral_search_terms(lowered: str) -> tuple[str, ...]:
+    """The guidance's words for a partner's worry: how it is judged and routed, and its category."""
+    found = tuple(name for name, cue in CONCERN_CATEGORIES if cue.search(lowered))
+    return (*REFERRAL_GUIDANCE_TERMS, *found)
 
 
 def partner_concern(lowered: str) -> bool:

@@ -103,3 +103,20 @@ def test_a_practitioners_question_is_not_read_as_a_partners_worry(question):
 def test_a_misspelt_referral_is_still_a_referral_question():
     assert detect_intent("6 week old isnt gaining weight and the flat is damp. is this a referal?") == "referral"
     assert detect_intent("do i need to reffer this?") == "referral"
+
+
+def test_a_partners_worry_is_searched_for_with_the_words_the_guidance_uses():
+    """A worry is told by its signs; guidance is written by category and by how a worry is routed."""
+    from dataclasses import replace
+
+    from assistant.query import Glossary, understand
+
+    worry = understand(
+        "hv here, the flat is filthy and the baby has a bad nappy rash, should I refer?", Glossary({}), {}
+    )
+    assert worry.intent == "referral"
+    assert "neglect" in worry.search_text and "threshold" in worry.search_text and "early help" in worry.search_text
+    practitioner = understand("How long does a child protection plan last?", Glossary({}), {})
+    assert practitioner.search_text == practitioner.normalised
+    # set by the caller (the partner page): the same search
+    assert "threshold" in replace(practitioner, intent="referral").search_text
