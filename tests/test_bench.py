@@ -65,9 +65,14 @@ def test_bench_json_has_every_figure(tmp_path, monkeypatch, capsys):
     report = json.loads(capsys.readouterr().out)
 
     for key in ("index_seconds", "chunks_per_second", "cold_start_seconds", "retrieval_p50_ms", "retrieval_p95_ms",
-                "answer_p50_ms", "answer_p95_ms", "baseline_p50_ms", "model_load_seconds"):
+                "answer_p50_ms", "answer_p95_ms", "baseline_p50_ms", "model_load_seconds",
+                "reference_index_seconds", "reference_chunks_per_second", "index_speedup"):
         assert report[key] > 0, key
     assert report["chunks"] >= 1 and report["questions"] == 2
+    assert report["reference_chunks"] == report["chunks"], "both index runs stored the same library"
+    assert report["index_speedup"] == pytest.approx(
+        report["chunks_per_second"] / report["reference_chunks_per_second"], rel=0.1
+    )
     assert report["retrieval_p50_ms"] <= report["retrieval_p95_ms"]
     for key in ("hit_at_5", "baseline_hit_at_5", "baseline_hit_at_4_tutorial_default_k"):
         assert 0 <= report[key] <= 1, key
