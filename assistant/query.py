@@ -183,6 +183,9 @@ PARTICULAR_CHILD = re.compile(
     r"\b((a|an|one|this|the) (little )?(boy|girl|lad|lass|child|kid|pupil|student|patient|baby|toddler|teen\w*|"
     r"young person|sibling|brother|sister|twins?) (in|at|from|on|of) (my|our|year|yr|reception|the class)|"
     r"one of (my|our|the) \w+|(my|our) (pupil|patient|student|mum|dad)|"
+    # a family told in its own words ("mum turned up drunk", "daddy hurt her"), not "the parents",
+    # nor a case supposed ("what should I do if mum refuses?")
+    r"(?<!if )(?<!when )(?<!whether )(?<!once )(mum|mom|mummy|dad|daddy|step ?dad|step ?mum|nan|gran|grandad)('s)? \w+|"
     r"the (\d+|two|three|four|five) (kids|children|boys|girls|siblings)|"
     r"the (kids|children|baby|toddler|twins|boy|girl|lad) (were|are|was|is|has|have|had|keeps?|says|said|told)|"
     r"\d+ ?(yr|year|month|week)s?[ -]?old|(year|yr) \d+ (boy|girl|lad|pupil|student|child)|"
@@ -195,7 +198,20 @@ WHAT_TO_DO = re.compile(
     r"\b(what (do|should|can|must|would) (i|we) do|what now|what next|next steps?|what action|"
     r"who (needs|should|ought|has) to (know|be told)|(do|should|must|would|can) (i|we) (tell|inform|pass|flag|"
     r"call|ring|phone|contact|speak|do anything)|is (this|it|that) (serious|bad|worrying|worth|enough|a worry)|"
-    r"(does|would|will|do) (this|it|that|they) (meet|reach|count)|help me|advice( please)?\s*[?!.]*$)"
+    r"(does|would|will|do) (this|it|that|they) (meet|reach|count)|help me|advice( please)?\s*[?!.]*$|"
+    # the setting asking for itself: "should the nursery do anything?", "does our school need to tell"
+    r"(should|must|do|does|can) (the|our|my) (school|nursery|surgery|practice|club|setting|team) (need to )?"
+    r"(do|refer|report|tell|inform|contact|act|pass))"
+)
+# Where a worry goes, asked as a fact only someone outside children's services asks: "what's the
+# number for children's services in Torbay?", "how do nurseries contact the hub?". The front door is
+# the answer. ("Which team handles ...?" is left to the "who" reading: practitioners ask it too.)
+ROUTE = re.compile(
+    r"\b((what|what'?s|whats) (is )?the (phone |telephone )?(number|email|address|contact( details)?) (for|of|to)\b"
+    r".{0,20}\b(children'?s (services|social care)|social (care|services)|the (front door|hub|mash|duty team)|"
+    r"safeguarding)|how (do|can|should|would) (i|we|schools|nurseries|gps|police|partners|professionals|agencies) "
+    r"(contact|get hold of|reach|refer to|speak to|get through to) (children'?s|social|the (front door|hub|mash|duty|"
+    r"safeguarding)))"
 )
 # Every spelling of refer/referral a hurried partner types ("referal", "reffer", "refferal").
 REFERRAL_TYPO = re.compile(r"\bref+er+al+\b|\breff+er\b")
@@ -245,7 +261,7 @@ def detect_intent(text: str) -> str:
     asks = [(name, pattern) for name, pattern in _INTENTS if name != "referral"]
     if any(re.search(pattern, lowered) for name, pattern in _INTENTS if name == "referral"):
         return "referral"
-    if partner_concern(lowered):  # before the others: "how long until someone sees her?" from a teacher
+    if partner_concern(lowered) or ROUTE.search(lowered):  # before "who", "how long": a teacher's worry
         return "referral"
     return next((name for name, pattern in asks if re.search(pattern, lowered)), "general")
 

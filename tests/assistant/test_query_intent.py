@@ -120,3 +120,28 @@ def test_a_partners_worry_is_searched_for_with_the_words_the_guidance_uses():
     assert practitioner.search_text == practitioner.normalised
     # set by the caller (the partner page): the same search
     assert "threshold" in replace(practitioner, intent="referral").search_text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Nursery nurse in Torbay: mum turned up drunk again at pick up, should the nursery do anything?",
+        "what is the phone number for childrens services in plymouth?",
+        "how do schools contact the front door in York?",
+        "our pupil's dad turned up drunk, what should I do?",
+    ],
+)
+def test_a_setting_asking_for_itself_or_for_the_route_in_is_a_referral_question(question):
+    assert detect_intent(question) == "referral"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What should I do if mum refuses the assessment?",
+        "what do we do when dad won't let the social worker in?",
+        "Which team takes referrals for disabled children in Bath?",
+    ],
+)
+def test_a_supposed_family_or_a_which_team_question_stays_a_practitioners(question):
+    assert detect_intent(question) != "referral"
