@@ -129,6 +129,8 @@ def test_a_partners_worry_is_searched_for_with_the_words_the_guidance_uses():
         "what is the phone number for childrens services in plymouth?",
         "how do schools contact the front door in York?",
         "our pupil's dad turned up drunk, what should I do?",
+        "Police attended a domestic in York last night, two children were present. What do we need to send?",
+        "police officer: DA incident overnight in Plymouth, kids upstairs, does social care need to be told?",
     ],
 )
 def test_a_setting_asking_for_itself_or_for_the_route_in_is_a_referral_question(question):
@@ -141,6 +143,8 @@ def test_a_setting_asking_for_itself_or_for_the_route_in_is_a_referral_question(
         "What should I do if mum refuses the assessment?",
         "what do we do when dad won't let the social worker in?",
         "Which team takes referrals for disabled children in Bath?",
+        "How long do police have to share a domestic abuse notification with children's social care?",
+        "Police powers of protection: how long can a child be kept?",
     ],
 )
 def test_a_supposed_family_or_a_which_team_question_stays_a_practitioners(question):
