@@ -62,6 +62,7 @@ WORD_SWAPS = {
     "support": "help",
     "receive": "get",
 }
+SLOWEST_SHOWN = 5  # questions listed with their step timings, to show what the tail is made of
 PROBE_QUESTION = "How quickly must a child be seen after a referral in {council}?"
 CHILD_TIMEOUT_SECONDS = 3600  # a fresh process answering ~140 questions; generous for 100k on a loaded machine
 OUTPUT_DIR = PROJECT_ROOT / "evals" / "bench"  # where a several-size run leaves scale.png and scale.json
@@ -85,6 +86,8 @@ class Measured:
     reindex_error: str = ""  # why `index` failed at this size, when it did (the other figures still stand)
     build_s: float = 0.0  # writing the synthetic documents that reached this size
     probe: dict[str, Any] = field(default_factory=dict)
+    step_ms: dict[str, list[float]] = field(default_factory=dict)  # each answer step's [p50, p95]: where time goes
+    slowest: list[dict[str, Any]] = field(default_factory=list)  # the slowest questions, with their steps
 
     def as_dict(self, real: Measured | None = None) -> dict[str, Any]:
         p50, p95 = percentile(self.answer_ms, 50), percentile(self.answer_ms, 95)
@@ -104,6 +107,8 @@ class Measured:
             "reindex_error": self.reindex_error,
             "build_s": round(self.build_s, 1),
             "probe": self.probe,
+            "step_ms": self.step_ms,
+            "slowest": self.slowest,
         }
         if real is not None:  # ratios against the real corpus measured in the same run
             base = real.as_dict()
@@ -121,6 +126,7 @@ class ScaleReport:
     steps: tuple[Measured, ...]
     machine: dict[str, Any]
     outputs: tuple[str, ...] = ()  # the chart and JSON written by a several-size run
+    date: str = field(default_factory=lambda: time.strftime("%Y-%m-%d"))
 
     def as_dict(self) -> dict[str, Any]:
         real = self.real.as_dict()
@@ -128,6 +134,7 @@ class ScaleReport:
         top = steps[-1] if steps else {}
         return {
             "built_how": built_how(),
+            "date": self.date,
             "questions": self.questions,
             "store": self.store,
             "machine": self.machine,
@@ -564,11 +571,20 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
     open_s = time.perf_counter() - started
     for question in questions[1 : 1 + WARMUP_QUESTIONS]:
         assistant.ask(question)
-    answer_ms = []
+    answer_ms, steps = [], []
     for question in questions:
         started = time.perf_counter()
-        assistant.ask(question)
+        answer = assistant.ask(question)
         answer_ms.append((time.perf_counter() - started) * 1000)
+        steps.append((answer_ms[-1], question, answer.timings_ms))
+    names = sorted({name for _, _, timings in steps for name in timings})
+    step_ms = {
+        name: [round(percentile([t.get(name, 0.0) for _, _, t in steps], q), 1) for q in (50, 95)] for name in names
+    }
+    slowest = [
+        {"question": q, "ms": round(ms, 1), "steps_ms": {k: round(v, 1) for k, v in t.items()}}
+        for ms, q, t in sorted(steps, key=lambda s: -s[0])[:SLOWEST_SHOWN]
+    ]
     probe: dict[str, Any] = {}
     if spec["probe"]:
         answer, passages = assistant.ask_traced(spec["probe"])
@@ -585,6 +601,8 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
         "authorities": len({d.authority for d in documents}),
         "model_load_s": model_load,
         "open_s": open_s,
+        "step_ms": step_ms,
+        "slowest": slowest,
         "answer_ms": answer_ms,
         "probe": probe,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kilobytes on Linux
@@ -595,48 +613,52 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_outputs(report: ScaleReport, folder: Path) -> tuple[str, ...]:
-    """The chart (query p95 and peak RSS against corpus size) and the run's JSON, in `folder`."""
+    """The run's JSON and its chart, in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / "scale.json"
+    figures = report.as_dict()
+    data.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return draw_chart(figures, folder / "scale.png"), str(data)
+
+
+def draw_chart(d: dict[str, Any], chart: Path) -> str:
+    """Query p50/p95 and a new process's peak RSS against corpus size, from a run's JSON, with
+    issue 10's limits drawn in (p95 at most 3x the real corpus's, RSS at most 2 GiB)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    folder.mkdir(parents=True, exist_ok=True)
-    points = [report.real, *report.steps]
-    sizes = [m.chunks for m in points]
-    real = report.real.as_dict()
+    rows = [d["real"], *d["steps"]]
+    sizes = [r["chunks"] for r in rows]
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    left.plot(sizes, [m.as_dict()["query_p95_ms"] for m in points], "o-", label="full cited answer, p95")
-    left.plot(sizes, [m.as_dict()["query_p50_ms"] for m in points], "s--", alpha=0.6, label="p50")
-    left.axhline(3 * real["query_p95_ms"], color="grey", linestyle=":", label="3x the real corpus's p95 (issue 10)")
+    left.plot(sizes, [r["query_p95_ms"] for r in rows], "o-", label="full cited answer, p95")
+    left.plot(sizes, [r["query_p50_ms"] for r in rows], "s--", alpha=0.6, label="p50")
+    left.axhline(
+        3 * d["real"]["query_p95_ms"], color="grey", linestyle=":", label="3x the real corpus's p95 (issue 10)"
+    )
     left.set(xscale="log", xlabel="chunks in the index", ylabel="milliseconds", title="Answer time")
-    right.plot(sizes, [m.rss_mb for m in points], "o-", color="tab:red", label="new process, peak RSS")
+    left.annotate(
+        "real corpus", (sizes[0], rows[0]["query_p95_ms"]), textcoords="offset points", xytext=(6, 6), fontsize=8
+    )
+    right.plot(sizes, [r["rss_mb"] for r in rows], "o-", color="tab:red", label="new process, peak RSS")
     right.axhline(2048, color="grey", linestyle=":", label="2 GiB (issue 10)")
     right.set(xscale="log", xlabel="chunks in the index", ylabel="MB", title="Memory of a process answering")
-    left.annotate(
-        "real corpus",
-        (sizes[0], points[0].as_dict()["query_p95_ms"]),
-        textcoords="offset points",
-        xytext=(6, 6),
-        fontsize=8,
-    )
     for axes in (left, right):
-        axes.set_xticks(sizes, [f"{n / 1000:g}k" if n >= 1000 else str(n) for n in sizes])
+        axes.set_xticks(sizes, [f"{round(n / 1000)}k" if n >= 1000 else str(n) for n in sizes])
         axes.minorticks_off()
         axes.set_ylim(bottom=0)
         axes.grid(True, alpha=0.3)
         axes.legend(fontsize=8)
     figure.suptitle(
-        f"guidance bench --scale ({report.store} Chroma, {report.questions} questions, "
-        f"{report.machine['cpu_count']} shared cores, {time.strftime('%Y-%m-%d')})",
+        f"guidance bench --scale ({d['store']} Chroma, {d['questions']} questions, "
+        f"{d['machine']['cpu_count']} shared cores, {d.get('date', '')})",
         fontsize=10,
     )
     figure.tight_layout()
-    chart, data = folder / "scale.png", folder / "scale.json"
     figure.savefig(chart, dpi=110)
     plt.close(figure)
-    data.write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
-    return str(chart), str(data)
+    return str(chart)
 
 
 def format_scale(d: dict[str, Any]) -> str:
@@ -676,6 +698,10 @@ def format_scale(d: dict[str, Any]) -> str:
                 f"Note: the re-index at {row['chunks']} chunks also saw {row['reindex_metadata_only']} other "
                 "documents' manifest entries as changed, though the bench changed one file and no entry."
             )
+    for row in [d["real"], *d["steps"]]:
+        if row.get("step_ms"):
+            where = ", ".join(f"{name} {p50}/{p95}" for name, (p50, p95) in row["step_ms"].items())
+            lines.append(f"Where the time goes at {row['chunks']} chunks (ms, p50/p95 per step): {where}.")
     for row in [d["real"], *d["steps"]]:
         if row["reindex_error"]:
             lines.append(f"Re-indexing FAILED at {row['chunks']} chunks: {row['reindex_error']}")
