@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.timescales import _TIMESCALE  # one pattern for what a duration looks like
+from assistant.timescales import (
+    _TIMESCALE,  # one pattern for what a duration looks like
+    extract_timescales,
+)
 from assistant.types import DocumentMeta
 
 # Words that open a duration phrase ("within", "no later than") and words that carry it on
@@ -51,6 +54,23 @@ def lead_text(intent: str, sentence: str, headings: tuple[str, ...] = (), questi
         span = match.group(0).strip() if match else ""
     span = span or text.strip()
     return span[:1].upper() + span[1:]
+
+
+def answer_values(intent: str, sentence: str) -> tuple[str, ...]:
+    """Every answer of the kind a question of this intent asks for that the sentence holds, in a
+    form two sentences can be compared by: its durations ("5 working days") for a timescale
+    question, the teams and roles it names for who-does-what, the levels for a threshold question;
+    () for other intents."""
+    text = _strip_bullet(sentence)
+    if intent == "timescale":
+        return tuple(extract_timescales(text))
+    kinds = {"who": (_TEAM, _PERSON), "threshold": (_LEVEL,)}.get(intent, ())
+    found = (
+        re.sub(r"^(?:the|a|an)\s+", "", " ".join(m.group(0).split()), flags=re.IGNORECASE)
+        for k in kinds
+        for m in k.finditer(text)
+    )
+    return tuple(dict.fromkeys(v for v in found if v))
 
 
 def duration_span(sentence: str) -> str:

@@ -17,6 +17,7 @@ from assistant.answerability import AnswerabilityModel, Evidence, features
 from assistant.force import force
 from assistant.lead import lead_text, short_authority, source_label
 from assistant.query import Query
+from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, immediate_danger
 from assistant.timescales import extract_timescales
 from assistant.types import Answer, AuthorityAnswer, Citation, Passage, Quote
@@ -54,7 +55,6 @@ W_PASSAGE = 0.15
 TIMESCALE_BONUS = 0.08  # a "how soon" question is answered by a sentence with a timescale
 TOP_FOR_OVERLAP = 3  # the council's sentences whose term overlap the answerability model sees
 SENTENCE_MARGIN = 0.12  # further sentences from one council must be this close to its best
-AUTHORITY_MARGIN = 0.20  # another council is shown if its best sentence scores this close to the best
 TIMESCALE_MIN_SIMILARITY = 0.35  # ...but only if the sentence is about the question at all
 ANAPHORA = re.compile(r"(this|these|they|it|that|such|he|she)\b", re.IGNORECASE)
 SHORT_ITEM = 80  # list items shorter than this are quoted with their introducing line
@@ -109,10 +109,10 @@ def lead_for(passage: Passage, sentence: str) -> str:
     return ""
 
 
-def section_label(passage: Passage) -> str:
+def section_label(passage: Passage, levels: int = 2) -> str:
     """Where a quote sits ("7.3 Disabled Children's Team › 7.3.3 Process of work: "): the
     heading often names the team a sentence like "The service is case responsible" is about."""
-    path = passage.chunk.section_path[-2:]
+    path = passage.chunk.section_path[-levels:] if levels else ()
     return f"{' › '.join(path)}: " if path else ""
 
 
@@ -125,8 +125,12 @@ class ExtractiveWriter:
         front_doors: dict[str, str] | None = None,
         max_sentences: int = 2,
         contacts: dict[str, tuple[tuple[str, str], ...]] | None = None,
+        selection: Selection | None = None,
     ) -> None:
         self.model = model
+        # Which further quotes earn their place beside the best one (assistant.quotes): a quote
+        # that adds nothing the answer does not already say only makes it longer.
+        self.selection = selection or Selection()
         self.front_doors = front_doors or {}
         self.contacts = contacts or {}  # council -> recorded (label, value) ways to reach its front door
         self.max_sentences = max_sentences
@@ -155,9 +159,10 @@ class ExtractiveWriter:
 
     def _answering(self, scored: list[ScoredSentence], probabilities: dict[str, float]) -> list[str]:
         """The councils to quote. The question is answered when one council is likely to answer it
-        (the fitted threshold); any other council whose best sentence ranks near that council's is
-        shown too, each apart, so councils that set different rules for the same thing are seen side
-        by side (a council that only mentions the topic in passing ranks far below and is not)."""
+        (the fitted threshold); any other council whose best sentence ranks near that council's (and,
+        as fitted, whose own guidance is likely to answer too: assistant.quotes) is shown too, each
+        apart, so councils that set different rules for the same thing are seen side by side (a
+        council that only mentions the topic in passing ranks far below, or is unlikely, and is not)."""
         top: dict[str, float] = {}
         for sentence in scored:
             top.setdefault(sentence.authority, sentence.score)
@@ -165,7 +170,8 @@ class ExtractiveWriter:
         if not likely:
             return []
         best = max(top[a] for a in likely)
-        return [a for a in probabilities if top[a] >= best - AUTHORITY_MARGIN]
+        shown = likely if self.selection.others_must_answer else list(probabilities)
+        return [a for a in probabilities if a in shown and top[a] >= best - self.selection.council_margin]
 
     def elsewhere(self, query: Query, passages: Sequence[Passage], not_covered: tuple[str, ...]) -> Answer | None:
         """When the councils asked about do not cover a question, what other councils' guidance
@@ -196,7 +202,7 @@ class ExtractiveWriter:
         parts: list[AuthorityAnswer] = []
         timescales: dict[str, list[tuple[str, int]]] = {}
         for authority in chosen_authorities:
-            picks = self._pick(by_authority[authority])
+            picks = self._pick(query, by_authority[authority], passages)
             best_pick = by_authority[authority][0]
             quotes: list[Quote] = []
             for pick in picks:
@@ -205,7 +211,7 @@ class ExtractiveWriter:
                 used.setdefault(pick.passage_index, []).append(pick.text)
                 lead_in = lead_for(passage, pick.text) if len(pick.text) < SHORT_ITEM else ""
                 text = f"{lead_in} … {pick.text}" if lead_in else pick.text
-                quotes.append(Quote(text, n, section_label(passage), force(pick.text)))
+                quotes.append(Quote(text, n, section_label(passage, self.selection.heading_levels), force(pick.text)))
                 if pick is best_pick:  # compare each council's best answer, not every aside
                     for value in extract_timescales(pick.text):
                         timescales.setdefault(authority, []).append((value, n))
@@ -249,17 +255,28 @@ class ExtractiveWriter:
             confidence=max(probabilities.values(), default=0.0),
         )
 
-    def _pick(self, sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+    def _pick(self, query: Query, sentences: list[ScoredSentence], passages: Sequence[Passage]) -> list[ScoredSentence]:
+        """The council's best sentence, and those of the next best (up to max_sentences, within
+        SENTENCE_MARGIN of it) that add something it does not already say (assistant.quotes)."""
         top = sentences[0].score
-        picks: list[ScoredSentence] = []
+        candidates: list[ScoredSentence] = []
         seen: set[str] = set()
         for sentence in sentences:
-            if len(picks) >= self.max_sentences:
+            if len(candidates) >= self.max_sentences:
                 break
             if sentence.score < top - SENTENCE_MARGIN or sentence.key in seen:
                 continue
             seen.add(sentence.key)
-            picks.append(sentence)
+            candidates.append(sentence)
+        best, others = candidates[0], candidates[1:]
+        kept = select(
+            query,
+            best.text,
+            passages[best.passage_index].chunk.section_path,
+            [(s.text, passages[s.passage_index].chunk.section_path) for s in others],
+            self.selection,
+        )
+        picks = [best, *(others[i] for i in kept)]
         # Read in document order within a passage, best passage first.
         order = {p.passage_index: i for i, p in reversed(list(enumerate(picks)))}
         return sorted(picks, key=lambda s: (order[s.passage_index], s.sentence_index))

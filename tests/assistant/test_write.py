@@ -6,6 +6,7 @@ similarity 0.5), so each expectation below can be worked out from the numbers in
 
 from assistant.answerability import FEATURES, AnswerabilityModel, features, focus_terms, term_present
 from assistant.query import Query
+from assistant.quotes import KEEP_ALL, Selection, addition
 from assistant.types import Chunk, DocumentMeta, Passage
 from assistant.write import Evidence, ExtractiveWriter
 
@@ -16,18 +17,39 @@ DOORS = {"Riverside Council": "the Riverside Children's Hub", "Hillford Council"
 
 
 def passage(authority: str, sentences: tuple[str, ...], similarities: tuple[float, ...], heading: str = "") -> Passage:
-    meta = DocumentMeta(authority.lower().replace(" ", "-"), authority, "Procedures", "procedure", "2024-04-01", "x.txt")
-    chunk = Chunk(
-        f"{meta.doc_id}:{sentences[0][:10]}", meta.doc_id, " ".join(sentences), (heading,) if heading else (),
-        0, 10, None, meta, sentences,
+    meta = DocumentMeta(
+        authority.lower().replace(" ", "-"), authority, "Procedures", "procedure", "2024-04-01", "x.txt"
     )
-    return Passage(chunk, 1.0, dense_similarity=max(similarities), sentence_similarity=similarities,
-                   sentence_overlap=tuple(0.5 for _ in sentences))
+    chunk = Chunk(
+        f"{meta.doc_id}:{sentences[0][:10]}",
+        meta.doc_id,
+        " ".join(sentences),
+        (heading,) if heading else (),
+        0,
+        10,
+        None,
+        meta,
+        sentences,
+    )
+    return Passage(
+        chunk,
+        1.0,
+        dense_similarity=max(similarities),
+        sentence_similarity=similarities,
+        sentence_overlap=tuple(0.5 for _ in sentences),
+    )
 
 
 def query(text: str, intent: str = "general", authorities: tuple[str, ...] = ()) -> Query:
-    return Query(text, text, (), authorities, authorities, intent,
-                 term_weights=(("strategy", 3.0), ("discussion", 2.0), ("child", 0.2)))
+    return Query(
+        text,
+        text,
+        (),
+        authorities,
+        authorities,
+        intent,
+        term_weights=(("strategy", 3.0), ("discussion", 2.0), ("child", 0.2)),
+    )
 
 
 def test_refuses_below_the_operating_point_and_names_every_front_door():
@@ -69,7 +91,9 @@ def test_two_councils_are_never_blended_and_differing_timescales_are_flagged():
     assert [p.authority for p in answer.parts] == ["Riverside Council", "Hillford Council"]
     assert {c.authority for c in answer.citations if c.n in answer.parts[0].citation_numbers} == {"Riverside Council"}
     assert {c.authority for c in answer.citations if c.n in answer.parts[1].citation_numbers} == {"Hillford Council"}
-    assert answer.conflicts and "2 working days [1]" in answer.conflicts[0] and "3 working days [2]" in answer.conflicts[0]
+    assert (
+        answer.conflicts and "2 working days [1]" in answer.conflicts[0] and "3 working days [2]" in answer.conflicts[0]
+    )
 
 
 def test_a_council_that_only_mentions_the_topic_is_not_shown():
@@ -91,7 +115,9 @@ def test_elsewhere_says_the_named_council_does_not_cover_it_and_labels_the_other
     assert answer is not None and answer.abstained and answer.not_covered == ("Riverside Council",)
     assert answer.text.startswith("Riverside's documents in this library do not say.")
     assert answer.authorities == ["Hillford Council"]
-    assert writer.elsewhere(asked, [passage("Hillford Council", ("Unrelated.",), (0.1,))], ("Riverside Council",)) is None
+    assert (
+        writer.elsewhere(asked, [passage("Hillford Council", ("Unrelated.",), (0.1,))], ("Riverside Council",)) is None
+    )
 
 
 def test_focus_terms_are_the_rarest_known_and_match_inside_compounds():
@@ -102,3 +128,72 @@ def test_focus_terms_are_the_rarest_known_and_match_inside_compounds():
     values = dict(zip(FEATURES, features(q, evidence), strict=True))
     assert values["focus"] == 1.0  # "strategy" in the sentence, "discussion" in the heading ("discussions")
     assert values["similarity"] == 0.6 and values["unknown_terms"] == 0.0
+
+
+# Quote selection (assistant/quotes.py). The rule is passed in, so each expectation follows from
+# the words of the sentences, not from whatever the tune split fitted.
+REPEATS_DROPPED = Selection(min_term_gain=0.0, max_repeat=0.5)
+
+
+def test_a_quote_that_repeats_the_best_sentence_is_dropped_and_one_that_adds_is_kept():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS, max_sentences=3, selection=REPEATS_DROPPED)
+    passages = [
+        passage(
+            "Riverside Council",
+            (
+                "A strategy discussion decides whether to start a section 47 enquiry.",
+                "The strategy discussion decides whether a section 47 enquiry should start.",
+                "Police and health attend the strategy discussion.",
+            ),
+            (0.80, 0.79, 0.78),  # all three close enough to the best to be candidates
+        )
+    ]
+    answer = writer.write(query("what happens at a strategy discussion?"), passages)
+    quoted = [q.text for q in answer.parts[0].quotes]
+    assert "The strategy discussion decides whether a section 47 enquiry should start." not in quoted
+    assert "Police and health attend the strategy discussion." in quoted
+    # With every candidate kept (the old rule) the repeat is quoted too.
+    old = ExtractiveWriter(SIMILARITY_ONLY, DOORS, max_sentences=3, selection=KEEP_ALL)
+    assert len(old.write(query("what happens at a strategy discussion?"), passages).parts[0].quotes) == 2
+
+
+def test_a_quote_holding_another_duration_is_kept_although_it_repeats_words():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS, selection=REPEATS_DROPPED)
+    sentences = (
+        "A strategy discussion must be held within 2 working days of the referral.",
+        "The strategy discussion must be held within 24 hours of the referral.",
+    )
+    passages = [passage("Riverside Council", sentences, (0.80, 0.79))]
+    # 6 of the second sentence's 8 content words are already said (repeat 0.75 > 0.5) ...
+    said = addition(query("how soon?", "timescale"), sentences[1], [sentences[0]])
+    assert said.new_answers == ("24 hours",) and said.repeat > 0.5
+    # ... but it holds a duration the answer does not yet give, so a timescale answer keeps it,
+    timescale = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
+    assert sentences[1] in [q.text for q in timescale.parts[0].quotes]
+    assert "24 hours" in timescale.text and "2 working days" in timescale.text
+    # while for a question that does not ask for a duration it is only a repeat.
+    general = writer.write(query("what is a strategy discussion?"), passages)
+    assert sentences[1] not in general.text
+
+
+def test_addition_weighs_only_the_question_terms_not_yet_said():
+    q = query("strategy discussion for a child")  # weights: strategy 3.0, discussion 2.0, child 0.2
+    added = addition(q, "Hold the strategy discussion for the child.", ["A strategy meeting is held."])
+    # "discussion" (2.0) and "child" (0.2) are new, "strategy" (3.0) was said: 2.2 of 5.2.
+    assert abs(added.term_gain - 2.2 / 5.2) < 1e-9
+    assert added.new_answers == ()  # a general question asks for no particular kind of answer
+
+
+def test_a_council_ranking_near_the_best_is_shown_only_when_its_own_guidance_answers():
+    passages = [
+        passage("Riverside Council", ("Strategy discussions are chaired by a team manager.",), (0.60,)),
+        # within the council margin of Riverside's score, but its probability is 0.45, below 0.5
+        passage("Hillford Council", ("Strategy discussions are recorded.",), (0.48,)),
+    ]
+    asked = query("who chairs a strategy discussion?")
+    shown = ExtractiveWriter(SIMILARITY_ONLY, DOORS, selection=Selection(others_must_answer=True)).write(
+        asked, passages
+    )
+    assert shown.authorities == ["Riverside Council"]
+    old = ExtractiveWriter(SIMILARITY_ONLY, DOORS, selection=KEEP_ALL).write(asked, passages)
+    assert old.authorities == ["Riverside Council", "Hillford Council"]

@@ -1,0 +1,330 @@
+"""Fit the quote-selection rule on the eval tune split: `python -m evals.fit_selection`.
+
+1. Ask every tune item (conversation items with their history, partner items as the eval asks
+   them) through the product's own understanding and retrieval, once.
+2. Write each answer again under every rule of a small grid (assistant.quotes.Selection: the
+   least share of the question's weight a further quote must add, the most it may repeat, and
+   whether a new answer of the kind asked for is kept regardless), exactly as the product
+   writes it, and score it as the eval does: fact recall (every expected fact in the answer
+   text) and the answer's words.
+3. Choose the rule with the shortest answers (median words, then mean words) among those that
+   lose no more than MAX_FACT_RECALL_LOSS of the fact recall, and no more than
+   MAX_SOURCE_RECALL_LOSS of the expected sources cited, that the old rule (every candidate
+   quote kept, councils within 0.20, two heading levels) has on the same items.
+4. Check the choice by leave-one-document-out: choose on the items of four shipped documents,
+   score the fifth.
+
+Writes evals/fit/SELECTION.md, which also says where an answer's words go. The constants
+chosen are set by hand in assistant/quotes.py from that report (the script says whether they
+match). The holdout and unseen_docs splits are never read here.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.quotes import KEEP_ALL, Selection
+from evals import metrics as m
+from evals.items import EvalItem, load_items
+
+REPORT_PATH = Path(__file__).resolve().parent / "fit" / "SELECTION.md"
+# "No fall in fact recall" (issue 8): the chosen rule may not lose any expected fact that the
+# old rule finds on the tune split.
+MAX_FACT_RECALL_LOSS = 0.0
+# Nor may it stop citing an expected source passage the old rule cites: an item whose expected
+# passage goes uncited fails in the eval even when its fact is still said (quoted from another
+# passage). Added after the first whole-eval run of the rule chosen without it lost 3 tune items
+# that way; the loss allowed is none, as for facts.
+MAX_SOURCE_RECALL_LOSS = 0.0
+# The grid: gains from "any new question term" to "a third of the question's weight", and
+# repeats from "half the words already said" to "anything". Coarse on purpose: 188 items
+# cannot tell finer steps apart, and a finer grid would fit their noise.
+TERM_GAINS = (0.0, 0.05, 0.10, 0.20, 0.40)
+REPEATS = (0.5, 0.7, 0.9, 1.0)
+# Councils: today's 0.20, down to 0.05 (where only near ties are shown side by side).
+COUNCIL_MARGINS = (0.20, 0.15, 0.10, 0.05)
+# Heading levels shown beside a quote: today's two, or the nearest one only.
+HEADING_LEVELS = (2, 1)
+
+
+@dataclass
+class Scored:
+    item: EvalItem
+    facts: float | None  # fact recall, None when the item has no facts to find
+    sources: float | None  # share of the expected source passages cited, None likewise
+    words: int | None  # None when the answer is a refusal (the eval's median leaves those out)
+    answer: object  # the Answer, for the breakdown
+
+
+def grid() -> list[Selection]:
+    rules = [KEEP_ALL]
+    for keep_new in (True, False):
+        for gain in TERM_GAINS:
+            for repeat in REPEATS:
+                for margin in COUNCIL_MARGINS:
+                    for levels in HEADING_LEVELS:
+                        for must in (False, True):
+                            rules.append(Selection(gain, repeat, keep_new, margin, levels, must))
+    return list(dict.fromkeys(rules))
+
+
+def prepare_all(assistant, items: list[EvalItem]) -> list[tuple]:  # noqa: ANN001
+    from assistant.answering import Request, prepare
+    from assistant.followup import Reading
+
+    out = []
+    for item in items:
+        history = list(item.history) or None
+        reading = assistant.read_question(item.question, history) if history else Reading(item.question, False)
+        request = Request(reading.text)
+        out.append((item, request, prepare(assistant, request)))
+    return out
+
+
+def score_rule(assistant, prepared: list[tuple], rule: Selection) -> list[Scored]:  # noqa: ANN001
+    from assistant.answering import write
+    from assistant.write import ExtractiveWriter
+
+    old = assistant.writer
+    assistant.writer = ExtractiveWriter(old.model, old.front_doors, old.max_sentences, old.contacts, rule)
+    try:
+        out = []
+        for item, request, ready in prepared:
+            answer = write(assistant, request, ready)
+            facts = [list(f) for f in item.expected_facts]
+            recall = m.fact_recall(facts, answer.text) if item.answerable and facts else None
+            cited = [(c.doc_id, c.quote) for c in answer.citations]
+            expected = [(s.doc_id, s.evidence) for s in item.sources]
+            sources = m.source_recall(cited, expected) if recall is not None else None
+            words = None if answer.abstained else len(answer.text.split())  # as the eval counts them
+            out.append(Scored(item, recall, sources, words, answer))
+        return out
+    finally:
+        assistant.writer = old
+
+
+def summary(scored: list[Scored]) -> dict[str, float]:
+    recalls = [s.facts for s in scored if s.facts is not None]
+    sources = [s.sources for s in scored if s.sources is not None]
+    words = [s.words for s in scored if s.words is not None]
+    return {
+        "fact_recall": sum(recalls) / len(recalls) if recalls else 0.0,
+        "source_recall": sum(sources) / len(sources) if sources else 0.0,
+        "words_p50": statistics.median(words) if words else 0.0,
+        "words_mean": statistics.mean(words) if words else 0.0,
+    }
+
+
+def choose(results: dict[Selection, list[Scored]], keep: list[int]) -> tuple[Selection, dict[Selection, dict]]:
+    """The shortest rule that loses at most MAX_FACT_RECALL_LOSS on the items at `keep`."""
+    table = {rule: summary([scored[i] for i in keep]) for rule, scored in results.items()}
+    feasible = [rule for rule in table if _keeps_enough(table[rule], table[KEEP_ALL])]
+    # Shortest first; among equals the rule that asks most of a quote (fewest quotes kept later).
+    best = min(
+        feasible,
+        key=lambda r: (
+            table[r]["words_p50"],
+            table[r]["words_mean"],
+            -r.min_term_gain,
+            r.max_repeat,
+            -r.council_margin,
+            -r.heading_levels,
+            r.others_must_answer,
+        ),
+    )
+    return best, table
+
+
+def _keeps_enough(row: dict[str, float], old: dict[str, float]) -> bool:
+    return (
+        row["fact_recall"] >= old["fact_recall"] - MAX_FACT_RECALL_LOSS - 1e-9
+        and row["source_recall"] >= old["source_recall"] - MAX_SOURCE_RECALL_LOSS - 1e-9
+    )
+
+
+def breakdown(scored: list[Scored]) -> list[tuple[str, dict[str, float]]]:
+    """Where the words of the answered tune items go, per question kind."""
+    rows: dict[str, list[dict[str, float]]] = {}
+    for s in scored:
+        if s.words is None:
+            continue
+        a = s.answer
+        parts = a.parts
+        row = {
+            "words": s.words,
+            "notes": sum(len(b.split()) for b in (a.safety_notice, *a.conflicts, *a.notes) if b),
+            "lead": sum(len(p.lead.split()) + 1 for p in parts),  # the lead and its [n]
+            "source": sum(len(f"— {p.source}.".split()) for p in parts),
+            "quotes": sum(len(f'"{q.text}" [{q.n}]'.split()) for p in parts for q in p.quotes),
+            "headings": sum(len(h.split()) for p in parts for h in _shown_headings(p.quotes)),
+            "councils": len(parts),
+            "quote_count": sum(len(p.quotes) for p in parts),
+        }
+        rows.setdefault("all", []).append(row)
+        rows.setdefault(s.item.kind, []).append(row)
+    out = []
+    for kind in ["all", *sorted(k for k in rows if k != "all")]:
+        group = rows[kind]
+        mean = {k: statistics.mean(r[k] for r in group) for k in group[0]}
+        mean["n"] = len(group)
+        mean["p50"] = statistics.median(r["words"] for r in group)
+        out.append((kind, mean))
+    return out
+
+
+def _shown_headings(quotes) -> list[str]:  # noqa: ANN001
+    shown, previous = [], ""
+    for q in quotes:
+        shown.append(q.heading if q.heading != previous else "")
+        previous = q.heading
+    return shown
+
+
+def leave_one_document_out(results: dict[Selection, list[Scored]]) -> list[dict]:
+    items = results[KEEP_ALL]
+    docs = sorted({s.doc_id for x in items for s in x.item.sources})
+    out = []
+    for doc in docs:
+        held = [i for i, x in enumerate(items) if any(s.doc_id == doc for s in x.item.sources)]
+        train = [i for i in range(len(items)) if i not in set(held)]
+        rule, _ = choose(results, train)
+        before, after = summary([items[i] for i in held]), summary([results[rule][i] for i in held])
+        out.append({"held_out": doc, "items": len(held), "rule": rule, "before": before, "after": after})
+    return out
+
+
+def _rule(rule: Selection) -> str:
+    if rule == KEEP_ALL:
+        return "keep every candidate (the old rule)"
+    new = "new answers kept" if rule.keep_new_answers else "new answers not special"
+    return (
+        f"gain ≥ {rule.min_term_gain:.2f}, repeat ≤ {rule.max_repeat:.1f}, {new}, "
+        f"councils within {rule.council_margin:.2f}{' that answer themselves' if rule.others_must_answer else ''}, "
+        f"{rule.heading_levels} heading level(s)"
+    )
+
+
+def write_report(chosen: Selection, table: dict, words: dict, lodo: list[dict], n_items: int) -> None:
+    before, after = table[KEEP_ALL], table[chosen]
+    lines = [
+        "# Quote selection: fit report",
+        "",
+        f"Written by `python -m evals.fit_selection` on {time.strftime('%Y-%m-%d')}, from the {n_items} tune items",
+        "(the holdout and unseen_docs splits are not read). See assistant/quotes.py for the rule.",
+        "",
+        "## Chosen",
+        "",
+        f"- Rule: {_rule(chosen)}.",
+        "  In assistant/quotes.py: `MIN_TERM_GAIN`, `MAX_REPEAT`, `COUNCIL_MARGIN`, `HEADING_LEVELS`,",
+        "  `OTHERS_MUST_ANSWER` (a new answer of the kind asked for is always kept).",
+        f"- Tune fact recall {before['fact_recall']:.3f} → {after['fact_recall']:.3f} "
+        f"(allowed loss {MAX_FACT_RECALL_LOSS}); expected sources cited {before['source_recall']:.3f} → "
+        f"{after['source_recall']:.3f} (allowed loss {MAX_SOURCE_RECALL_LOSS}).",
+        f"- Tune answer words, median {before['words_p50']:.1f} → {after['words_p50']:.1f}, "
+        f"mean {before['words_mean']:.1f} → {after['words_mean']:.1f}.",
+        "",
+        "Hand-set, with reasons (not fitted):",
+        "",
+        f"- `MAX_FACT_RECALL_LOSS = {MAX_FACT_RECALL_LOSS}`: issue 8 asks for no fall in fact recall.",
+        f"- `MAX_SOURCE_RECALL_LOSS = {MAX_SOURCE_RECALL_LOSS}`: an uncited expected source fails an item;",
+        "  added after the first whole-eval run (without it) lost 3 tune items that way.",
+        "- The grid (evals/fit_selection.py `TERM_GAINS`, `REPEATS`, `COUNCIL_MARGINS`, `HEADING_LEVELS`):",
+        "  coarse on purpose, so 188 items choose between settings that differ in kind, not in noise.",
+        "- Ties on words go to the setting that asks most of a quote, then shows most (margin, headings).",
+        "- A new answer of the kind asked for (a duration, a team or role, a level) is a grid choice",
+        "  too (kept regardless, or weighed like any quote).",
+        "- The candidates are those the writer already had: up to `max_sentences_per_authority`",
+        "  within `SENTENCE_MARGIN` of the council's best sentence (assistant/write.py).",
+        "",
+        "## Where the words go (tune, answered items, mean words per answer)",
+        "",
+    ]
+    lines += _breakdown_table("Old rule (every candidate quoted)", words[KEEP_ALL])
+    lines += _breakdown_table("Chosen rule", words[chosen])
+    lines += [
+        "## The grid (tune)",
+        "",
+        f"{len(table)} settings. The old rule, the ten shortest that lose neither a fact nor a cited",
+        "source, and the trade-off: the shortest setting at each lower (fact recall, sources cited).",
+        "",
+        "| rule | fact recall | sources cited | words p50 | words mean |",
+        "|---|---|---|---|---|",
+    ]
+    by_words = sorted(table, key=lambda r: (table[r]["words_p50"], table[r]["words_mean"]))
+    shown = [KEEP_ALL, *[r for r in by_words if _keeps_enough(table[r], before)][:10]]
+    levels = {(row["fact_recall"], row["source_recall"]) for row in table.values() if not _keeps_enough(row, before)}
+    for level in sorted(levels, reverse=True):
+        shown.append(next(r for r in by_words if (table[r]["fact_recall"], table[r]["source_recall"]) == level))
+    for rule in dict.fromkeys(shown):
+        row = table[rule]
+        mark = " **chosen**" if rule == chosen else ""
+        lines.append(
+            f"| {_rule(rule)}{mark} | {row['fact_recall']:.3f} | {row['source_recall']:.3f} "
+            f"| {row['words_p50']:.1f} | {row['words_mean']:.1f} |"
+        )
+    lines += [
+        "",
+        "## Leave one document out (choose on four shipped documents' items, score the fifth)",
+        "",
+        "| held out | items | rule chosen on the others | fact recall old → new | sources cited old → new "
+        "| words p50 old → new |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in lodo:
+        b, a = row["before"], row["after"]
+        lines.append(
+            f"| {row['held_out']} | {row['items']} | {_rule(row['rule'])} | {b['fact_recall']:.3f} → "
+            f"{a['fact_recall']:.3f} | {b['source_recall']:.3f} → {a['source_recall']:.3f} "
+            f"| {b['words_p50']:.1f} → {a['words_p50']:.1f} |"
+        )
+    lines.append("")
+    REPORT_PATH.parent.mkdir(exist_ok=True)
+    REPORT_PATH.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _breakdown_table(title: str, rows: list[tuple[str, dict[str, float]]]) -> list[str]:
+    out = [
+        f"### {title}",
+        "",
+        "| kind | answers | words p50 | mean | notes | lead lines | source names | quotes | headings "
+        "| councils | quotes per answer |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for kind, r in rows:
+        out.append(
+            f"| {kind} | {r['n']} | {r['p50']:.0f} | {r['words']:.1f} | {r['notes']:.1f} | {r['lead']:.1f} "
+            f"| {r['source']:.1f} | {r['quotes']:.1f} | {r['headings']:.1f} | {r['councils']:.2f} "
+            f"| {r['quote_count']:.2f} |"
+        )
+    return [*out, ""]
+
+
+def main() -> int:
+    from assistant.service import GuidanceAssistant
+    from assistant.settings import Settings
+
+    started = time.perf_counter()
+    settings = Settings.from_env()
+    assistant = GuidanceAssistant(settings)
+    if assistant.needs_indexing():
+        assistant.reindex()
+    items = [i for i in load_items(settings.eval_items_path) if i.split == "tune"]
+    prepared = prepare_all(assistant, items)
+    results = {rule: score_rule(assistant, prepared, rule) for rule in grid()}
+    chosen, table = choose(results, list(range(len(items))))
+    words = {rule: breakdown(results[rule]) for rule in (KEEP_ALL, chosen)}
+    write_report(chosen, table, words, leave_one_document_out(results), len(items))
+    in_code = Selection()  # the defaults: the constants in assistant/quotes.py
+    print(f"chosen in {time.perf_counter() - started:.0f} s: {_rule(chosen)}; report {REPORT_PATH}")
+    if chosen != in_code:
+        print(f"assistant/quotes.py has {_rule(in_code)}: set its constants to the chosen rule")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
