@@ -12,11 +12,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.query import Glossary, Query, understand
 from assistant.referral import referral_answer
 from assistant.types import Answer, Passage
+
+if TYPE_CHECKING:
+    from assistant.retrieve import Snapshot
 
 MIN_TERM_WEIGHT = 0.05  # a term in every chunk still counts a little towards coverage
 
@@ -60,9 +63,9 @@ def _timed(timings: dict[str, float], name: str, step: Callable[[], Any]) -> Any
     return out
 
 
-def understand_question(parts: Parts, request: Request) -> Query:
+def understand_question(parts: Parts, request: Request, snap: Snapshot | None = None) -> Query:
     """The question normalised, typo-repaired, expanded, with its councils, intent and term weights."""
-    snap = parts.retriever.snapshot()
+    snap = snap or parts.retriever.snapshot()
     query = understand(
         request.question,
         parts.glossary if request.use_glossary else parts.empty_glossary,
@@ -80,16 +83,18 @@ def understand_question(parts: Parts, request: Request) -> Query:
     return query
 
 
-def prepare(parts: Parts, request: Request) -> Prepared:
-    """Understand, embed and retrieve: what a writer is given."""
+def prepare(parts: Parts, request: Request, snap: Snapshot | None = None) -> Prepared:
+    """Understand, embed and retrieve: what a writer is given, all from one index snapshot (the
+    caller's, or one read of the index pointer here)."""
     timings: dict[str, float] = {}
-    query = _timed(timings, "understand", lambda: understand_question(parts, request))
+    snap = snap or parts.retriever.snapshot()
+    query = _timed(timings, "understand", lambda: understand_question(parts, request, snap))
     vector = _timed(timings, "embed", lambda: parts.embedder.embed([query.search_text])[0])
     passages = _timed(
         timings,
         "retrieve",
         lambda: parts.retriever.retrieve(
-            vector, query.terms, query.authorities, request.include_superseded, request.mode
+            vector, query.terms, query.authorities, request.include_superseded, request.mode, snap
         ),
     )
     return Prepared(query, vector, passages, timings)
@@ -112,9 +117,9 @@ def write(parts: Parts, request: Request, prepared: Prepared) -> Answer:
     return answer
 
 
-def answer(parts: Parts, request: Request) -> tuple[Answer, Prepared]:
+def answer(parts: Parts, request: Request, snap: Snapshot | None = None) -> tuple[Answer, Prepared]:
     """The whole path; the Answer carries each step's time in ms."""
-    prepared = prepare(parts, request)
+    prepared = prepare(parts, request, snap)
     timings = dict(prepared.timings_ms)
     result = _timed(timings, "write", lambda: write(parts, request, prepared))
     return replace(result, timings_ms=timings), replace(prepared, timings_ms=timings)

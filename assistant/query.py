@@ -292,7 +292,7 @@ def repair_typos(text: str, vocabulary: frozenset[str]) -> tuple[str, list[tuple
             return word
         if stem(lower) in _stems(vocabulary):  # another form of a library word ("teacher", "teachers")
             return word
-        close = difflib.get_close_matches(lower, vocabulary, n=1, cutoff=0.8)
+        close = difflib.get_close_matches(lower, _near_in_length(vocabulary, len(lower)), n=1, cutoff=0.8)
         if not close:
             return word
         corrections.append((word, close[0]))
@@ -336,6 +336,21 @@ def understand(
 
 
 @lru_cache(maxsize=4)
+@lru_cache(maxsize=4)
+def _by_length(vocabulary: frozenset[str]) -> dict[int, tuple[str, ...]]:
+    grouped: dict[int, list[str]] = {}
+    for word in vocabulary:
+        grouped.setdefault(len(word), []).append(word)
+    return {n: tuple(words) for n, words in grouped.items()}
+
+
+def _near_in_length(vocabulary: frozenset[str], n: int) -> list[str]:
+    """The words that can reach difflib's 0.8 ratio against an n-letter word: the ratio is at most
+    2*min/(n+m), so m must lie within [2n/3, 3n/2]. The same match as searching every word."""
+    groups = _by_length(vocabulary)
+    return [w for m in range(-(-2 * n // 3), 3 * n // 2 + 1) for w in groups.get(m, ())]
+
+
 def _stems(vocabulary: frozenset[str]) -> frozenset[str]:
     """Stemmed corpus words, computed once per index version rather than on every question."""
     return frozenset(stem(w) for w in vocabulary)

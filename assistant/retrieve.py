@@ -39,6 +39,19 @@ class Snapshot:
     stats: CorpusStats | None
     cache: OrderedDict[str, Chunk] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    terms: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)  # per cached chunk
+
+    def sentence_terms(self, chunk: Chunk) -> tuple[frozenset[str], ...]:
+        """Each sentence's lexical terms with the heading's (what overlap is measured on), once per chunk."""
+        found = self.terms.get(chunk.chunk_id)
+        if found is None:
+            heading = set(content_terms(" ".join(chunk.section_path)))
+            found = tuple(frozenset(content_terms(s)) | heading for s in chunk.sentences)
+            with self.lock:
+                if len(self.terms) >= CHUNK_CACHE:
+                    self.terms.clear()  # bounded like the chunk cache; rebuilt as questions come
+                self.terms[chunk.chunk_id] = found
+        return found
 
     @property
     def empty(self) -> bool:
@@ -114,9 +127,11 @@ class Retriever:
         authorities: tuple[str, ...] = (),
         include_superseded: bool = False,
         mode: str | None = None,
+        snap: Snapshot | None = None,
     ) -> list[Passage]:
-        """Top passages for a question: dense and lexical lists fused by reciprocal rank."""
-        snap = self.snapshot()
+        """Top passages for a question: dense and lexical lists fused by reciprocal rank (from the
+        given snapshot of the index, or the current one)."""
+        snap = snap or self.snapshot()
         try:
             return self._retrieve(snap, vector, terms, authorities, include_superseded, mode)
         except Exception:
@@ -222,12 +237,9 @@ class Retriever:
         unseen = snap.stats.mean_idf
         weights = {t: max(snap.stats.idf.get(t, unseen), 0.05) for t in unique}  # unseen term: mean IDF
         total = sum(weights.values())
-        heading = set(content_terms(" ".join(chunk.section_path)))
-        out = []
-        for sentence in chunk.sentences:
-            present = set(content_terms(sentence)) | heading
-            out.append(sum(w for t, w in weights.items() if t in present) / total)
-        return tuple(out)
+        return tuple(
+            sum(w for t, w in weights.items() if t in present) / total for present in snap.sentence_terms(chunk)
+        )
 
     def sentence_vectors(self, chunk_id: str) -> np.ndarray | None:
         view = self.snapshot().view

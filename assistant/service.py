@@ -141,7 +141,7 @@ class GuidanceAssistant:
             request = Request(
                 reading.text, self.resolve_authorities(authorities), include_superseded, mode, use_glossary, intent
             )
-            result, prepared = answer(self, request)
+            result, prepared = answer(self, request, snap)
         except (QuestionError, ManifestError):
             raise
         except Exception as exc:  # the store, not the question: say so instead of a traceback

@@ -149,3 +149,21 @@ def test_a_setting_asking_for_itself_or_for_the_route_in_is_a_referral_question(
 )
 def test_a_supposed_family_or_a_which_team_question_stays_a_practitioners(question):
     assert detect_intent(question) != "referral"
+
+
+def test_typo_search_by_length_finds_what_a_search_of_every_word_finds():
+    """repair_typos only compares words whose length can reach difflib's 0.8 ratio: same matches."""
+    import difflib
+    import random
+
+    from assistant.query import _near_in_length
+
+    rng = random.Random(7)
+    letters = "abcdefghijklmnoprstuvwy"
+    vocabulary = frozenset("".join(rng.choice(letters) for _ in range(rng.randint(3, 14))) for _ in range(3000))
+    for word in rng.sample(sorted(vocabulary), 200):
+        typo = list(word)
+        typo.insert(rng.randrange(len(typo) + 1), rng.choice(letters))  # one letter too many
+        typo = "".join(typo)
+        every = difflib.get_close_matches(typo, vocabulary, n=1, cutoff=0.8)
+        assert difflib.get_close_matches(typo, _near_in_length(vocabulary, len(typo)), n=1, cutoff=0.8) == every
