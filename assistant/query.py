@@ -87,6 +87,8 @@ class Query:
     # IDF of each content term in the indexed library (set once the index is known): how much a
     # term says about what is asked; "child" says little, "chairs" or "LADO" a lot.
     term_weights: tuple[tuple[str, float], ...] = ()
+    # P(a child in danger now) from the typed question's vector (assistant.danger), set once it is embedded.
+    danger_probability: float | None = None
 
     @property
     def search_text(self) -> str:

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from assistant.lead import short_authority
 from assistant.query import Query
-from assistant.safety import SAFETY_LINE, immediate_danger
+from assistant.safety import SAFETY_LINE, danger_now
 from assistant.types import Answer, Passage
 from assistant.write import ExtractiveWriter, render_text, score_sentences
 
@@ -36,7 +36,7 @@ def front_door_line(writer: ExtractiveWriter, authority: str) -> str:
 
 
 def referral_answer(writer: ExtractiveWriter, query: Query, passages: Sequence[Passage]) -> Answer:
-    safety = SAFETY_LINE if immediate_danger(query.text) else ""
+    safety = SAFETY_LINE if danger_now(query.text, query.danger_probability) else ""
     named = [a for a in query.authorities]
     councils = named or sorted(writer.front_doors)
     doors = tuple(front_door_line(writer, a) for a in councils)

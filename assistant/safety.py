@@ -21,7 +21,9 @@ Measured on tests/assistant/danger_now.yaml (written for that purpose, not from 
 recall 0.99 at 0.00 false positives on the 253 messages the cues were shaped on, but 0.40 at 0.00
 on 50 written afterwards. Lexical cues miss wording they have not seen; the line errs towards
 silence on unfamiliar phrasing, so a partner's answer must never depend on it alone (the front
-door is always given).
+door is always given), and the line is decided by `danger_now`: these rules OR a logistic
+regression on the question's vector (assistant.danger), which held out batch by batch restores
+recall 1.00 on that last batch at 0.12 false positives (evals/fit/DANGER.md).
 """
 
 from __future__ import annotations
@@ -274,6 +276,18 @@ def immediate_danger(question: str) -> bool:
     if contact and _harm(" . ".join(c for c in clauses if not HISTORIC.search(c))):
         return True
     return bool(YOUNG.search(report) and NO_CARE.search(report))
+
+
+def danger_now(question: str, probability: float | None = None) -> bool:
+    """Whether the answer opens with the 999 line: the rules, or the fitted model on the question's
+    vector (`probability`, assistant.danger; None when no vector was read, e.g. a writer called
+    directly) reaching its threshold. The rules keep what they were shaped on; the model catches
+    wording they have not seen (leave-one-batch-out figures in evals/fit/DANGER.md)."""
+    if immediate_danger(question):
+        return True
+    from assistant.danger import danger_model
+
+    return danger_model().says_danger(probability)
 
 
 def redact(text: str) -> str:

@@ -18,7 +18,7 @@ from assistant.force import force
 from assistant.lead import lead_text, short_authority, source_label
 from assistant.query import Query
 from assistant.quotes import Selection, select
-from assistant.safety import SAFETY_LINE, immediate_danger
+from assistant.safety import SAFETY_LINE, danger_now
 from assistant.timescales import extract_timescales
 from assistant.types import Answer, AuthorityAnswer, Citation, Passage, Quote
 
@@ -148,7 +148,7 @@ class ExtractiveWriter:
         }
 
     def write(self, query: Query, passages: Sequence[Passage]) -> Answer:
-        safety = SAFETY_LINE if immediate_danger(query.text) else ""
+        safety = SAFETY_LINE if danger_now(query.text, query.danger_probability) else ""
         scored = score_sentences(query, passages)
         probabilities = self.council_probabilities(query, scored, passages)
         best = max(probabilities.values(), default=0.0)
@@ -181,7 +181,7 @@ class ExtractiveWriter:
         chosen = self._answering(scored, probabilities)
         if not chosen:
             return None
-        safety = SAFETY_LINE if immediate_danger(query.text) else ""
+        safety = SAFETY_LINE if danger_now(query.text, query.danger_probability) else ""
         return self._compose(query, passages, scored, chosen, probabilities, safety, not_covered)
 
     def _compose(

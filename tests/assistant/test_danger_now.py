@@ -84,3 +84,40 @@ def test_a_clause_dated_to_the_past_does_not_hide_someone_arriving_now():
     """The time adverbial dates what it follows: the arrival is now, the stabbing was last year."""
     assert immediate_danger("the dad who stabbed his brother last year has just turned up asking for the kids")
     assert not immediate_danger("a boy was assaulted outside the school last month, do we refer?")
+
+
+# The line is decided by rules OR the fitted model (assistant.safety.danger_now). Held out batch by
+# batch (evals/fit/DANGER.md, fitted 2026-11-25), rules or model reached recall 1.00 on the check
+# batch at 0.12 false positives (3 of 25), where the rules alone reach 0.40. The floors below
+# hold the held-out figure with the slack of one message (1/25 = 0.04) each way.
+CHECK_HELD_OUT_MIN_RECALL = 0.96
+CHECK_HELD_OUT_MAX_FALSE_POSITIVES = 0.16
+
+
+@pytest.mark.slow
+def test_rules_or_model_on_the_check_batch_held_out(assistant, summary_lines):
+    """The honest combined figure: a model fitted the way evals/fit_danger.py fits, but without the
+    check batch, decides the check batch at the shipped threshold (scikit-learn: the fit, not the path)."""
+    import numpy as np
+
+    from assistant.danger import danger_model
+    from evals.fit_danger import fit, load_messages, practice_questions
+
+    messages = load_messages()
+    check_batch = max(m.batch for m in messages)  # the check split is the last batch written
+    kept = [m for m in messages if m.batch != check_batch]
+    held = [m for m in messages if m.batch == check_batch]
+    practice = practice_questions(assistant.settings, {m.text.lower() for m in messages})
+    labels = np.array([m.danger for m in kept] + [False] * len(practice))
+    model = fit(np.array(assistant.embedder.embed([m.text for m in kept] + practice)), labels)
+    probabilities = model.predict_proba(np.array(assistant.embedder.embed([m.text for m in held])))[:, 1]
+    threshold = danger_model().threshold
+    flagged = {m.text: immediate_danger(m.text) or p >= threshold for m, p in zip(held, probabilities, strict=True)}
+    danger = [flagged[m.text] for m in held if m.danger]
+    safe = [flagged[m.text] for m in held if not m.danger]
+    recall, false_positives = sum(danger) / len(danger), sum(safe) / len(safe)
+    summary_lines.append(
+        f"immediate danger, rules or model (check, held out): recall {recall:.3f}, false positives {false_positives:.3f}"
+    )
+    assert recall >= CHECK_HELD_OUT_MIN_RECALL
+    assert false_positives <= CHECK_HELD_OUT_MAX_FALSE_POSITIVES
