@@ -17,7 +17,8 @@ are fitted by `python -m evals.fit_selection` on the eval tune split only: the s
 shortest answers that loses no expected fact and stops citing no expected source on that split,
 among a small grid (evals/fit/SELECTION.md has the grid, the figures and the reasons). As fitted
 today the quote rule keeps every candidate (each step of it cost a fact or a cited source) and
-answers are shortened by showing only councils whose own guidance answers.
+answers are shortened by showing beside the best council only those whose own guidance answers
+(likely to, or holding an answer of the kind asked for).
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ COUNCIL_MARGIN = 0.20
 # Children's Team › 7.3.3 Process of work"); the upper level often names the team a sentence
 # like "The service is case responsible" is about.
 HEADING_LEVELS = 2
-# Fitted likewise: a council shown beside the best must itself reach the answer threshold, not
-# only rank within COUNCIL_MARGIN of it: one that merely ranks near says little about the question.
+# Fitted likewise: a council shown beside the best must itself reach the answer threshold, or
+# hold in its best sentence an answer of the kind asked for (a differing duration must be seen),
+# not only rank within COUNCIL_MARGIN of it: one that merely ranks near says little about the question.
 OTHERS_MUST_ANSWER = True
 
 

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from assistant.answerability import AnswerabilityModel, Evidence, features
 from assistant.force import force
-from assistant.lead import lead_text, short_authority, source_label
+from assistant.lead import answer_values, lead_text, short_authority, source_label
 from assistant.query import Query
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
@@ -152,33 +152,39 @@ class ExtractiveWriter:
         scored = score_sentences(query, passages)
         probabilities = self.council_probabilities(query, scored, passages)
         best = max(probabilities.values(), default=0.0)
-        chosen_authorities = self._answering(scored, probabilities)
+        chosen_authorities = self._answering(query, scored, probabilities)
         if not chosen_authorities:
             return self._abstain(query, safety, best, passages)
         return self._compose(query, passages, scored, chosen_authorities, probabilities, safety)
 
-    def _answering(self, scored: list[ScoredSentence], probabilities: dict[str, float]) -> list[str]:
+    def _answering(self, query: Query, scored: list[ScoredSentence], probabilities: dict[str, float]) -> list[str]:
         """The councils to quote. The question is answered when one council is likely to answer it
         (the fitted threshold); any other council whose best sentence ranks near that council's (and,
-        as fitted, whose own guidance is likely to answer too: assistant.quotes) is shown too, each
-        apart, so councils that set different rules for the same thing are seen side by side (a
-        council that only mentions the topic in passing ranks far below, or is unlikely, and is not)."""
-        top: dict[str, float] = {}
+        as fitted, that is likely to answer too or whose best sentence holds an answer of the kind
+        asked for: assistant.quotes) is shown too, each apart, so councils that set different rules
+        for the same thing are seen side by side (a council that only mentions the topic in passing
+        ranks far below, or is unlikely and holds no such answer, and is not)."""
+        top: dict[str, ScoredSentence] = {}
         for sentence in scored:
-            top.setdefault(sentence.authority, sentence.score)
+            top.setdefault(sentence.authority, sentence)
         likely = [a for a, p in probabilities.items() if p >= self.model.answer_threshold]
         if not likely:
             return []
-        best = max(top[a] for a in likely)
-        shown = likely if self.selection.others_must_answer else list(probabilities)
-        return [a for a in probabilities if a in shown and top[a] >= best - self.selection.council_margin]
+        best = max(top[a].score for a in likely)
+        near = [a for a in probabilities if top[a].score >= best - self.selection.council_margin]
+        if not self.selection.others_must_answer:
+            return near
+        # A council that ranks near but is unlikely to answer is shown only when its best sentence
+        # holds an answer of the kind asked for (Plymouth's "10 working days" beside B&NES's 5):
+        # a differing rule must be seen; a sentence that merely mentions the topic need not be.
+        return [a for a in near if a in likely or answer_values(query.intent, top[a].text)]
 
     def elsewhere(self, query: Query, passages: Sequence[Passage], not_covered: tuple[str, ...]) -> Answer | None:
         """When the councils asked about do not cover a question, what other councils' guidance
         says, labelled as theirs; None when nobody's does."""
         scored = [s for s in score_sentences(query, passages) if s.authority not in not_covered]
         probabilities = self.council_probabilities(query, scored, passages)
-        chosen = self._answering(scored, probabilities)
+        chosen = self._answering(query, scored, probabilities)
         if not chosen:
             return None
         safety = SAFETY_LINE if danger_now(query.text, query.danger_probability) else ""

@@ -197,3 +197,14 @@ def test_a_council_ranking_near_the_best_is_shown_only_when_its_own_guidance_ans
     assert shown.authorities == ["Riverside Council"]
     old = ExtractiveWriter(SIMILARITY_ONLY, DOORS, selection=KEEP_ALL).write(asked, passages)
     assert old.authorities == ["Riverside Council", "Hillford Council"]
+
+
+def test_an_unlikely_council_near_the_best_is_still_shown_when_it_states_a_differing_timescale():
+    passages = [
+        passage("Riverside Council", ("A strategy discussion is held within 2 working days.",), (0.60,)),
+        # probability 0.45, below 0.5, but its sentence gives the timescale asked for, differently
+        passage("Hillford Council", ("Discussions are held within 5 working days.",), (0.48,)),
+    ]
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS, selection=Selection(others_must_answer=True))
+    answer = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
+    assert answer.authorities == ["Riverside Council", "Hillford Council"] and answer.conflicts
