@@ -137,7 +137,16 @@ class _Pending:
         self.vectors: list[np.ndarray] = []
         self.catalogue: dict[str, IndexedDocument] = {}
 
-    def add(self, chunks: Iterable[Chunk], vectors: Iterable[Any], doc_hash: str, indexed_at: float) -> None:
+    def add(
+        self,
+        chunks: Iterable[Chunk],
+        vectors: Iterable[Any],
+        doc_hash: str,
+        indexed_at: float,
+        stored_meta_hash: str = "",
+    ) -> None:
+        """`stored_meta_hash`: the hash a carried-over document was indexed with (its chunks' records
+        do not hold every manifest field, e.g. exclude_sections, so it cannot be recomputed from them)."""
         count = 0
         sentences = 0
         doc_id = ""
@@ -152,7 +161,8 @@ class _Pending:
             count += 1
             sentences += len(chunk.sentences)
         if meta is not None:
-            self.catalogue[doc_id] = IndexedDocument(doc_id, doc_hash, meta_hash(meta), count, indexed_at)
+            digest = stored_meta_hash or meta_hash(meta)
+            self.catalogue[doc_id] = IndexedDocument(doc_id, doc_hash, digest, count, indexed_at)
 
 
 class Generation:
@@ -267,7 +277,13 @@ class Generation:
             by_doc.setdefault(chunk.doc_id, []).append(chunk)
         for doc_id, doc_chunks in by_doc.items():
             entry = records[doc_id]
-            pending.add(doc_chunks, [vectors.get(c.chunk_id, []) for c in doc_chunks], entry.doc_hash, entry.indexed_at)
+            pending.add(
+                doc_chunks,
+                [vectors.get(c.chunk_id, []) for c in doc_chunks],
+                entry.doc_hash,
+                entry.indexed_at,
+                entry.meta_hash,
+            )
         return seal(pending, self.folder, None)
 
     def problems(self) -> dict[str, str]:
@@ -356,7 +372,9 @@ class Generation:
         ordered = sorted(chunks, key=lambda c: c.start)
         per_chunk = [[v for _, v in sorted(grouped.get(c.chunk_id, []), key=lambda p: p[0])] for c in ordered]
         first = metadatas[0] if metadatas else {}
-        self._pending.add(ordered, per_chunk, first.get("doc_hash", ""), float(first.get("indexed_at", 0)))
+        self._pending.add(
+            ordered, per_chunk, first.get("doc_hash", ""), float(first.get("indexed_at", 0)), first.get("meta_hash", "")
+        )
 
     def seal(self, stats: CorpusStats | None) -> None:
         """Write the segment's folder (a base: stats None, its own statistics; a delta: its base's)."""

@@ -145,3 +145,20 @@ def test_a_crash_while_writing_a_delta_leaves_a_whole_index(
     assert set(parts(settings)) == {PLYMOUTH, FOSTERING} and check(settings).ok
     assert FOSTERING in cited(reader.ask(FOSTERING_QUESTION))
     assert len(ChunkStore.open(settings).generation_numbers()) <= 3  # base, delta, and the previous delta at most
+
+
+def test_a_carried_over_document_keeps_the_manifest_hash_it_was_indexed_with(tmp_path, corpus_copy, embedder):
+    """Stockton's entry has exclude_sections, which its chunk records do not hold: copying it into
+    the next index must keep its hash, or every later run would see it as changed."""
+    from indexing.pipeline import status
+
+    stockton = "stockton-children-in-need-review-2019"
+    corpus = corpus_copy(tmp_path / "corpus", (PLYMOUTH, stockton))
+    assert load_manifest(corpus / "manifest.yaml").document(stockton).exclude_sections
+    settings = settings_for(corpus, tmp_path / "data")
+    assert index(settings, embedder).ok
+    source = corpus / load_manifest(settings.manifest_path).document(PLYMOUTH).source_file
+    source.write_bytes(source.read_bytes() + b"\n\nA closing line added for this test.\n")
+    report = index(settings, embedder)
+    assert report.updated == (PLYMOUTH,) and report.unchanged == (stockton,)
+    assert not status(settings).stale, status(settings)
