@@ -22,9 +22,8 @@ from indexing.store import ChunkStore, IndexView
 
 # Candidates each engine returns per question. Every council's own best passages are drawn from
 # these pools (rather than from a query per council), so a question costs the same with 5 or 500
-# councils; 50 chunks and 150 sentences (about 25 chunks' worth) reach well past the fused top 8.
+# councils; 50 chunks from each reach well past the fused top 8.
 POOL = 50
-SENTENCE_POOL = 150
 CHUNK_CACHE = 2048  # chunks kept per process once read (a few MB): warm follow-ups reread nothing
 
 
@@ -158,10 +157,19 @@ class Retriever:
         s = self.settings
         current_only = not include_superseded
         dense = view.query(vector, max(s.dense_k, POOL), authorities, current_only) if mode != "lexical" else []
-        by_sentence = (
-            view.query_sentences(vector, SENTENCE_POOL, authorities, current_only) if mode != "lexical" else []
-        )
         lexical = view.lexical(terms, max(s.lexical_k, POOL), authorities, current_only) if mode != "dense" else []
+        # The sentence ranking reorders the candidates the other two found by each one's best
+        # sentence (exact, from the memory-mapped vectors): it lifts the passage whose one line
+        # answers the question although its overall topic is something else. A search of every
+        # sentence in the library would need a second vector index, about six times the chunks',
+        # loaded in every process (see README "Performance at scale").
+        query = np.asarray(vector, dtype=np.float32)
+        sims = {
+            cid: self._sentence_similarity(view, cid, query) for cid in dict.fromkeys(c for c, _ in dense + lexical)
+        }
+        by_sentence = (
+            sorted(((cid, max(v)) for cid, v in sims.items() if v), key=lambda p: -p[1]) if mode != "lexical" else []
+        )
         rankings = [
             [cid for cid, _ in ranked]
             for ranked in (dense[: s.dense_k], by_sentence[: s.dense_k], lexical[: s.lexical_k])
@@ -177,14 +185,13 @@ class Retriever:
         lex_score = dict(lexical[: s.lexical_k])
         dense_rank = {cid: i for i, (cid, _) in enumerate(dense, start=1)}
         lex_rank = {cid: i for i, (cid, _) in enumerate(lexical[: s.lexical_k], start=1)}
-        query = np.asarray(vector, dtype=np.float32)
         chunks = snap.chunks(fused)
         passages = []
         for cid in fused:
             chunk = chunks.get(cid)
             if chunk is None:
                 continue
-            sentence_sims = self._sentence_similarity(view, cid, query)
+            sentence_sims = sims[cid] if cid in sims else self._sentence_similarity(view, cid, query)
             similarity = dense_sim.get(cid)
             if similarity is None:  # not in the dense pool: its best sentence stands for it
                 similarity = max(sentence_sims, default=0.0)

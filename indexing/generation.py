@@ -30,8 +30,8 @@ from indexing.lexical import CorpusStats, LexicalBuilder, LexicalIndex
 
 _BATCH = 1000  # stay well under Chroma's max batch size
 LEGACY = 0  # the single, in-place-written pair of collections used before generations
-FOLDER_FORMAT = 1  # bump when a sealed folder's files change; older folders are rebuilt from Chroma
-_SENTENCES, _OFFSETS, _CATALOGUE = "sentences.npy", "offsets.npy", "catalogue.json"
+FOLDER_FORMAT = 2  # bump when a sealed folder's files change; older folders are rebuilt from Chroma
+_SENTENCES, _OFFSETS, _CATALOGUE, _CHUNKS = "sentences.npy", "offsets.npy", "catalogue.json", "chunks.npy"
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,7 @@ class SegmentFiles:
     offsets: np.ndarray  # chunk i's sentences are rows offsets[i]:offsets[i+1]
     catalogue: dict[str, IndexedDocument]
     row: dict[str, int]  # chunk_id -> i
+    chunk_vectors: np.ndarray  # one vector per chunk in lexical.ids order (memory-mapped)
 
     def sentences_of(self, chunk_id: str) -> np.ndarray | None:
         i = self.row.get(chunk_id)
@@ -135,6 +136,7 @@ class _Pending:
     def __init__(self) -> None:
         self.lexical_rows: list[tuple[str, list[str], str, str, str, set[str]]] = []
         self.vectors: list[np.ndarray] = []
+        self.chunk_vectors: list[np.ndarray] = []
         self.catalogue: dict[str, IndexedDocument] = {}
 
     def add(
@@ -143,6 +145,7 @@ class _Pending:
         vectors: Iterable[Any],
         doc_hash: str,
         indexed_at: float,
+        chunk_vectors: Iterable[Any],
         stored_meta_hash: str = "",
     ) -> None:
         """`stored_meta_hash`: the hash a carried-over document was indexed with (its chunks' records
@@ -151,9 +154,10 @@ class _Pending:
         sentences = 0
         doc_id = ""
         meta: DocumentMeta | None = None
-        for chunk, chunk_vectors in zip(chunks, vectors, strict=True):
+        for chunk, sentence_vectors, chunk_vector in zip(chunks, vectors, chunk_vectors, strict=True):
             doc_id, meta = chunk.doc_id, chunk.meta
-            array = np.asarray(chunk_vectors, dtype=np.float32).reshape(len(chunk.sentences), -1)
+            array = np.asarray(sentence_vectors, dtype=np.float32).reshape(len(chunk.sentences), -1)
+            self.chunk_vectors.append(np.asarray(chunk_vector, dtype=np.float32))
             self.lexical_rows.append(
                 (chunk.chunk_id, lexical_terms(chunk), meta.authority, meta.status, doc_id, known_words(chunk))
             )
@@ -269,7 +273,12 @@ class Generation:
         """Read the segment's records once and seal them (a legacy index, another machine's index,
         an older folder format). A base segment's own statistics; a delta is sealed by its commit."""
         pending = _Pending()
-        chunks = self.all_chunks()
+        records = read_all(self.chunks, ["metadatas", "documents", "embeddings"])
+        chunks = [
+            chunk_from_record(i, strip_heading(t, m), m)
+            for i, t, m in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
+        ]
+        chunk_vector = dict(zip(records["ids"], records["embeddings"], strict=True))
         vectors = self.all_sentence_vectors()
         records = self.records_catalogue()
         by_doc: dict[str, list[Chunk]] = {}
@@ -282,6 +291,7 @@ class Generation:
                 [vectors.get(c.chunk_id, []) for c in doc_chunks],
                 entry.doc_hash,
                 entry.indexed_at,
+                [chunk_vector[c.chunk_id] for c in doc_chunks],
                 entry.meta_hash,
             )
         return seal(pending, self.folder, None)
@@ -345,7 +355,7 @@ class Generation:
                 s_vecs.append(vector)
                 s_mds.append(sentence_metadata(chunk, idx))
         self._add("sentences", s_ids, s_docs, s_vecs, s_mds)
-        self._pending.add(chunks, sentence_vectors, doc_hash, now)
+        self._pending.add(chunks, sentence_vectors, doc_hash, now, chunk_vectors)
 
     def copy_document(self, source: Any, doc_id: str, meta: DocumentMeta | None = None) -> None:
         """An unchanged document carried over from the index before with its vectors (no
@@ -372,8 +382,14 @@ class Generation:
         ordered = sorted(chunks, key=lambda c: c.start)
         per_chunk = [[v for _, v in sorted(grouped.get(c.chunk_id, []), key=lambda p: p[0])] for c in ordered]
         first = metadatas[0] if metadatas else {}
+        chunk_vector = dict(zip(records["ids"], records["embeddings"], strict=True))
         self._pending.add(
-            ordered, per_chunk, first.get("doc_hash", ""), float(first.get("indexed_at", 0)), first.get("meta_hash", "")
+            ordered,
+            per_chunk,
+            first.get("doc_hash", ""),
+            float(first.get("indexed_at", 0)),
+            [chunk_vector[c.chunk_id] for c in ordered],
+            first.get("meta_hash", ""),
         )
 
     def seal(self, stats: CorpusStats | None) -> None:
@@ -443,8 +459,14 @@ def seal(pending: _Pending, folder: Path | None, stats: CorpusStats | None) -> S
     matrix = np.concatenate([v.reshape(-1, dims) for v in pending.vectors]) if pending.vectors else np.zeros((0, dims))
     offsets = np.zeros(len(pending.vectors) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(v) for v in pending.vectors])
+    chunk_matrix = np.stack(pending.chunk_vectors) if pending.chunk_vectors else np.zeros((0, dims))
     files = SegmentFiles(
-        lexical, matrix.astype(np.float32), offsets, dict(pending.catalogue), {c: i for i, c in enumerate(lexical.ids)}
+        lexical,
+        matrix.astype(np.float32),
+        offsets,
+        dict(pending.catalogue),
+        {c: i for i, c in enumerate(lexical.ids)},
+        chunk_matrix.astype(np.float32),
     )
     if folder is None:
         return files
@@ -453,6 +475,7 @@ def seal(pending: _Pending, folder: Path | None, stats: CorpusStats | None) -> S
     lexical.save(staging)
     np.save(staging / _SENTENCES, files.sentence_vectors)
     np.save(staging / _OFFSETS, offsets)
+    np.save(staging / _CHUNKS, files.chunk_vectors)
     catalogue = {d: e.__dict__ for d, e in files.catalogue.items()}
     (staging / _CATALOGUE).write_text(json.dumps({"format": FOLDER_FORMAT, "documents": catalogue}), encoding="utf-8")
     if folder.exists():
@@ -474,10 +497,11 @@ def load_files(folder: Path) -> SegmentFiles | None:
             return None
         vectors = np.load(folder / _SENTENCES, mmap_mode="r")
         offsets = np.load(folder / _OFFSETS)
+        chunk_vectors = np.load(folder / _CHUNKS, mmap_mode="r")
     except (OSError, ValueError, KeyError):
         return None
     catalogue = {d: IndexedDocument(**e) for d, e in meta["documents"].items()}
-    return SegmentFiles(lexical, vectors, offsets, catalogue, {c: i for i, c in enumerate(lexical.ids)})
+    return SegmentFiles(lexical, vectors, offsets, catalogue, {c: i for i, c in enumerate(lexical.ids)}, chunk_vectors)
 
 
 def strip_heading(stored: str, md: dict[str, Any]) -> str:
