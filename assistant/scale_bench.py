@@ -605,8 +605,22 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
         "slowest": slowest,
         "answer_ms": answer_ms,
         "probe": probe,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kilobytes on Linux
+        "rss_mb": _peak_rss_mb(resource),
     }
+
+
+def _peak_rss_mb(resource: Any) -> float:
+    """This process's peak resident set since it started the measuring program. Linux keeps
+    ru_maxrss across exec, so a child started by a parent holding gigabytes (the bench, after
+    growing a large corpus) would report the parent's size; VmHWM belongs to the new program's
+    address space alone. Elsewhere, ru_maxrss."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 # --- reporting -------------------------------------------------------------------------------------
