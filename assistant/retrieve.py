@@ -72,9 +72,6 @@ class Snapshot:
                     self.cache.popitem(last=False)
         return found
 
-    def idf(self, term: str) -> float:
-        return self.stats.weight(term) if self.stats else 0.0
-
 
 class Retriever:
     def __init__(self, store: ChunkStore, settings: Settings) -> None:
@@ -107,17 +104,6 @@ class Retriever:
         if view is None:
             return Snapshot(version, None, 0, frozenset(), None)
         return Snapshot(version, view, view.count(), view.words, view.stats)
-
-    def dense(
-        self,
-        vector: list[float],
-        authorities: tuple[str, ...],
-        include_superseded: bool,
-        k: int,
-        snap: Snapshot | None = None,
-    ) -> list[tuple[str, float]]:
-        view = (snap or self.snapshot()).view
-        return view.query(vector, k, authorities, not include_superseded) if view else []
 
     def retrieve(
         self,
