@@ -239,19 +239,6 @@ class Generation:
         """(chunk_id, cosine similarity) best first."""
         return self._query(self.chunks, vector, k, where)
 
-    def query_sentences(self, vector: list[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """(chunk_id, similarity of its best sentence) best first, from the k nearest sentences."""
-        if not k:
-            return []
-        result = _raw_query(self.sentences, vector, k, where, include=["distances"])
-        if result is None:
-            return []
-        best: dict[str, float] = {}
-        for sentence_id, d in zip(result["ids"][0], result["distances"][0], strict=True):
-            # a sentence's id is "<chunk_id>#<idx>" (see write_document): no metadata read needed
-            best.setdefault(sentence_id.rsplit("#", 1)[0], 1.0 - float(d))
-        return list(best.items())
-
     @staticmethod
     def _query(collection: Any, vector: list[float], k: int, where: dict | None) -> list[tuple[str, float]]:
         result = _raw_query(collection, vector, k, where, include=["distances"])

@@ -373,16 +373,6 @@ class IndexView:
                 )
         return sorted(hits, key=lambda h: -h[1])[:k]
 
-    def query_sentences(
-        self, vector: list[float], k: int, authorities: tuple[str, ...] = (), current_only: bool = False
-    ) -> list[tuple[str, float]]:
-        """(chunk_id, best sentence similarity) best first, from the k nearest sentences."""
-        hits: dict[str, float] = {}
-        for segment, hidden in self.segments():
-            for chunk_id, sim in segment.query_sentences(vector, k, _where(segment, hidden, authorities, current_only)):
-                hits[chunk_id] = max(sim, hits.get(chunk_id, -1.0))
-        return sorted(hits.items(), key=lambda h: -h[1])
-
     def lexical(
         self, terms: list[str], k: int, authorities: tuple[str, ...], current_only: bool
     ) -> list[tuple[str, float]]:

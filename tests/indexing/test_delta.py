@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from index_helpers import (
     FOSTERING,
@@ -42,15 +43,37 @@ def _pointer(settings) -> dict:  # noqa: ANN001
 
 
 def _everywhere(settings, doc_id: str, question: str) -> dict[str, bool]:  # noqa: ANN001
-    """Whether each engine of the current index returns a chunk of doc_id for the question."""
+    """Whether each engine of the current index returns a chunk of doc_id for the question. The
+    chunks are named from every segment's own arrays, hidden ones included, so a document the
+    index must no longer serve is recognised if any engine still returns it."""
     view = ChunkStore.open(settings).current()
     vector = shared_embedder().embed([question])[0]
-    doc_of = {c.chunk_id: c.doc_id for c in view.all_chunks()}
+    doc_of = {}
+    for segment in (view.base, view.delta):
+        if segment is not None:
+            lex = segment.files().lexical
+            doc_of.update({chunk_id: lex.doc_names[lex.doc[i]] for i, chunk_id in enumerate(lex.ids)})
     return {
         "dense": any(doc_of.get(c) == doc_id for c, _ in view.query(vector, 50)),
-        "sentences": any(doc_of.get(c) == doc_id for c, _ in view.query_sentences(vector, 200)),
+        "sentences": any(doc_of.get(c) == doc_id for c, _ in _best_sentences(view, doc_of, vector, 50)),
         "lexical": any(doc_of.get(c) == doc_id for c, _ in view.lexical(content_terms(question), 50, (), True)),
     }
+
+
+def _best_sentences(view, chunk_ids, vector, k: int) -> list[tuple[str, float]]:  # noqa: ANN001
+    """The k chunks whose best sentence is nearest the question, scored as the answer's sentence
+    ranking scores them: from the memory-mapped sentence vectors the index serves for each chunk
+    (none for a hidden document's). Each served chunk must have one vector per stored sentence."""
+    live = {c.chunk_id: c for c in view.all_chunks()}
+    scored = []
+    for chunk_id in chunk_ids:
+        vectors = view.sentence_vectors(chunk_id)
+        if vectors is None:
+            continue
+        assert chunk_id in live and len(vectors) == len(live[chunk_id].sentences), chunk_id
+        if len(vectors):
+            scored.append((chunk_id, float(np.max(vectors @ np.asarray(vector, dtype=np.float32)))))
+    return sorted(scored, key=lambda hit: -hit[1])[:k]
 
 
 def test_an_added_document_goes_into_a_delta_and_every_engine_finds_it(tmp_path, corpus_copy, embedder):
