@@ -59,6 +59,15 @@ TIMESCALE_MIN_SIMILARITY = 0.35  # ...but only if the sentence is about the ques
 ANAPHORA = re.compile(r"(this|these|they|it|that|such|he|she)\b", re.IGNORECASE)
 SHORT_ITEM = 80  # list items shorter than this are quoted with their introducing line
 LEAD_COVERS_QUOTE = 0.8  # a lead holding this share of its sentence's words makes quoting it again a repeat
+# When the council asked about does not cover a question, another council's guidance is a pointer
+# ("York's documents do not say; Torbay's says …"), not the answer: the council most likely to
+# answer is shown, with its best sentence only. Several councils' partial matches under a
+# "does not say" were long and mostly off the point (the fit of the answerability model found
+# that, asked without their own council, tune questions' best other council held the expected
+# fact 3 times in 41 shown: evals/fit/REPORT.md); one council, one sentence, keeps the pointer
+# short and the user one click from checking it.
+ELSEWHERE_COUNCILS = 1
+ELSEWHERE_SENTENCES = 1
 
 
 def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSentence]:
@@ -187,8 +196,11 @@ class ExtractiveWriter:
         chosen = self._answering(query, scored, probabilities)
         if not chosen:
             return None
+        chosen = sorted(chosen, key=lambda a: -probabilities[a])[:ELSEWHERE_COUNCILS]
         safety = SAFETY_LINE if danger_now(query.text, query.danger_probability) else ""
-        return self._compose(query, passages, scored, chosen, probabilities, safety, not_covered)
+        return self._compose(
+            query, passages, scored, chosen, probabilities, safety, not_covered, max_sentences=ELSEWHERE_SENTENCES
+        )
 
     def _compose(
         self,
@@ -199,6 +211,7 @@ class ExtractiveWriter:
         probabilities: dict[str, float],
         safety: str,
         not_covered: tuple[str, ...] = (),
+        max_sentences: int | None = None,
     ) -> Answer:
         by_authority: dict[str, list[ScoredSentence]] = {}
         for sentence in scored:
@@ -208,7 +221,7 @@ class ExtractiveWriter:
         parts: list[AuthorityAnswer] = []
         timescales: dict[str, list[tuple[str, int]]] = {}
         for authority in chosen_authorities:
-            picks = self._pick(query, by_authority[authority], passages)
+            picks = self._pick(query, by_authority[authority], passages, max_sentences or self.max_sentences)
             best_pick = by_authority[authority][0]
             quotes: list[Quote] = []
             for pick in picks:
@@ -261,14 +274,16 @@ class ExtractiveWriter:
             confidence=max(probabilities.values(), default=0.0),
         )
 
-    def _pick(self, query: Query, sentences: list[ScoredSentence], passages: Sequence[Passage]) -> list[ScoredSentence]:
+    def _pick(
+        self, query: Query, sentences: list[ScoredSentence], passages: Sequence[Passage], max_sentences: int
+    ) -> list[ScoredSentence]:
         """The council's best sentence, and those of the next best (up to max_sentences, within
         SENTENCE_MARGIN of it) that add something it does not already say (assistant.quotes)."""
         top = sentences[0].score
         candidates: list[ScoredSentence] = []
         seen: set[str] = set()
         for sentence in sentences:
-            if len(candidates) >= self.max_sentences:
+            if len(candidates) >= max_sentences:
                 break
             if sentence.score < top - SENTENCE_MARGIN or sentence.key in seen:
                 continue

@@ -120,6 +120,25 @@ def test_elsewhere_says_the_named_council_does_not_cover_it_and_labels_the_other
     )
 
 
+def test_elsewhere_points_to_the_one_most_likely_council_with_its_best_sentence():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS, max_sentences=2)
+    passages = [
+        passage(
+            "Hillford Council",
+            ("A strategy discussion is held within 3 working days.", "The discussion is minuted by the chair."),
+            (0.80, 0.75),
+        ),
+        passage("Lowmoor Council", ("Strategy discussions are held within 5 working days.",), (0.78,)),
+    ]
+    asked = query("how soon in Riverside?", "timescale", authorities=("Riverside Council",))
+    answer = writer.elsewhere(asked, passages, ("Riverside Council",))
+    assert answer is not None and answer.authorities == ["Hillford Council"]
+    assert len(answer.citations) == 1 and "minuted" not in answer.text
+    # The same passages asked without a council: both councils and both sentences may be quoted.
+    direct = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
+    assert set(direct.authorities) == {"Hillford Council", "Lowmoor Council"}
+
+
 def test_focus_terms_are_the_rarest_known_and_match_inside_compounds():
     q = query("strategy discussion for a child")
     assert focus_terms(q) == ["strategy", "discussion"]
