@@ -10,12 +10,12 @@ the service, which hands in its parts.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.danger import danger_probability
-from assistant.query import Glossary, Query, understand
+from assistant.query import Glossary, Query, content_terms, describes_child_concern, understand
 from assistant.referral import referral_answer
 from assistant.types import Answer, Passage
 
@@ -55,6 +55,9 @@ class Prepared:
     vector: list[float]
     passages: list[Passage]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # A partner's question about a named council: what the routing search found (Query.routing_text),
+    # each passage ranked against that search's own question (`passages` lists both searches').
+    routing: tuple[Passage, ...] = ()
 
 
 def _timed(timings: dict[str, float], name: str, step: Callable[[], Any]) -> Any:
@@ -84,15 +87,22 @@ def understand_question(parts: Parts, request: Request, snap: Snapshot | None = 
     return query
 
 
-def _embed(parts: Parts, query: Query) -> tuple[list[float], list[float]]:
-    """The search vector, and the vector of the question as typed, which the danger model was
-    fitted on: the same one when nothing was added to the question, else both in one batch (one
-    model call, cheaper than two)."""
-    if query.search_text == query.text:
-        vector = parts.embedder.embed([query.text])[0]
-        return vector, vector
-    search, typed = parts.embedder.embed([query.search_text, query.text])
-    return search, typed
+def _embed(parts: Parts, query: Query) -> tuple[list[float], list[float], list[float] | None]:
+    """The search vector; the vector of the question as typed, which the danger model was fitted
+    on (the same one when nothing was added to the question); and for a partner's question about
+    a named council, the vector of the routing search (Query.routing_text). All in one batch: one
+    model call, cheaper than several."""
+    texts = list(dict.fromkeys(t for t in (query.search_text, query.text, query.routing_text) if t))
+    vectors = dict(zip(texts, parts.embedder.embed(texts), strict=True))
+    return vectors[query.search_text], vectors[query.text], vectors.get(query.routing_text)
+
+
+def with_routing(concern: Sequence[Passage], routing: Sequence[Passage]) -> list[Passage]:
+    """A partner's two searches as one list: the concern's own passages first (what was asked), then
+    those only the routing search found, in its order. A passage found by both is listed once, as
+    the concern search ranked it (its sentences scored against what the partner wrote)."""
+    seen = {p.chunk.chunk_id for p in concern}
+    return [*concern, *(p for p in routing if p.chunk.chunk_id not in seen)]
 
 
 def prepare(parts: Parts, request: Request, snap: Snapshot | None = None) -> Prepared:
@@ -101,23 +111,36 @@ def prepare(parts: Parts, request: Request, snap: Snapshot | None = None) -> Pre
     timings: dict[str, float] = {}
     snap = snap or parts.retriever.snapshot()
     query = _timed(timings, "understand", lambda: understand_question(parts, request, snap))
-    vector, typed = _timed(timings, "embed", lambda: _embed(parts, query))
+    vector, typed, routing = _timed(timings, "embed", lambda: _embed(parts, query))
     danger = _timed(timings, "danger", lambda: danger_probability(typed))
     query = replace(query, danger_probability=danger)
-    passages = _timed(
-        timings,
-        "retrieve",
-        lambda: parts.retriever.retrieve(
+
+    def search() -> tuple[list[Passage], tuple[Passage, ...]]:
+        found = parts.retriever.retrieve(
             vector, query.terms, query.authorities, request.include_superseded, request.mode, snap
-        ),
-    )
-    return Prepared(query, vector, passages, timings)
+        )
+        if routing is None:
+            return found, ()
+        # A partner's worry about a named council: that council's guidance on thresholds and
+        # routing is searched for too, so the answer can quote it (assistant.referral).
+        guidance = parts.retriever.retrieve(
+            routing,
+            content_terms(query.routing_text),
+            query.authorities,
+            request.include_superseded,
+            request.mode,
+            snap,
+        )
+        return with_routing(found, guidance), tuple(guidance)
+
+    passages, guidance = _timed(timings, "retrieve", search)
+    return Prepared(query, vector, passages, timings, guidance)
 
 
 def write(parts: Parts, request: Request, prepared: Prepared) -> Answer:
     query = prepared.query
     if query.intent == "referral":  # a partner's "should I refer?" is never refused
-        return referral_answer(parts.writer, query, prepared.passages)
+        return referral_answer(parts.writer, query, prepared.passages, prepared.routing)
     answer = parts.writer.write(query, prepared.passages)
     others = any(a.name not in query.authorities for a in parts.manifest.authorities)
     if answer.abstained and query.authorities and not request.authorities and others:
@@ -138,8 +161,22 @@ def write(parts: Parts, request: Request, prepared: Prepared) -> Answer:
 
 
 def answer(parts: Parts, request: Request, snap: Snapshot | None = None) -> tuple[Answer, Prepared]:
-    """The whole path; the Answer carries each step's time in ms."""
+    """The whole path; the Answer carries each step's time in ms.
+
+    A message telling of a worry about a child is never refused, whatever it asks: when the
+    ordinary answer would be a refusal (nothing in the guidance answers "is that abuse?") and
+    the message describes a child's worry (assistant.query.describes_child_concern), it is
+    answered again as a partner's referral question (the front door, and the council's threshold
+    guidance where it has one), which cannot end in a refusal."""
     prepared = prepare(parts, request, snap)
     timings = dict(prepared.timings_ms)
     result = _timed(timings, "write", lambda: write(parts, request, prepared))
+    if result.abstained and prepared.query.intent != "referral" and _tells_of_a_child(prepared.query):
+        prepared = prepare(parts, replace(request, intent="referral"), snap)
+        timings.update({f"{step} (as a referral)": ms for step, ms in prepared.timings_ms.items()})
+        result = _timed(timings, "write (as a referral)", lambda: write(parts, request, prepared))
     return replace(result, timings_ms=timings), replace(prepared, timings_ms=timings)
+
+
+def _tells_of_a_child(query: Query) -> bool:
+    return describes_child_concern(query.text.lower()) or describes_child_concern(query.normalised.lower())

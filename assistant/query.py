@@ -102,6 +102,16 @@ class Query:
     def terms(self) -> list[str]:
         return content_terms(self.search_text)
 
+    @property
+    def routing_text(self) -> str:
+        """For a partner's question about a named council: the second search, for how that
+        council's guidance says a worry is judged and routed (its threshold, what the front door
+        does with contacts, consultation before referring), whatever words the worry is told in.
+        "" for any other question, and with no council named (nothing is quoted then)."""
+        if self.intent != "referral" or not self.authorities:
+            return ""
+        return " ".join([ROUTING_QUESTION, *concern_categories(self.normalised.lower())])
+
 
 _INTENTS = (
     (
@@ -180,6 +190,12 @@ REPORTER = re.compile(
     r"^\W*(police|officers?|pcso|gp|hv|health visitor|school nurse|teacher|youth worker|paramedics?|midwife|"
     r"nursery \w+)( \w+)? (attended|saw|visited|found|noticed|were called|was called|went)\b|"
     r"i (teach|coach|work (at|in|for|with)|volunteer|run (a|the|our)|look after children)|"
+    # a message opening with who is writing, whatever the job is called: "dinner lady here.",
+    # "scout leader:", "teaching assistant in york -" (a role noun by its ending, or "X here")
+    # (the separator is looked ahead at, so the match ends on a word, where the closing \b holds)
+    r"^\W*(an? )?([\w'-]+ ){0,2}(lady|man|leader|assistant|worker|manager|officer|nurse|volunteer|caretaker|"
+    r"coach|instructor|tutor|mentor|cleaner|driver|warden|supervisor|staff|practitioner|lead|\w+ist|\w+ician)"
+    r"( (at|in|from|for) [\w&-]+( [\w&-]+)?)?(?=\s*(here\b|[:,.;–-]))|^\W*([\w'-]+ ){1,2}here(?=\s*[:,.;–-])|"
     r"(my|our) (class|form|tutor group|school|nursery|setting|surgery|practice|club|group|ward|clinic|caseload|"
     r"patients?|pupils?|students?|families|mums|dads|kids|children))\b"
 )
@@ -212,7 +228,12 @@ WHAT_TO_DO = re.compile(
     r"the mash) (need to )?(know|be told|be notified|hear about)|"
     # the setting asking for itself: "should the nursery do anything?", "does our school need to tell"
     r"(should|must|do|does|can) (the|our|my) (school|nursery|surgery|practice|club|setting|team) (need to )?"
-    r"(do|refer|report|tell|inform|contact|act|pass))"
+    r"(do|refer|report|tell|inform|contact|act|pass)|"
+    # whether what was seen is harm, or what happens now: "is that abuse?", "is this allowed?",
+    # "what's the procedure?", "anything I should be doing?"
+    r"(is|was|would) (this|that|it) (classed as |counted as |seen as )?(abuse|neglect|normal|ok|okay|allowed|legal|"
+    r"safe|grooming|exploitation|a (safeguarding|child protection|welfare) (issue|concern|matter))|"
+    r"what('s| is) the (procedure|process|protocol)|anything (i|we) (should|need to|ought to|can) (be )?do(ing)?)"
 )
 # Where a worry goes, asked as a fact only someone outside children's services asks: "what's the
 # number for children's services in Torbay?", "how do nurseries contact the hub?". The front door is
@@ -222,7 +243,22 @@ ROUTE = re.compile(
     r".{0,20}\b(children'?s (services|social care)|social (care|services)|the (front door|hub|mash|duty team)|"
     r"safeguarding)|how (do|can|should|would) (i|we|schools|nurseries|gps|police|partners|professionals|agencies) "
     r"(contact|get hold of|reach|refer to|speak to|get through to) (children'?s|social|the (front door|hub|mash|duty|"
-    r"safeguarding)))"
+    r"safeguarding))|"
+    # the way in, asked for by its channel: "the email address for the front door", "is there a
+    # number for the MASH", "the out of hours number for social care"
+    r"(number|phone|telephone|e-?mail|address|contact details|out of hours)\b.{0,40}\b(front door|mash|hub|"
+    r"duty team|social care|social services|children'?s services|safeguarding team)|"
+    # where a sender's worry goes: "where does a GP send safeguarding concerns", "where should a
+    # nursery send a concern", "which team do I phone about a child at risk", "who takes referrals"
+    r"where (do|does|should|can|would|could) (i|we|an?|the|our|my)? ?([\w'-]+ ){0,3}(send|refer|report|raise|"
+    r"pass on|take) .{0,40}\b(concerns?|worr\w*|referrals?|safeguarding|a child)|"
+    r"which (team|service|number|department) (do|should|can|would) (i|we) (phone|call|ring|contact|tell|send)|"
+    r"who (takes|receives) (safeguarding |new )?(referrals|concerns)|"
+    # with whom a setting raises a worry, or on what form: "who do partner agencies contact with
+    # concerns", "is there a form for referring". ("How can a school refer to the X team" is left
+    # to the threshold reading: it asks about one service's own route, which its guidance gives.)
+    r"who (do|should|can|would) ([\w'-]+ ){1,2}(contact|call|ring|tell|refer to|report to) .{0,20}(concerns?|worr)|"
+    r"(form|template) (for|to) (refer|referring|referrals|making a referral|report a concern))"
 )
 # Every spelling of refer/referral a hurried partner types ("referal", "reffer", "refferal").
 REFERRAL_TYPO = re.compile(r"\bref+er+al+\b|\breff+er\b")
@@ -246,15 +282,62 @@ CONCERN_CATEGORIES = (
     ("neglect", re.compile(_NEGLECT_SIGNS)),
     ("domestic abuse", re.compile(_DOMESTIC_ABUSE_SIGNS)),
     ("sexual abuse", re.compile(r"\b(touch(es|ed|ing)? (her|him|them)|sexual|rape|knickers)\b")),
-    ("physical abuse", re.compile(r"\b(bruis\w*|burns?|hit|hits|beat\w*|injur\w*|marks)\b")),
+    ("physical abuse", re.compile(r"\b(bruis\w*|burns?|hit|hits|beat\w*|injur\w*|marks|black eye|slap\w*)\b")),
     ("young carer", re.compile(r"\b(caring for|looks? after|does the caring|young carer)\b")),
+    ("self-harm", re.compile(r"\b(self[- ]?harm\w*|cutting (her|him|them)sel\w+|suicid\w*|overdos\w*)\b")),
+    (
+        # a person who works with children is the one accused: the route is the LADO, not the front door
+        "allegations against staff",
+        re.compile(
+            r"\b(allegations?|alleged|accused|accusing)\b.{0,80}\b(teachers?|staff|colleagues?|coach|foster carers?|"
+            r"childminder|youth worker|volunteer|tutor|leader)\b|\b(teacher|teaching assistant|member of staff|"
+            r"staff member|colleague|coach|foster carer|childminder|youth worker|volunteer|tutor|scout leader)s?\b"
+            r"[^.?!]{0,60}\b(accused|alleged|allegations?)\b|\b(a|our|my|one of (our|my)|the) (colleague|member of "
+            r"staff|staff member)s?\b[^.?!]{0,40}\b(hit|hurt|grabbed|slapped|pushed|kicked|shouted|touched|"
+            r"messag\w*|inappropriate\w*)"
+        ),
+    ),
+    (
+        "exploitation",
+        re.compile(r"\b(exploit\w*|groom\w*|older (man|men|boyfriend|lads)|lifts from|county lines|gifts from)\b"),
+    ),
 )
+
+
+# The partner's second search (Query.routing_text): one fixed question, written once in the
+# guidance's own words for what the issue asks a partner's answer to quote after the front door
+# (levels of need, what the front door does with contacts below the threshold, consultation and
+# advice to referrers, what to include), the same for every partner's question. A worry is told
+# in its own words ("filthy house, nappy rash"), which rank the passages that share them; the
+# council's threshold guidance shares few of them and needs its own search to be found at all.
+ROUTING_QUESTION = (
+    "How does children's social care respond to contacts and referrals about a child, what is the threshold "
+    "or level of need for social care services, what advice, consultation and guidance is given to referrers "
+    "when a concern does not meet the threshold, and when is early help offered instead"
+)
+
+
+# How the guidance writes a category where that is not its name: the allegations procedure is
+# the LADO's ("Local Authority Designated Officer", "allegations against staff and volunteers").
+CATEGORY_IN_GUIDANCE = {
+    "allegations against staff": r"allegations?|designated officer|lado",
+    "young carer": r"young carers?",
+}
+
+
+def category_pattern(name: str) -> re.Pattern[str]:
+    """What a sentence of guidance names a concern category by (a case-insensitive whole word)."""
+    return re.compile(rf"\b(?:{CATEGORY_IN_GUIDANCE.get(name, re.escape(name))})\b", re.IGNORECASE)
+
+
+def concern_categories(lowered: str) -> tuple[str, ...]:
+    """The categories a described worry belongs to, named as the guidance names them."""
+    return tuple(name for name, cue in CONCERN_CATEGORIES if cue.search(lowered))
 
 
 def referral_search_terms(lowered: str) -> tuple[str, ...]:
     """The guidance's words for a partner's worry: how it is judged and routed, and its category."""
-    found = tuple(name for name, cue in CONCERN_CATEGORIES if cue.search(lowered))
-    return (*REFERRAL_GUIDANCE_TERMS, *found)
+    return (*REFERRAL_GUIDANCE_TERMS, *concern_categories(lowered))
 
 
 def partner_concern(lowered: str) -> bool:
@@ -264,7 +347,38 @@ def partner_concern(lowered: str) -> bool:
 
     if immediate_danger(lowered):
         return True
-    return bool(PARTICULAR_CHILD.search(lowered) and (REPORTER.search(lowered) or WHAT_TO_DO.search(lowered)))
+    about_a_child = PARTICULAR_CHILD.search(lowered) or describes_child_concern(lowered)
+    return bool(about_a_child and (REPORTER.search(lowered) or WHAT_TO_DO.search(lowered)))
+
+
+# A word for a child, for telling a worry about a child from one about an adult ("no food in the house").
+CHILD_WORD = re.compile(
+    r"\b(child|children|kids?|boy|girl|lad|lass|baby|babies|toddler|infant|pupil|student|son|daughter|teen\w*|"
+    r"young person|little one|\d+ ?(yr|year|month|week)s?[ -]?old|\d+ ?yo)\b"
+)
+
+
+FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|me|my|we|we're|us|our)\b")
+# Words telling that a child is being, or may be, harmed, beyond the named categories: what a
+# worried adult writes before they know what the guidance calls it.
+HARM_SIGN = re.compile(
+    r"\b(hurt\w*|harm\w*|abus\w*|scared|frightened|afraid|unsafe|in danger|injur\w*|assault\w*|threat\w*|"
+    r"explicit|indecent|nude|drunk|drugs?|missing|ran away|run away|forced|fgm|cut\b|radicali\w+|trafficked)"
+)
+
+
+def describes_child_concern(lowered: str) -> bool:
+    """A message telling of a child (PARTICULAR_CHILD, CHILD_WORD) with the signs of harm
+    (CONCERN_CATEGORIES, HARM_SIGN), by someone who met them, however it is asked. Looser than
+    `partner_concern`: it only decides what happens to a question that would otherwise be
+    refused (assistant.answering), which must never happen to someone telling of a child."""
+    # A child and signs of harm are not enough ("what support is there for children who go missing?"
+    # asks about a topic): someone who met the child speaks in the first person or says who they
+    # are. Nor is a child told of without a sign of harm ("my son's school says he may be autistic").
+    if not (FIRST_PERSON.search(lowered) or REPORTER.search(lowered)):
+        return False
+    child = PARTICULAR_CHILD.search(lowered) or CHILD_WORD.search(lowered)
+    return bool(child and (concern_categories(lowered) or HARM_SIGN.search(lowered)))
 
 
 def detect_intent(text: str) -> str:

@@ -12,11 +12,12 @@ council's threshold is mistaken for another's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.lead import short_authority
-from assistant.query import Query
+from assistant.query import Query, category_pattern, concern_categories
 from assistant.safety import SAFETY_LINE, danger_now
 from assistant.types import Answer, Passage
 from assistant.write import ExtractiveWriter, render_text, score_sentences
@@ -27,6 +28,24 @@ ASK_ANYWAY = (
     "(The assistant's advice, not a quote from the guidance.)"
 )
 WHICH_COUNCIL = "Which council does the child live in? Each council has its own front door; ask again naming it:"
+# A sentence of the council's guidance that says how a worry is judged or routed: referrals and
+# referrers, the threshold or levels of need, consultation and advice, early help, the front door,
+# contacts received. Where the fitted model finds nothing in a council's guidance that answers the
+# concern itself, these sentences (and those naming the concern's category, e.g. neglect) are
+# still quoted: the issue asks for the council's threshold guidance after the front door, and a
+# sentence about something else (fostering fairs, caseloads) never is.
+# A sentence that names the kind of worry described (neglect, domestic abuse) is about this concern,
+# not only about referrals in general: it is ranked first among the council's routing sentences.
+# 0.15 is more than the spread of a council's three best routing sentences here (about 0.1), so
+# such a sentence leads; it is only ever added to sentences that already pass ROUTING_CUE's filter.
+CATEGORY_BONUS = 0.15
+# "has received 357 referrals", "1,200 contacts a year": performance figures, not how to refer.
+REFERRAL_COUNT = re.compile(r"\b\d[\d,]*\s+(?:\w+\s+){0,2}(?:referrals|contacts)\b", re.IGNORECASE)
+ROUTING_CUE = re.compile(
+    r"\b(refer(?:s|red|ring|ral|rals|rer|rers)?|thresholds?|levels? of need|consult\w*|advice|advis\w+|"
+    r"early help|front door|contacts|concerns? (?:about|for|regarding))\b",
+    re.IGNORECASE,
+)
 
 
 def front_door_line(writer: ExtractiveWriter, authority: str) -> str:
@@ -35,7 +54,9 @@ def front_door_line(writer: ExtractiveWriter, authority: str) -> str:
     return f"{short_authority(authority)}: contact {door} ({recorded or NO_CONTACTS})."
 
 
-def referral_answer(writer: ExtractiveWriter, query: Query, passages: Sequence[Passage]) -> Answer:
+def referral_answer(
+    writer: ExtractiveWriter, query: Query, passages: Sequence[Passage], routing: Sequence[Passage] = ()
+) -> Answer:
     safety = SAFETY_LINE if danger_now(query.text, query.danger_probability) else ""
     named = [a for a in query.authorities]
     councils = named or sorted(writer.front_doors)
@@ -51,12 +72,34 @@ def referral_answer(writer: ExtractiveWriter, query: Query, passages: Sequence[P
             front_doors=doors,
             authority_filter=query.authorities,
         )
-    scored = [s for s in score_sentences(query, passages) if s.authority in named]
-    probabilities = writer.council_probabilities(query, scored, passages)
-    # Quote a council's guidance only where it answers (the same fitted test as any question):
-    # a nearby but off-topic passage would only mislead a worried referrer.
-    quoted = [a for a in named if probabilities.get(a, 0.0) >= writer.model.answer_threshold]
-    guidance = writer._compose(query, passages, scored, quoted, probabilities, safety) if quoted else None
+    # Whether a council's guidance answers the concern itself is judged, as for any question, on
+    # the passages found for the concern as told (a routing-only passage in `passages` is the very
+    # object of `routing`). A council whose guidance answers it is quoted from those; any other
+    # named council from the routing search, and only its sentences on how a worry is judged and
+    # routed (ROUTING_CUE): a nearby but off-topic passage would only mislead a worried referrer.
+    concern = [p for p in passages if not any(p is r for r in routing)]
+    probabilities = writer.council_probabilities(
+        query, [s for s in score_sentences(query, concern) if s.authority in named], concern
+    )
+    answers = {a for a in named if probabilities.get(a, 0.0) >= writer.model.answer_threshold}
+    categories = concern_categories(query.normalised.lower())
+    combined = [*concern, *routing]
+    scored = sorted(
+        (
+            replace(s, score=s.score + CATEGORY_BONUS) if _names_any(s.text, categories) else s
+            for s in score_sentences(query, combined)
+            if s.authority in named
+            and (
+                (s.authority in answers and s.passage_index < len(concern))
+                or (s.authority not in answers and routes(s.text, categories))
+            )
+        ),
+        key=lambda s: -s.score,
+    )
+    quoted = [a for a in named if any(s.authority == a for s in scored)]
+    for a in quoted:
+        probabilities.setdefault(a, 0.0)
+    guidance = writer._compose(query, combined, scored, quoted, probabilities, safety) if quoted else None
     said = (
         (f"What {' and '.join(short_authority(a) for a in quoted)}'s guidance says (check it fits your concern):",)
         if guidance
@@ -78,3 +121,15 @@ def referral_answer(writer: ExtractiveWriter, query: Query, passages: Sequence[P
         front_doors=doors,
         authority_filter=query.authorities,
     )
+
+
+def routes(sentence: str, categories: Sequence[str] = ()) -> bool:
+    """Whether a sentence of guidance says how a worry is judged or routed (ROUTING_CUE), or is
+    about the concern's own category; a count of referrals is performance data, not guidance."""
+    if REFERRAL_COUNT.search(sentence):
+        return False
+    return bool(ROUTING_CUE.search(sentence)) or _names_any(sentence, categories)
+
+
+def _names_any(sentence: str, categories: Sequence[str]) -> bool:
+    return any(category_pattern(c).search(sentence) for c in categories)

@@ -167,3 +167,78 @@ def test_typo_search_by_length_finds_what_a_search_of_every_word_finds():
         typo = "".join(typo)
         every = difflib.get_close_matches(typo, vocabulary, n=1, cutoff=0.8)
         assert difflib.get_close_matches(typo, _near_in_length(vocabulary, len(typo)), n=1, cutoff=0.8) == every
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Dinner lady here. A year 3 girl hides food in her bag every day and looks very thin.",
+        "Scout leader: a lad said his dad locks him in his room as a punishment for days. Anything I should be doing?",
+        "A 14 year old patient told me she's sleeping at her 25 year old boyfriend's flat most nights. Is that abuse?",
+        "Teaching assistant in York: a girl has been self-harming and says nobody at home cares. What is the procedure?",
+        "Our childminder noticed bite marks on a toddler's arm. What's the process in Plymouth?",
+    ],
+)
+def test_a_worry_told_by_someone_whatever_their_job_or_question_is_a_referral_question(question):
+    """Who writes is said by a role word ("scout leader:", "X here"); what they ask may be "is that
+    abuse?" or "what is the procedure?": the worry about a child is what makes it a partner's."""
+    assert detect_intent(question) == "referral"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the email address for the Plymouth front door?",
+        "Is there a number for the MASH in Torbay?",
+        "where does a GP send safeguarding concerns in Bath?",
+        "Which team do I phone about a child at risk in Plymouth?",
+        "what's the out of hours number for social care in torbay",
+        "Where should a nursery in Stockton send a concern about a child?",
+    ],
+)
+def test_asking_for_the_way_in_is_a_referral_question(question):
+    assert detect_intent(question) == "referral"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bath: how long does an initial assessment take?",
+        "Plymouth here, who chairs the ICPC?",
+        "Team manager: how often is supervision?",
+        "Social worker here - how long do I have for a core assessment?",
+    ],
+)
+def test_a_practitioner_saying_who_they_are_is_not_read_as_a_partner(question):
+    assert detect_intent(question) != "referral"
+
+
+def test_an_allegation_against_staff_is_its_own_category_named_as_the_guidance_names_it():
+    from assistant.query import category_pattern, concern_categories
+
+    told = "a teacher at our school has been accused of hurting a pupil, who deals with that?"
+    assert "allegations against staff" in concern_categories(told)
+    assert category_pattern("allegations against staff").search("The LADO manages allegations against staff.")
+    # a teacher reporting a parent's violence is not an allegation against the teacher
+    assert "allegations against staff" not in concern_categories(
+        "i'm a teacher in torbay. a pupil has just told me her stepdad is hitting her mum"
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "told"),
+    [
+        ("School bus driver: a 7 year old regularly has no coat in winter and smells of urine", True),
+        ("we run a toddler group; one mum seems high and her baby is left in a soiled nappy", True),
+        ("my nephew's friend says his dad hits him", True),
+        ("What support is there for children who go missing from care?", False),
+        ("Can a dad get parental responsibility if he was not married to the mother?", False),
+        ("my son's school says he may be autistic, can social care assess him?", False),
+    ],
+)
+def test_a_childs_worry_is_told_by_someone_who_met_them_with_a_sign_of_harm(message, told):
+    """What decides that a question the guidance does not answer is answered with the front door
+    instead of refused (assistant.answering): a topic question is still refused."""
+    from assistant.query import describes_child_concern
+
+    assert describes_child_concern(message.lower()) is told

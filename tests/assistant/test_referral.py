@@ -65,3 +65,79 @@ def test_danger_now_puts_999_first():
     writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
     answer = referral_answer(writer, ask("who do I contact, he is hitting her right now", ("Hillford Council",)), [])
     assert answer.text.startswith(SAFETY_LINE) and answer.safety_notice == SAFETY_LINE
+
+
+def routing_passage(authority: str, sentences: tuple[str, ...], similarities: tuple[float, ...]) -> Passage:
+    """A passage as the routing search found it: each sentence ranked against its fixed question."""
+    meta = DocumentMeta(
+        authority.lower().replace(" ", "-"), authority, "Service", "service statement", "2024-01-01", "x"
+    )
+    text = " ".join(sentences)
+    chunk = Chunk(f"{meta.doc_id}:{hash(text)}", meta.doc_id, text, ("Front door",), 0, 1, None, meta, sentences)
+    return Passage(
+        chunk,
+        1.0,
+        dense_similarity=max(similarities),
+        sentence_similarity=similarities,
+        sentence_overlap=tuple(0.1 for _ in sentences),
+    )
+
+
+def test_where_the_guidance_does_not_answer_the_concern_its_threshold_guidance_is_still_quoted():
+    """Issue 9: after the front door, the council's threshold guidance, quoted and cited; nothing
+    off-topic, and a count of referrals is not guidance."""
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    off_topic = [passage("Riverside Council", "The council runs a fostering fair.", 0.3)]
+    routing = [
+        routing_passage(
+            "Riverside Council",
+            (
+                "The Hub gives advice to referrers whose concerns do not meet the threshold.",
+                "The Hub received 4,210 contacts last year.",
+                "Foster carers are paid weekly.",
+            ),
+            (0.45, 0.44, 0.43),
+        )
+    ]
+    question = ask(
+        "I'm a teacher in Riverside, a boy keeps coming in tired. Not sure, who do I ask?", ("Riverside Council",)
+    )
+    answer = referral_answer(writer, question, [*off_topic, *routing], routing)
+    assert not answer.abstained
+    assert answer.front_doors[0].startswith("Riverside: contact the Riverside Children's Hub")
+    assert "advice to referrers whose concerns do not meet the threshold" in answer.text
+    assert answer.citations and all(c.authority == "Riverside Council" for c in answer.citations)
+    for unwanted in ("fostering fair", "4,210 contacts", "paid weekly"):
+        assert unwanted not in answer.text
+
+
+def test_guidance_on_the_kind_of_worry_described_comes_first():
+    """A worry told by its signs (no food, dirty) is neglect: the council's sentence on neglect leads."""
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    routing = [
+        routing_passage(
+            "Riverside Council",
+            (
+                "All referrals are screened by the Hub on the day they arrive.",
+                "Where neglect is a feature, practitioners use the Neglect Toolkit.",
+            ),
+            (0.50, 0.38),
+        )
+    ]
+    question = ask(
+        "teacher here: the girl in my class is always hungry and dirty, should I refer?", ("Riverside Council",)
+    )
+    answer = referral_answer(writer, question, routing, routing)
+    assert answer.parts and answer.parts[0].lead.startswith("Where neglect is a feature")
+
+
+def test_with_no_routing_guidance_the_partner_still_leaves_with_the_front_door():
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    question = ask(
+        "GP in Hillford: a mum told me her partner hits her; the baby is 3 months. Who do I contact?",
+        ("Hillford Council",),
+    )
+    answer = referral_answer(writer, question, [passage("Hillford Council", "Parking is free.", 0.2)], ())
+    assert not answer.abstained and not answer.citations
+    assert answer.front_doors == (f"Hillford: contact the Hillford Front Door ({NO_CONTACTS}).",)
+    assert "say nothing more specific" in answer.text and "not refer" not in answer.text

@@ -1,0 +1,85 @@
+"""The answer path's guarantees for a partner (plumbing: a fake index, the real writer and rules)."""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from assistant.answerability import FEATURES, AnswerabilityModel
+from assistant.answering import Request, answer, with_routing
+from assistant.query import Glossary, detect_intent
+from assistant.types import Chunk, DocumentMeta, Passage
+from assistant.write import ExtractiveWriter
+
+DIMENSIONS = 384  # the danger model reads a MiniLM-sized vector
+# Answers only a sentence very close to the question: every fake passage below is far from it.
+STRICT = AnswerabilityModel(FEATURES, tuple(10.0 if f == "similarity" else 0.0 for f in FEATURES), -9.0, 0.5)
+RIVERSIDE = "Riverside Council"
+
+
+def passage(sentence: str, similarity: float, n: int = 1) -> Passage:
+    meta = DocumentMeta("riverside-guide", RIVERSIDE, "Guide", "threshold guide", "2024-01-01", "x")
+    chunk = Chunk(f"riverside-guide:{n}", meta.doc_id, sentence, ("Referrals",), 0, 1, None, meta, (sentence,))
+    return Passage(chunk, 1.0, dense_similarity=similarity, sentence_similarity=(similarity,), sentence_overlap=(0.2,))
+
+
+@dataclass
+class FakeRetriever:
+    found: list[Passage]
+    calls: list[tuple[str, ...]] = field(default_factory=list)
+
+    def snapshot(self):  # noqa: ANN201
+        return SimpleNamespace(vocabulary=frozenset(), stats=None)
+
+    def retrieve(self, vector, terms, authorities=(), include_superseded=False, mode=None, snap=None):  # noqa: ANN001, ANN201
+        self.calls.append(tuple(authorities))
+        return list(self.found)
+
+
+class FakeEmbedder:
+    def embed(self, texts):  # noqa: ANN001, ANN201
+        return [[0.0] * DIMENSIONS for _ in texts]
+
+
+def parts(found: list[Passage]) -> SimpleNamespace:
+    writer = ExtractiveWriter(STRICT, {RIVERSIDE: "the Riverside Children's Hub"}, 2, {RIVERSIDE: ()})
+    authority = SimpleNamespace(name=RIVERSIDE, aliases=("Riverside",))
+    return SimpleNamespace(
+        retriever=FakeRetriever(found),
+        embedder=FakeEmbedder(),
+        writer=writer,
+        glossary=Glossary({}),
+        empty_glossary=Glossary({}),
+        manifest=SimpleNamespace(authorities=(authority,)),
+        aliases={RIVERSIDE: RIVERSIDE, "Riverside": RIVERSIDE},
+    )
+
+
+def test_a_childs_worry_the_guidance_does_not_answer_gets_the_front_door_not_a_refusal():
+    """No 'refer' or 'what do I do' in the words, so not read as a partner's at first: the ordinary
+    answer would be a refusal, and a worry about a child is never refused."""
+    assistant = parts([passage("Parking at the civic centre is free after 6pm.", 0.1)])
+    message = "I often see the 9 year old next door in Riverside with bruises on her arms."
+    assert detect_intent(message) != "referral"
+    result, prepared = answer(assistant, Request(message))
+    assert not result.abstained
+    assert prepared.query.intent == "referral"
+    assert result.front_doors and "Riverside Children's Hub" in result.front_doors[0]
+    assert "Parking" not in result.text
+    assert len(assistant.retriever.calls) >= 2  # the routing search ran for the named council
+
+
+def test_a_topic_question_the_guidance_does_not_answer_is_still_refused():
+    assistant = parts([passage("Parking at the civic centre is free after 6pm.", 0.1)])
+    result, _ = answer(assistant, Request("What support is there in Riverside for children who go missing?"))
+    assert result.abstained and not result.front_doors
+
+
+def test_a_partners_question_about_a_named_council_searches_its_routing_guidance_too():
+    assistant = parts([passage("The Hub gives advice to referrers below the threshold.", 0.3)])
+    _, prepared = answer(assistant, Request("Where do I send a referral in Riverside?"))
+    assert assistant.retriever.calls == [(RIVERSIDE,), (RIVERSIDE,)]
+    assert prepared.routing  # what the routing search found, kept for the writer
+
+
+def test_the_routing_passages_follow_the_concerns_own_and_none_twice():
+    a, b, c = passage("A.", 0.5, 1), passage("B.", 0.4, 2), passage("C.", 0.3, 3)
+    assert [p.chunk.text for p in with_routing([a, b], [b, c])] == ["A.", "B.", "C."]
