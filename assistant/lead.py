@@ -21,7 +21,7 @@ from assistant.types import DocumentMeta
 # to its starting event ("… of the referral", "… from the strategy discussion").
 _DURATION_OPENERS = r"(?:(?:with)?in|no later than|not later than|not more than|by|at least|at most|up to|every|after|before|a maximum of|maximum of|of)"  # noqa: E501
 _DURATION_TAIL_WORDS = 8  # enough for "of the strategy discussion being held", short of a new clause
-_CLAUSE_END = re.compile(r"[.;:,!?()]|\s(?:and|but|which|where|unless|although)\s")
+_CLAUSE_END = re.compile(r"[.;:,!?()•]|\s(?:and|but|which|where|unless|although)\s")
 _NAMED = r"\b[A-Z][\w'’&-]*(?:,?\s+(?:(?:of|for|and|in|&)\s+)?[A-Z][\w'’&-]*){0,6}\s+"
 # A named team or role: capitalised words (small joining words allowed) ending in a team noun
 # ("Child in Need Teams") or a person's role ("Local Authority Designated Officer"), or an acronym.

@@ -66,6 +66,7 @@ LEAD_COVERS_QUOTE = 0.8  # a lead holding this share of its sentence's words mak
 # that, asked without their own council, tune questions' best other council held the expected
 # fact 3 times in 41 shown: evals/fit/REPORT.md); one council, one sentence, keeps the pointer
 # short and the user one click from checking it.
+LIST_ITEMS = 6  # a list longer than this is a catalogue, not an answer: the citation shows the rest
 ELSEWHERE_COUNCILS = 1
 ELSEWHERE_SENTENCES = 1
 
@@ -116,6 +117,30 @@ def lead_for(passage: Passage, sentence: str) -> str:
                     return previous.strip() if previous.rstrip().endswith((":", ":-", "-")) else ""
             return ""
     return ""
+
+
+def list_after(passage: Passage, sentence: str) -> tuple[str, ...]:
+    """The list items a sentence introduces ("There are two key time frames:"), in the passage's
+    order, at most LIST_ITEMS items: quoted alone, such a sentence promises an answer it does not
+    hold."""
+    if not sentence.rstrip().endswith((":", ":-")):
+        return ()
+    lines = passage.chunk.text.split("\n")
+    for i, line in enumerate(lines):
+        if sentence in line:
+            items = []
+            for following in lines[i + 1 :]:
+                if not following.lstrip().startswith(("•", "–")):
+                    break
+                items.append(following.strip().lstrip("•–").strip())
+            return tuple(items[:LIST_ITEMS])
+    return ()
+
+
+def with_list(passage: Passage, sentence: str) -> str:
+    """The sentence, followed by the list it introduces, if any ("… time frames: • … • …")."""
+    items = list_after(passage, sentence)
+    return " • ".join([sentence.rstrip(), *items]) if items else sentence
 
 
 def section_label(passage: Passage, levels: int = 2) -> str:
@@ -229,16 +254,19 @@ class ExtractiveWriter:
                 n = cited.setdefault(pick.passage_index, len(cited) + 1)
                 used.setdefault(pick.passage_index, []).append(pick.text)
                 lead_in = lead_for(passage, pick.text) if len(pick.text) < SHORT_ITEM else ""
-                text = f"{lead_in} … {pick.text}" if lead_in else pick.text
+                text = f"{lead_in} … {pick.text}" if lead_in else with_list(passage, pick.text)
                 quotes.append(Quote(text, n, section_label(passage, self.selection.heading_levels), force(pick.text)))
                 if pick is best_pick:  # compare each council's best answer, not every aside
                     for value in extract_timescales(pick.text):
                         timescales.setdefault(authority, []).append((value, n))
             top = passages[best_pick.passage_index]
-            lead = lead_text(query.intent, best_pick.text, top.chunk.section_path, query.text)
+            best_text = with_list(top, best_pick.text)
+            lead = lead_text(query.intent, best_text, top.chunk.section_path, query.text)
             lead_n = cited[best_pick.passage_index]
-            if _share_of_words(lead, best_pick.text) >= LEAD_COVERS_QUOTE:
-                quotes = [q for q in quotes if q.text != best_pick.text]  # the lead already says it all
+            if _share_of_words(lead, best_text) >= LEAD_COVERS_QUOTE:
+                quotes = [q for q in quotes if q.text != best_text]  # the lead already says it all
+            # A list item already quoted under the sentence that introduces it is not quoted again.
+            quotes = [q for q in quotes if not any(q is not o and q.text in o.text for o in quotes)]
             meta = top.chunk.meta
             parts.append(
                 AuthorityAnswer(

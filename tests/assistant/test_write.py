@@ -4,6 +4,8 @@ The model here weighs only sentence similarity (weight 10, bias -5: probability 
 similarity 0.5), so each expectation below can be worked out from the numbers in the passages.
 """
 
+from dataclasses import replace
+
 from assistant.answerability import FEATURES, AnswerabilityModel, features, focus_terms, term_present
 from assistant.query import Query
 from assistant.quotes import KEEP_ALL, Selection, addition
@@ -137,6 +139,20 @@ def test_elsewhere_points_to_the_one_most_likely_council_with_its_best_sentence(
     # The same passages asked without a council: both councils and both sentences may be quoted.
     direct = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
     assert set(direct.authorities) == {"Hillford Council", "Lowmoor Council"}
+
+
+def test_a_sentence_ending_in_a_colon_is_quoted_with_the_list_it_introduces():
+    intro = "There are two key time frames for a strategy discussion:"
+    items = ("within 1 working day of the referral", "within 3 working days if the child is safe")
+    listed = passage("Riverside Council", (intro, *items), (0.9, 0.4, 0.4))
+    chunk = replace(listed.chunk, text="\n".join([intro, *(f"• {item}" for item in items)]))
+    answer = ExtractiveWriter(SIMILARITY_ONLY, DOORS).write(
+        query("how soon is a strategy discussion held?", "timescale"), [replace(listed, chunk=chunk)]
+    )
+    part = answer.parts[0]
+    assert part.lead == "Within 1 working day of the referral"  # the lead comes from the list, not the promise
+    assert any(q.text == f"{intro} • {items[0]} • {items[1]}" for q in part.quotes)
+    assert answer.text.count(items[1]) == 1  # an item is not quoted again on its own
 
 
 def test_focus_terms_are_the_rarest_known_and_match_inside_compounds():
