@@ -16,7 +16,7 @@ HAND_SET = (
     (
         "assistant/write.py",
         "W_SEMANTIC 0.55, W_OVERLAP 0.30, W_PASSAGE 0.15",
-        "sentence ranking weights, swept on the tune split in session 2; a fitted ranker did no better in 5-fold CV (top-1 0.60-0.64 vs 0.68)",
+        "sentence ranking weights, swept on the tune split in session 2; a fitted ranker did no better in 5-fold CV (top-1 0.60-0.64 vs 0.68), nor, refitted on 2026-11-25 as a pairwise logistic regression over up to 12 features (focus terms without council names or glossary expansions, answer type, heading focus, passage rank, length), leave-one-document-out on the tune split (top-1 0.62-0.66 vs 0.63 for these weights): not a gain worth a model",
     ),  # noqa: E501
     (
         "assistant/write.py",
@@ -49,6 +49,16 @@ HAND_SET = (
         "what a who / threshold / definition answer holds, written from the domain",
     ),  # noqa: E501
     ("assistant/lead.py", "_DURATION_TAIL_WORDS = 8", "enough for 'of the strategy discussion being held'"),
+    (
+        "assistant/write.py",
+        "ELSEWHERE_COUNCILS 1, ELSEWHERE_SENTENCES 1",
+        "when the council asked about does not cover a question, another council's guidance is a pointer: asked without their own council, the tune questions' best other council held the expected fact 3 times in 41 shown",
+    ),  # noqa: E501
+    (
+        "assistant/write.py",
+        "LIST_ITEMS 6",
+        "a sentence ending in a colon is quoted with at most this many of the items it introduces; a longer list is a catalogue, and the citation shows it whole",
+    ),  # noqa: E501
     ("evals/fit_answerability.py", "REGULARISATION_C = 1.0", "sklearn's default; few standardised features"),
     ("evals/fit_answerability.py", "QUOTED = 2", "the label looks at what an answer quotes"),
     (
