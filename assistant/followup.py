@@ -22,9 +22,11 @@ from assistant.types import Answer
 # Openings that tie a question to the one before ("and in Plymouth?", "what if it came from a s47?").
 FOLLOW_UP_OPENING = re.compile(
     r"^\s*((?:and\s+)?(?:is|are|would|will|does)\s+(?:it|that|this|they)\s+(?:the\s+)?(?:same|different)"
-    r"(?:\s+(?:in|for|at))?|and|also|what about|how about|and what about|what of|same for|same question for|"
-    r"ok and|and for|"
-    r"what if|and if|if so|in that case|then)\b",
+    # (longer openings first: the regex takes the first alternative that matches, and "and" alone
+    # would leave "what about the ARC?" as the follow-up's own words)
+    r"(?:\s+(?:in|for|at))?|and what about|and how about|and what if|and if|and for|ok and|and|also|what about|"
+    r"how about|what of|same question for|same for|"
+    r"what if|if so|in that case|then)\b",
     re.IGNORECASE,
 )
 # Words that point back at something earlier: a team the last answer named, or its place.
@@ -105,14 +107,27 @@ def _with_council(question: str, place: str) -> str:
     return f"{body} in {place}?"
 
 
+# A follow-up's own words that open like a question ("who attends the meeting", "what are the
+# opening hours") are a question, not a noun phrase to put in place of the last question's topic.
+QUESTION_OPENING = re.compile(
+    r"^\s*(?:who|what|when|where|which|how|why|whose|does|do|did|is|are|was|were|can|could|must|should|will|would|"
+    r"has|have)\b",
+    re.IGNORECASE,
+)
+
+
 def _replace_topic(previous: str, phrase: str) -> str | None:
     """'How long does an initial assessment take?' + 'a core assessment' -> 'How long does a core
     assessment take?': the phrase replaces the words of the previous question that share its head
     noun. None when the previous question has no such words."""
+    if QUESTION_OPENING.match(phrase):
+        return None  # a question, not a noun phrase: "who attends the meeting" replaces no topic
     words = [w for w in re.findall(r"[\w'’-]+", phrase) if w.lower() not in ("a", "an", "the")]
     if not words:
         return None
-    head = stem(words[-1].lower())
+    # the head noun comes before any qualifier ("the core ASSESSMENT for a child in need")
+    before = re.split(r"\s(?:for|of|in|with|to|about|after|before|who|that|which|where)\s", " ".join(words))[0]
+    head = stem(before.split()[-1].lower())
     found = None
     for match in re.finditer(r"[\w'’-]+", previous):
         if stem(match.group(0).lower()) == head:
@@ -127,7 +142,11 @@ def _replace_topic(previous: str, phrase: str) -> str | None:
     ):
         start = previous.rfind(before[-1], 0, start)
         before = before[:-1]
-    replaced = previous[:start] + " ".join(words) + previous[found.end() :]
+    replaced = (
+        previous[:start]
+        + re.sub(r"^(?:a|an|the)\s+", "", phrase.strip(), flags=re.IGNORECASE)
+        + previous[found.end() :]
+    )
     return re.sub(
         r"\ban(?= [^aeiouAEIOU\W])|\ba(?= [aeiouAEIOU])", lambda m: "a" if m.group(0) == "an" else "an", replaced
     )
@@ -170,20 +189,93 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         text, rule = rest, "own words"
         if reference and (reference.group(2) or reference.group(3)) and answer_name:
             text, rule = REFERENCE.sub(lambda _match: _the(answer_name), text, count=1), "reference"
+        elif opening and not named and topic and _bridges(own, topic):
+            # "and how quickly do THE ACTION NOTES have to go out?" after strategy discussions:
+            # the notes are the discussions'; the topic goes along, in brackets, as what it is.
+            text, rule = f"{rest.rstrip(' ?.!')} ({topic.phrase})?", "bridge"
         if not named and place:
             text = _with_council(text, place)
         text = text[:1].upper() + text[1:]
         if text == question:
             return Reading(question, False)
-        return Reading(text, True, rule, answer_name if rule == "reference" else "")
+        return Reading(
+            text, True, rule, {"reference": answer_name, "bridge": topic.phrase if topic else ""}.get(rule, "")
+        )
     base = _strip_councils(previous.question, aliases)
     if rest_terms:
         swapped = own.strip(" ?.!,")
-        text = _replace_topic(base, swapped) or f"{base.rstrip(' ?.!')}: {swapped}?"
+        text = (
+            _replace_topic(base, swapped) or _swap_topic(base, topic, swapped) or f"{base.rstrip(' ?.!')}: {swapped}?"
+        )
         rule = "topic"
     else:
         text, swapped, rule = base, "", "council"
     return Reading(_with_council(text, place) if place else text, True, rule, swapped)
+
+
+def _substantive(topic: Topic) -> bool:
+    """A topic worth carrying: it has a content word that is not a standing referent ("a child"
+    from "how soon must a child be seen" is no topic to add; "a strategy meeting" is)."""
+    return any(t not in STANDING_REFERENTS for t in _content(tokens(topic.phrase)))
+
+
+def _swap_topic(base: str, topic: Topic | None, phrase: str) -> str | None:
+    """'What is a family group conference?' + 'a strategy discussion' -> 'What is a strategy
+    discussion?': the new phrase in place of the last question's whole topic, where that topic is
+    what the question is about (a definition, what a service does), not only its subject ("how
+    soon must A CHILD be seen" does not become "how soon must a strategy discussion be seen")."""
+    if topic is None or topic.entity or topic.phrase not in base or QUESTION_OPENING.match(phrase):
+        return None
+    if not re.match(r"^\s*(?:what|who)\b", base, re.IGNORECASE):
+        return None
+    return base.replace(topic.phrase, phrase, 1)
+
+
+# A definite description ("the action notes", "the first review") in a follow-up tied to the last
+# question names a part of that question's topic (bridging reference), unless it is one of the
+# domain's standing referents, which every question has ("the child", "the family", "the case").
+DEFINITE = re.compile(
+    r"\bthe\s+(?:(?:first|second|next|last|final|initial|same|other)\s+)?(?P<words>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\b"
+)
+INDEFINITE = re.compile(r"\b(?:a|an|any|another)\s+[a-z]")
+STANDING_REFERENTS = frozenset(
+    [
+        "child",
+        "children",
+        "family",
+        "families",
+        "case",
+        "parent",
+        "parents",
+        "carer",
+        "carers",
+        "council",
+        "team",
+        "social",
+        "worker",
+        "year",
+        "time",
+        "way",
+        "guidance",
+    ]
+)
+
+
+def _bridges(own: str, topic: Topic) -> bool:
+    """Whether a tied follow-up's own words are about a part of the last topic rather than a new
+    topic: it holds a definite description of something not yet named, no indefinite one (a new
+    thing: "and a core assessment?"), no capitalised name after its first word (a new named
+    thing: "and the ARC?"), and no content word of the topic (which it would then repeat)."""
+    described = [m.group("words").split() for m in DEFINITE.finditer(own)]
+    # "the duty team" is the team, a standing referent, whatever word comes before it
+    if not any(words and not STANDING_REFERENTS & set(words) for words in described):
+        return False
+    if not _substantive(topic):
+        return False
+    if INDEFINITE.search(own) or re.search(r"(?<=\s)[A-Z]", own):
+        return False
+    topic_terms = {stem(t) for t in _content(tokens(topic.phrase))}
+    return not topic_terms & {stem(t) for t in _content(tokens(own))}
 
 
 # An auxiliary made to agree with the topic put in place of a pronoun ("do they" -> "does the service").

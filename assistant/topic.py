@@ -45,6 +45,9 @@ PREDICATE_WORDS = frozenset((
 ))
 # fmt: on
 _PARTICIPLE = re.compile(r"^[a-z]{3,}ed$")
+# The council's own service named after it is part of the place, not of the topic: "a CSE
+# specialist in York CSC" is about the specialist ("York CSC" = York's children's social care).
+COUNCIL_SERVICE = r"(?:\s+(?:CSC|CSSC|children'?s (?:social care|services)|social (?:care|services)|council))?"
 _PREPOSITIONS = frozenset(["in", "at", "on", "for", "with", "of", "from", "into", "about"])
 
 
@@ -123,7 +126,7 @@ def without_councils(text: str, councils: tuple[str, ...], places_only: bool = F
     place = r"(?:in|for|at|from|within|across)"
     for alias in sorted(councils, key=len, reverse=True):
         where = rf"\s*\b{place}\s+" if places_only else rf"\s*(?:\b{place}\s+)?"
-        text = re.sub(rf"{where}(?<![\w&]){re.escape(alias)}(?![\w&])", "", text, flags=re.IGNORECASE)
+        text = re.sub(rf"{where}(?<![\w&]){re.escape(alias)}(?![\w&]){COUNCIL_SERVICE}", "", text, flags=re.IGNORECASE)
     return text
 
 

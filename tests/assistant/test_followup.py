@@ -138,3 +138,53 @@ def test_they_stands_for_a_team_or_people_not_for_a_singular_thing():
     assert read_follow_up("who do they report to?", [officer], ALIASES).text == (
         "Who does the private fostering officer report to in York?"
     )
+
+
+def test_a_tied_follow_up_about_a_part_of_the_last_topic_carries_the_topic():
+    """'the action notes' are the strategy discussions': the topic goes along, in brackets."""
+    earlier = Turn("Who convenes strategy discussions about a possible section 47 in Bath?", (BATH,))
+    reading = read_follow_up("and how quickly do the action notes have to go out?", [earlier], ALIASES)
+    assert reading.rule == "bridge"
+    assert reading.text == (
+        "How quickly do the action notes have to go out (strategy discussions about a possible section 47) in Bath?"
+    )
+
+
+def test_no_bridge_to_a_standing_referent_a_new_thing_or_a_topic_already_named():
+    earlier = Turn("How long does an initial assessment take in York?", (YORK,))
+    for typed in (
+        "and what does the duty team do with it after that?",  # the team: a standing referent
+        "and how long does the core assessment take?",  # shares the topic's word: already about it
+        "and how long does a strategy discussion take?",  # a new thing
+    ):
+        assert read_follow_up(typed, [earlier], ALIASES).rule != "bridge", typed
+    # a topic of only standing words ("a child") is not worth carrying
+    assert read_follow_up("and when do the action notes go out to the family?", [SEEN], ALIASES).rule != "bridge"
+
+
+def test_a_question_is_never_put_in_place_of_the_last_topic():
+    """'What is a who attends the meeting?' was the reading once: a question is not a noun phrase."""
+    earlier = Turn("What is a strategy meeting in Bath?", (BATH,))
+    reading = read_follow_up("and who attends the meeting?", [earlier], ALIASES)
+    assert "a who attends" not in reading.text
+    assert "strategy meeting" in reading.text and "who attends the meeting" in reading.text
+
+
+def test_an_elliptical_topic_is_swapped_by_its_head_noun_before_any_qualifier():
+    earlier = Turn("How long does an initial assessment take in York?", (YORK,))
+    reading = read_follow_up("and an assessment of a carer?", [earlier], ALIASES)
+    assert reading.text == "How long does an assessment of a carer take in York?"
+
+
+def test_a_definition_follow_up_swaps_the_whole_topic():
+    earlier = Turn("What is a family group conference in Torbay?", ("Torbay Council",))
+    reading = read_follow_up("and a strategy discussion?", [earlier], ALIASES)
+    assert reading.text == "What is a strategy discussion in Torbay?"
+    # a subject is not a whole topic: "how soon must a child be seen" keeps its child
+    assert "strategy discussion be seen" not in read_follow_up("and a strategy discussion?", [SEEN], ALIASES).text
+
+
+def test_the_longest_opening_is_taken():
+    earlier = Turn("What is an initial child protection conference in York?", (YORK,))
+    reading = read_follow_up("and what about the ARC?", [earlier], ALIASES)
+    assert "what about" not in reading.text.lower()

@@ -49,3 +49,9 @@ def test_plural_is_read_from_the_head_noun():
     assert Topic("strategy discussions about a section 47").plural
     assert not Topic("the Intensive Family Support Service").plural
     assert not Topic("a core assessment process").plural
+
+
+def test_the_councils_own_service_after_its_name_is_part_of_the_place():
+    """'a CSE specialist in York CSC' is about the specialist, not 'a CSE specialist CSC'."""
+    assert topic_of("is there a CSE specialist in york CSC?", ("York",)).phrase == "a CSE specialist"
+    assert topic_of("who runs fostering in Plymouth children's services?", ("Plymouth",)).phrase == "fostering"
