@@ -41,10 +41,15 @@ WHICH_COUNCIL = "Which council does the child live in? Each council has its own 
 CATEGORY_BONUS = 0.15
 # "has received 357 referrals", "1,200 contacts a year": performance figures, not how to refer.
 REFERRAL_COUNT = re.compile(r"\b\d[\d,]*\s+(?:\w+\s+){0,2}(?:referrals|contacts)\b", re.IGNORECASE)
+# Matched in lower case, or capitalised only where it opens the sentence: a capitalised cue word
+# inside a sentence is a name ("the Referral and Assessment structure", "the Early Help
+# Foundation"), which says nothing about how a worry is routed.
+_ROUTING_WORDS = (
+    r"(refer(?:s|red|ring|ral|rals|rer|rers)?|thresholds?|levels? of need|consult\w*|advice|advis\w+|"
+    r"early help|front door|contacts|concerns? (?:about|for|regarding))"
+)
 ROUTING_CUE = re.compile(
-    r"\b(refer(?:s|red|ring|ral|rals|rer|rers)?|thresholds?|levels? of need|consult\w*|advice|advis\w+|"
-    r"early help|front door|contacts|concerns? (?:about|for|regarding))\b",
-    re.IGNORECASE,
+    rf"\b{_ROUTING_WORDS}\b|^\W*(?i:{_ROUTING_WORDS})\b",
 )
 
 

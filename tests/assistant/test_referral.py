@@ -141,3 +141,12 @@ def test_with_no_routing_guidance_the_partner_still_leaves_with_the_front_door()
     assert not answer.abstained and not answer.citations
     assert answer.front_doors == (f"Hillford: contact the Hillford Front Door ({NO_CONTACTS}).",)
     assert "say nothing more specific" in answer.text and "not refer" not in answer.text
+
+
+def test_a_team_or_body_named_with_a_routing_word_is_not_routing_guidance():
+    from assistant.referral import routes
+
+    assert not routes("This sits within the Referral and Assessment structure but is offered to families.")
+    assert not routes("A literature review was conducted by the Early Help Foundation.")
+    assert routes("Referrals that do not meet the threshold are passed to early help.")
+    assert not routes("The Hub received 1,200 contacts last year.")
