@@ -25,6 +25,9 @@ PARSER_VERSION = "6"  # 5: markdown pipe tables, tables by row; 6: sentence reco
 # everything. Below it, every run checks (cheap), which also repairs an index written in place
 # before generations existed.
 DEEP_CHECK_MAX_CHUNKS = 5_000
+# Under the data folder: what an index run keeps to skip work the next run would repeat (the
+# manifest's checked parse). Deleting it only costs the next run that work again.
+CACHE_FOLDER = "cache"
 
 Progress = Callable[[str, int, int], None]
 __all__ = ["CheckReport", "IndexReport", "IndexStatus", "RemovalRefused", "check", "index", "needs_indexing", "status"]
@@ -87,57 +90,13 @@ def index(
     started = time.perf_counter()
     store = store or ChunkStore.open(settings)
     with index_lock(settings.data_dir) as abandoned:
-        notes = [f"took over from an index run that did not finish ({abandoned.describe()})"] if abandoned else []
-        manifest = load_manifest(settings.manifest_path)
-        previous = store.current()
-        indexed = previous.indexed_documents() if previous else {}
-        deep = previous is not None and (previous.base.number == 0 or previous.count() <= DEEP_CHECK_MAX_CHUNKS)
-        broken = previous.problems() if deep else {}
-        wanted = {m.doc_id: m for m in manifest.documents if m.status != "withdrawn"}
-        removed = sorted(set(indexed) - set(wanted))
-        _refuse_mass_removal(removed, indexed, allow_removal)
-
-        report: dict[str, list] = {
-            k: [] for k in ("added", "updated", "metadata_only", "unchanged", "failed", "repaired")
-        }
-        plan: list[_Step] = []
-        for meta in wanted.values():
-            doc_hash = document_hash(manifest.corpus_dir / meta.source_file, meta, settings)
-            before = indexed.get(meta.doc_id)
-            whole = before is not None and meta.doc_id not in broken
-            if before is not None and whole and before.doc_hash == doc_hash and not rebuild:
-                same = before.meta_hash == meta_hash(meta)
-                report["unchanged" if same else "metadata_only"].append(meta.doc_id)
-                plan.append(_Step(meta, "copy" if same else "copy-meta"))
-                continue
-            chunks = _try_prepare(meta, manifest, settings)
-            if isinstance(chunks, str):
-                report["failed"].append((meta.doc_id, chunks))
-                if whole:
-                    plan.append(_Step(meta, "copy"))  # the previous version keeps serving
-                continue
-            if meta.doc_id in broken:
-                report["repaired"].append((meta.doc_id, broken[meta.doc_id]))
-            else:
-                report["updated" if before else "added"].append(meta.doc_id)
-            plan.append(_Step(meta, "embed", tuple(chunks), doc_hash))
-
-        changes = [step for step in plan if step.action != "copy"]
-        dropped_broken = set(broken) - {step.meta.doc_id for step in plan}
-        if not (changes or removed or dropped_broken) and previous is not None:
-            number, embedded = previous.delta.number if previous.delta else previous.number, 0
-        elif previous is not None and not rebuild and not broken and _fits_a_delta(previous, plan, settings):
-            steps, hidden = _delta_plan(previous, plan)
-            generation, embedded = _write_generation(store, previous, steps, embedder, progress)
-            store.commit(generation, documents=len(plan), base=previous, hidden=hidden)
-            number = generation.number
-        else:
-            generation, embedded = _write_generation(store, previous, plan, embedder, progress)
-            store.commit(generation, documents=len(plan))
-            number = generation.number
-        store.drop_old()  # also what a run that stopped after its commit left behind
+        report, removed, number, embedded, replaced = _run(settings, embedder, store, rebuild, allow_removal, progress)
+        # Also what a run that stopped after its commit left behind. A large base this run replaced
+        # goes now, once readers have had time to finish with it, not with the next small run.
+        store.drop_old(replaced_too=replaced > 0 and replaced >= settings.delta_min_base_chunks)
         now = store.current()
         counts = {d.doc_id: d.chunks for d in now.indexed_documents().values()} if now else {}
+    notes = [f"took over from an index run that did not finish ({abandoned.describe()})"] if abandoned else []
     return IndexReport(
         added=tuple(report["added"]),
         updated=tuple(report["updated"]),
@@ -153,6 +112,67 @@ def index(
         generation=number,
         notes=tuple(notes),
     )
+
+
+def _run(
+    settings: Settings,
+    embedder: Embedder,
+    store: ChunkStore,
+    rebuild: bool,
+    allow_removal: bool,
+    progress: Progress | None,
+) -> tuple[dict[str, list], list[str], int, int, int]:
+    """Plan the run against the manifest and the current index, write and commit what changed:
+    (what happened to each document, the removed ones, the generation readers now use, chunks
+    embedded, and the chunks of the previous index when this run replaced it with a new base)."""
+    manifest = load_manifest(settings.manifest_path, settings.data_dir / CACHE_FOLDER)
+    previous = store.current()
+    indexed = previous.indexed_documents() if previous else {}
+    deep = previous is not None and (previous.base.number == 0 or previous.count() <= DEEP_CHECK_MAX_CHUNKS)
+    broken = previous.problems() if deep else {}
+    wanted = {m.doc_id: m for m in manifest.documents if m.status != "withdrawn"}
+    removed = sorted(set(indexed) - set(wanted))
+    _refuse_mass_removal(removed, indexed, allow_removal)
+
+    report: dict[str, list] = {k: [] for k in ("added", "updated", "metadata_only", "unchanged", "failed", "repaired")}
+    plan: list[_Step] = []
+    for meta in wanted.values():
+        doc_hash = document_hash(manifest.corpus_dir / meta.source_file, meta, settings)
+        before = indexed.get(meta.doc_id)
+        whole = before is not None and meta.doc_id not in broken
+        if before is not None and whole and before.doc_hash == doc_hash and not rebuild:
+            same = before.meta_hash == meta_hash(meta)
+            report["unchanged" if same else "metadata_only"].append(meta.doc_id)
+            plan.append(_Step(meta, "copy" if same else "copy-meta"))
+            continue
+        chunks = _try_prepare(meta, manifest, settings)
+        if isinstance(chunks, str):
+            report["failed"].append((meta.doc_id, chunks))
+            if whole:
+                plan.append(_Step(meta, "copy"))  # the previous version keeps serving
+            continue
+        if meta.doc_id in broken:
+            report["repaired"].append((meta.doc_id, broken[meta.doc_id]))
+        else:
+            report["updated" if before else "added"].append(meta.doc_id)
+        plan.append(_Step(meta, "embed", tuple(chunks), doc_hash))
+
+    replaced = 0
+    changes = [step for step in plan if step.action != "copy"]
+    dropped_broken = set(broken) - {step.meta.doc_id for step in plan}
+    if not (changes or removed or dropped_broken) and previous is not None:
+        number, embedded = previous.delta.number if previous.delta else previous.number, 0
+    elif previous is not None and not rebuild and not broken and _fits_a_delta(previous, plan, settings):
+        steps, hidden = _delta_plan(previous, plan)
+        generation, embedded = _write_generation(store, previous, steps, embedder, progress)
+        store.commit(generation, documents=len(plan), base=previous, hidden=hidden)
+        number = generation.number
+    else:
+        generation, embedded = _write_generation(store, previous, plan, embedder, progress)
+        store.commit(generation, documents=len(plan))
+        number = generation.number
+        replaced = previous.count() if previous is not None else 0
+    return report, removed, number, embedded, replaced
 
 
 def _fits_a_delta(previous: IndexView, plan: list[_Step], settings: Settings) -> bool:
@@ -235,7 +255,7 @@ def _try_prepare(meta: DocumentMeta, manifest: Manifest, settings: Settings) -> 
 
 def status(settings: Settings, store: ChunkStore | None = None) -> IndexStatus:
     """Documents the manifest has that the index lacks, differs on, or should no longer hold."""
-    manifest = load_manifest(settings.manifest_path)
+    manifest = load_manifest(settings.manifest_path, settings.data_dir / CACHE_FOLDER)
     store = store or ChunkStore.open(settings)
     current = store.current()
     indexed = current.indexed_documents() if current else {}

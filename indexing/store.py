@@ -61,6 +61,10 @@ __all__ = [
 
 _SPACE = {"hnsw:space": "cosine"}
 _HANDLES_KEPT = 4  # segments a long-running reader keeps open: the current base and delta, and the previous
+# How long after a commit a reader may still be finishing a question on the index it replaced: a
+# question reads the pointer once and is done with the store within a second (the slowest measured,
+# 2.3 s, at 100k chunks on a loaded machine), so 10 s leaves a wide margin.
+READER_GRACE_SECONDS = 10.0
 
 
 def open_client(settings: Settings) -> Any:
@@ -81,10 +85,13 @@ class ChunkStore:
     Readers call `current()` (one small read) before each question; only `index` writes, by
     `begin()` -> Generation.write_document/copy_document -> `commit()` -> `drop_old()`."""
 
-    def __init__(self, client: Any, name: str, folder: Path | None = None) -> None:
+    def __init__(
+        self, client: Any, name: str, folder: Path | None = None, reader_grace: float = READER_GRACE_SECONDS
+    ) -> None:
         self.client = client
         self.name = name
         self.folder = folder  # where sealed segment folders live (None: kept in memory only)
+        self.reader_grace = reader_grace
         self.pointer_name = f"{name}_current"
         self._pattern = re.compile(rf"^{re.escape(name)}_g(\d+)_(chunks|sentences)$")
         self._handles: OrderedDict[int, Generation] = OrderedDict()  # least recently used first
@@ -212,13 +219,23 @@ class ChunkStore:
     def _set_pointer(self, pointer: Any, metadata: dict[str, Any]) -> None:
         pointer.modify(metadata=metadata)
 
-    def drop_old(self) -> list[int]:
+    def drop_old(self, replaced_too: bool = False) -> list[int]:
         """Drop every generation but the current one and the one before it (a reader may still
-        be finishing a question there; it reopens the current one on its next question)."""
+        be finishing a question there; it reopens the current one on its next question).
+
+        `replaced_too`: drop the one before as well, once `reader_grace` has passed since the
+        commit that replaced it (waiting out the rest). For a run that wrote a whole new base of a
+        large library: Chroma deletes ~0.1-0.2 ms per record and holds the GIL meanwhile (a
+        10k-chunk generation with its sentences took ~3.4 s), so the old base is dropped by the
+        long run that replaced it rather than by the next one-document run, which the person who
+        changed that document waits for."""
         pointer = self.pointer()
         if pointer is None:
             return []
-        keep = {int(pointer[key]) for key in ("generation", "delta", "previous", "previous_delta") if key in pointer}
+        named = ("generation", "delta") if replaced_too else ("generation", "delta", "previous", "previous_delta")
+        keep = {int(pointer[key]) for key in named if key in pointer}
+        if replaced_too:
+            time.sleep(max(0.0, float(pointer.get("committed_at", 0.0)) + self.reader_grace - time.time()))
         dropped = [n for n in self.generation_numbers() if n not in keep]
         for number in dropped:
             self._drop(number)

@@ -185,3 +185,32 @@ def test_a_carried_over_document_keeps_the_manifest_hash_it_was_indexed_with(tmp
     report = index(settings, embedder)
     assert report.updated == (PLYMOUTH,) and report.unchanged == (stockton,)
     assert not status(settings).stale, status(settings)
+
+
+def test_a_large_librarys_new_base_drops_the_one_it_replaced_once_readers_had_time(tmp_path, corpus_copy, embedder):
+    """The old base goes with the run that replaced it (after the readers' grace), so the next
+    one-document run of a large library does not pay for deleting it; a small library keeps the
+    index before the current one until the next run, as before."""
+    import time
+
+    from indexing.store import open_client
+
+    corpus = corpus_copy(tmp_path / "corpus", (PLYMOUTH,))
+    large = settings_for(corpus, tmp_path / "data", **DELTA)  # a base of any size counts as large
+    grace = 1.0
+    store = ChunkStore(open_client(large), large.collection, large.data_dir / "segments", reader_grace=grace)
+    assert index(large, embedder, store=store).ok
+    reader = GuidanceAssistant(large, embedder=embedder)
+    assert PLYMOUTH in cited(reader.ask(PLYMOUTH_QUESTION))
+    first = store.pointer()["generation"]
+
+    assert index(large, embedder, rebuild=True, store=store).ok
+    pointer = store.pointer()
+    assert time.time() - pointer["committed_at"] >= grace, "dropped before readers had their grace"
+    assert store.generation_numbers() == [pointer["generation"]] and pointer["previous"] == first
+    assert not (large.data_dir / "segments" / f"{large.collection}_g{first:06d}").exists()
+    assert PLYMOUTH in cited(reader.ask(PLYMOUTH_QUESTION))  # a reader moves on to the new base
+
+    small = settings_for(corpus, tmp_path / "data")  # 5,000 chunks at least count as large by default
+    assert index(small, embedder, rebuild=True).ok
+    assert len(ChunkStore.open(small).generation_numbers()) == 2, "the index before is kept for readers"
