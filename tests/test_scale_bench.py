@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.scale_bench import COUNCIL_NAME, Measured, ScaleReport, bench_at_scale, variant_text, write_outputs
+from assistant.scale_bench import Measured, ScaleReport, bench_at_scale, write_outputs
+from assistant.scale_corpus import COUNCIL_NAME, variant_text
 from assistant.service import GuidanceAssistant
 from assistant.settings import Settings
 from indexing.onnx_embed import OnnxEmbedder, export_is_current, onnx_path
