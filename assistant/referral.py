@@ -20,7 +20,7 @@ from assistant.lead import short_authority
 from assistant.query import Query, category_pattern, concern_categories
 from assistant.safety import SAFETY_LINE, danger_now
 from assistant.types import Answer, Passage
-from assistant.write import ExtractiveWriter, render_text, score_sentences
+from assistant.write import ExtractiveWriter, ScoredSentence, render_text, score_sentences
 
 NO_CONTACTS = "no phone number or address is recorded in this library: use the council's published contact details"
 ASK_ANYWAY = (
@@ -39,6 +39,7 @@ WHICH_COUNCIL = "Which council does the child live in? Each council has its own 
 # 0.15 is more than the spread of a council's three best routing sentences here (about 0.1), so
 # such a sentence leads; it is only ever added to sentences that already pass ROUTING_CUE's filter.
 CATEGORY_BONUS = 0.15
+ROUTING_QUOTES = 2  # routing sentences quoted per council where nothing answers the concern itself
 # "has received 357 referrals", "1,200 contacts a year": performance figures, not how to refer.
 REFERRAL_COUNT = re.compile(r"\b\d[\d,]*\s+(?:\w+\s+){0,2}(?:referrals|contacts)\b", re.IGNORECASE)
 # Matched in lower case, or capitalised only where it opens the sentence: a capitalised cue word
@@ -101,6 +102,10 @@ def referral_answer(
         ),
         key=lambda s: -s.score,
     )
+    # Routing guidance is read by someone outside social care after the front door: its best
+    # sentences only (a service statement's routing lines are long; three made a median partner
+    # answer of about 210 words).
+    scored = _best_routing(scored, answers)
     quoted = [a for a in named if any(s.authority == a for s in scored)]
     for a in quoted:
         probabilities.setdefault(a, 0.0)
@@ -134,6 +139,21 @@ def routes(sentence: str, categories: Sequence[str] = ()) -> bool:
     if REFERRAL_COUNT.search(sentence):
         return False
     return bool(ROUTING_CUE.search(sentence)) or _names_any(sentence, categories)
+
+
+def _best_routing(scored: Sequence[ScoredSentence], answers: set[str]) -> list[ScoredSentence]:
+    """`scored` (best first) with at most ROUTING_QUOTES different sentences for each council quoted
+    for its routing guidance; a council whose guidance answers the concern keeps all of its own."""
+    kept: dict[str, set[str]] = {}
+    out = []
+    for sentence in scored:
+        if sentence.authority not in answers:
+            seen = kept.setdefault(sentence.authority, set())
+            if sentence.key not in seen and len(seen) >= ROUTING_QUOTES:
+                continue
+            seen.add(sentence.key)
+        out.append(sentence)
+    return out
 
 
 def _names_any(sentence: str, categories: Sequence[str]) -> bool:
