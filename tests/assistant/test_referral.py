@@ -150,3 +150,22 @@ def test_a_team_or_body_named_with_a_routing_word_is_not_routing_guidance():
     assert not routes("A literature review was conducted by the Early Help Foundation.")
     assert routes("Referrals that do not meet the threshold are passed to early help.")
     assert not routes("The Hub received 1,200 contacts last year.")
+
+
+def test_at_most_two_routing_sentences_are_quoted_for_a_council():
+    writer = ExtractiveWriter(MODEL, DOORS, 3, CONTACTS)
+    routing = [
+        routing_passage(
+            "Riverside Council",
+            (
+                "Referrals are screened by the Hub the same day.",
+                "The Hub gives advice to referrers below the threshold.",
+                "Early help is offered where the threshold is not met.",
+            ),
+            (0.45, 0.44, 0.43),
+        )
+    ]
+    question = ask("nursery worker here, a toddler is often hungry, should I refer?", ("Riverside Council",))
+    answer = referral_answer(writer, question, routing, routing)
+    quoted = [answer.parts[0].lead, *(q.text for q in answer.parts[0].quotes)]
+    assert sum(s in answer.text for s in ("screened", "advice to referrers", "Early help is offered")) == 2, quoted
