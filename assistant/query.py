@@ -95,7 +95,7 @@ class Query:
         """What is embedded and matched lexically: the question plus glossary expansions, and for a
         partner's question the guidance's words for how a worry is judged and routed (set from the
         intent, so a caller that sets the intent, like the partner page, gets them too)."""
-        sought = referral_search_terms(self.normalised.lower()) if self.intent == "referral" else ()
+        sought = (*REFERRAL_GUIDANCE_TERMS, *self.concern_categories) if self.intent == "referral" else ()
         return " ".join([self.normalised, *self.expansions, *sought]).strip()
 
     @property
@@ -110,7 +110,15 @@ class Query:
         "" for any other question, and with no council named (nothing is quoted then)."""
         if self.intent != "referral" or not self.authorities:
             return ""
-        return " ".join([ROUTING_QUESTION, *concern_categories(self.normalised.lower())])
+        return " ".join([ROUTING_QUESTION, *self.concern_categories])
+
+    @property
+    def concern_categories(self) -> tuple[str, ...]:
+        """The kinds of worry the question describes (CONCERN_CATEGORIES), read in the words as
+        typed and as repaired: repair can turn a word the library lacks into another ("accused"
+        into "accessed"), and a worry must not be lost to it."""
+        found = concern_categories(self.text.lower()) + concern_categories(self.normalised.lower())
+        return tuple(dict.fromkeys(found))
 
 
 _INTENTS = (
@@ -333,11 +341,6 @@ def category_pattern(name: str) -> re.Pattern[str]:
 def concern_categories(lowered: str) -> tuple[str, ...]:
     """The categories a described worry belongs to, named as the guidance names them."""
     return tuple(name for name, cue in CONCERN_CATEGORIES if cue.search(lowered))
-
-
-def referral_search_terms(lowered: str) -> tuple[str, ...]:
-    """The guidance's words for a partner's worry: how it is judged and routed, and its category."""
-    return (*REFERRAL_GUIDANCE_TERMS, *concern_categories(lowered))
 
 
 def partner_concern(lowered: str) -> bool:

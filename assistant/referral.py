@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.lead import short_authority
-from assistant.query import Query, category_pattern, concern_categories
+from assistant.query import Query, category_pattern
 from assistant.safety import SAFETY_LINE, danger_now
 from assistant.types import Answer, Passage
 from assistant.write import ExtractiveWriter, ScoredSentence, render_text, score_sentences
@@ -88,7 +88,7 @@ def referral_answer(
         query, [s for s in score_sentences(query, concern) if s.authority in named], concern
     )
     answers = {a for a in named if probabilities.get(a, 0.0) >= writer.model.answer_threshold}
-    categories = concern_categories(query.normalised.lower())
+    categories = query.concern_categories
     combined = [*concern, *routing]
     scored = sorted(
         (

@@ -242,3 +242,14 @@ def test_a_childs_worry_is_told_by_someone_who_met_them_with_a_sign_of_harm(mess
     from assistant.query import describes_child_concern
 
     assert describes_child_concern(message.lower()) is told
+
+
+def test_a_worry_is_read_in_the_words_as_typed_as_well_as_repaired():
+    """Typo repair turned "accused" (not in the library) into "accessed": the allegation was lost
+    and a police officer's LADO question got only the front door."""
+    from assistant.query import Query
+
+    typed = "a youth worker has been accused of harming a child, who manages that?"
+    query = Query(typed, typed.replace("accused", "accessed"), (), (), (), "referral")
+    assert "allegations against staff" in query.concern_categories
+    assert "allegations against staff" in query.search_text
