@@ -49,6 +49,15 @@ _ROUTING_WORDS = (
     r"(refer(?:s|red|ring|ral|rals|rer|rers)?|thresholds?|levels? of need|consult\w*|advice|advis\w+|"
     r"early help|front door|contacts|concerns? (?:about|for|regarding))"
 )
+# Services for needs below the statutory threshold: early help, targeted or universal support,
+# "families ... not meeting the threshold". When a child is in danger now, quoting these after the
+# 999 line reads as "this may be one for early help": the opposite of the advice the answer opens
+# with. Such routing sentences are left out then; the front door and the 999 line carry the answer.
+BELOW_THRESHOLD = re.compile(
+    r"\b(early help|targeted (?:support|help|early help|services?)|universal services?|family support|"
+    r"step[- ]?down|(?:not|do not|does not|below) (?:meet(?:ing)?|reach(?:ing)?) the threshold|below the threshold)\b",
+    re.IGNORECASE,
+)
 ROUTING_CUE = re.compile(
     rf"\b{_ROUTING_WORDS}\b|^\W*(?i:{_ROUTING_WORDS})\b",
 )
@@ -99,6 +108,7 @@ def referral_answer(
                 (s.authority in answers and s.passage_index < len(concern))
                 or (s.authority not in answers and routes(s.text, categories))
             )
+            and not (safety and BELOW_THRESHOLD.search(s.text))
         ),
         key=lambda s: -s.score,
     )

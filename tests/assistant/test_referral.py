@@ -169,3 +169,25 @@ def test_at_most_two_routing_sentences_are_quoted_for_a_council():
     answer = referral_answer(writer, question, routing, routing)
     quoted = [answer.parts[0].lead, *(q.text for q in answer.parts[0].quotes)]
     assert sum(s in answer.text for s in ("screened", "advice to referrers", "Early help is offered")) == 2, quoted
+
+
+def test_a_child_in_danger_now_gets_no_quote_about_services_below_the_threshold():
+    """After the 999 line, "early help for families not meeting the threshold" would read as advice
+    to treat the danger as an early-help matter: such routing sentences are not quoted then."""
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    routing = [
+        routing_passage(
+            "Riverside Council",
+            (
+                "Early help is offered to families whose needs do not meet the threshold.",
+                "Urgent referrals go to the Hub, which starts a strategy discussion the same day.",
+            ),
+            (0.50, 0.45),
+        )
+    ]
+    danger = ask("teacher in Riverside: he is hitting her right now, who do I contact?", ("Riverside Council",))
+    answer = referral_answer(writer, danger, routing, routing)
+    assert answer.text.startswith(SAFETY_LINE)
+    assert "Urgent referrals go to the Hub" in answer.text and "Early help" not in answer.text
+    worry = ask("teacher in Riverside: a boy is often hungry, who do I contact?", ("Riverside Council",))
+    assert "Early help is offered" in referral_answer(writer, worry, routing, routing).text
