@@ -2,7 +2,7 @@
 
 from assistant.answerability import FEATURES, AnswerabilityModel
 from assistant.query import Query, detect_intent
-from assistant.referral import NO_CONTACTS, referral_answer
+from assistant.referral import NO_CONTACTS, ROUTING_QUOTES, referral_answer
 from assistant.safety import SAFETY_LINE
 from assistant.types import Chunk, DocumentMeta, Passage
 from assistant.write import ExtractiveWriter
@@ -152,7 +152,7 @@ def test_a_team_or_body_named_with_a_routing_word_is_not_routing_guidance():
     assert not routes("The Hub received 1,200 contacts last year.")
 
 
-def test_at_most_two_routing_sentences_are_quoted_for_a_council():
+def test_at_most_routing_quotes_sentences_are_quoted_for_a_council():
     writer = ExtractiveWriter(MODEL, DOORS, 3, CONTACTS)
     routing = [
         routing_passage(
@@ -168,7 +168,7 @@ def test_at_most_two_routing_sentences_are_quoted_for_a_council():
     question = ask("nursery worker here, a toddler is often hungry, should I refer?", ("Riverside Council",))
     answer = referral_answer(writer, question, routing, routing)
     quoted = [answer.parts[0].lead, *(q.text for q in answer.parts[0].quotes)]
-    assert sum(s in answer.text for s in ("screened", "advice to referrers", "Early help is offered")) == 2, quoted
+    assert sum(s in answer.text for s in ("screened", "advice to referrers", "Early help is offered")) == ROUTING_QUOTES, quoted
 
 
 def test_a_child_in_danger_now_gets_no_quote_about_services_below_the_threshold():
