@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
@@ -94,3 +94,48 @@ def embed_documents(
             cursor += len(c.sentences)
         out.append((chunk_vectors, sentence_vectors))
     return out
+
+
+# Texts per embedding call when documents are embedded ahead of their writing: large enough that
+# each call still sorts and batches many texts by length (padding stays near zero), small enough
+# that the shipped corpus (1,154 texts) makes a few calls whose Chroma writes overlap the next.
+AHEAD_GROUP_TEXTS = 400
+
+
+def embed_ahead(
+    embedder: Embedder, documents: Sequence[Sequence[Chunk]], group_texts: int = AHEAD_GROUP_TEXTS
+) -> Iterator[tuple[list[list[float]], list[list[list[float]]]]]:
+    """`embed_documents` for consecutive groups of documents, each group embedded on a background
+    thread while the caller writes the one before to Chroma. Yields per document, in order.
+
+    Why: a Chroma write holds the GIL but spends part of its time waiting on the disk (1,154
+    records: 0.4 s of CPU in 0.6-0.8 s), and onnxruntime runs without the GIL, so the model's
+    work fills those waits. Indexing the shipped corpus, five alternating pairs on a shared
+    machine (load 0.8-1.6): 8.72 s mean one pass then writes, 8.41 s embedded ahead (-3.6%,
+    faster in every pair). Each group still sorts its texts by length, so padding stays low."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    groups = list(_groups(documents, group_texts))
+    if len(groups) <= 1:
+        yield from embed_documents(embedder, documents)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-ahead") as ahead:
+        pending = ahead.submit(embed_documents, embedder, groups[0])
+        for position in range(len(groups)):
+            done = pending.result()
+            if position + 1 < len(groups):
+                pending = ahead.submit(embed_documents, embedder, groups[position + 1])
+            yield from done
+
+
+def _groups(documents: Sequence[Sequence[Chunk]], group_texts: int) -> Iterable[list[Sequence[Chunk]]]:
+    group: list[Sequence[Chunk]] = []
+    texts = 0
+    for chunks in documents:
+        group.append(chunks)
+        texts += len(chunks) + sum(len(c.sentences) for c in chunks)
+        if texts >= group_texts:
+            yield group
+            group, texts = [], 0
+    if group:
+        yield group

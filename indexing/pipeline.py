@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.settings import Settings
 from assistant.types import Chunk, DocumentMeta, content_hash
 from indexing.chunk import chunk_document
-from indexing.embed import Embedder, embed_documents
+from indexing.embed import Embedder, embed_ahead
 from indexing.load import LoadError, load
 from indexing.lock import index_lock, lock_holder
 from indexing.manifest import Manifest, load_manifest
@@ -219,7 +219,7 @@ def _write_generation(
         generation.copy_document(previous, step.meta.doc_id, step.meta if step.action == "copy-meta" else None)
     to_embed = [step for step in plan if step.action == "embed"]
     for step, (chunk_vectors, sentence_vectors) in zip(
-        to_embed, embed_documents(embedder, [list(s.chunks) for s in to_embed]), strict=True
+        to_embed, embed_ahead(embedder, [list(s.chunks) for s in to_embed]), strict=True
     ):
         if progress:
             progress(step.meta.doc_id, plan.index(step) + 1, len(plan))
