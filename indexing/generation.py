@@ -267,12 +267,12 @@ class Generation:
         ]
         chunk_vector = dict(zip(records["ids"], records["embeddings"], strict=True))
         vectors = self.all_sentence_vectors()
-        records = self.records_catalogue()
+        catalogue = self.records_catalogue()
         by_doc: dict[str, list[Chunk]] = {}
         for chunk in chunks:
             by_doc.setdefault(chunk.doc_id, []).append(chunk)
         for doc_id, doc_chunks in by_doc.items():
-            entry = records[doc_id]
+            entry = catalogue[doc_id]
             pending.add(
                 doc_chunks,
                 [vectors.get(c.chunk_id, []) for c in doc_chunks],

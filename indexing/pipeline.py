@@ -129,7 +129,7 @@ def _run(
     previous = store.current()
     indexed = previous.indexed_documents() if previous else {}
     deep = previous is not None and (previous.base.number == 0 or previous.count() <= DEEP_CHECK_MAX_CHUNKS)
-    broken = previous.problems() if deep else {}
+    broken = previous.problems() if deep and previous is not None else {}
     wanted = {m.doc_id: m for m in manifest.documents if m.status != "withdrawn"}
     removed = sorted(set(indexed) - set(wanted))
     _refuse_mass_removal(removed, indexed, allow_removal)
