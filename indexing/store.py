@@ -7,7 +7,10 @@ atomic update) to it. A committed generation is never written again, so nothing 
 cached about it (the embedded client keeps HNSW segments in memory per process) can go stale;
 a reader notices the pointer moved and opens the new generation's collections. The generation
 before the current one is kept for readers still finishing a question on it; older ones and
-any a crashed run left half-written are dropped by the next run. The same scheme works for the
+any a crashed run left half-written are dropped by the next run. A run that writes a whole new
+base of a large library drops the base it replaced itself, once readers have had
+READER_GRACE_SECONDS to finish with it: deleting a large generation takes seconds, and the next
+run may be a one-document change someone is waiting for. The same scheme works for the
 embedded PersistentClient and for a Chroma server, because the pointer lives in Chroma itself.
 
 Why a base and a delta: rewriting every document to change one costs minutes at 100k chunks.
