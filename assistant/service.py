@@ -18,7 +18,7 @@ from assistant.write import ExtractiveWriter
 from indexing.embed import Embedder, MiniLMEmbedder
 from indexing.manifest import Manifest, ManifestError, load_manifest
 from indexing.onnx_embed import question_embedder
-from indexing.pipeline import IndexReport, IndexStatus, Progress, index, status
+from indexing.pipeline import CACHE_FOLDER, IndexReport, IndexStatus, Progress, index, status
 from indexing.store import ChunkStore
 
 MAX_QUESTION_CHARS = 2000
@@ -46,7 +46,7 @@ class GuidanceAssistant:
         started = time.perf_counter()
         self.embedder = embedder or question_embedder(self.settings)  # onnxruntime: no torch import
         self.store = store or ChunkStore.open(self.settings)
-        self.manifest: Manifest = load_manifest(self.settings.manifest_path)
+        self.manifest: Manifest = load_manifest(self.settings.manifest_path, self.settings.data_dir / CACHE_FOLDER)
         self.glossary = Glossary.load(self.settings.glossary_path)
         self.empty_glossary = Glossary({})
         self.retriever = Retriever(self.store, self.settings)
@@ -203,7 +203,7 @@ class GuidanceAssistant:
         self._manifest_for = version
 
     def reload_manifest(self) -> None:
-        self.manifest = load_manifest(self.settings.manifest_path)
+        self.manifest = load_manifest(self.settings.manifest_path, self.settings.data_dir / CACHE_FOLDER)
         self.writer.front_doors = {a.name: a.front_door for a in self.manifest.authorities if a.front_door}
         self.writer.contacts = {a.name: a.contacts for a in self.manifest.authorities}
 
