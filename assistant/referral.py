@@ -56,12 +56,17 @@ _ROUTING_WORDS = (
 # Services for needs below the statutory threshold: early help, targeted or universal support,
 # "families ... not meeting the threshold". When a child is in danger now, quoting these after the
 # 999 line reads as "this may be one for early help": the opposite of the advice the answer opens
-# with. Such routing sentences are left out then; the front door and the 999 line carry the answer.
+# with. The same holds for a worry told by signs of abuse (ABUSE_CATEGORIES: a bruise and "dad hit
+# me", a touch, grooming, a colleague accused), which is a child protection matter for the front
+# door, not a family-support one. Such routing sentences are left out then; the front door (and
+# the 999 line) carry the answer. Neglect, domestic abuse and a young carer's load often are met
+# by early help, so their answers keep them.
 BELOW_THRESHOLD = re.compile(
     r"\b(early help|targeted (?:support|help|early help|services?)|universal services?|family support|"
     r"step[- ]?down|(?:not|do not|does not|below) (?:meet(?:ing)?|reach(?:ing)?) the threshold|below the threshold)\b",
     re.IGNORECASE,
 )
+ABUSE_CATEGORIES = frozenset({"physical abuse", "sexual abuse", "exploitation", "allegations against staff"})
 ROUTING_CUE = re.compile(
     rf"\b{_ROUTING_WORDS}\b|^\W*(?i:{_ROUTING_WORDS})\b",
 )
@@ -102,6 +107,7 @@ def referral_answer(
     )
     answers = {a for a in named if probabilities.get(a, 0.0) >= writer.model.answer_threshold}
     categories = query.concern_categories
+    protection = bool(safety) or bool(ABUSE_CATEGORIES & set(categories))  # no sub-threshold routing then
     combined = [*concern, *routing]
     scored = sorted(
         (
@@ -112,7 +118,7 @@ def referral_answer(
                 (s.authority in answers and s.passage_index < len(concern))
                 or (s.authority not in answers and routes(s.text, categories))
             )
-            and not (safety and BELOW_THRESHOLD.search(s.text))
+            and not (protection and BELOW_THRESHOLD.search(s.text))
         ),
         key=lambda s: -s.score,
     )

@@ -191,3 +191,22 @@ def test_a_child_in_danger_now_gets_no_quote_about_services_below_the_threshold(
     assert "Urgent referrals go to the Hub" in answer.text and "Early help" not in answer.text
     worry = ask("teacher in Riverside: a boy is often hungry, who do I contact?", ("Riverside Council",))
     assert "Early help is offered" in referral_answer(writer, worry, routing, routing).text
+
+
+def test_signs_of_abuse_get_no_quote_about_services_below_the_threshold_but_neglect_does():
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    routing = [
+        routing_passage(
+            "Riverside Council",
+            (
+                "Early help is offered to families whose needs do not meet the threshold.",
+                "Referrals are screened by the Hub the same day.",
+            ),
+            (0.50, 0.45),
+        )
+    ]
+    bruises = ask("teacher in Riverside: a pupil has bruises and says dad hit him. Should I refer?", ("Riverside Council",))
+    answer = referral_answer(writer, bruises, routing, routing)
+    assert "Early help" not in answer.text and "screened by the Hub" in answer.text
+    hungry = ask("teacher in Riverside: a pupil is always hungry and dirty. Should I refer?", ("Riverside Council",))
+    assert "Early help is offered" in referral_answer(writer, hungry, routing, routing).text
