@@ -174,17 +174,7 @@ def test_at_most_routing_quotes_sentences_are_quoted_for_a_council():
 def test_a_child_in_danger_now_gets_no_quote_about_services_below_the_threshold():
     """After the 999 line, "early help for families not meeting the threshold" would read as advice
     to treat the danger as an early-help matter: such routing sentences are not quoted then."""
-    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
-    routing = [
-        routing_passage(
-            "Riverside Council",
-            (
-                "Early help is offered to families whose needs do not meet the threshold.",
-                "Urgent referrals go to the Hub, which starts a strategy discussion the same day.",
-            ),
-            (0.50, 0.45),
-        )
-    ]
+    writer, routing = _early_help_and("Urgent referrals go to the Hub, which starts a strategy discussion the same day.")
     danger = ask("teacher in Riverside: he is hitting her right now, who do I contact?", ("Riverside Council",))
     answer = referral_answer(writer, danger, routing, routing)
     assert answer.text.startswith(SAFETY_LINE)
@@ -194,19 +184,15 @@ def test_a_child_in_danger_now_gets_no_quote_about_services_below_the_threshold(
 
 
 def test_signs_of_abuse_get_no_quote_about_services_below_the_threshold_but_neglect_does():
-    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
-    routing = [
-        routing_passage(
-            "Riverside Council",
-            (
-                "Early help is offered to families whose needs do not meet the threshold.",
-                "Referrals are screened by the Hub the same day.",
-            ),
-            (0.50, 0.45),
-        )
-    ]
+    writer, routing = _early_help_and("Referrals are screened by the Hub the same day.")
     bruises = ask("teacher in Riverside: a pupil has bruises and says dad hit him. Should I refer?", ("Riverside Council",))
     answer = referral_answer(writer, bruises, routing, routing)
     assert "Early help" not in answer.text and "screened by the Hub" in answer.text
     hungry = ask("teacher in Riverside: a pupil is always hungry and dirty. Should I refer?", ("Riverside Council",))
     assert "Early help is offered" in referral_answer(writer, hungry, routing, routing).text
+
+
+def _early_help_and(other: str) -> tuple[ExtractiveWriter, list[Passage]]:
+    """A writer and one council's routing passage: an early-help sentence ranked first, then `other`."""
+    sentences = ("Early help is offered to families whose needs do not meet the threshold.", other)
+    return ExtractiveWriter(MODEL, DOORS, 2, CONTACTS), [routing_passage("Riverside Council", sentences, (0.50, 0.45))]
