@@ -73,11 +73,18 @@ def answer_type_present(intent: str, text: str) -> bool:
     return False
 
 
+STEM_PREFIX = 6  # a shared start this long is one word family the light stemmer split ("conferenc", "conference")
+
+
 def term_present(term: str, words: set[str]) -> bool:
-    """A question term is present as a word, or inside a compound ("phone" in "telephone")."""
+    """A question term is present as a word, inside a compound ("phone" in "telephone"), or as
+    another form of the same word that the light stemmer (assistant.query.stem) left apart: one
+    is the start of the other ("conferencing" -> "conferenc", "conference")."""
     if term in words:
         return True
-    return len(term) >= 4 and any(term in w for w in words if len(w) > len(term))
+    if len(term) >= 4 and any(term in w for w in words if len(w) > len(term)):
+        return True
+    return len(term) > STEM_PREFIX and any(len(w) >= STEM_PREFIX and term.startswith(w) for w in words)
 
 
 def focus_terms(query: Query) -> list[str]:

@@ -89,6 +89,11 @@ class Query:
     term_weights: tuple[tuple[str, float], ...] = ()
     # P(a child in danger now) from the typed question's vector (assistant.danger), set once it is embedded.
     danger_probability: float | None = None
+    # The words that named a council in the question ("stockton", "b&ne"): they choose whose
+    # guidance to read (`authorities`), they are not what is asked about. A council's own text
+    # seldom names itself, so counted as question terms they made every council-named question
+    # look half-unanswered to the term overlap and to the answerability model.
+    place_terms: tuple[str, ...] = ()
 
     @property
     def search_text(self) -> str:
@@ -100,7 +105,8 @@ class Query:
 
     @property
     def terms(self) -> list[str]:
-        return content_terms(self.search_text)
+        """The content terms searched for and weighed: the search text's, without the place words."""
+        return [t for t in content_terms(self.search_text) if t not in self.place_terms]
 
     @property
     def routing_text(self) -> str:
@@ -451,6 +457,7 @@ def understand(
         intent="referral" if detect_intent(cleaned) == "referral" else detect_intent(repaired),
         corrections=tuple(corrections),
         unknown_terms=unknown_terms(repaired, vocabulary, glossary),
+        place_terms=place_terms(cleaned, authority_aliases),
     )
 
 
@@ -490,14 +497,22 @@ def unknown_terms(text: str, vocabulary: frozenset[str], glossary: Glossary) -> 
     return tuple(dict.fromkeys(out))
 
 
-def detect_authorities(text: str, authority_aliases: dict[str, str]) -> list[str]:
-    """Authorities named in the question ("in York", "B&NES", "Bath"). Short all-caps aliases match as typed."""
+def _named(text: str, authority_aliases: dict[str, str]) -> list[str]:
+    """The aliases that occur in the question. Short all-caps aliases match as typed."""
     found: list[str] = []
     for alias in sorted(authority_aliases, key=len, reverse=True):
         exact = alias.isupper() and len(alias) <= 4 and "&" not in alias
         pattern = rf"(?<![\w&]){re.escape(alias)}(?![\w&])"
         if re.search(pattern, text, 0 if exact else re.IGNORECASE):
-            name = authority_aliases[alias]
-            if name not in found:
-                found.append(name)
+            found.append(alias)
     return found
+
+
+def detect_authorities(text: str, authority_aliases: dict[str, str]) -> list[str]:
+    """Authorities named in the question ("in York", "B&NES", "Bath")."""
+    return list(dict.fromkeys(authority_aliases[alias] for alias in _named(text, authority_aliases)))
+
+
+def place_terms(text: str, authority_aliases: dict[str, str]) -> tuple[str, ...]:
+    """The content terms of the council names in the question (Query.place_terms)."""
+    return tuple(dict.fromkeys(t for alias in _named(text, authority_aliases) for t in content_terms(alias)))

@@ -1,0 +1,44 @@
+"""The council named in a question chooses whose guidance is read; it is not what is asked about."""
+
+from assistant.answerability import term_present
+from assistant.query import Glossary, understand
+
+ALIASES = {
+    "York": "City of York Council",
+    "Stockton": "Stockton-on-Tees Borough Council",
+    "B&NES": "Bath and North East Somerset Council",
+    "Bath and North East Somerset": "Bath and North East Somerset Council",
+}
+
+
+def read(question: str):
+    return understand(question, Glossary({}), ALIASES)
+
+
+def test_the_council_named_is_not_a_term_of_the_question():
+    query = read("Who reviews child protection plans in York?")
+    assert query.authorities == ("City of York Council",)
+    assert "york" not in query.terms
+    assert {"review", "protection", "plan"} <= set(query.terms)
+
+
+def test_every_word_of_a_long_council_name_and_an_alias_with_an_ampersand_are_place_words():
+    query = read("what is the front door in Bath and North East Somerset")
+    assert not {"bath", "north", "east", "somerset"} & set(query.terms)
+    assert "door" in query.terms
+    assert "b&ne" not in read("whats the front door for new referrals in b&nes?").terms
+
+
+def test_a_question_naming_no_council_keeps_all_its_words():
+    query = read("who chairs the conference in the north of the county")
+    assert query.place_terms == ()
+    assert {"chair", "conference", "north", "county"} <= set(query.terms)
+
+
+def test_a_word_split_from_its_family_by_the_light_stemmer_is_still_found():
+    # stem("conferencing") is "conferenc", stem("conference") "conference": one word family.
+    assert term_present("conference", {"family", "group", "conferenc"})
+    assert term_present("phone", {"telephone"})
+    # Short starts are not families: "plan" does not match "planet", "care" not "career".
+    assert not term_present("plann", {"plan"})
+    assert not term_present("career", {"care"})
