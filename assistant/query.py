@@ -11,6 +11,8 @@ from pathlib import Path
 STOPWORDS = frozenset(
     ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "i", "we", "you", "they", "it", "its", "this", "that", "these", "those", "what", "whats", "what's", "which", "who", "whom", "whose", "how", "when", "where", "why", "can", "could", "should", "would", "will", "shall", "must", "may", "might", "have", "has", "had", "with", "by", "from", "at", "as", "about", "into", "after", "before", "than", "then", "there", "their", "our", "my", "me", "your", "if", "so", "not", "no", "any", "all", "each", "some", "such", "per", "via", "do", "does", "dont", "don't", "get", "gets", "need", "needs", "tell", "please", "much", "many", "long", "soon", "quickly", "happen", "happens"]  # noqa: E501
 )
+# The words a question is asked with: a typo in one is repaired to it whatever its length.
+QUESTION_WORDS = ("what", "which", "when", "where", "who", "whose", "how", "why", "should", "would", "could")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
 
 
@@ -413,6 +415,14 @@ def repair_typos(text: str, vocabulary: frozenset[str]) -> tuple[str, list[tuple
     def fix(match: re.Match) -> str:
         word = match.group(0)
         lower = word.lower()
+        # (A capitalised word after the start is more likely a name: "Mrs Howe" stays.)
+        named = word[0].isupper() and match.start() > 0
+        if lower not in QUESTION_WORDS and lower not in vocabulary and not named:
+            # A misspelt question word ("wich team", "wat is") hides what is asked (the intent).
+            asked = difflib.get_close_matches(lower, QUESTION_WORDS, n=1, cutoff=0.8)
+            if asked and len(lower) >= 3:
+                corrections.append((word, asked[0]))
+                return asked[0]
         if len(lower) < 5 or lower in vocabulary or lower in STOPWORDS or stem(lower) in vocabulary:
             return word
         if stem(lower) in _stems(vocabulary):  # another form of a library word ("teacher", "teachers")

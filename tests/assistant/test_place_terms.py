@@ -42,3 +42,14 @@ def test_a_word_split_from_its_family_by_the_light_stemmer_is_still_found():
     # Short starts are not families: "plan" does not match "planet", "care" not "career".
     assert not term_present("plann", {"plan"})
     assert not term_present("career", {"care"})
+
+
+def test_a_misspelt_question_word_is_repaired_so_the_question_keeps_its_intent():
+    from assistant.query import detect_intent, repair_typos
+
+    repaired, corrections = repair_typos("wich team in york does s47s", frozenset({"team", "york"}))
+    assert repaired.startswith("which team") and ("wich", "which") in corrections
+    assert detect_intent(repaired) == "who"
+    assert repair_typos("wat is a LADO", frozenset({"lado"}))[0] == "what is a LADO"
+    # A capitalised word after the start is probably a name, and is left alone.
+    assert repair_typos("who is Mrs Howe", frozenset())[0] == "who is Mrs Howe"
