@@ -25,7 +25,9 @@ _CLAUSE_END = re.compile(r"[.;:,!?()•]|\s(?:and|but|which|where|unless|althoug
 _NAMED = r"\b[A-Z][\w'’&-]*(?:,?\s+(?:(?:of|for|and|in|&)\s+)?[A-Z][\w'’&-]*){0,6}\s+"
 # A named team or role: capitalised words (small joining words allowed) ending in a team noun
 # ("Child in Need Teams") or a person's role ("Local Authority Designated Officer"), or an acronym.
-_TEAM = re.compile(rf"{_NAMED}(?:Team|Service|Hub|Unit|Panel|Board|Partnership|Conference)s?\b|\bMASH\b")
+# A centre or group is a service too ("Assessment Resource Centre (The ARC)" supervises contact).
+_UNIT_NOUNS = r"(?:Team|Service|Hub|Unit|Panel|Board|Partnership|Conference|Centre|Center|Group|Department|Directorate)"
+_TEAM = re.compile(rf"{_NAMED}{_UNIT_NOUNS}s?\b|\bMASH\b")
 _PERSON = re.compile(
     rf"{_NAMED}(?:Manager|Officer|Worker|Co-?ordinator|Chair|Lead|Practitioner|Nurse|Doctor|Paediatrician|"
     r"Consultant|Director)s?\b|\b(?:LADO|IRO|DSL)\b"

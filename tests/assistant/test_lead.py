@@ -18,6 +18,11 @@ def test_who_lead_is_the_named_team_from_the_sentence_or_else_its_heading():
     assert lead_text("who", "The service is case responsible.", ("7.3 Disabled Children's Team", "7.3.3 Process")) == (
         "Disabled Children's Team"
     )
+    # A centre or a group is a service by another name.
+    heading = ("What is provided and why?", "Assessment Resource Centre (The ARC)")
+    assert lead_text("who", "To supervise all court directed contacts for children.", heading) == (
+        "Assessment Resource Centre"
+    )
 
 
 def test_every_lead_is_words_of_the_sentence_or_its_headings():
