@@ -402,6 +402,16 @@ def detect_intent(text: str) -> str:
     return next((name for name, pattern in asks if re.search(pattern, lowered)), "general")
 
 
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """English words (pyspellchecker's bundled list, ~0.2 s once per process): a word in it is not
+    a typo, whatever library word it resembles. Typo repair replaced "anyone" with "Anne" (a name
+    in one document) and "normally" would go the same way as soon as a document said "normal"."""
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker().word_frequency.keys())
+
+
 def repair_typos(text: str, vocabulary: frozenset[str]) -> tuple[str, list[tuple[str, str]]]:
     """Replace words the corpus never uses with the closest corpus word ("refferal" -> "referral").
 
@@ -424,6 +434,8 @@ def repair_typos(text: str, vocabulary: frozenset[str]) -> tuple[str, list[tuple
                 corrections.append((word, asked[0]))
                 return asked[0]
         if len(lower) < 5 or lower in vocabulary or lower in STOPWORDS or stem(lower) in vocabulary:
+            return word
+        if lower in english_words():  # a real word the library does not use ("anyone", "normally")
             return word
         if stem(lower) in _stems(vocabulary):  # another form of a library word ("teacher", "teachers")
             return word

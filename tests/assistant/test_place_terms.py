@@ -53,3 +53,12 @@ def test_a_misspelt_question_word_is_repaired_so_the_question_keeps_its_intent()
     assert repair_typos("wat is a LADO", frozenset({"lado"}))[0] == "what is a LADO"
     # A capitalised word after the start is probably a name, and is left alone.
     assert repair_typos("who is Mrs Howe", frozenset())[0] == "who is Mrs Howe"
+
+
+def test_a_real_english_word_is_not_repaired_into_a_library_word():
+    from assistant.query import repair_typos
+
+    vocabulary = frozenset({"anne", "normal", "referral"})
+    repaired, corrections = repair_typos("is anyone normally seen after a refferal", vocabulary)
+    assert repaired == "is anyone normally seen after a referral"
+    assert corrections == [("refferal", "referral")]
