@@ -21,6 +21,11 @@ from assistant.types import DocumentMeta
 # to its starting event ("… of the referral", "… from the strategy discussion").
 _DURATION_OPENERS = r"(?:(?:with)?in|no later than|not later than|not more than|by|at least|at most|up to|every|after|before|a maximum of|maximum of|of)"  # noqa: E501
 _DURATION_TAIL_WORDS = 8  # enough for "of the strategy discussion being held", short of a new clause
+# Where the clause holding a duration starts: after a semicolon, colon, bullet or bracket. Not at
+# a comma or a conjunction: "referrals relating to disabled children and young people will be
+# responded to within 48 hours" must not lead with "young people will be responded to …".
+_CLAUSE_START = re.compile(r"[;:•()]\s*")
+CLAUSE_LEAD_WORDS = 20  # longer than this, the clause is no longer a lead line: the duration alone
 _CLAUSE_END = re.compile(r"[.;:,!?()•]|\s(?:and|but|which|where|unless|although)\s")
 _NAMED = r"\b[A-Z][\w'’&-]*(?:,?\s+(?:(?:of|for|and|in|&)\s+)?[A-Z][\w'’&-]*){0,6}\s+"
 # A named team or role: capitalised words (small joining words allowed) ending in a team noun
@@ -42,7 +47,7 @@ def lead_text(intent: str, sentence: str, headings: tuple[str, ...] = (), questi
     text = _strip_bullet(sentence)
     span = ""
     if intent == "timescale":
-        span = duration_span(text)
+        span = timescale_span(text)
     elif intent == "who":
         # The sentence's own team name, else the heading's ("7.3 Disabled Children's Team" over
         # "The service is case responsible…").
@@ -94,6 +99,24 @@ def duration_span(sentence: str) -> str:
         words = rest[:limit].split()[:_DURATION_TAIL_WORDS]
         end = match.end() + tail.end() + (len(" ".join(words)) + 1 if words else 0)
     return sentence[start:end].strip(" ,;")
+
+
+def timescale_span(sentence: str) -> str:
+    """The duration with what it applies to: the clause that holds it, from its start to the
+    duration's end ('The child will be seen within a maximum of 5 working days'). A bare duration
+    reads as the answer to whatever was asked: 'Within 5 working days' led an answer about when
+    IROs must be told, from a sentence about seeing the child. A clause that starts more than
+    CLAUSE_LEAD_WORDS words before the duration gives the duration alone (the quote shows the rest)."""
+    span = duration_span(sentence)
+    if not span:
+        return ""
+    at = sentence.find(span)
+    starts = [m.end() for m in _CLAUSE_START.finditer(sentence[:at])]
+    start = starts[-1] if starts else 0
+    subject = sentence[start:at].strip()
+    if not subject or len(subject.split()) > CLAUSE_LEAD_WORDS:
+        return span
+    return f"{subject} {span}"
 
 
 def short_authority(name: str) -> str:

@@ -184,8 +184,11 @@ def test_free_generation_keeps_only_checked_sentences_and_a_planted_instruction_
     assert len(llm.sent) == 2 and all(PLANTED not in str(m) for m in llm.sent)
     assert "Hillford" not in str(llm.sent[0]) and "Riverside" not in str(llm.sent[1])
     leads = " ".join(p.lead for p in answer.parts)
-    for verdict in checked:  # whatever the model wrote, only what passed is in a lead line
-        assert verdict.supported or verdict.text.rstrip(".") not in leads
+    # Whatever the model wrote, a lead line is the extractive writer's or a sentence that passed the
+    # check (an unsupported sentence may still read like the extractive lead, word for word).
+    plain_leads = {p.lead.rstrip(".") for p in plain.parts}
+    passed = {v.text.rstrip(".") for v in checked if v.supported}
+    assert all(p.lead.rstrip(".") in plain_leads | passed for p in answer.parts)
     assert "no visit" not in leads.lower()
     assert any(n.startswith(("Lead lines worded", "The generated wording")) for n in answer.notes)
 

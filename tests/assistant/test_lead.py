@@ -6,11 +6,27 @@ from assistant.types import DocumentMeta
 
 def test_timescale_lead_is_the_duration_with_its_opener_and_event():
     sentence = "The child will be seen within a maximum of 5 working days and this will be recorded in Care First."
-    assert lead_text("timescale", sentence) == "Within a maximum of 5 working days"
+    assert lead_text("timescale", sentence) == "The child will be seen within a maximum of 5 working days"
     assert duration_span("A conference is held within 15 working days of the strategy discussion, or sooner.") == (
         "within 15 working days of the strategy discussion"
     )
     assert duration_span("No figure here.") == ""
+
+
+def test_a_timescale_lead_says_what_the_duration_applies_to_from_its_own_clause():
+    # A bare "Within 48 hours" reads as the answer to whatever was asked.
+    sentence = (
+        "All new referrals relating to disabled children and young people will be responded to within 48 hours "
+        "during which contact will be made with the family."
+    )
+    assert lead_text("timescale", sentence) == (
+        "All new referrals relating to disabled children and young people will be responded to within 48 hours"
+    )  # not split at "and": "young people will be responded to" would be a different rule
+    assert lead_text("timescale", "There are two time frames: 45 days from referral to complete the assessment") == (
+        "45 days from referral to complete the assessment"
+    )
+    long_clause = " ".join(["word"] * 25) + " within 10 working days."
+    assert lead_text("timescale", long_clause) == "Within 10 working days"
 
 
 def test_who_lead_is_the_named_team_from_the_sentence_or_else_its_heading():

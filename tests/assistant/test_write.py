@@ -76,7 +76,7 @@ def test_timescale_lead_line_cites_its_sentence_and_names_the_source_once():
     ]
     answer = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
     part = answer.parts[0]
-    assert part.lead == "Within 2 working days of the referral" and part.lead_n == 1
+    assert part.lead == "A strategy discussion must be held within 2 working days of the referral" and part.lead_n == 1
     assert part.source == "Riverside, procedure 2024"
     assert answer.text.count("Riverside") == 1  # named once, in short
     assert answer.citations[0].used_sentences[0].startswith("A strategy discussion must")
