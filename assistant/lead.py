@@ -25,7 +25,8 @@ _DURATION_TAIL_WORDS = 8  # enough for "of the strategy discussion being held", 
 # a comma or a conjunction: "referrals relating to disabled children and young people will be
 # responded to within 48 hours" must not lead with "young people will be responded to …".
 _CLAUSE_START = re.compile(r"[;:•()]\s*")
-CLAUSE_LEAD_WORDS = 20  # longer than this, the clause is no longer a lead line: the duration alone
+CLAUSE_LEAD_WORDS = 20  # longer than this, the clause is no longer a lead line: its last words only
+CLAUSE_TAIL_WORDS = 6  # "… who will assume case responsibility within 24 hours": the verb and its object
 _CLAUSE_END = re.compile(r"[.;:,!?()•]|\s(?:and|but|which|where|unless|although)\s")
 _NAMED = r"\b[A-Z][\w'’&-]*(?:,?\s+(?:(?:of|for|and|in|&)\s+)?[A-Z][\w'’&-]*){0,6}\s+"
 # A named team or role: capitalised words (small joining words allowed) ending in a team noun
@@ -106,7 +107,7 @@ def timescale_span(sentence: str) -> str:
     duration's end ('The child will be seen within a maximum of 5 working days'). A bare duration
     reads as the answer to whatever was asked: 'Within 5 working days' led an answer about when
     IROs must be told, from a sentence about seeing the child. A clause that starts more than
-    CLAUSE_LEAD_WORDS words before the duration gives the duration alone (the quote shows the rest)."""
+    CLAUSE_LEAD_WORDS words before the duration gives its last CLAUSE_TAIL_WORDS words, after "…"."""
     span = duration_span(sentence)
     if not span:
         return ""
@@ -114,8 +115,11 @@ def timescale_span(sentence: str) -> str:
     starts = [m.end() for m in _CLAUSE_START.finditer(sentence[:at])]
     start = starts[-1] if starts else 0
     subject = sentence[start:at].strip()
-    if not subject or len(subject.split()) > CLAUSE_LEAD_WORDS:
+    if not subject:
         return span
+    words = subject.split()
+    if len(words) > CLAUSE_LEAD_WORDS:
+        return f"… {' '.join(words[-CLAUSE_TAIL_WORDS:])} {span}"
     return f"{subject} {span}"
 
 

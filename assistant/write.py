@@ -277,7 +277,7 @@ class ExtractiveWriter:
             _citation(passages[p_index], n, used.get(p_index, ()))
             for p_index, n in sorted(cited.items(), key=lambda pair: pair[1])
         ]
-        conflicts = self._conflicts(query, timescales) if len(parts) > 1 else ()
+        conflicts = self._conflicts(query, timescales, {p.authority: p for p in parts}) if len(parts) > 1 else ()
         notes: tuple[str, ...] = ()
         if not_covered:
             names = " or ".join(short_authority(a) for a in not_covered)
@@ -331,15 +331,21 @@ class ExtractiveWriter:
         return sorted(picks, key=lambda s: (order[s.passage_index], s.sentence_index))
 
     @staticmethod
-    def _conflicts(query: Query, timescales: dict[str, list[tuple[str, int]]]) -> tuple[str, ...]:
-        """Authorities that give different timescales for the same question."""
+    def _conflicts(
+        query: Query, timescales: dict[str, list[tuple[str, int]]], parts: dict[str, AuthorityAnswer]
+    ) -> tuple[str, ...]:
+        """Authorities that give different timescales for the same question. Each side is told by
+        its lead line (the duration in its own clause), so what each council's figure applies to
+        is seen: two durations for different events are not a conflict a reader should act on."""
         if query.intent != "timescale" or len(timescales) < 2:
             return ()
         values = {authority: tuple(sorted({v for v, _ in items})) for authority, items in timescales.items()}
         if len(set(values.values())) < 2:
             return ()
         sides = "; ".join(
-            f"{authority}: {', '.join(dict.fromkeys(f'{v} [{n}]' for v, n in items))}"
+            f"{authority}: {parts[authority].lead} [{parts[authority].lead_n}]"
+            if authority in parts and extract_timescales(parts[authority].lead)
+            else f"{authority}: {', '.join(dict.fromkeys(f'{v} [{n}]' for v, n in items))}"
             for authority, items in timescales.items()
         )
         return (

@@ -26,7 +26,7 @@ def test_a_timescale_lead_says_what_the_duration_applies_to_from_its_own_clause(
         "45 days from referral to complete the assessment"
     )
     long_clause = " ".join(["word"] * 25) + " within 10 working days."
-    assert lead_text("timescale", long_clause) == "Within 10 working days"
+    assert lead_text("timescale", long_clause) == "… word word word word word word within 10 working days"
 
 
 def test_who_lead_is_the_named_team_from_the_sentence_or_else_its_heading():

@@ -98,6 +98,18 @@ def test_two_councils_are_never_blended_and_differing_timescales_are_flagged():
     )
 
 
+def test_a_timescale_conflict_says_what_each_councils_figure_applies_to():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    passages = [
+        passage("Riverside Council", ("The child will be seen within 5 working days of the referral.",), (0.80,)),
+        passage("Hillford Council", ("Hospital referrals will be passed to the home council within 24 hours.",), (0.78,)),
+    ]
+    answer = writer.write(query("how soon is a child seen after a referral?", "timescale"), passages)
+    assert answer.conflicts
+    assert "The child will be seen within 5 working days of the referral [1]" in answer.conflicts[0]
+    assert "Hospital referrals will be passed to the home council within 24 hours [2]" in answer.conflicts[0]
+
+
 def test_a_council_that_only_mentions_the_topic_is_not_shown():
     writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
     passages = [
