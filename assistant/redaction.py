@@ -196,9 +196,20 @@ class Redactor:
     def _library(self) -> tuple[LibraryTerms, Lexicon, re.Pattern[str] | None]:
         manifest = self.corpus_dir / "manifest.yaml" if self.corpus_dir else None
         stamp = manifest.stat().st_mtime if manifest and manifest.exists() else None
+        from indexing.schema import ConfigError
+
         with self._lock:
             if self._state is None or stamp != self._stamp:
-                terms = library_terms(self.corpus_dir) if self.corpus_dir else LibraryTerms.empty()
+                try:
+                    terms = library_terms(self.corpus_dir) if self.corpus_dir else LibraryTerms.empty()
+                except ConfigError:
+                    # A manifest or glossary being edited in place can be broken for a while: keep the
+                    # terms read last (none at first, which redacts more, never less) and read again
+                    # when the file next changes, rather than fail the question being stored.
+                    if self._state is not None:
+                        self._stamp = stamp
+                        return self._state
+                    terms = LibraryTerms.empty()
                 extra = {t.lower() for t in self.extra_terms}
                 terms = LibraryTerms(terms.phrases | extra,
                                      terms.words | {w for t in extra for w in re.findall(r"[\w&]+", t)})
