@@ -9,6 +9,7 @@ import streamlit as st
 from assistant.followup import turn_from
 from assistant.present import escape_markdown
 from assistant.service import QuestionError
+from assistant.types import Answer
 from indexing.manifest import ManifestError
 from ui.answer_view import render_answer
 from ui.common import feedback_store, index_notice, load_assistant
@@ -30,7 +31,20 @@ def save_rating(question_id: int) -> None:
         store.rate(question_id, helpful=rating == 1, comment=st.session_state.get(f"comment_{question_id}", ""))
 
 
-def render_feedback(question_id: int) -> None:
+def stored(answer: Answer) -> int | None:
+    """The stored question's id, or None when it could not be stored (the answer is shown all the same)."""
+    try:
+        return store.log_question(answer)
+    except Exception as exc:  # noqa: BLE001 - e.g. the data folder is full or unwritable
+        # only the kind of failure is logged: a message could quote what was typed
+        logging.getLogger(__name__).error("storing a question failed (%s)", type(exc).__name__)
+        return None
+
+
+def render_feedback(question_id: int | None) -> None:
+    if question_id is None:
+        st.caption("This answer could not be saved for review, so it cannot be rated.")
+        return
     st.caption("Was this answer helpful?")
     rating = st.feedback("thumbs", key=f"rating_{question_id}", on_change=save_rating, args=(question_id,))
     if rating is not None:
@@ -58,7 +72,7 @@ def ask(question: str, authorities: list[str]) -> None:
             st.error(f"Something went wrong answering that question ({type(exc).__name__}). Please try "
                      "again; if it keeps happening, tell whoever runs the assistant.")
             return
-        question_id = store.log_question(answer)
+        question_id = stored(answer)
         render_answer(answer)
         render_feedback(question_id)
     st.session_state[HISTORY].append((question_id, answer))
