@@ -43,6 +43,16 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 BULK_BATCH_TOKENS = 512
 
 
+def disable_onnxruntime_telemetry() -> None:
+    """Stop onnxruntime's own telemetry before it starts. Its Linux wheel (1.32 here) records
+    events (a device id, sessions, run counts, errors; no text) in ~/.cache/Microsoft/DeveloperTools
+    for sending to Microsoft: every process that embedded a question added one.
+    `ORT_DISABLE_TELEMETRY=1` turns all of it off when set before the first `import onnxruntime`
+    (set later, the process's first event is still written). A value set by whoever runs the
+    assistant is left as it is."""
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
+
 def token_batches(order: Sequence[int], lengths: Sequence[int], max_tokens: int) -> list[list[int]]:
     """Cut `order` (text positions, shortest first) into consecutive batches whose padded size,
     texts x the longest text's tokens, stays within max_tokens; a text that alone exceeds the
@@ -95,6 +105,7 @@ def export_onnx(path: Path) -> Path:
     time, not per question. Written to a temporary file and renamed, so a reader never sees half
     a file and two processes exporting at once both end with a whole one."""
     configure_offline()
+    disable_onnxruntime_telemetry()
     import torch
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
@@ -182,6 +193,7 @@ class OnnxEmbedder:
         self, path: Path, threads: int = 1, batch_threads: int | None = None, batch_tokens: int = BULK_BATCH_TOKENS
     ) -> None:
         configure_offline()
+        disable_onnxruntime_telemetry()
         from tokenizers import Tokenizer
 
         self.path = path
