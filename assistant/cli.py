@@ -284,7 +284,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
         _, meta = add_upload(load_manifest(settings.manifest_path), args.file.name, data, form, settings,
                              doc_id=args.doc_id, new_authority=new_authority)
     except (LoadError, ManifestError) as exc:
-        print(f"error: {exc}. Nothing was added.", file=sys.stderr)
+        print(f"error: {str(exc).rstrip('.')}. Nothing was added.", file=sys.stderr)  # one full stop, not two
         return 2
     except OSError as exc:
         print(f"error: {args.file}: {exc.strerror or exc}. Nothing was added.", file=sys.stderr)
