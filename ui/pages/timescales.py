@@ -60,7 +60,7 @@ st.dataframe(
     ],
     hide_index=True,
     height=min(38 + 35 * len(shown), 740),  # about 20 rows before the table scrolls
-    use_container_width=True,
+    width="stretch",  # use_container_width is deprecated (Streamlit logs it on every run)
     column_config={
         "Quote": st.column_config.TextColumn(width="large"),
         "Applies to": st.column_config.TextColumn(width="medium"),
