@@ -56,7 +56,8 @@ def lead_text(intent: str, sentence: str, headings: tuple[str, ...] = (), questi
         kinds = (_TEAM, _PERSON) if _ASKS_FOR_TEAM.search(question) else (_PERSON, _TEAM)
         places = (text, *(_strip_number(h) for h in reversed(headings)))
         match = next((m for kind in kinds for place in places if (m := kind.search(place))), None)
-        span = match.group(0).strip() if match else ""
+        # The name, not the article the sentence put before it ("A Family Placement Team …").
+        span = re.sub(r"^(?:the|a|an)\s+", "", match.group(0).strip(), flags=re.IGNORECASE) if match else ""
     elif intent == "threshold":
         match = _LEVEL.search(text)
         span = match.group(0).strip() if match else ""

@@ -27,6 +27,11 @@ def test_reference_to_what_the_last_answer_named():
     earlier = Turn("Which York team finds placements?", (YORK,), "Placement Finding, Commissioning and Support Team")
     reading = read_follow_up("what else does that team do?", [earlier], ALIASES)
     assert reading.text == "What else does the Placement Finding, Commissioning and Support Team do in York?"
+    # A lead that kept its article ("A Family Placement Team") is not read as "the A Family …".
+    earlier = Turn("Which team runs fostering in York?", (YORK,), "A Family Placement Team")
+    assert read_follow_up("what else does that team do?", [earlier], ALIASES).text == (
+        "What else does the Family Placement Team do in York?"
+    )
 
 
 def test_a_standalone_question_is_left_exactly_as_typed():

@@ -62,3 +62,12 @@ def test_authority_and_source_named_once_in_short():
     assert source_label(meta) == "Plymouth, performance report 2013"
     undated = DocumentMeta("d", "Torbay Council", "T", "service description", "undated", "f.txt", status="superseded")
     assert source_label(undated) == "Torbay, service description undated, SUPERSEDED"
+
+
+def test_a_named_team_is_led_without_the_article_the_sentence_put_before_it():
+    assert lead_text("who", "A Family Placement Team which will provide fostering and adoption.") == (
+        "Family Placement Team"
+    )
+    assert lead_text("who", "The Referral and Assessment Service is the front door.") == (
+        "Referral and Assessment Service"
+    )
