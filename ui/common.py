@@ -9,6 +9,7 @@ import streamlit as st
 
 from assistant.curator import CuratorLock, is_configured, stored_hash_problem
 from assistant.feedback import FeedbackStore
+from assistant.present import escape_markdown
 from assistant.service import GuidanceAssistant
 from assistant.settings import Settings
 from indexing.lock import IndexBusy
@@ -41,9 +42,14 @@ def load_assistant() -> GuidanceAssistant:
 
 
 def index_notice(assistant: GuidanceAssistant) -> None:
-    """A visible notice when the manifest is ahead of the index (answers come from the last index)."""
+    """A visible notice when the manifest is ahead of the index, or cannot be read (answers come
+    from the last index either way)."""
     try:
         notice = assistant.status().notice()
+    except ManifestError as exc:  # e.g. a hand edit of manifest.yaml in progress, or left broken
+        st.warning(f"The library's manifest cannot be read (tell whoever runs the assistant); answers come from "
+                   f"the last index until it is fixed. {escape_markdown(str(exc))}", icon=":material/update:")
+        return
     except Exception:  # noqa: BLE001 - a notice must never stop the page
         return
     if notice:

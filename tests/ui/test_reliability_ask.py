@@ -66,3 +66,12 @@ def test_an_unwritable_feedback_store_still_gives_the_answer(app, unwritable_sto
     assert "5 working days" in texts(app.markdown)
     assert "could not be saved for review" in texts(app.caption)
     assert not app.feedback, "nothing to rate: the question was not stored"
+
+
+@pytest.mark.parametrize("page", ["pages/ask.py", "pages/library.py"])
+def test_a_broken_manifest_is_named_on_the_ask_and_library_pages(app, broken_manifest, page):
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception
+    notice = texts(app.warning)
+    assert "manifest cannot be read" in notice and "line" in notice, "nothing said the hand edit broke the manifest"

@@ -10,7 +10,7 @@ from assistant.library import DocumentForm, add_upload, document_chunks, edit_do
 from assistant.types import STATUSES, DocumentMeta
 from indexing.load import LoadError
 from indexing.manifest import SUPPORTED_SUFFIXES, ManifestError
-from ui.common import curator_unlocked, load_assistant, reindex_with_progress
+from ui.common import curator_unlocked, index_notice, load_assistant, reindex_with_progress
 
 STATUS_HELP = (
     "current: cited normally. superseded: kept but never cited as current. "
@@ -100,6 +100,7 @@ def preview_section() -> None:
 st.title("Guidance library")
 if NOTICE in st.session_state:
     st.success(st.session_state.pop(NOTICE))
+index_notice(assistant)
 unlocked = curator_unlocked()
 rows = library_rows(assistant.manifest, assistant.store)
 st.dataframe(
