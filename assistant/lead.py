@@ -21,10 +21,12 @@ from assistant.types import DocumentMeta
 # to its starting event ("… of the referral", "… from the strategy discussion").
 _DURATION_OPENERS = r"(?:(?:with)?in|no later than|not later than|not more than|by|at least|at most|up to|every|after|before|a maximum of|maximum of|of)"  # noqa: E501
 _DURATION_TAIL_WORDS = 8  # enough for "of the strategy discussion being held", short of a new clause
-# Where the clause holding a duration starts: after a semicolon, colon, bullet or bracket. Not at
-# a comma or a conjunction: "referrals relating to disabled children and young people will be
-# responded to within 48 hours" must not lead with "young people will be responded to …".
-_CLAUSE_START = re.compile(r"[;:•()]\s*")
+# Where the clause holding a duration starts: after a semicolon, colon or bullet, or the opening
+# bracket of an aside the duration sits in (an aside closed before it is part of the clause:
+# "children in care (accommodated under section 20) at their 4 month review"). Not at a comma or
+# a conjunction: "referrals relating to disabled children and young people will be responded to
+# within 48 hours" must not lead with "young people will be responded to …".
+_CLAUSE_START = re.compile(r"[;:•]\s*|\((?![^)]*\))\s*")
 CLAUSE_LEAD_WORDS = 20  # longer than this, the clause is no longer a lead line: its last words only
 CLAUSE_TAIL_WORDS = 6  # "… who will assume case responsibility within 24 hours": the verb and its object
 _CLAUSE_END = re.compile(r"[.;:,!?()•]|\s(?:and|but|which|where|unless|although)\s")
@@ -88,12 +90,16 @@ def duration_span(sentence: str) -> str:
     match = _TIMESCALE.search(sentence)
     if not match:
         return ""
-    before = sentence[: match.start()]
-    opener = re.search(rf"(?:\b{_DURATION_OPENERS}\s+)+(?:\w+\s+){{0,2}}$", before, re.IGNORECASE)
-    start = opener.start() if opener else match.start()
+    start = _opener_start(sentence, match)
     after = sentence[match.end() :]
     tail = re.match(r"\s+(?:of|from|after|following|before|since)\b", after, re.IGNORECASE)
     end = match.end()
+    if re.search(r"(?:day|hour|week|month|year)$", match.group(0), re.IGNORECASE):
+        # A singular unit after a number names a thing, not a wait: "at their 4 month review",
+        # "the 45 day assessment period". The duration alone would say only "at their 4 month".
+        noun = re.match(r"(?:[\s-]+(?!(?:and|or|but|to|of|for|in|on|the|a|which|where)\b)[a-z]+){1,2}", after)
+        if noun:
+            return sentence[_opener_start(sentence, match) : match.end() + noun.end()].strip(" ,;")
     if tail:
         rest = after[tail.end() :]
         stop = _CLAUSE_END.search(rest)
@@ -101,6 +107,13 @@ def duration_span(sentence: str) -> str:
         words = rest[:limit].split()[:_DURATION_TAIL_WORDS]
         end = match.end() + tail.end() + (len(" ".join(words)) + 1 if words else 0)
     return sentence[start:end].strip(" ,;")
+
+
+def _opener_start(sentence: str, match: re.Match) -> int:
+    """Where the words that open a duration ("within a maximum of") start, before its match."""
+    before = sentence[: match.start()]
+    opener = re.search(rf"(?:\b{_DURATION_OPENERS}\s+)+(?:\w+\s+){{0,2}}$", before, re.IGNORECASE)
+    return opener.start() if opener else match.start()
 
 
 def timescale_span(sentence: str) -> str:

@@ -71,3 +71,16 @@ def test_a_named_team_is_led_without_the_article_the_sentence_put_before_it():
     assert lead_text("who", "The Referral and Assessment Service is the front door.") == (
         "Referral and Assessment Service"
     )
+
+
+def test_a_duration_that_names_a_thing_keeps_its_noun_and_an_aside_closed_before_it_stays_in_the_clause():
+    sentence = "Plans are made for all children in care (under section 20 or subject to Orders) at their 4 month review."
+    assert lead_text("timescale", sentence) == sentence.rstrip(".")
+    assert lead_text("timescale", "By having the 45 day assessment period, this allows more.") == (
+        "By having the 45 day assessment period"
+    )
+    # An aside the duration sits in starts its own clause.
+    assert lead_text("timescale", "Contacts are screened (within 24 hours of receipt) by the hub.") == (
+        "Within 24 hours of receipt"
+    )
+
