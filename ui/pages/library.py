@@ -63,7 +63,7 @@ def add_section() -> None:
     try:
         _, meta = add_upload(assistant.manifest, upload.name, upload.getvalue(), form, assistant.settings)
     except (LoadError, ManifestError) as exc:
-        st.error(f"Not added: {exc}. The library has not been changed.")
+        st.error(f"Not added: {str(exc).rstrip('.')}. The library has not been changed.")  # one full stop
         return
     reindex_with_progress(assistant)
     done(f"Added “{meta.title}” ({meta.doc_id}); it is now searchable.")
