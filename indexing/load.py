@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -121,6 +122,11 @@ def _looks_like_utf16(head: bytes) -> bool:
 def _load_pdf(path: Path) -> tuple[str, list[PageSpan]]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    # pypdf logs each flaw it meets ("invalid pdf header: b'\\x00garb'", "EOF marker not found") and
+    # Python prints those on stderr above our own message: a PDF it cannot read is reported once,
+    # as a LoadError naming the file, and one it can read needs no remarks.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     try:
         reader = PdfReader(str(path))
