@@ -28,10 +28,11 @@ def _load_assistant() -> GuidanceAssistant:
 
 
 def load_assistant() -> GuidanceAssistant:
-    """The shared assistant; a broken manifest or an unreachable store stops the page with a
-    message, not a traceback (nothing is cached, so the next visit tries again)."""
+    """The shared assistant, its councils brought up to the current index; a broken manifest or
+    an unreachable store stops the page with a message, not a traceback (nothing is cached, so
+    the next visit tries again)."""
     try:
-        return _load_assistant()
+        return _follow_index(_load_assistant())
     except ManifestError as exc:
         st.warning(f"The guidance library cannot be opened: {exc}")
         st.stop()
@@ -39,6 +40,21 @@ def load_assistant() -> GuidanceAssistant:
         st.error(f"The guidance library cannot be opened just now ({type(exc).__name__}: {exc}). "
                  "Reload the page in a moment; if it keeps happening, tell whoever runs the assistant.")
         st.stop()
+
+
+def _follow_index(assistant: GuidanceAssistant) -> GuidanceAssistant:
+    """Re-read the councils (names, aliases, front doors) when the index has moved on, as every
+    question does, before a page lists them: after `guidance add --new-authority` the Worried
+    page's council list and the Ask page's filter lacked the new council until someone asked a
+    question. One pointer read per page run; a broken manifest keeps the councils read before.
+    (GuidanceAssistant has no public call for this yet: see the reliability report.)"""
+    try:
+        snapshot = assistant.retriever.snapshot()
+    except Exception:  # noqa: BLE001 - no index yet, or the store is down: each page says so in its own way
+        return assistant
+    if snapshot.version != assistant._manifest_for:
+        assistant._follow_index(snapshot.version)
+    return assistant
 
 
 def index_notice(assistant: GuidanceAssistant) -> None:
