@@ -6,13 +6,13 @@ st.set_page_config(page_title="Practice guidance assistant", page_icon=":materia
 navigation = st.navigation(
     {
         "Practitioners": [
-            st.Page("pages/ask.py", title="Ask the guidance", icon=":material/forum:", default=True),
-            st.Page("pages/worried.py", title="Worried about a child?", icon=":material/health_and_safety:"),
-            st.Page("pages/timescales.py", title="Timescales", icon=":material/schedule:"),
+            st.Page("views/ask.py", title="Ask the guidance", icon=":material/forum:", default=True),
+            st.Page("views/worried.py", title="Worried about a child?", icon=":material/health_and_safety:"),
+            st.Page("views/timescales.py", title="Timescales", icon=":material/schedule:"),
         ],
         "Curators": [
-            st.Page("pages/library.py", title="Library", icon=":material/library_books:"),
-            st.Page("pages/quality.py", title="Quality", icon=":material/monitoring:"),
+            st.Page("views/library.py", title="Library", icon=":material/library_books:"),
+            st.Page("views/quality.py", title="Quality", icon=":material/monitoring:"),
         ],
     }
 )

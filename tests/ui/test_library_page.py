@@ -12,7 +12,7 @@ CORRUPT_PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nthis is not really a pdf
 
 def open_library(app):
     app.run()
-    app.switch_page("pages/library.py").run()
+    app.switch_page("views/library.py").run()
     return app
 
 

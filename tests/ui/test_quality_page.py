@@ -34,7 +34,7 @@ REPORT = {
 
 def open_quality(app):
     app.run()
-    app.switch_page("pages/quality.py").run()
+    app.switch_page("views/quality.py").run()
     return app
 
 

@@ -68,7 +68,7 @@ def test_an_unwritable_feedback_store_still_gives_the_answer(app, unwritable_sto
     assert not app.feedback, "nothing to rate: the question was not stored"
 
 
-@pytest.mark.parametrize("page", ["pages/ask.py", "pages/library.py"])
+@pytest.mark.parametrize("page", ["views/ask.py", "views/library.py"])
 def test_a_broken_manifest_is_named_on_the_ask_and_library_pages(app, broken_manifest, page):
     app.run()
     app.switch_page(page).run()

@@ -5,9 +5,8 @@ page a school is sent a link to) before anyone had opened the home page showed S
 file-name navigation ("app, ask, library, quality, timescales, worried"), a narrow layout and the
 tab title "worried". Streamlit treats a folder named `pages/` beside the main script as an old-style
 multipage app and runs the linked page without ui/app.py until some session runs ui/app.py's
-st.navigation (streamlit/runtime/pages_manager.py, `uses_pages_directory`). Renaming ui/pages/
-fixes it; that also means changing the page paths in four other test files, left to the lead
-engineer (see the report), so this test is a known gap until then.
+st.navigation (streamlit/runtime/pages_manager.py, `uses_pages_directory`). The pages now live in
+ui/views/, so the app's own navigation is there from the first request.
 """
 
 from __future__ import annotations
@@ -54,8 +53,6 @@ def fresh_app_url(tmp_path):
             server.wait(timeout=15)
 
 
-@pytest.mark.xfail(strict=True, reason="ui/pages/ puts Streamlit in old-style multipage mode until the home page "
-                                       "is opened; fixed by renaming the folder (lead engineer: see the report)")
 def test_a_deep_link_opened_first_after_a_restart_shows_the_apps_navigation(chromium, fresh_app_url):  # noqa: F811
     from playwright.sync_api import sync_playwright
 

@@ -26,7 +26,7 @@ def stray_file(ui_settings):
 def test_an_upload_whose_id_is_taken_is_refused_in_one_sentence(app, curator, ui_settings, stray_file):
     manifest_before = ui_settings.manifest_path.read_bytes()
     app.run()
-    app.switch_page("pages/library.py").run()
+    app.switch_page("views/library.py").run()
     app.sidebar.text_input[0].set_value(curator)
     next(b for b in app.sidebar.button if "Unlock" in b.label).click().run()
     app.file_uploader[0].upload("neglect.md", NEW_TEXT)

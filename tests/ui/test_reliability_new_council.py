@@ -51,7 +51,7 @@ def norfolk_added_from_the_cli(ui_settings, tmp_path):
 
 def council_choices(app) -> list[str]:
     app.run()
-    app.switch_page("pages/worried.py").run()
+    app.switch_page("views/worried.py").run()
     assert not app.exception
     return list(app.selectbox[0].options)
 

@@ -13,7 +13,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-PAGES = ("pages/ask.py", "pages/worried.py", "pages/timescales.py", "pages/library.py", "pages/quality.py")
+PAGES = ("views/ask.py", "views/worried.py", "views/timescales.py", "views/library.py", "views/quality.py")
 
 
 class Recorder(logging.Handler):

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.slow
 
 
 def open_page(app):
-    app.switch_page("pages/timescales.py").run()
+    app.switch_page("views/timescales.py").run()
     assert not app.exception
     return app
 

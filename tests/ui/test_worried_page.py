@@ -9,7 +9,7 @@ pytestmark = pytest.mark.slow
 
 
 def open_page(app):
-    app.switch_page("pages/worried.py").run()
+    app.switch_page("views/worried.py").run()
     return app
 
 
