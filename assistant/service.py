@@ -135,8 +135,7 @@ class GuidanceAssistant:
             snap = self.retriever.snapshot()
             if snap.empty:
                 raise QuestionError("The guidance library is empty: run `guidance index` (or add a document) first.")
-            if snap.version != self._manifest_for:
-                self._follow_index(snap.version)
+            self._follow_index(snap.version)
             reading = self.read_question(question, history) if history else Reading(question, False)
             request = Request(
                 reading.text, self.resolve_authorities(authorities), include_superseded, mode, use_glossary, intent
@@ -195,9 +194,21 @@ class GuidanceAssistant:
         state = self.status()
         return state.empty or state.stale
 
+    def follow_index(self) -> None:
+        """Bring the councils (names, aliases, front doors) up to the current index, as every
+        question does; for a face that lists them before any question (the app's pages). One
+        pointer read; no index yet, or a store that is down, leaves them as they are."""
+        try:
+            version = self.retriever.snapshot().version
+        except Exception:  # noqa: BLE001 - each face says so when it asks
+            return
+        self._follow_index(version)
+
     def _follow_index(self, version: str) -> None:
         """A new index generation may come with manifest changes (a council's aliases or front
         door): re-read it once per generation; a broken manifest keeps the one already read."""
+        if version == self._manifest_for:
+            return
         with contextlib.suppress(ManifestError):
             self.reload_manifest()
         self._manifest_for = version

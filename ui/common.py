@@ -43,17 +43,10 @@ def load_assistant() -> GuidanceAssistant:
 
 
 def _follow_index(assistant: GuidanceAssistant) -> GuidanceAssistant:
-    """Re-read the councils (names, aliases, front doors) when the index has moved on, as every
-    question does, before a page lists them: after `guidance add --new-authority` the Worried
-    page's council list and the Ask page's filter lacked the new council until someone asked a
-    question. One pointer read per page run; a broken manifest keeps the councils read before.
-    (GuidanceAssistant has no public call for this yet: see the reliability report.)"""
-    try:
-        snapshot = assistant.retriever.snapshot()
-    except Exception:  # noqa: BLE001 - no index yet, or the store is down: each page says so in its own way
-        return assistant
-    if snapshot.version != assistant._manifest_for:
-        assistant._follow_index(snapshot.version)
+    """The councils brought up to the index before a page lists them: after `guidance add
+    --new-authority` the Worried page's council list and the Ask page's filter lacked the new
+    council until someone asked a question."""
+    assistant.follow_index()
     return assistant
 
 
