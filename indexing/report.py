@@ -73,7 +73,8 @@ class IndexStatus:
         ]
         return (
             f"The index is behind the library manifest: {'; '.join(parts)}. Answers come from the last "
-            "index until someone runs `guidance index`."
+            "index until someone runs `guidance index` (if it reports a document NOT indexed, fix or "
+            "replace that file: running it again will not help)."
         )
 
 
