@@ -46,6 +46,13 @@ CATEGORY_BONUS = 0.15
 ROUTING_QUOTES = 1
 # "has received 357 referrals", "1,200 contacts a year": performance figures, not how to refer.
 REFERRAL_COUNT = re.compile(r"\b\d[\d,]*\s+(?:\w+\s+){0,2}(?:referrals|contacts)\b", re.IGNORECASE)
+# "Referrals remain high and increased last year by 10%": a trend in a performance report, not
+# how to refer either (a partner told "dad hit him" was shown it as Plymouth's guidance).
+REFERRAL_TREND = re.compile(
+    r"\b(?:referrals|contacts)\b.{0,60}\b(?:increased|decreased|rose|risen|fell|fallen|remain(?:s|ed)? (?:high|low)|"
+    r"\d+(?:\.\d+)?\s?%|per cent)",
+    re.IGNORECASE,
+)
 # Matched in lower case, or capitalised only where it opens the sentence: a capitalised cue word
 # inside a sentence is a name ("the Referral and Assessment structure", "the Early Help
 # Foundation"), which says nothing about how a worry is routed.
@@ -156,7 +163,7 @@ def referral_answer(
 def routes(sentence: str, categories: Sequence[str] = ()) -> bool:
     """Whether a sentence of guidance says how a worry is judged or routed (ROUTING_CUE), or is
     about the concern's own category; a count of referrals is performance data, not guidance."""
-    if REFERRAL_COUNT.search(sentence):
+    if REFERRAL_COUNT.search(sentence) or REFERRAL_TREND.search(sentence):
         return False
     return bool(ROUTING_CUE.search(sentence)) or _names_any(sentence, categories)
 

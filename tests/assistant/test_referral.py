@@ -150,6 +150,10 @@ def test_a_team_or_body_named_with_a_routing_word_is_not_routing_guidance():
     assert not routes("A literature review was conducted by the Early Help Foundation.")
     assert routes("Referrals that do not meet the threshold are passed to early help.")
     assert not routes("The Hub received 1,200 contacts last year.")
+    # A trend in a performance report is not how to refer either.
+    assert not routes("Referrals remain high and increased last year by 10% so workloads rise.")
+    assert not routes("The number of contacts rose sharply in 2018.")
+    assert routes("All referrals made to the service come via the Safeguarding Hub for crisis response.")
 
 
 def test_at_most_routing_quotes_sentences_are_quoted_for_a_council():
