@@ -175,6 +175,9 @@ class AuthorityAnswer:
     quotes: tuple[Quote, ...] = ()
     status: str = "current"
     confidence: float = 0.0  # the answerability model's probability for the lead sentence
+    # Duty or guidance (assistant.force) of the lead's sentence when that sentence is not quoted
+    # below it (the lead says it all): its label would otherwise be lost with the quote.
+    lead_force: str = ""
 
     @property
     def citation_numbers(self) -> tuple[int, ...]:
@@ -225,6 +228,7 @@ class Answer:
                     "source": p.source,
                     "lead": p.lead,
                     "lead_n": p.lead_n,
+                    "lead_force": p.lead_force,
                     "status": p.status,
                     "confidence": round(p.confidence, 4),
                     "quotes": [

@@ -268,9 +268,17 @@ class ExtractiveWriter:
             # A list item already quoted under the sentence that introduces it is not quoted again.
             quotes = [q for q in quotes if not any(q is not o and q.text in o.text for o in quotes)]
             meta = top.chunk.meta
+            quoted = any(best_pick.text in q.text for q in quotes)
             parts.append(
                 AuthorityAnswer(
-                    authority, source_label(meta), lead, lead_n, tuple(quotes), meta.status, probabilities[authority]
+                    authority,
+                    source_label(meta),
+                    lead,
+                    lead_n,
+                    tuple(quotes),
+                    meta.status,
+                    probabilities[authority],
+                    "" if quoted else force(best_pick.text),
                 )
             )
         citations = [

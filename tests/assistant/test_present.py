@@ -69,3 +69,9 @@ def test_refusal_text_drops_the_safety_line_shown_above_it():
 def test_citation_label_names_number_authority_heading_and_status():
     c = Citation(2, "d", "Old guide", "York", "2013", "7 Teams > 7.1 Duty", 4, "q", 0.1, status="superseded")
     assert citation_label(c) == "\\[2\\] York — 7\\.1 Duty · SUPERSEDED"
+
+
+def test_a_lead_that_is_its_whole_sentence_carries_the_sentences_duty_or_guidance_label():
+    part = AuthorityAnswer("Plymouth City Council", "Plymouth, report 2013", "Children should be seen soon.", 1,
+                           lead_force="guidance")
+    assert part_view(part).lead == "**Children should be seen soon\\.** **\\[1\\]** :blue-badge[guidance]"

@@ -255,3 +255,23 @@ def test_an_unlikely_council_near_the_best_is_still_shown_when_it_states_a_diffe
     writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS, selection=Selection(others_must_answer=True))
     answer = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
     assert answer.authorities == ["Riverside Council", "Hillford Council"] and answer.conflicts
+
+
+def test_the_duty_or_guidance_label_goes_with_the_lead_when_its_sentence_is_not_quoted_again():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    sentence = "A strategy discussion should be held by the duty team manager."
+    passages = [passage("Riverside Council", (sentence,), (0.80,), heading="4.2 Strategy discussions")]
+    part = writer.write(query("what happens at a strategy discussion?", "general"), passages).parts[0]
+    assert part.lead == sentence and not part.quotes and part.lead_force == "guidance"
+    timed = writer.write(
+        query("how soon is a strategy discussion held?", "timescale"),
+        [
+            passage(
+                "Riverside Council",
+                ("A strategy discussion must be held within 2 working days and its notes sent to all who attended.",),
+                (0.80,),
+            )
+        ],
+    ).parts[0]
+    assert timed.quotes and timed.quotes[0].force == "duty" and timed.lead_force == ""  # the quote has it
+
