@@ -61,9 +61,13 @@ class Glossary:
         """
         found: list[str] = []
         lowered = f" {' '.join(tokens(text))} "
+        common = common_english_words()
         for short, expansions in self.terms.items():
-            exact = len(short) <= 2 or (short != short.upper() and short != short.lower())
-            pattern = rf"(?<![\w&]){re.escape(short)}(?![\w&])"
+            # A short form that is also an everyday word ("SEND": "where do I send a referral?")
+            # matches only as typed too.
+            exact = len(short) <= 2 or (short != short.upper() and short != short.lower()) or short.lower() in common
+            # ...and in the plural ("S47s", "ICPCs", "IROs").
+            pattern = rf"(?<![\w&]){re.escape(short)}s?(?![\w&])"
             if re.search(pattern, text, 0 if exact else re.IGNORECASE):
                 found.extend(e for e in expansions if e.lower() not in text.lower())
                 continue
@@ -402,14 +406,32 @@ def detect_intent(text: str) -> str:
     return next((name for name, pattern in asks if re.search(pattern, lowered)), "general")
 
 
+COMMON_SHARE = 0.01  # "everyday" words: the most frequent 1% of the English word list (about 1,600)
+
+
+@lru_cache(maxsize=1)
+def common_english_words() -> frozenset[str]:
+    """The most frequent COMMON_SHARE of pyspellchecker's English words ("send", "help"; not
+    "mash" or "arc"): a glossary short form spelt like one is read as an acronym only in capitals."""
+    counts = _english_counts()
+    ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+    return frozenset(ranked[: max(1, int(len(ranked) * COMMON_SHARE))])
+
+
+@lru_cache(maxsize=1)
+def _english_counts() -> dict[str, int]:
+    """pyspellchecker's bundled English word list with each word's frequency (read once, ~0.2 s)."""
+    from spellchecker import SpellChecker
+
+    return dict(SpellChecker().word_frequency.dictionary)
+
+
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """English words (pyspellchecker's bundled list, ~0.2 s once per process): a word in it is not
     a typo, whatever library word it resembles. Typo repair replaced "anyone" with "Anne" (a name
     in one document) and "normally" would go the same way as soon as a document said "normal"."""
-    from spellchecker import SpellChecker
-
-    return frozenset(SpellChecker().word_frequency.keys())
+    return frozenset(_english_counts())
 
 
 def repair_typos(text: str, vocabulary: frozenset[str]) -> tuple[str, list[tuple[str, str]]]:

@@ -62,3 +62,21 @@ def test_a_real_english_word_is_not_repaired_into_a_library_word():
     repaired, corrections = repair_typos("is anyone normally seen after a refferal", vocabulary)
     assert repaired == "is anyone normally seen after a referral"
     assert corrections == [("refferal", "referral")]
+
+
+def test_a_glossary_short_form_matches_in_the_plural_and_an_everyday_word_only_in_capitals():
+    glossary = Glossary(
+        {
+            "ICPC": ("initial child protection conference",),
+            "S47": ("section 47 enquiry",),
+            "SEND": ("special educational needs and disabilities",),
+            "MASH": ("Multi-Agency Safeguarding Hub",),
+        }
+    )
+    assert glossary.expand("who chairs ICPCs") == ["initial child protection conference"]
+    assert glossary.expand("which team does s47s") == ["section 47 enquiry"]
+    # "send" is an everyday word: the acronym is read only as typed in capitals.
+    assert glossary.expand("where do i send a referral") == []
+    assert glossary.expand("support for SEND") == ["special educational needs and disabilities"]
+    # "mash" is not everyday English: typed in lower case it is still the MASH.
+    assert glossary.expand("whats the mash") == ["Multi-Agency Safeguarding Hub"]
