@@ -50,7 +50,9 @@ def part_view(part: AuthorityAnswer) -> PartView:
         label = f"_{escape_markdown(where)}:_ " if where and where != previous else ""
         previous = where
         quotes.append(f"{label}“{escape_markdown(quote.text)}” **\\[{quote.n}\\]**{force_badge(quote.force)}")
-    lead = f"**{escape_markdown(part.lead)}** **\\[{part.lead_n}\\]**{force_badge(part.lead_force)}"
+    where = part.lead_heading.strip().rstrip(":")
+    heading = f"_{escape_markdown(where)}:_ " if where else ""
+    lead = f"{heading}**{escape_markdown(part.lead)}** **\\[{part.lead_n}\\]**{force_badge(part.lead_force)}"
     return PartView(part.authority, part.source, lead, tuple(quotes))
 
 

@@ -178,6 +178,10 @@ class AuthorityAnswer:
     # Duty or guidance (assistant.force) of the lead's sentence when that sentence is not quoted
     # below it (the lead says it all): its label would otherwise be lost with the quote.
     lead_force: str = ""
+    # ...and the heading it sits under ("Assessment Resource Centre (The ARC)"), shown before the
+    # lead then, as a quote's is: the heading often names what a sentence like "The ARC provides
+    # a range of services" is about.
+    lead_heading: str = ""
 
     @property
     def citation_numbers(self) -> tuple[int, ...]:
@@ -229,6 +233,7 @@ class Answer:
                     "lead": p.lead,
                     "lead_n": p.lead_n,
                     "lead_force": p.lead_force,
+                    "lead_heading": p.lead_heading,
                     "status": p.status,
                     "confidence": round(p.confidence, 4),
                     "quotes": [

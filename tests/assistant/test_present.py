@@ -73,5 +73,5 @@ def test_citation_label_names_number_authority_heading_and_status():
 
 def test_a_lead_that_is_its_whole_sentence_carries_the_sentences_duty_or_guidance_label():
     part = AuthorityAnswer("Plymouth City Council", "Plymouth, report 2013", "Children should be seen soon.", 1,
-                           lead_force="guidance")
-    assert part_view(part).lead == "**Children should be seen soon\\.** **\\[1\\]** :blue-badge[guidance]"
+                           lead_force="guidance", lead_heading="Visits: ")
+    assert part_view(part).lead == "_Visits:_ **Children should be seen soon\\.** **\\[1\\]** :blue-badge[guidance]"

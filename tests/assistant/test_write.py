@@ -263,6 +263,7 @@ def test_the_duty_or_guidance_label_goes_with_the_lead_when_its_sentence_is_not_
     passages = [passage("Riverside Council", (sentence,), (0.80,), heading="4.2 Strategy discussions")]
     part = writer.write(query("what happens at a strategy discussion?", "general"), passages).parts[0]
     assert part.lead == sentence and not part.quotes and part.lead_force == "guidance"
+    assert part.lead_heading == "4.2 Strategy discussions: "  # what the sentence is about, shown before it
     timed = writer.write(
         query("how soon is a strategy discussion held?", "timescale"),
         [
