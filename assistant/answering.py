@@ -156,7 +156,9 @@ def write(parts: Parts, request: Request, prepared: Prepared) -> Answer:
             )
             if p.chunk.meta.authority not in query.authorities
         ]
-        answer = parts.writer.elsewhere(query, passages, query.authorities) or answer
+        # Nothing at all came back from the council named: the library holds none of its guidance.
+        unheld = not any(p.chunk.meta.authority in query.authorities for p in prepared.passages)
+        answer = parts.writer.elsewhere(query, passages, query.authorities, unheld) or answer
     return answer
 
 

@@ -90,8 +90,10 @@ class GenerativeWriter:
     def write(self, query: Query, passages: Sequence[Passage]) -> Answer:
         return self.write_traced(query, passages)[0]
 
-    def elsewhere(self, query: Query, passages: Sequence[Passage], not_covered: tuple[str, ...]) -> Answer | None:
-        answer = self.extractive.elsewhere(query, passages, not_covered)
+    def elsewhere(
+        self, query: Query, passages: Sequence[Passage], not_covered: tuple[str, ...], unheld: bool = False
+    ) -> Answer | None:
+        answer = self.extractive.elsewhere(query, passages, not_covered, unheld)
         return self.rephrase(query, passages, answer)[0] if answer else None
 
     def write_traced(self, query: Query, passages: Sequence[Passage]) -> tuple[Answer, list[Checked]]:

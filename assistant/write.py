@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from assistant.answerability import AnswerabilityModel, Evidence, features
@@ -218,9 +218,12 @@ class ExtractiveWriter:
         # a differing rule must be seen; a sentence that merely mentions the topic need not be.
         return [a for a in near if a in likely or answer_values(query.intent, top[a].text)]
 
-    def elsewhere(self, query: Query, passages: Sequence[Passage], not_covered: tuple[str, ...]) -> Answer | None:
+    def elsewhere(
+        self, query: Query, passages: Sequence[Passage], not_covered: tuple[str, ...], unheld: bool = False
+    ) -> Answer | None:
         """When the councils asked about do not cover a question, what other councils' guidance
-        says, labelled as theirs; None when nobody's does."""
+        says, labelled as theirs; None when nobody's does. `unheld`: the library holds no current
+        document of theirs at all (withdrawn, or not yet added), which the note then says."""
         scored = [s for s in score_sentences(query, passages) if s.authority not in not_covered]
         probabilities = self.council_probabilities(query, scored, passages)
         chosen = self._answering(query, scored, probabilities)
@@ -228,9 +231,14 @@ class ExtractiveWriter:
             return None
         chosen = sorted(chosen, key=lambda a: -probabilities[a])[:ELSEWHERE_COUNCILS]
         safety = SAFETY_LINE if danger_now(query.text, query.danger_probability) else ""
-        return self._compose(
+        answer = self._compose(
             query, passages, scored, chosen, probabilities, safety, not_covered, max_sentences=ELSEWHERE_SENTENCES
         )
+        if not unheld:
+            return answer
+        names = " or ".join(short_authority(a) for a in not_covered)
+        notes = (f"This library holds no current guidance from {names}. Another council's guidance does:",)
+        return replace(answer, notes=notes, text=render_text(safety, answer.conflicts, notes, answer.parts))
 
     def _compose(
         self,

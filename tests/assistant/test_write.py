@@ -132,6 +132,10 @@ def test_elsewhere_says_the_named_council_does_not_cover_it_and_labels_the_other
     assert (
         writer.elsewhere(asked, [passage("Hillford Council", ("Unrelated.",), (0.1,))], ("Riverside Council",)) is None
     )
+    # A council the library holds nothing from (withdrawn, or never added) is not said to be silent.
+    unheld = writer.elsewhere(asked, passages, ("Riverside Council",), unheld=True)
+    assert unheld.text.startswith("This library holds no current guidance from Riverside.")
+    assert unheld.notes == ("This library holds no current guidance from Riverside. Another council's guidance does:",)
 
 
 def test_elsewhere_points_to_the_one_most_likely_council_with_its_best_sentence():
