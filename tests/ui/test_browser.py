@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -67,19 +68,25 @@ def app_url(tmp_path_factory):
     """`streamlit run ui/app.py` on a free loopback port with its own corpus copy and data folder."""
     base = tmp_path_factory.mktemp("browser")
     shutil.copytree(ROOT / "corpus", base / "corpus")
-    port = free_port()
     env = {**os.environ, "GUIDANCE_CORPUS_DIR": str(base / "corpus"), "GUIDANCE_DATA_DIR": str(base / "data"),
            "HF_HUB_OFFLINE": "1"}
     env.pop("GUIDANCE_CURATOR_PASSPHRASE_HASH", None)
-    log = base / "streamlit.log"
-    streamlit = str(Path(sys.executable).with_name("streamlit"))
     # The app never indexes on open (`make run` runs `guidance index` first): do as it does.
     subprocess.run([str(Path(sys.executable).with_name("guidance")), "index"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=STARTUP_SECONDS * 4)
+    with running_app(env, base / "streamlit.log") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_app(env: dict[str, str], log: Path):
+    """`streamlit run ui/app.py` on a free loopback port with `env`, its output in `log`; yields
+    the app's URL once it answers its health check, and stops it afterwards."""
+    port = free_port()
     with log.open("w") as out:
         server = subprocess.Popen(
-            [streamlit, "run", APP, "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false",
+            [str(Path(sys.executable).with_name("streamlit")), "run", APP, "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )

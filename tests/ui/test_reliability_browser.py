@@ -12,14 +12,10 @@ ui/views/, so the app's own navigation is there from the first request.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM_ARGS, chromium, free_port, wait_for_health  # noqa: F401 - chromium is a fixture
-from ui_helpers import APP, ROOT
+from test_browser import CHROMIUM_ARGS, chromium, running_app  # noqa: F401 - chromium is a fixture
+from ui_helpers import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,28 +25,10 @@ SIDEBAR_SECONDS = 60  # navigation is drawn before the page body; generous for a
 @pytest.fixture
 def fresh_app_url(tmp_path):
     """A new `streamlit run` that no browser has opened yet (the state every restart leaves)."""
-    port = free_port()
     env = {**os.environ, "GUIDANCE_CORPUS_DIR": str(ROOT / "corpus"), "GUIDANCE_DATA_DIR": str(tmp_path / "data"),
            "HF_HUB_OFFLINE": "1"}
-    log = tmp_path / "streamlit.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("streamlit")), "run", APP, "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(url, server, log)
+    with running_app(env, tmp_path / "streamlit.log") as url:
         yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
 
 
 def test_a_deep_link_opened_first_after_a_restart_shows_the_apps_navigation(chromium, fresh_app_url):  # noqa: F811
