@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.lead import strip_article
 from assistant.query import STOPWORDS, detect_authorities, stem, tokens
 from assistant.topic import AUXILIARY, Topic, topic_of
 from assistant.types import Answer
@@ -37,7 +38,6 @@ REFERENCE = re.compile(
 )
 CONDITION = re.compile(r"\s*(what if|and if|if so|in that case)\b", re.IGNORECASE)
 OWN_TOPIC_TERMS = 3  # a follow-up with this many content words of its own keeps its own wording
-ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)  # "A Family Placement Team" is named without it
 NAME_WORDS = 8  # a lead this short, without a full stop, names something ("Family Placement Team")
 _PLACE_WORDS = r"(?:in|for|at|from|within|across)"
 # A pronoun standing for the last topic: the subject after an auxiliary ("how long does IT take",
@@ -341,7 +341,7 @@ def _names_something(lead: str) -> bool:
 
 
 def _the(lead: str) -> str:
-    return lead if lead.isupper() else "the " + ARTICLE.sub("", lead)
+    return lead if lead.isupper() else "the " + strip_article(lead)
 
 
 def _place(question: str, named: list[str], previous: Turn, aliases: dict[str, str]) -> str:

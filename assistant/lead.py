@@ -59,7 +59,7 @@ def lead_text(intent: str, sentence: str, headings: tuple[str, ...] = (), questi
         places = (text, *(_strip_number(h) for h in reversed(headings)))
         match = next((m for kind in kinds for place in places if (m := kind.search(place))), None)
         # The name, not the article the sentence put before it ("A Family Placement Team …").
-        span = re.sub(r"^(?:the|a|an)\s+", "", match.group(0).strip(), flags=re.IGNORECASE) if match else ""
+        span = strip_article(match.group(0).strip()) if match else ""
     elif intent == "threshold":
         match = _LEVEL.search(text)
         span = match.group(0).strip() if match else ""
@@ -77,7 +77,7 @@ def answer_values(intent: str, sentence: str) -> tuple[str, ...]:
         return tuple(extract_timescales(text))
     kinds = {"who": (_TEAM, _PERSON), "threshold": (_LEVEL,)}.get(intent, ())
     found = (
-        re.sub(r"^(?:the|a|an)\s+", "", " ".join(m.group(0).split()), flags=re.IGNORECASE)
+        strip_article(" ".join(m.group(0).split()))
         for k in kinds
         for m in k.finditer(text)
     )
@@ -99,7 +99,7 @@ def duration_span(sentence: str) -> str:
         # "the 45 day assessment period". The duration alone would say only "at their 4 month".
         noun = re.match(r"(?:[\s-]+(?!(?:and|or|but|to|of|for|in|on|the|a|which|where)\b)[a-z]+){1,2}", after)
         if noun:
-            return sentence[_opener_start(sentence, match) : match.end() + noun.end()].strip(" ,;")
+            return sentence[start : match.end() + noun.end()].strip(" ,;")
     if tail:
         rest = after[tail.end() :]
         stop = _CLAUSE_END.search(rest)
@@ -107,6 +107,15 @@ def duration_span(sentence: str) -> str:
         words = rest[:limit].split()[:_DURATION_TAIL_WORDS]
         end = match.end() + tail.end() + (len(" ".join(words)) + 1 if words else 0)
     return sentence[start:end].strip(" ,;")
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def strip_article(name: str) -> str:
+    """'A Family Placement Team' -> 'Family Placement Team': a team is named without the article
+    its sentence put before it."""
+    return _ARTICLE.sub("", name)
 
 
 def _opener_start(sentence: str, match: re.Match) -> int:

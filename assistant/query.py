@@ -489,7 +489,8 @@ def understand(
 ) -> Query:
     """Turn a raw question into a Query. `authority_aliases` maps alias -> authority name."""
     cleaned = normalise(question)
-    detected = detect_authorities(cleaned, authority_aliases)
+    named = _named(cleaned, authority_aliases)
+    detected = list(dict.fromkeys(authority_aliases[alias] for alias in named))
     repaired, corrections = repair_typos(cleaned, vocabulary)
     return Query(
         text=question,
@@ -501,7 +502,7 @@ def understand(
         intent="referral" if detect_intent(cleaned) == "referral" else detect_intent(repaired),
         corrections=tuple(corrections),
         unknown_terms=unknown_terms(repaired, vocabulary, glossary),
-        place_terms=place_terms(cleaned, authority_aliases),
+        place_terms=tuple(dict.fromkeys(t for alias in named for t in content_terms(alias))),
     )
 
 
@@ -555,8 +556,3 @@ def _named(text: str, authority_aliases: dict[str, str]) -> list[str]:
 def detect_authorities(text: str, authority_aliases: dict[str, str]) -> list[str]:
     """Authorities named in the question ("in York", "B&NES", "Bath")."""
     return list(dict.fromkeys(authority_aliases[alias] for alias in _named(text, authority_aliases)))
-
-
-def place_terms(text: str, authority_aliases: dict[str, str]) -> tuple[str, ...]:
-    """The content terms of the council names in the question (Query.place_terms)."""
-    return tuple(dict.fromkeys(t for alias in _named(text, authority_aliases) for t in content_terms(alias)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.answerability import AnswerabilityModel, Evidence, features
@@ -231,14 +231,17 @@ class ExtractiveWriter:
             return None
         chosen = sorted(chosen, key=lambda a: -probabilities[a])[:ELSEWHERE_COUNCILS]
         safety = SAFETY_LINE if danger_now(query.text, query.danger_probability) else ""
-        answer = self._compose(
-            query, passages, scored, chosen, probabilities, safety, not_covered, max_sentences=ELSEWHERE_SENTENCES
+        return self._compose(
+            query,
+            passages,
+            scored,
+            chosen,
+            probabilities,
+            safety,
+            not_covered,
+            max_sentences=ELSEWHERE_SENTENCES,
+            unheld=unheld,
         )
-        if not unheld:
-            return answer
-        names = " or ".join(short_authority(a) for a in not_covered)
-        notes = (f"This library holds no current guidance from {names}. Another council's guidance does:",)
-        return replace(answer, notes=notes, text=render_text(safety, answer.conflicts, notes, answer.parts))
 
     def _compose(
         self,
@@ -250,6 +253,7 @@ class ExtractiveWriter:
         safety: str,
         not_covered: tuple[str, ...] = (),
         max_sentences: int | None = None,
+        unheld: bool = False,
     ) -> Answer:
         by_authority: dict[str, list[ScoredSentence]] = {}
         for sentence in scored:
@@ -303,7 +307,12 @@ class ExtractiveWriter:
         notes: tuple[str, ...] = ()
         if not_covered:
             names = " or ".join(short_authority(a) for a in not_covered)
-            notes = (f"{names}'s documents in this library do not say. Another council's guidance does:",)
+            silent = (
+                f"This library holds no current guidance from {names}."
+                if unheld
+                else f"{names}'s documents in this library do not say."
+            )
+            notes = (f"{silent} Another council's guidance does:",)
         elif len(parts) > 1 and not conflicts:
             notes = (
                 f"{len(parts)} councils' documents answer this, each for its own area; "
