@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.query import Query, content_terms
@@ -37,7 +38,6 @@ FEATURES = (
     # multi-clause sentence embeds poorly but can hold nearly every word asked about.
     "best_overlap",
 )
-ACRONYM_MAX_CHARS = 5  # the glossary's short forms (S47, ICPC, LADO, MASH) are at most this long
 FOCUS_TERMS = 2  # a question is about one or two things; its rarest terms name them
 
 # What each kind of question is answered by (assistant.query.detect_intent), written from the
@@ -82,9 +82,12 @@ def term_present(term: str, words: set[str]) -> bool:
     is the start of the other ("conferencing" -> "conferenc", "conference")."""
     if term in words:
         return True
-    if len(term) >= 4 and any(term in w for w in words if len(w) > len(term)):
+    # Inside a longer word: one substring search of the words joined by spaces (a term has none,
+    # so it cannot match across two words) instead of one per word.
+    if len(term) >= 4 and term in " ".join(words):
         return True
-    return len(term) > STEM_PREFIX and any(len(w) >= STEM_PREFIX and term.startswith(w) for w in words)
+    # A word that is the start of the term: one of the term's own prefixes of STEM_PREFIX letters or more.
+    return any(term[:k] in words for k in range(STEM_PREFIX, len(term)))
 
 
 def focus_terms(query: Query) -> list[str]:
@@ -107,19 +110,32 @@ class Evidence:
 
 
 def own_coverage(query: Query, words: set[str]) -> float:
-    """IDF-weighted share of the question's own terms found among `words`. Glossary expansions
-    do not dilute it: an acronym typed ("S47") counts as found when one of its expansions
-    ("section 47 enquiry") is there in full."""
-    weights = dict(query.term_weights)
-    own = [t for t in dict.fromkeys(content_terms(query.normalised)) if t in weights]
-    total = sum(weights[t] for t in own)
+    """IDF-weighted share of the question's own terms found among `words` (a sentence and its
+    headings). A glossary entry is one thing asked about, however either side writes it: when
+    its short form or one of its spelt-out forms is there in full, the question's words for it
+    all count as found ("S47" asked, "section 47 enquiries" written; "child protection plan"
+    asked, "CP plan" written). Expansions the question did not type never dilute the share."""
+    own, concepts = _own_terms(query.normalised, query.term_weights, query.concepts)
+    total = sum(w for _, w in own)
     if not total:
         return 0.0
-    expanded = any(
-        all(term_present(t, words) for t in content_terms(e)) for e in query.expansions if content_terms(e)
-    )
-    found = sum(weights[t] for t in own if term_present(t, words) or (expanded and len(t) <= ACRONYM_MAX_CHARS))
-    return found / total
+    found = {t for t, _ in own if term_present(t, words)}
+    for spelt in concepts:
+        if any(all(term_present(t, words) for t in terms) for terms in spelt):
+            found.update(t for terms in spelt for t in terms)
+    return sum(w for t, w in own if t in found) / total
+
+
+@lru_cache(maxsize=256)
+def _own_terms(
+    normalised: str, term_weights: tuple[tuple[str, float], ...], concepts: tuple[tuple[str, ...], ...]
+) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[tuple[str, ...], ...], ...]]:
+    """The question's own weighed terms, and each glossary entry's forms as term lists (once per
+    question, not once per sentence scored)."""
+    weights = dict(term_weights)
+    own = tuple((t, weights[t]) for t in dict.fromkeys(content_terms(normalised)) if t in weights)
+    spelt = tuple(tuple(tuple(content_terms(f)) for f in forms if content_terms(f)) for forms in concepts)
+    return own, spelt
 
 
 def features(query: Query, best: Evidence) -> tuple[float, ...]:

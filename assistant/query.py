@@ -16,6 +16,7 @@ QUESTION_WORDS = ("what", "which", "when", "where", "who", "whose", "how", "why"
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
 
 
+@lru_cache(maxsize=65536)  # a library's words repeat: every sentence scored stems the same few thousand
 def stem(word: str) -> str:
     """A deliberately light suffix stripper: enough for referral/referrals, assess/assessed."""
     if len(word) <= 4 or word.isdigit():
@@ -54,12 +55,26 @@ class Glossary:
             raise ManifestError(str(exc)) from None
 
     def expand(self, text: str) -> list[str]:
-        """Expansions for short forms in the text, and short forms for spelt-out phrases.
+        """Expansions for short forms in the text, and short forms for spelt-out phrases."""
+        found: list[str] = []
+        for short, expansions, typed in self._named(text):
+            if typed:
+                found.extend(e for e in expansions if e.lower() not in text.lower())
+            else:
+                found.append(short)
+        return list(dict.fromkeys(found))
+
+    def concepts(self, text: str) -> list[tuple[str, ...]]:
+        """Each entry the text names, as (short form, *expansions): one thing, two spellings."""
+        return [(short, *expansions) for short, expansions, _ in self._named(text)]
+
+    def _named(self, text: str) -> list[tuple[str, tuple[str, ...], bool]]:
+        """The entries the text names: (short form, expansions, whether the short form was typed).
 
         Two-letter forms (CP, SW, EH) and mixed-case ones (SoS) only match as typed, so an
         ordinary word is never read as an acronym; longer ones match in any case ("whats cras").
         """
-        found: list[str] = []
+        found: list[tuple[str, tuple[str, ...], bool]] = []
         lowered = f" {' '.join(tokens(text))} "
         common = common_english_words()
         for short, expansions in self.terms.items():
@@ -69,13 +84,10 @@ class Glossary:
             # ...and in the plural ("S47s", "ICPCs", "IROs").
             pattern = rf"(?<![\w&]){re.escape(short)}s?(?![\w&])"
             if re.search(pattern, text, 0 if exact else re.IGNORECASE):
-                found.extend(e for e in expansions if e.lower() not in text.lower())
-                continue
-            for phrase in expansions:
-                if f" {' '.join(tokens(phrase))} " in lowered:
-                    found.append(short)
-                    break
-        return list(dict.fromkeys(found))
+                found.append((short, expansions, True))
+            elif any(f" {' '.join(tokens(phrase))} " in lowered for phrase in expansions):
+                found.append((short, expansions, False))
+        return found
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,9 @@ class Query:
     # seldom names itself, so counted as question terms they made every council-named question
     # look half-unanswered to the term overlap and to the answerability model.
     place_terms: tuple[str, ...] = ()
+    # Each glossary entry the question names, as (short form, *spelt-out forms): "CP" and "child
+    # protection" are one thing asked about, whichever way a sentence writes it.
+    concepts: tuple[tuple[str, ...], ...] = ()
 
     @property
     def search_text(self) -> str:
@@ -496,6 +511,7 @@ def understand(
         text=question,
         normalised=repaired,
         expansions=tuple(glossary.expand(repaired)),
+        concepts=tuple(glossary.concepts(repaired)),
         authorities=tuple(requested) or tuple(detected),
         detected_authorities=tuple(detected),
         # A partner's question is recognised in the words as typed too: repair must not hide it.

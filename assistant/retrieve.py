@@ -191,6 +191,7 @@ class Retriever:
                     lexical_rank=lex_rank.get(cid),
                     sentence_similarity=sentence_sims,
                     sentence_overlap=self._sentence_overlap(snap, chunk, terms),
+                    sentence_terms=snap.sentence_terms(chunk),
                 )
             )
         return passages

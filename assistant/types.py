@@ -122,6 +122,9 @@ class Passage:
     # IDF-weighted share of the question's terms found in the sentence or its headings.
     sentence_similarity: tuple[float, ...] = ()
     sentence_overlap: tuple[float, ...] = ()
+    # Each sentence's lexical terms with its headings' (as the retriever cached them): what the
+    # writer measures a sentence's share of the question's terms on.
+    sentence_terms: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True)

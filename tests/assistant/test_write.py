@@ -104,7 +104,9 @@ def test_a_timescale_conflict_says_what_each_councils_figure_applies_to():
         passage("Riverside Council", ("The child will be seen within 5 working days of the referral.",), (0.80,)),
         passage("Hillford Council", ("Hospital referrals will be passed to the home council within 24 hours.",), (0.78,)),
     ]
-    answer = writer.write(query("how soon is a child seen after a referral?", "timescale"), passages)
+    # Both sentences hold the question's one weighed term, so they differ in similarity only.
+    asked = replace(query("how soon is a child seen after a referral?", "timescale"), term_weights=(("referral", 1.0),))
+    answer = writer.write(asked, passages)
     assert answer.conflicts
     assert "The child will be seen within 5 working days of the referral [1]" in answer.conflicts[0]
     assert "Hospital referrals will be passed to the home council within 24 hours [2]" in answer.conflicts[0]
