@@ -14,8 +14,8 @@ sentence, its headings and the quotes already kept, and is kept when either
 Which councils are shown (`COUNCIL_MARGIN`, `OTHERS_MUST_ANSWER`) and how much of a quote's
 heading path (`HEADING_LEVELS`) belong to the same choice of what an answer shows. The constants
 are fitted by `python -m evals.fit_selection` on the eval tune split only: the setting with the
-shortest answers that loses no expected fact and stops citing no expected source on that split,
-among a small grid (evals/fit/SELECTION.md has the grid, the figures and the reasons). As fitted
+shortest answers that loses no expected fact, stops citing no expected source and hides no
+council whose rule differs (conflict items) on that split, among a small grid (evals/fit/SELECTION.md has the grid, the figures and the reasons). As fitted
 today the quote rule keeps every candidate (each step of it cost a fact or a cited source) and
 answers are shortened by showing beside the best council only those whose own guidance answers
 (likely to, or holding an answer of the kind asked for).
@@ -44,8 +44,11 @@ MIN_TERM_GAIN = 0.0
 MAX_REPEAT = 1.0
 # Fitted likewise: another council is shown beside the best answering one when its best sentence
 # scores within this of that council's (councils that set different rules for the same thing are
-# seen side by side; one that only mentions the topic ranks far below and is not).
-COUNCIL_MARGIN = 0.20
+# seen side by side; one that only mentions the topic ranks far below and is not). It fitted to
+# 0.30 once sentence scoring counted a glossary entry as one term (session 7): 0.20 hid York's
+# Regional Adoption Agency beside B&NES's adopter assessments, and the fit no longer allows a
+# setting that hides a council some other setting shows.
+COUNCIL_MARGIN = 0.30
 # Fitted likewise: how many levels of a quote's heading path are shown beside it ("7.3 Disabled
 # Children's Team › 7.3.3 Process of work"); the upper level often names the team a sentence
 # like "The service is case responsible" is about.
