@@ -15,10 +15,11 @@ Which councils are shown (`COUNCIL_MARGIN`, `OTHERS_MUST_ANSWER`) and how much o
 heading path (`HEADING_LEVELS`) belong to the same choice of what an answer shows. The constants
 are fitted by `python -m evals.fit_selection` on the eval tune split only: the setting with the
 shortest answers that loses no expected fact, stops citing no expected source and hides no
-council whose rule differs (conflict items) on that split, among a small grid (evals/fit/SELECTION.md has the grid, the figures and the reasons). As fitted
-today the quote rule keeps every candidate (each step of it cost a fact or a cited source) and
-answers are shortened by showing beside the best council only those whose own guidance answers
-(likely to, or holding an answer of the kind asked for).
+council whose rule differs (conflict items) on that split, among a small grid
+(evals/fit/SELECTION.md has the grid, the figures and the reasons). As fitted today the quote
+rule keeps every candidate (each step of it cost a fact or a cited source) and answers are
+shortened by showing beside the best council only those whose own guidance answers (likely to,
+or holding an answer of the kind asked for) and ranks within COUNCIL_MARGIN of it.
 """
 
 from __future__ import annotations

@@ -190,7 +190,6 @@ class Retriever:
                     dense_rank=dense_rank.get(cid),
                     lexical_rank=lex_rank.get(cid),
                     sentence_similarity=sentence_sims,
-                    sentence_overlap=self._sentence_overlap(snap, chunk, terms),
                     sentence_terms=snap.sentence_terms(chunk),
                 )
             )
@@ -221,19 +220,6 @@ class Retriever:
         if vectors is None or not len(vectors):
             return ()
         return tuple(float(x) for x in vectors @ query)
-
-    @staticmethod
-    def _sentence_overlap(snap: Snapshot, chunk: Chunk, terms: list[str]) -> tuple[float, ...]:
-        """Share of the question's terms (weighted by IDF, so 'child' counts little) in each sentence."""
-        unique = list(dict.fromkeys(terms))
-        if not unique or snap.stats is None:
-            return tuple(0.0 for _ in chunk.sentences)
-        unseen = snap.stats.mean_idf
-        weights = {t: max(snap.stats.idf.get(t, unseen), 0.05) for t in unique}  # unseen term: mean IDF
-        total = sum(weights.values())
-        return tuple(
-            sum(w for t, w in weights.items() if t in present) / total for present in snap.sentence_terms(chunk)
-        )
 
     def sentence_vectors(self, chunk_id: str) -> np.ndarray | None:
         view = self.snapshot().view

@@ -118,12 +118,10 @@ class Passage:
     lexical_score: float = 0.0
     dense_rank: int | None = None
     lexical_rank: int | None = None
-    # Per sentence of chunk.sentences: cosine similarity to the question, and the
-    # IDF-weighted share of the question's terms found in the sentence or its headings.
+    # Per sentence of chunk.sentences: cosine similarity to the question, and its lexical terms
+    # with its headings' (as the retriever cached them), on which the writer measures the share
+    # of the question's terms it holds (assistant.answerability.own_coverage).
     sentence_similarity: tuple[float, ...] = ()
-    sentence_overlap: tuple[float, ...] = ()
-    # Each sentence's lexical terms with its headings' (as the retriever cached them): what the
-    # writer measures a sentence's share of the question's terms on.
     sentence_terms: tuple[frozenset[str], ...] = ()
 
 

@@ -86,14 +86,11 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
             if s_index and ANAPHORA.match(sentence) and s_index - 1 < len(sims):
                 # "This includes a new team…" carries its topic in the sentence before it.
                 semantic = max(semantic, (semantic + sims[s_index - 1]) / 2)
-            if query.term_weights:
-                if s_index < len(passage.sentence_terms):
-                    words = passage.sentence_terms[s_index]
-                else:  # a passage made by hand (tests): its sentence and headings read here
-                    words = frozenset(content_terms(" ".join((sentence, *chunk.section_path))))
-                overlap = own_coverage(query, words)
-            else:
-                overlap = passage.sentence_overlap[s_index] if s_index < len(passage.sentence_overlap) else 0.0
+            if s_index < len(passage.sentence_terms):
+                words = passage.sentence_terms[s_index]
+            else:  # a passage made by hand (tests): its sentence and headings read here
+                words = frozenset(content_terms(" ".join((sentence, *chunk.section_path))))
+            overlap = own_coverage(query, words)
             score = W_SEMANTIC * semantic + W_OVERLAP * overlap + W_PASSAGE * passage.dense_similarity
             if query.intent == "timescale":
                 on_topic = semantic >= TIMESCALE_MIN_SIMILARITY

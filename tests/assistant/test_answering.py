@@ -18,7 +18,7 @@ RIVERSIDE = "Riverside Council"
 def passage(sentence: str, similarity: float, n: int = 1) -> Passage:
     meta = DocumentMeta("riverside-guide", RIVERSIDE, "Guide", "threshold guide", "2024-01-01", "x")
     chunk = Chunk(f"riverside-guide:{n}", meta.doc_id, sentence, ("Referrals",), 0, 1, None, meta, (sentence,))
-    return Passage(chunk, 1.0, dense_similarity=similarity, sentence_similarity=(similarity,), sentence_overlap=(0.2,))
+    return Passage(chunk, 1.0, dense_similarity=similarity, sentence_similarity=(similarity,))
 
 
 @dataclass

@@ -17,7 +17,7 @@ def passage(authority: str, sentence: str, similarity: float) -> Passage:
         authority.lower().replace(" ", "-"), authority, "Thresholds", "threshold guide", "2024-01-01", "x"
     )
     chunk = Chunk(f"{meta.doc_id}:1", meta.doc_id, sentence, ("Referrals",), 0, 1, None, meta, (sentence,))
-    return Passage(chunk, 1.0, dense_similarity=similarity, sentence_similarity=(similarity,), sentence_overlap=(0.5,))
+    return Passage(chunk, 1.0, dense_similarity=similarity, sentence_similarity=(similarity,))
 
 
 def ask(text: str, authorities: tuple[str, ...] = ()) -> Query:
@@ -79,7 +79,6 @@ def routing_passage(authority: str, sentences: tuple[str, ...], similarities: tu
         1.0,
         dense_similarity=max(similarities),
         sentence_similarity=similarities,
-        sentence_overlap=tuple(0.1 for _ in sentences),
     )
 
 

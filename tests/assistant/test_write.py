@@ -38,7 +38,6 @@ def passage(authority: str, sentences: tuple[str, ...], similarities: tuple[floa
         1.0,
         dense_similarity=max(similarities),
         sentence_similarity=similarities,
-        sentence_overlap=tuple(0.5 for _ in sentences),
     )
 
 
