@@ -167,6 +167,16 @@ class Retriever:
             # Every council in the candidates gets its own best passages into the pool, so an
             # answer can show where councils differ even when one council's wording dominates.
             fused += [cid for cid in self._each_authority(view, dense, by_sentence, lexical) if cid not in fused]
+        # A section longer than one chunk is split; the sentence that answers may sit in the
+        # part that did not rank. Each top passage brings its neighbours from the same section.
+        section_of = snap.chunks(fused)
+        near = {n: c for c in top for n in view.adjacent(c) if n not in fused}
+        near_chunks = snap.chunks(list(near))
+        fused += [
+            n
+            for n, c in near.items()
+            if n in near_chunks and c in section_of and near_chunks[n].section_path == section_of[c].section_path
+        ]
         dense_sim = dict(dense)
         lex_score = dict(lexical[: s.lexical_k])
         dense_rank = {cid: i for i, (cid, _) in enumerate(dense, start=1)}

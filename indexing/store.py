@@ -412,6 +412,19 @@ class IndexView:
             found.update({i: c for i, c in segment.get_chunks(rest).items() if c.doc_id not in hidden})
         return found
 
+    def adjacent(self, chunk_id: str) -> list[str]:
+        """The live chunks just before and after this one in its own document (no store read)."""
+        for segment, hidden in reversed(self.segments()):
+            files = segment.files()
+            i = files.row.get(chunk_id)
+            if i is None:
+                continue
+            lex = files.lexical
+            if lex.doc_names[lex.doc[i]] in hidden:
+                return []
+            return [lex.ids[j] for j in (i - 1, i + 1) if 0 <= j < len(lex.ids) and lex.doc[j] == lex.doc[i]]
+        return []
+
     def authority_of(self, chunk_id: str) -> str:
         """The council of a live chunk ("" if none): from the BM25 index's arrays, no store read."""
         for segment, hidden in reversed(self.segments()):
