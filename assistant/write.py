@@ -146,6 +146,19 @@ def list_after(passage: Passage, sentence: str) -> tuple[str, ...]:
     return ()
 
 
+def with_referent(passage: Passage, index: int, sentence: str) -> str:
+    """A sentence that opens by referring back ("This is becoming a well embedded tool…", "They
+    hold…") with the sentence before it, which names what it refers to, when the two run on in
+    the passage (not across a bullet): quoted alone it says something about nothing the reader
+    can see."""
+    if not index or not ANAPHORA.match(sentence) or index > len(passage.chunk.sentences) - 1:
+        return sentence
+    previous = passage.chunk.sentences[index - 1].strip()
+    if re.search(rf"{re.escape(previous)}\s+{re.escape(sentence.strip())}", passage.chunk.text):
+        return f"{previous} {sentence}"
+    return sentence
+
+
 def with_list(passage: Passage, sentence: str) -> str:
     """The sentence, followed by the list it introduces, if any ("… time frames: • … • …")."""
     items = list_after(passage, sentence)
@@ -275,13 +288,17 @@ class ExtractiveWriter:
                 n = cited.setdefault(pick.passage_index, len(cited) + 1)
                 used.setdefault(pick.passage_index, []).append(pick.text)
                 lead_in = lead_for(passage, pick.text) if len(pick.text) < SHORT_ITEM else ""
-                text = f"{lead_in} … {pick.text}" if lead_in else with_list(passage, pick.text)
+                text = (
+                    f"{lead_in} … {pick.text}"
+                    if lead_in
+                    else with_list(passage, with_referent(passage, pick.sentence_index, pick.text))
+                )
                 quotes.append(Quote(text, n, section_label(passage, self.selection.heading_levels), force(pick.text)))
                 if pick is best_pick:  # compare each council's best answer, not every aside
                     for value in extract_timescales(pick.text):
                         timescales.setdefault(authority, []).append((value, n))
             top = passages[best_pick.passage_index]
-            best_text = with_list(top, best_pick.text)
+            best_text = with_list(top, with_referent(top, best_pick.sentence_index, best_pick.text))
             lead = lead_text(query.intent, best_text, top.chunk.section_path, query.text)
             lead_n = cited[best_pick.passage_index]
             if _share_of_words(lead, best_text) >= LEAD_COVERS_QUOTE:

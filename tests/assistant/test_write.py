@@ -101,7 +101,9 @@ def test_a_timescale_conflict_says_what_each_councils_figure_applies_to():
     writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
     passages = [
         passage("Riverside Council", ("The child will be seen within 5 working days of the referral.",), (0.80,)),
-        passage("Hillford Council", ("Hospital referrals will be passed to the home council within 24 hours.",), (0.78,)),
+        passage(
+            "Hillford Council", ("Hospital referrals will be passed to the home council within 24 hours.",), (0.78,)
+        ),
     ]
     # Both sentences hold the question's one weighed term, so they differ in similarity only.
     asked = replace(query("how soon is a child seen after a referral?", "timescale"), term_weights=(("referral", 1.0),))
@@ -281,3 +283,27 @@ def test_the_duty_or_guidance_label_goes_with_the_lead_when_its_sentence_is_not_
     ).parts[0]
     assert timed.quotes and timed.quotes[0].force == "duty" and timed.lead_force == ""  # the quote has it
 
+
+def test_a_sentence_that_refers_back_is_quoted_with_the_sentence_it_refers_to():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    passages = [
+        passage(
+            "Riverside Council",
+            ("Staff use the Graded Care Profile with families.", "This is the tool used where neglect is a feature."),
+            (0.30, 0.80),
+        )
+    ]
+    answer = writer.write(query("what tool is used where neglect is a feature?"), passages)
+    assert "Graded Care Profile" in answer.text  # what "This" is
+    assert answer.text.count("Staff use the Graded Care Profile") == 1
+    # Not across a bullet: a new list item starting "This" is quoted as it stands.
+    listed = replace(
+        passages[0],
+        chunk=replace(
+            passages[0].chunk,
+            text="• Staff use the Graded Care Profile with families.\n• This is the tool used where neglect is a feature.",
+        ),
+    )
+    assert (
+        "Graded Care Profile" not in writer.write(query("what tool is used where neglect is a feature?"), [listed]).text
+    )
