@@ -26,7 +26,9 @@ _DURATION_TAIL_WORDS = 8  # enough for "of the strategy discussion being held", 
 # "children in care (accommodated under section 20) at their 4 month review"). Not at a comma or
 # a conjunction: "referrals relating to disabled children and young people will be responded to
 # within 48 hours" must not lead with "young people will be responded to …".
-_CLAUSE_START = re.compile(r"[;:•]\s*|\((?![^)]*\))\s*")
+# A clause starts after ; : or a bullet, inside an open bracket, or at a new sentence (a quote can
+# carry the sentence its "It …" refers to).
+_CLAUSE_START = re.compile(r"[;:•]\s*|(?<=[.!?])\s+(?=[A-Z])|\((?![^)]*\))\s*")
 CLAUSE_LEAD_WORDS = 20  # longer than this, the clause is no longer a lead line: its last words only
 CLAUSE_TAIL_WORDS = 6  # "… who will assume case responsibility within 24 hours": the verb and its object
 _CLAUSE_END = re.compile(r"[.;:,!?()•]|\s(?:and|but|which|where|unless|although)\s")

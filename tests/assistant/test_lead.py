@@ -84,3 +84,15 @@ def test_a_duration_that_names_a_thing_keeps_its_noun_and_an_aside_closed_before
         "Within 24 hours of receipt"
     )
 
+
+
+def test_a_timescale_clause_never_reaches_back_into_the_sentence_before():
+    # A quote that carries the sentence its "It …" refers to: the lead is the duration's own sentence.
+    quoted = (
+        "The council is developing a new single assessment framework based on best practice from the pilot "
+        "authorities. It is likely to include an expectation that the child will be seen within 10 working days."
+    )
+    assert (
+        lead_text("timescale", quoted)
+        == "It is likely to include an expectation that the child will be seen within 10 working days"
+    )
