@@ -54,7 +54,6 @@ W_OVERLAP = 0.30
 W_PASSAGE = 0.15
 TIMESCALE_BONUS = 0.08  # a "how soon" question is answered by a sentence with a timescale
 TOP_FOR_OVERLAP = 3  # the council's sentences whose term overlap the answerability model sees
-SENTENCE_MARGIN = 0.12  # further sentences from one council must be this close to its best
 TIMESCALE_MIN_SIMILARITY = 0.35  # ...but only if the sentence is about the question at all
 ANAPHORA = re.compile(r"(this|these|they|it|that|such|he|she)\b", re.IGNORECASE)
 SHORT_ITEM = 80  # list items shorter than this are quoted with their introducing line
@@ -302,8 +301,11 @@ class ExtractiveWriter:
             lead = lead_text(query.intent, best_text, top.chunk.section_path, query.text)
             lead_n = cited[best_pick.passage_index]
             if _share_of_words(lead, best_text) >= LEAD_COVERS_QUOTE:
-                quotes = [q for q in quotes if q.text != best_text]  # the lead already says it all
-            # A list item already quoted under the sentence that introduces it is not quoted again.
+                # The lead already says it all, and so does any quote it holds (the sentence an
+                # "It …" lead refers to).
+                quotes = [q for q in quotes if q.text != best_text and q.text not in lead]
+            # A list item already quoted under the sentence that introduces it is not quoted again,
+            # nor a sentence quoted as another's referent.
             quotes = [q for q in quotes if not any(q is not o and q.text in o.text for o in quotes)]
             meta = top.chunk.meta
             quoted = any(best_pick.text in q.text for q in quotes)
@@ -358,14 +360,14 @@ class ExtractiveWriter:
         self, query: Query, sentences: list[ScoredSentence], passages: Sequence[Passage], max_sentences: int
     ) -> list[ScoredSentence]:
         """The council's best sentence, and those of the next best (up to max_sentences, within
-        SENTENCE_MARGIN of it) that add something it does not already say (assistant.quotes)."""
+        the selection's sentence margin of it) that add something it does not already say (assistant.quotes)."""
         top = sentences[0].score
         candidates: list[ScoredSentence] = []
         seen: set[str] = set()
         for sentence in sentences:
             if len(candidates) >= max_sentences:
                 break
-            if sentence.score < top - SENTENCE_MARGIN or sentence.key in seen:
+            if sentence.score < top - self.selection.sentence_margin or sentence.key in seen:
                 continue
             seen.add(sentence.key)
             candidates.append(sentence)
