@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from assistant.answerability import AnswerabilityModel, Evidence, features, own_coverage
@@ -287,12 +287,22 @@ class ExtractiveWriter:
                 n = cited.setdefault(pick.passage_index, len(cited) + 1)
                 used.setdefault(pick.passage_index, []).append(pick.text)
                 lead_in = lead_for(passage, pick.text) if len(pick.text) < SHORT_ITEM else ""
-                text = (
-                    f"{lead_in} … {pick.text}"
-                    if lead_in
-                    else with_list(passage, with_referent(passage, pick.sentence_index, pick.text))
+                shared = next(
+                    (i for i, q in enumerate(quotes) if lead_in and q.n == n and q.text.startswith(f"{lead_in} … ")),
+                    None,
                 )
-                quotes.append(Quote(text, n, section_label(passage, self.selection.heading_levels), force(pick.text)))
+                if shared is not None:
+                    # Two items of one list: quoted together under their introducing line, once.
+                    quotes[shared] = replace(quotes[shared], text=f"{quotes[shared].text} • {pick.text}")
+                else:
+                    text = (
+                        f"{lead_in} … {pick.text}"
+                        if lead_in
+                        else with_list(passage, with_referent(passage, pick.sentence_index, pick.text))
+                    )
+                    quotes.append(
+                        Quote(text, n, section_label(passage, self.selection.heading_levels), force(pick.text))
+                    )
                 if pick is best_pick:  # compare each council's best answer, not every aside
                     for value in extract_timescales(pick.text):
                         timescales.setdefault(authority, []).append((value, n))

@@ -306,3 +306,15 @@ def test_a_sentence_that_refers_back_is_quoted_with_the_sentence_it_refers_to():
     )
     alone = writer.write(query("what tool is used where neglect is a feature?"), [listed])
     assert alone.parts[0].lead.startswith("This is the tool")
+
+
+def test_two_items_of_one_list_are_quoted_together_under_their_introducing_line_once():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    intro = "There are two key time frames:"
+    items = ("24 hours from referral to decision.", "45 days from referral to complete the assessment.")
+    chunk_text = f"{intro}\n• {items[0]}\n• {items[1]}"
+    made = passage("Riverside Council", (intro, *items), (0.20, 0.80, 0.78))
+    made = replace(made, chunk=replace(made.chunk, text=chunk_text))
+    answer = writer.write(query("what are the time frames for a strategy discussion?"), [made])
+    assert answer.text.count(intro) == 1
+    assert "24 hours from referral to decision" in answer.text and "45 days from referral" in answer.text
