@@ -18,6 +18,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -76,18 +77,25 @@ def answer_type_present(intent: str, text: str) -> bool:
 STEM_PREFIX = 6  # a shared start this long is one word family the light stemmer split ("conferenc", "conference")
 
 
-def term_present(term: str, words: set[str]) -> bool:
+def term_present(term: str, words: AbstractSet[str]) -> bool:
     """A question term is present as a word, inside a compound ("phone" in "telephone"), or as
     another form of the same word that the light stemmer (assistant.query.stem) left apart: one
     is the start of the other ("conferencing" -> "conferenc", "conference")."""
-    if term in words:
-        return True
-    # Inside a longer word: one substring search of the words joined by spaces (a term has none,
-    # so it cannot match across two words) instead of one per word.
-    if len(term) >= 4 and term in " ".join(words):
-        return True
-    # A word that is the start of the term: one of the term's own prefixes of STEM_PREFIX letters or more.
-    return any(term[:k] in words for k in range(STEM_PREFIX, len(term)))
+    return _present(term, _starts(term), words, " ".join(words))
+
+
+def _present(term: str, starts: frozenset[str], words: AbstractSet[str], joined: str) -> bool:
+    """term_present with the term's prefixes and the joined words worked out by the caller, once
+    (own_coverage runs it for every question term in every candidate sentence). Inside a longer
+    word is one substring search of the words joined by spaces (a term has none, so it cannot
+    match across two words); a word that starts the term is one of its prefixes (`_starts`)."""
+    return term in words or (len(term) >= 4 and term in joined) or not starts.isdisjoint(words)
+
+
+@lru_cache(maxsize=4096)
+def _starts(term: str) -> frozenset[str]:
+    """The term's own prefixes of STEM_PREFIX letters or more: a word equal to one is its family."""
+    return frozenset(term[:k] for k in range(STEM_PREFIX, len(term)))
 
 
 def focus_terms(query: Query) -> list[str]:
@@ -109,32 +117,37 @@ class Evidence:
     best_overlap: float = 0.0  # the highest term overlap among the council's top sentences
 
 
-def own_coverage(query: Query, words: set[str]) -> float:
+def own_coverage(query: Query, words: AbstractSet[str]) -> float:
     """IDF-weighted share of the question's own terms found among `words` (a sentence and its
     headings). A glossary entry is one thing asked about, however either side writes it: when
     its short form or one of its spelt-out forms is there in full, the question's words for it
     all count as found ("S47" asked, "section 47 enquiries" written; "child protection plan"
     asked, "CP plan" written). Expansions the question did not type never dilute the share."""
     own, concepts = _own_terms(query.normalised, query.term_weights, query.concepts)
-    total = sum(w for _, w in own)
+    total = sum(w for _, w, _ in own)
     if not total:
         return 0.0
-    found = {t for t, _ in own if term_present(t, words)}
+    joined = " ".join(words)  # once per sentence, not once per term
+    found = {t for t, _, starts in own if _present(t, starts, words, joined)}
     for spelt in concepts:
-        if any(all(term_present(t, words) for t in terms) for terms in spelt):
-            found.update(t for terms in spelt for t in terms)
-    return sum(w for t, w in own if t in found) / total
+        if any(all(_present(t, starts, words, joined) for t, starts in terms) for terms in spelt):
+            found.update(t for terms in spelt for t, _ in terms)
+    return sum(w for t, w, _ in own if t in found) / total
 
 
 @lru_cache(maxsize=256)
 def _own_terms(
     normalised: str, term_weights: tuple[tuple[str, float], ...], concepts: tuple[tuple[str, ...], ...]
-) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[tuple[str, ...], ...], ...]]:
-    """The question's own weighed terms, and each glossary entry's forms as term lists (once per
-    question, not once per sentence scored)."""
+) -> tuple[
+    tuple[tuple[str, float, frozenset[str]], ...], tuple[tuple[tuple[tuple[str, frozenset[str]], ...], ...], ...]
+]:
+    """The question's own weighed terms (with their prefixes), and each glossary entry's forms as
+    term lists (once per question, not once per sentence scored)."""
     weights = dict(term_weights)
-    own = tuple((t, weights[t]) for t in dict.fromkeys(content_terms(normalised)) if t in weights)
-    spelt = tuple(tuple(tuple(content_terms(f)) for f in forms if content_terms(f)) for forms in concepts)
+    own = tuple((t, weights[t], _starts(t)) for t in dict.fromkeys(content_terms(normalised)) if t in weights)
+    spelt = tuple(
+        tuple(tuple((t, _starts(t)) for t in content_terms(f)) for f in forms if content_terms(f)) for forms in concepts
+    )
     return own, spelt
 
 
