@@ -117,7 +117,12 @@ class Evidence:
     best_overlap: float = 0.0  # the highest term overlap among the council's top sentences
 
 
-def own_coverage(query: Query, words: AbstractSet[str]) -> float:
+# Question words that name the kind of answer asked for rather than its topic: a sentence holding
+# such an answer (a duration) holds them ("what is the timescale for…" is answered by "45 days").
+ANSWER_TYPE_TERMS = {"timescale": frozenset(content_terms("timescale timescales timeframe timeframes time deadline"))}
+
+
+def own_coverage(query: Query, words: AbstractSet[str], holds_answer: bool = False) -> float:
     """IDF-weighted share of the question's own terms found among `words` (a sentence and its
     headings). A glossary entry is one thing asked about, however either side writes it: when
     its short form or one of its spelt-out forms is there in full, the question's words for it
@@ -132,6 +137,8 @@ def own_coverage(query: Query, words: AbstractSet[str]) -> float:
     for spelt in concepts:
         if any(all(_present(t, starts, words, joined) for t, starts in terms) for terms in spelt):
             found.update(t for terms in spelt for t, _ in terms)
+    if holds_answer:
+        found |= ANSWER_TYPE_TERMS.get(query.intent, frozenset())
     return sum(w for t, w, _ in own if t in found) / total
 
 
@@ -156,7 +163,9 @@ def features(query: Query, best: Evidence) -> tuple[float, ...]:
     focus = focus_terms(query)
     return (
         best.similarity,
-        own_coverage(query, words) if query.term_weights else best.coverage,
+        own_coverage(query, words, answer_type_present(query.intent, best.text))
+        if query.term_weights
+        else best.coverage,
         (sum(term_present(t, words) for t in focus) / len(focus)) if focus else 0.0,
         1.0 if answer_type_present(query.intent, best.text) else 0.0,
         best.passage_similarity,

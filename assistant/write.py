@@ -89,11 +89,12 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
                 words = passage.sentence_terms[s_index]
             else:  # a passage made by hand (tests): its sentence and headings read here
                 words = frozenset(content_terms(" ".join((sentence, *chunk.section_path))))
-            overlap = own_coverage(query, words)
+            holds = query.intent == "timescale" and bool(extract_timescales(sentence))
+            overlap = own_coverage(query, words, holds)
             score = W_SEMANTIC * semantic + W_OVERLAP * overlap + W_PASSAGE * passage.dense_similarity
             if query.intent == "timescale":
                 on_topic = semantic >= TIMESCALE_MIN_SIMILARITY
-                score += TIMESCALE_BONUS if extract_timescales(sentence) and on_topic else -TIMESCALE_BONUS / 2
+                score += TIMESCALE_BONUS if holds and on_topic else -TIMESCALE_BONUS / 2
             scored.append(ScoredSentence(p_index, s_index, sentence, score, chunk.meta.authority, semantic, overlap))
     return sorted(scored, key=lambda s: -s.score)
 

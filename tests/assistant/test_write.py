@@ -318,3 +318,18 @@ def test_two_items_of_one_list_are_quoted_together_under_their_introducing_line_
     answer = writer.write(query("what are the time frames for a strategy discussion?"), [made])
     assert answer.text.count(intro) == 1
     assert "24 hours from referral to decision" in answer.text and "45 days from referral" in answer.text
+
+
+def test_a_question_word_naming_the_kind_of_answer_is_held_by_an_answer_of_that_kind():
+    from assistant.answerability import own_coverage
+    from assistant.query import content_terms
+
+    asked = replace(
+        query("what is the timescale for an assessment?", "timescale"),
+        term_weights=(("timescale", 4.0), ("assessment", 1.0)),
+    )
+    words = frozenset(content_terms("By having the 45 day assessment period, the assessment is fuller."))
+    assert own_coverage(asked, words) == 1.0 / 5.0  # "assessment" alone
+    assert own_coverage(asked, words, holds_answer=True) == 1.0  # the 45 days answer "timescale"
+    # Only for the kind asked about: a who-question's words are not answered by a duration.
+    assert own_coverage(replace(asked, intent="who"), words, holds_answer=True) == 1.0 / 5.0
