@@ -146,7 +146,9 @@ def test_answer_with_citation_and_source_card(page, app_url):
 def test_refusal_says_who_to_ask(page, app_url):
     ask(page, app_url, "What is the Mental Health Act section 136 power?")
     page.get_by_text("Not covered by the guidance").wait_for()
-    assert "Please ask" in page.locator("[data-testid='stChatMessage']").last.inner_text()
+    last = page.locator("[data-testid='stChatMessage']").last
+    last.get_by_text("Please ask").first.wait_for()  # rendered after the heading above it
+    assert "Please ask" in last.inner_text()
     screenshot(page, "ask_refusal.png")
 
 
@@ -180,7 +182,10 @@ def test_two_turn_conversation_shows_how_the_follow_up_was_read(page, app_url):
     box.fill("and in Plymouth?")
     box.press("Enter")
     page.get_by_text("Understood as: How soon must a child be seen after a referral in Plymouth?").wait_for()
-    assert "10 working days" in page.locator("[data-testid='stChatMessage']").last.inner_text()
+    # The caption renders before the answer under it: wait for the answer itself, in the last message.
+    last = page.locator("[data-testid='stChatMessage']").last
+    last.get_by_text("10 working days").first.wait_for()
+    assert "10 working days" in last.inner_text()
     screenshot(page, "ask_follow_up.png")
 
 
