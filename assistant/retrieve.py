@@ -169,19 +169,17 @@ class Retriever:
             fused += [cid for cid in self._each_authority(view, dense, by_sentence, lexical) if cid not in fused]
         # A section longer than one chunk is split; the sentence that answers may sit in the
         # part that did not rank. Each top passage brings its neighbours from the same section.
-        section_of = snap.chunks(fused)
+        chunks = snap.chunks(fused)
         near = {n: c for c in top for n in view.adjacent(c) if n not in fused}
         near_chunks = snap.chunks(list(near))
-        fused += [
-            n
-            for n, c in near.items()
-            if n in near_chunks and c in section_of and near_chunks[n].section_path == section_of[c].section_path
-        ]
+        for n, c in near.items():
+            if n in near_chunks and c in chunks and near_chunks[n].section_path == chunks[c].section_path:
+                fused.append(n)
+                chunks[n] = near_chunks[n]
         dense_sim = dict(dense)
         lex_score = dict(lexical[: s.lexical_k])
         dense_rank = {cid: i for i, (cid, _) in enumerate(dense, start=1)}
         lex_rank = {cid: i for i, (cid, _) in enumerate(lexical[: s.lexical_k], start=1)}
-        chunks = snap.chunks(fused)
         passages = []
         for cid in fused:
             chunk = chunks.get(cid)
