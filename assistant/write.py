@@ -346,7 +346,15 @@ class ExtractiveWriter:
                 if unheld
                 else f"{names}'s documents in this library do not say."
             )
-            notes = (f"{silent} Another council's guidance does:",)
+            # The reader still needs somewhere to go for the council asked about: its front door
+            # (from the manifest), before another council's guidance, which is not its rule.
+            doors = [
+                self.front_doors[a] if len(not_covered) == 1 else f"{self.front_doors[a]} ({short_authority(a)})"
+                for a in not_covered
+                if a in self.front_doors
+            ]
+            ask = f" For {names}, ask {'; '.join(doors)}." if doors else ""
+            notes = (f"{silent}{ask} Another council's guidance does, for its own area:",)
         elif len(parts) > 1 and not conflicts:
             notes = (
                 f"{len(parts)} councils' documents answer this, each for its own area; "

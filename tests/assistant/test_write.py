@@ -138,7 +138,16 @@ def test_elsewhere_says_the_named_council_does_not_cover_it_and_labels_the_other
     # A council the library holds nothing from (withdrawn, or never added) is not said to be silent.
     unheld = writer.elsewhere(asked, passages, ("Riverside Council",), unheld=True)
     assert unheld.text.startswith("This library holds no current guidance from Riverside.")
-    assert unheld.notes == ("This library holds no current guidance from Riverside. Another council's guidance does:",)
+    assert unheld.notes == (
+        "This library holds no current guidance from Riverside. For Riverside, ask the Riverside Children's Hub. "
+        "Another council's guidance does, for its own area:",
+    )
+    # The note names the asked council's front door, from the manifest, before the other's rule;
+    # a council the manifest records no front door for gets none invented.
+    assert "For Riverside, ask the Riverside Children's Hub." in answer.notes[0]
+    doorless = ExtractiveWriter(SIMILARITY_ONLY, {"Hillford Council": "the Hillford Front Door"})
+    note = doorless.elsewhere(asked, passages, ("Riverside Council",)).notes[0]
+    assert note == "Riverside's documents in this library do not say. Another council's guidance does, for its own area:"
 
 
 def test_elsewhere_points_to_the_one_most_likely_council_with_its_best_sentence():
