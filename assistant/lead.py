@@ -47,18 +47,22 @@ _LEVEL = re.compile(r"\b(?:Level|Tier)\s+\w+(?:\s*[–-]\s*[A-Z][\w'’-]*(?:\s+
 _AUTHORITY_SUFFIXES = re.compile(r"\s+(?:City|Borough|County|Metropolitan Borough|District)?\s*Council$")
 
 
-def lead_text(intent: str, sentence: str, headings: tuple[str, ...] = (), question: str = "") -> str:
-    """The words of `sentence` that answer a question of this intent (see module docstring)."""
+def lead_text(
+    intent: str, sentence: str, headings: tuple[str, ...] = (), question: str = "", introduced_by: str = ""
+) -> str:
+    """The words of `sentence` that answer a question of this intent (see module docstring).
+    `introduced_by`: the line a list item sits under ("The Safeguarding and Family Support Service
+    covers the following areas: …"), which names who does what the item lists."""
     text = _strip_bullet(sentence)
     span = ""
     if intent == "timescale":
         span = timescale_span(text)
     elif intent == "who":
-        # The sentence's own team name, else the heading's ("7.3 Disabled Children's Team" over
-        # "The service is case responsible…").
-        # A team for "which team…", else a person's role first; the sentence before its headings.
+        # The sentence's own team name, else that of the line introducing it as a list item,
+        # else the heading's ("7.3 Disabled Children's Team" over "The service is case
+        # responsible…"). A team for "which team…", else a person's role first.
         kinds = (_TEAM, _PERSON) if _ASKS_FOR_TEAM.search(question) else (_PERSON, _TEAM)
-        places = (text, *(_strip_number(h) for h in reversed(headings)))
+        places = (text, introduced_by, *(_strip_number(h) for h in reversed(headings)))
         match = next((m for kind in kinds for place in places if (m := kind.search(place))), None)
         # The name, not the article the sentence put before it ("A Family Placement Team …").
         span = strip_article(match.group(0).strip()) if match else ""

@@ -41,6 +41,18 @@ def test_who_lead_is_the_named_team_from_the_sentence_or_else_its_heading():
     )
 
 
+
+def test_a_list_item_answering_who_is_led_by_the_team_its_introducing_line_names():
+    # "Which service writes Section 7 reports?" is answered by an item of a service's list: the
+    # lead is that service, not the item echoing the question.
+    intro = "The Children in Need Service came into effect on 1st June 2014 and covers the following areas of work:"
+    headings = ("What is provided and why?", "Children in Need")
+    asked = "Which service writes Section 7 reports?"
+    assert lead_text("who", "• Section 7 reports", headings, asked, intro) == "Children in Need Service"
+    assert lead_text("who", "• Section 7 reports", headings, asked) == "Section 7 reports"  # no line: the item
+    # The item's own team still comes first.
+    assert lead_text("who", "• Referrals to the MASH", headings, asked, intro) == "MASH"
+
 def test_every_lead_is_words_of_the_sentence_or_its_headings():
     sentences = [
         "Initial assessments will be completed within 10 working days and core assessments within a further 35.",
