@@ -181,6 +181,18 @@ class AnswerabilityModel:
     bias: float
     answer_threshold: float  # operating point chosen on the tune split's risk–coverage curve
     fitted_on: str = ""
+    # Below this (and at or above answer_threshold) an answer is given but flagged as one that
+    # may not answer the question: on the tune split such answers were more often wrong than
+    # right (evals.fit_answerability.choose_hedge). Equal to answer_threshold: nothing flagged.
+    hedge_threshold: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.hedge_threshold < self.answer_threshold:
+            object.__setattr__(self, "hedge_threshold", self.answer_threshold)
+
+    def hedged(self, probability: float) -> bool:
+        """An answer given (probability at the threshold or above) that is more likely wrong than right."""
+        return self.answer_threshold <= probability < self.hedge_threshold
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> AnswerabilityModel:
@@ -193,6 +205,7 @@ class AnswerabilityModel:
             bias=float(raw["bias"]),
             answer_threshold=float(raw["answer_threshold"]),
             fitted_on=str(raw.get("fitted_on", "")),
+            hedge_threshold=float(raw.get("hedge_threshold", 0.0)),
         )
         if model.features != FEATURES:
             raise ModelError(
@@ -217,6 +230,7 @@ class AnswerabilityModel:
             "weights": [round(w, 6) for w in self.weights],
             "bias": round(self.bias, 6),
             "answer_threshold": round(self.answer_threshold, 4),
+            "hedge_threshold": round(self.hedge_threshold, 4),
             "fitted_on": self.fitted_on,
         }
         path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

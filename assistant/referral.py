@@ -155,6 +155,8 @@ def referral_answer(
         safety_notice=safety,
         conflicts=(),
         notes=(ASK_ANYWAY, *said),
+        # the guidance is already offered as "check it fits your concern", after the front door
+        hedged=False,
         front_doors=doors,
         authority_filter=query.authorities,
     )

@@ -207,6 +207,9 @@ class Answer:
     confidence: float = 0.0  # best answerability probability (the refusal decision's input)
     front_doors: tuple[str, ...] = ()  # where to send a referral: shown first to a partner agency
     understood_as: str = ""  # a follow-up as it was read against the conversation ("" if it stood alone)
+    # Answered, but with a probability in the band where tune answers were more often wrong than
+    # right (AnswerabilityModel.hedged): the answer opens by saying it may not answer the question.
+    hedged: bool = False
 
     @property
     def authorities(self) -> list[str]:
@@ -224,6 +227,7 @@ class Answer:
             "front_doors": list(self.front_doors),
             "safety_notice": self.safety_notice,
             "confidence": round(self.confidence, 4),
+            "hedged": self.hedged,
             "authorities": self.authorities,
             "conflicts": list(self.conflicts),
             "notes": list(self.notes),

@@ -71,6 +71,9 @@ LEAD_COVERS_QUOTE = 0.8  # a lead holding this share of its sentence's words mak
 # 4 words, one level by 3, for the same facts.
 LEAD_HEADING_LEVELS = 1
 LIST_ITEMS = 6  # a list longer than this is a catalogue, not an answer: the citation shows the rest
+# What a hedged answer (AnswerabilityModel.hedged) opens with: given, because refusing would
+# leave the reader with nothing where the guidance may well answer, but not as a sure answer.
+HEDGE_NOTE = "This may not answer your question: it is the closest the guidance comes. Check the quotes."
 ELSEWHERE_COUNCILS = 1
 ELSEWHERE_SENTENCES = 1
 
@@ -361,6 +364,10 @@ class ExtractiveWriter:
                 f"{len(parts)} councils' documents answer this, each for its own area; "
                 "follow the one responsible for the child.",
             )
+        confidence = max(probabilities.values(), default=0.0)
+        hedged = not not_covered and self.model.hedged(confidence)
+        if hedged:
+            notes = (HEDGE_NOTE, *notes)
         return Answer(
             question=query.text,
             text=render_text(safety, tuple(conflicts), notes, tuple(parts)),
@@ -373,7 +380,8 @@ class ExtractiveWriter:
             authority_filter=query.authorities,
             notes=notes,
             not_covered=not_covered,
-            confidence=max(probabilities.values(), default=0.0),
+            confidence=confidence,
+            hedged=hedged,
         )
 
     def _pick(

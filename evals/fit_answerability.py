@@ -17,9 +17,15 @@
    when its best council reaches the threshold. The threshold is the highest one that refuses
    at most MAX_WRONG_REFUSALS of the answerable tune questions: refusing a practitioner who
    could have had an answer is the costlier error, so it is bounded, and refusal recall is
-   whatever the model then achieves.
+   whatever the model then achieves. Then the hedge point above it: the answers given are
+   calibrated (isotonic regression of "answered right" on probability) and those below the
+   point where they become more likely right than wrong are flagged "may not answer your
+   question" (assistant.write.HEDGE_NOTE).
 6. Leave-one-document-out on the shipped documents: fit (and choose the threshold) on the
    items of four, score the fifth; out-of-scope items are dealt round-robin to the folds.
+
+`--hedge-only` keeps the stored weights and answer threshold and chooses only the hedge point
+for them on today's tune rows (for a model whose refit is not kept; see the fit report).
 
 Writes evals/fit/REPORT.md and evals/fit/risk_coverage.png. The holdout and unseen_docs splits
 are never read here.
@@ -45,6 +51,9 @@ QUOTED = 2  # sentences per council the label looks at: what an answer quotes (m
 # Share of answerable questions (tune + widened) the operating point may refuse; among caps
 # 0.05-0.20 this one had the best leave-one-document-out trade-off (see the fit report).
 MAX_WRONG_REFUSALS = 0.12
+# An answer is flagged while the calibrated chance that it is right is below this: more likely
+# wrong than right. Not searched: it is the point where flagging stops being the better bet.
+HEDGE_BELOW = 0.5
 
 
 @dataclass
@@ -156,6 +165,28 @@ def choose_threshold(scores: list[tuple[float, bool, bool]]) -> tuple[float, lis
     return best, curve
 
 
+def choose_hedge(scores: list[tuple[float, bool, bool]], tau: float) -> tuple[float, list[tuple[float, float]]]:
+    """The hedge point: the answers given at `tau` are calibrated by isotonic regression of
+    "answered right" on their probability (monotone: a higher probability is never less likely
+    right), and the point is the highest probability whose calibrated chance is still below
+    HEDGE_BELOW (tau when none is). Also the calibration steps (probability, chance right)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    given = sorted((s, float(a and right)) for s, a, right in scores if s >= tau)
+    if not given:
+        return tau, []
+    x = np.asarray([s for s, _ in given])
+    y = np.asarray([r for _, r in given])
+    calibration = IsotonicRegression(increasing=True, y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(x, y)
+    chance = calibration.predict(x)
+    below = [s for s, c in zip(x, chance, strict=True) if c < HEDGE_BELOW]
+    above = [s for s, c in zip(x, chance, strict=True) if c >= HEDGE_BELOW]
+    # between the last answer still more likely wrong and the first more likely right
+    point = float(min(above)) if below and above else (float(max(below)) + 1e-4 if below else tau)
+    steps = [(float(a), float(b)) for a, b in zip(calibration.X_thresholds_, calibration.y_thresholds_, strict=True)]
+    return point, steps
+
+
 def leave_one_document_out(rows: list[Row], authority_of: dict[str, str]) -> list[dict]:
     docs = sorted({s.doc_id for r in rows for s in r.item.sources})
     oos = sorted({r.item.id for r in rows if not r.item.answerable})
@@ -203,9 +234,17 @@ def main() -> int:
         if i.split == "tune" and i.kind not in ("partner", "conversation")
     ]
     rows = collect(assistant, items)
-    weights, bias = fit(rows)
+    hedge_only = "--hedge-only" in sys.argv[1:]
+    stored = AnswerabilityModel.load() if hedge_only else None
+    if stored is not None:
+        weights, bias = np.asarray(stored.weights), stored.bias
+    else:
+        weights, bias = fit(rows)
     scores = decisions(weights, bias, rows)
     tau, curve = choose_threshold(scores)
+    if stored is not None:
+        tau = stored.answer_threshold
+    hedge, calibration = choose_hedge(scores, tau)
     real_tau_curve = choose_threshold(decisions(weights, bias, [r for r in rows if not r.synthetic]))[1]
     authority_of = {d.doc_id: d.authority for d in assistant.manifest.documents}
     lodo = leave_one_document_out(rows, authority_of)
@@ -214,13 +253,19 @@ def main() -> int:
         tuple(float(w) for w in weights),
         bias,
         tau,
-        f"{time.strftime('%Y-%m-%d')}, {len(items)} tune items + {sum(1 for r in rows if r.synthetic)} "
+        stored.fitted_on
+        if stored is not None
+        else f"{time.strftime('%Y-%m-%d')}, {len(items)} tune items + {sum(1 for r in rows if r.synthetic)} "
         "council rows asked without their own council",
+        hedge,
     )
     fitted.save(MODEL_PATH)
     FIT_DIR.mkdir(exist_ok=True)
-    write_fit_report(FIT_DIR, fitted, rows, curve, real_tau_curve, lodo)
-    print(f"fitted in {time.perf_counter() - started:.0f} s: threshold {tau:.3f}; report {FIT_DIR / 'REPORT.md'}")
+    write_fit_report(FIT_DIR, fitted, rows, curve, real_tau_curve, lodo, calibration, hedge_only)
+    print(
+        f"{'hedge point chosen' if hedge_only else 'fitted'} in {time.perf_counter() - started:.0f} s: "
+        f"threshold {tau:.3f}, hedge below {hedge:.3f}; report {FIT_DIR / 'REPORT.md'}"
+    )
     return 0
 
 

@@ -61,6 +61,11 @@ HAND_SET = (
         "MAX_WRONG_REFUSALS = 0.12",
         "the operating point: among caps 0.05-0.20, the one with the best leave-one-document-out trade-off (wrong refusals 0.09, refusal recall 0.73)",
     ),  # noqa: E501
+    (
+        "evals/fit_answerability.py",
+        "HEDGE_BELOW = 0.5",
+        "answers whose calibrated chance of being right is below one half open with 'This may not answer your question': where flagging stops being the better bet; not searched",
+    ),  # noqa: E501
 )
 
 
@@ -71,10 +76,13 @@ def write_fit_report(
     curve: list[dict[str, Any]],
     real_curve: list[dict[str, Any]],
     lodo: list[dict[str, Any]],
+    calibration: list[tuple[float, float]] = (),
+    hedge_only: bool = False,
 ) -> None:
     positives = sum(r.label for r in rows)
     synthetic = sum(1 for r in rows if r.synthetic)
-    chosen = next(r for r in curve if r["threshold"] == round(model.answer_threshold, 4))
+    at_or_below = [r for r in curve if r["threshold"] <= round(model.answer_threshold, 4)]
+    chosen = at_or_below[-1] if at_or_below else curve[0]
     on_real = [r for r in real_curve if r["threshold"] <= model.answer_threshold]
     real = on_real[-1] if on_real else real_curve[0]
     lines = [
@@ -82,6 +90,18 @@ def write_fit_report(
         "",
         f"Fitted {model.fitted_on} by `python -m evals.fit_answerability` (tune split only; the holdout and "
         "unseen_docs splits are never read by the fit).",
+        *(
+            [
+                "",
+                "The weights and the answer threshold are that fit's, kept: refits on today's features were "
+                "measured no better on the tune split (see the README's measured-and-not-kept list). "
+                "`python -m evals.fit_answerability --hedge-only` chose the hedge point below for them on "
+                "today's tune rows, and the curve and leave-one-document-out figures below are today's.",
+                "",
+            ]
+            if hedge_only
+            else []
+        ),
         f"Training rows: {len(rows)} (one per council per question; {synthetic} from questions asked without "
         f"their own council), {positives} labelled as holding an expected fact.",
         "",
@@ -94,11 +114,23 @@ def write_fit_report(
         "",
         "## Operating point",
         "",
-        f"Answer threshold **{model.answer_threshold:.3f}** (the highest refusing at most 12% of answerable tune and widened questions): "
-        f"coverage {chosen['coverage']:.2f}, risk {chosen['risk']:.2f}, refusal recall "
+        f"Answer threshold **{model.answer_threshold:.3f}**"
+        + (
+            " (stored): "
+            if hedge_only
+            else " (the highest refusing at most 12% of answerable tune and widened questions): "
+        )
+        + f"coverage {chosen['coverage']:.2f}, risk {chosen['risk']:.2f}, refusal recall "
         f"{chosen['refusal_recall']:.2f}, wrong refusals {chosen['wrong_refusals']:.2f} (real and widened "
         f"questions). On the 121 real tune items alone: coverage {real['coverage']:.2f}, risk {real['risk']:.2f}, "
         f"refusal recall {real['refusal_recall']:.2f}, wrong refusals {real['wrong_refusals']:.2f}.",
+        "",
+        f"Hedge point **{model.hedge_threshold:.3f}**: an answer whose probability is at the threshold or above "
+        'but below this opens with "This may not answer your question". The answers given on these rows were '
+        "calibrated by isotonic regression of answered-right on probability; below this point the calibrated "
+        "chance of being right is under one half. Calibration steps (probability from which, chance right): "
+        + ", ".join(f"{x:.3f}: {y:.2f}" for x, y in _thin(list(calibration)))
+        + ".",
         "",
         "![risk–coverage](risk_coverage.png)",
         "",
@@ -137,6 +169,15 @@ def write_fit_report(
     risk_coverage_chart(
         [(r["coverage"], r["risk"]) for r in curve], out / "risk_coverage.png", (chosen["coverage"], chosen["risk"])
     )
+
+
+def _thin(steps: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Isotonic steps as where each new chance starts (the fit lists both ends of every step)."""
+    out: list[tuple[float, float]] = []
+    for x, y in steps:
+        if not out or y != out[-1][1]:
+            out.append((x, y))
+    return out
 
 
 def _fmt(value: float | None) -> str:

@@ -147,6 +147,20 @@ def abstention(outcomes: Sequence[tuple[bool, bool]]) -> dict[str, float | None]
     }
 
 
+def hedging(answered: Sequence[tuple[bool, bool]]) -> dict[str, float | None]:
+    """answered: (hedged, passed) per answered item. How often an answer says it may not answer
+    the question, and how well that flag separates the failed answers from the passed ones:
+    the share of failed answers flagged (higher is better) and of passed answers flagged (lower
+    is better). None where the denominator is empty."""
+    failed = [h for h, ok in answered if not ok]
+    passed = [h for h, ok in answered if ok]
+    return {
+        "hedged_share": sum(h for h, _ in answered) / len(answered) if answered else None,
+        "failed_answers_flagged": sum(failed) / len(failed) if failed else None,
+        "passed_answers_flagged": sum(passed) / len(passed) if passed else None,
+    }
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     """Linear-interpolated percentile (q in 0..100), as numpy's default."""
     if not values:

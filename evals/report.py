@@ -34,7 +34,12 @@ LABELS = {
     "safety_first": "999 line first",
     "partner_refused": "partners refused",
     "standalone_pass_rate": "standalone passed",
+    "hedged_share": "answers flagged",
+    "failed_answers_flagged": "failed answers flagged",
+    "passed_answers_flagged": "passed answers flagged",
 }
+# How well "This may not answer your question" marks the answers that fail.
+HEDGE_COLUMNS = ("items", "hedged_share", "failed_answers_flagged", "passed_answers_flagged")
 FOLLOW_UP_COLUMNS = (
     "items",
     "pass_rate",
@@ -116,6 +121,12 @@ def markdown(report: dict[str, Any], deltas: Sequence[Delta] = (), charts: Seque
         "those, a smaller share missing a fact (down).",
         "",
         *table(report["by_split"], TABLE_COLUMNS, "split"),
+        "",
+        "Answers given below the model's hedge point open with \"This may not answer your question\". "
+        "Of the answers given: the share so flagged, the share of failed answers flagged (the higher the "
+        "better) and the share of passed answers flagged (the lower the better).",
+        "",
+        *table(report["by_split"], HEDGE_COLUMNS, "split"),
         "",
         "## By kind",
         "",

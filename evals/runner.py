@@ -130,6 +130,7 @@ def score_item(
         "latency_ms": answer.timings_ms.get("total", 0.0),
         "words": len(answer.text.split()),
         "confidence": answer.confidence,
+        "hedged": bool(getattr(answer, "hedged", False)),
     }
     failed: list[str] = []
     if not item.answerable:
@@ -260,6 +261,7 @@ def aggregate(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     out["answer_p50_ms"] = m.percentile(latencies, 50)
     out["answer_p95_ms"] = m.percentile(latencies, 95)
     out["answer_words_p50"] = m.percentile([r.get("words", 0) for r in records if not r["abstained"]], 50)
+    out.update(m.hedging([(r.get("hedged", False), r["passed"]) for r in records if not r["abstained"]]))
     return out
 
 

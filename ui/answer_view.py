@@ -30,6 +30,9 @@ def render_answer(answer: Answer) -> None:
         st.info(f"**Not covered for the council you asked about**\n\n{escape_markdown(notes[0])}",
                 icon=":material/help_center:")
         notes = notes[1:]
+    if answer.hedged:  # answered, but more likely wrong than right at this confidence: said first
+        st.warning(f"**May not answer your question**\n\n{escape_markdown(notes[0])}", icon=":material/help:")
+        notes = notes[1:]
     for conflict in answer.conflicts:
         st.warning(f"**The sources disagree.** {with_citation_marks(conflict)}", icon=":material/balance:")
     if answer.front_doors:

@@ -199,3 +199,16 @@ def _early_help_and(other: str) -> tuple[ExtractiveWriter, list[Passage]]:
     """A writer and one council's routing passage: an early-help sentence ranked first, then `other`."""
     sentences = ("Early help is offered to families whose needs do not meet the threshold.", other)
     return ExtractiveWriter(MODEL, DOORS, 2, CONTACTS), [routing_passage("Riverside Council", sentences, (0.50, 0.45))]
+
+
+def test_a_partner_answer_is_never_flagged_as_unsure_its_guidance_is_offered_to_check():
+    from dataclasses import replace
+
+    # the council's guidance falls in the writer's hedge band (probability 0.73 < 0.9) ...
+    writer = ExtractiveWriter(replace(MODEL, hedge_threshold=0.9), DOORS, 2, CONTACTS)
+    guidance = [passage("Riverside Council", "Bruising to a non-mobile baby is always referred to the Hub.", 0.6)]
+    asked = ask("should I refer bruising in Riverside?", ("Riverside Council",))
+    assert writer.write(asked, guidance).hedged
+    # ... but a partner's answer leads with the front door and offers that guidance to check
+    answer = referral_answer(writer, asked, guidance)
+    assert not answer.hedged and answer.front_doors and "check it fits your concern" in answer.text

@@ -4,13 +4,14 @@ The model here weighs only sentence similarity (weight 10, bias -5: probability 
 similarity 0.5), so each expectation below can be worked out from the numbers in the passages.
 """
 
+import json
 from dataclasses import replace
 
 from assistant.answerability import FEATURES, AnswerabilityModel, features, focus_terms, term_present
 from assistant.query import Query
 from assistant.quotes import KEEP_ALL, Selection, addition
 from assistant.types import Chunk, DocumentMeta, Passage
-from assistant.write import Evidence, ExtractiveWriter
+from assistant.write import HEDGE_NOTE, Evidence, ExtractiveWriter
 
 SIMILARITY_ONLY = AnswerabilityModel(
     FEATURES, tuple(10.0 if f == "similarity" else 0.0 for f in FEATURES), -5.0, answer_threshold=0.5
@@ -342,3 +343,43 @@ def test_a_question_word_naming_the_kind_of_answer_is_held_by_an_answer_of_that_
     assert own_coverage(asked, words, holds_answer=True) == 1.0  # the 45 days answer "timescale"
     # Only for the kind asked about: a who-question's words are not answered by a duration.
     assert own_coverage(replace(asked, intent="who"), words, holds_answer=True) == 1.0 / 5.0
+
+
+def test_an_answer_in_the_hedge_band_opens_by_saying_it_may_not_answer_the_question():
+    # probability = sigmoid(10 * similarity - 5): 0.5 at similarity 0.5, 0.73 at 0.6, 0.88 at 0.7
+    hedging = replace(SIMILARITY_ONLY, hedge_threshold=0.8)
+    writer = ExtractiveWriter(hedging, DOORS)
+    asked = query("how soon is a strategy discussion held?", "timescale")
+    unsure = writer.write(asked, [passage("Riverside Council", ("A strategy discussion is held in 3 days.",), (0.6,))])
+    assert not unsure.abstained and unsure.hedged and unsure.notes[0] == HEDGE_NOTE
+    assert unsure.text.startswith(HEDGE_NOTE) and unsure.as_dict()["hedged"] is True
+    sure = writer.write(asked, [passage("Riverside Council", ("A strategy discussion is held in 3 days.",), (0.7,))])
+    assert not sure.hedged and HEDGE_NOTE not in sure.text
+    # below the answer threshold it is refused, not hedged
+    refused = writer.write(asked, [passage("Riverside Council", ("A strategy discussion is held in 3 days.",), (0.4,))])
+    assert refused.abstained and not refused.hedged
+    # another council's answer for one that does not say is labelled as such, not hedged
+    elsewhere = writer.elsewhere(
+        query("how soon in Riverside?", "timescale", authorities=("Riverside Council",)),
+        [passage("Hillford Council", ("A strategy discussion is held within 3 working days.",), (0.6,))],
+        ("Riverside Council",),
+    )
+    assert elsewhere is not None and not elsewhere.hedged
+
+
+def test_the_hedge_band_runs_from_the_answer_threshold_up_to_the_hedge_point():
+    model = replace(SIMILARITY_ONLY, hedge_threshold=0.8)
+    assert [model.hedged(p) for p in (0.49, 0.5, 0.79, 0.8, 0.95)] == [False, True, True, False, False]
+    # a stored model without a hedge point, or one below the threshold, flags nothing
+    assert not any(SIMILARITY_ONLY.hedged(p) for p in (0.5, 0.7, 0.99))
+    assert replace(SIMILARITY_ONLY, hedge_threshold=0.2).hedge_threshold == 0.5
+
+
+def test_the_hedge_point_is_stored_and_read_back_and_an_older_file_without_one_flags_nothing(tmp_path):
+    path = tmp_path / "answerability.json"
+    replace(SIMILARITY_ONLY, hedge_threshold=0.8).save(path)
+    assert AnswerabilityModel.load(path).hedge_threshold == 0.8
+    older = json.loads(path.read_text())
+    del older["hedge_threshold"]
+    path.write_text(json.dumps(older))
+    assert AnswerabilityModel.load(path).hedge_threshold == 0.5

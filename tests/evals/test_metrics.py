@@ -91,3 +91,31 @@ def test_risk_coverage_walks_left_from_the_operating_point():
     curve = risk_coverage([(0.9, True, True), (0.7, True, False), (0.6, True, True), (0.2, False, False)])
     assert curve == [(0.6, 0.75, 1 / 3), (0.7, 0.5, 0.5), (0.9, 0.25, 0.0)]
     assert risk_coverage([]) == []
+
+
+def test_hedging_hand_worked():
+    # five answers given: (flagged, passed)
+    got = m.hedging([(True, False), (True, True), (False, False), (False, True), (False, True)])
+    assert got == {"hedged_share": 0.4, "failed_answers_flagged": 0.5, "passed_answers_flagged": 1 / 3}
+    assert m.hedging([]) == dict.fromkeys(got)
+
+
+def test_the_hedge_point_is_where_the_calibrated_answers_become_more_likely_right_than_wrong():
+    from evals.fit_answerability import choose_hedge
+
+    # (best council's probability, answerable, right); 0.3 is refused at a 0.5 threshold
+    scores = [
+        (0.3, False, False),
+        (0.55, False, False),
+        (0.6, True, False),
+        (0.65, True, True),
+        (0.7, True, False),
+        (0.8, True, True),
+        (0.9, True, True),
+        (0.95, True, True),
+    ]
+    point, steps = choose_hedge(scores, 0.5)
+    # isotonic fit of right (0,0,1,0,1,1,1 from 0.55 up): 0, 0, 0.5, 0.5, 1, 1, 1
+    assert point == 0.65 and steps[0] == (0.55, 0.0)
+    assert choose_hedge([(0.9, True, True), (0.95, True, True)], 0.5)[0] == 0.5  # nothing to flag
+    assert choose_hedge([(0.6, True, False), (0.7, False, False)], 0.5)[0] > 0.7  # every answer flagged

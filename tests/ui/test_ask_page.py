@@ -63,6 +63,20 @@ def test_refusal_looks_different_and_is_logged(app, ui_settings):
     assert ("What is the Mental Health Act section 136 power?",) in rows
 
 
+def test_an_answer_the_model_is_unsure_of_says_so_before_the_quotes(app, ui_settings):
+    from ui.common import _load_assistant
+
+    question = "Which families is Family Group Conferencing in York mainly aimed at?"
+    answer = _load_assistant().ask(question)
+    # (with another model, pick a question whose probability falls in its hedge band)
+    assert answer.hedged and not answer.abstained, "the test's question is no longer in the hedge band"
+    ask(app, question)
+    message = app.chat_message[-1]
+    assert "May not answer your question" in texts(message.warning)
+    assert "Family Group Conferencing" in texts(message.markdown) and app.expander
+    assert not app.exception
+
+
 def test_immediate_danger_shows_safety_line_first(app):
     ask(app, "A child is in immediate danger at home tonight, what do I do?")
     first = app.chat_message[-1].children[0]
