@@ -56,6 +56,21 @@ TIMESCALE_BONUS = 0.08  # a "how soon" question is answered by a sentence with a
 TOP_FOR_OVERLAP = 3  # the council's sentences whose term overlap the answerability model sees
 TIMESCALE_MIN_SIMILARITY = 0.35  # ...but only if the sentence is about the question at all
 ANAPHORA = re.compile(r"(this|these|they|it|that|such|he|she)\b", re.IGNORECASE)
+# A sentence that points back inside itself ("… transferred to an allocated social worker AT THESE
+# POINTS", "in such cases", "as above"): what it is about is named in the sentence before. Not
+# "those children WHO …", which names its own.
+BACK_REFERENCE = re.compile(
+    r"\b(?:these|those|such)\s+(?:points?|cases?|times?|stages?|circumstances|situations?|children|families|"
+    r"arrangements|services|teams?|meetings?)\b(?!\s+(?:who|that|which|whose|where|as|with)\b)"
+    r"|\b(?:the|as) above\b|\bat (?:this|that) (?:point|stage|time)\b",
+    re.IGNORECASE,
+)
+
+
+def refers_back(sentence: str) -> bool:
+    """Does the sentence need the one before it to be understood: it opens with a reference
+    ("This…", "They…") or points back inside itself ("at these points")?"""
+    return bool(ANAPHORA.match(sentence) or BACK_REFERENCE.search(sentence))
 SHORT_ITEM = 80  # list items shorter than this are quoted with their introducing line
 LEAD_COVERS_QUOTE = 0.8  # a lead holding this share of its sentence's words makes quoting it again a repeat
 # When the council asked about does not cover a question, another council's guidance is a pointer
@@ -85,13 +100,17 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
         sims = passage.sentence_similarity
         for s_index, sentence in enumerate(chunk.sentences):
             semantic = sims[s_index] if s_index < len(sims) else 0.0
-            if s_index and ANAPHORA.match(sentence) and s_index - 1 < len(sims):
+            back = bool(s_index) and s_index - 1 < len(sims) and refers_back(sentence)
+            if back:
                 # "This includes a new team…" carries its topic in the sentence before it.
                 semantic = max(semantic, (semantic + sims[s_index - 1]) / 2)
             if s_index < len(passage.sentence_terms):
                 words = passage.sentence_terms[s_index]
+                if back:  # ...and so do its terms: the two are read, and quoted, together
+                    words = words | passage.sentence_terms[s_index - 1]
             else:  # a passage made by hand (tests): its sentence and headings read here
-                words = frozenset(content_terms(" ".join((sentence, *chunk.section_path))))
+                text = " ".join(chunk.sentences[s_index - 1 : s_index + 1]) if back else sentence
+                words = frozenset(content_terms(" ".join((text, *chunk.section_path))))
             holds = query.intent == "timescale" and bool(extract_timescales(sentence))
             overlap = own_coverage(query, words, holds)
             score = W_SEMANTIC * semantic + W_OVERLAP * overlap + W_PASSAGE * passage.dense_similarity
@@ -107,7 +126,7 @@ def evidence(sentences: list[ScoredSentence], passages: Sequence[Passage]) -> Ev
     best = sentences[0]
     passage = passages[best.passage_index]
     text = best.text
-    if best.sentence_index and ANAPHORA.match(best.text):
+    if best.sentence_index and refers_back(best.text):
         text = f"{passage.chunk.sentences[best.sentence_index - 1]} {text}"
     return Evidence(
         text=text,
@@ -150,11 +169,11 @@ def list_after(passage: Passage, sentence: str) -> tuple[str, ...]:
 
 
 def with_referent(passage: Passage, index: int, sentence: str) -> str:
-    """A sentence that opens by referring back ("This is becoming a well embedded tool…", "They
-    hold…") with the sentence before it, which names what it refers to, when the two run on in
+    """A sentence that refers back (opening "This is becoming a well embedded tool…", "They
+    hold…", or inside itself: "… at these points") with the sentence before it, which names what it refers to, when the two run on in
     the passage (not across a bullet): quoted alone it says something about nothing the reader
     can see."""
-    if not index or not ANAPHORA.match(sentence) or index > len(passage.chunk.sentences) - 1:
+    if not index or not refers_back(sentence) or index > len(passage.chunk.sentences) - 1:
         return sentence
     previous = passage.chunk.sentences[index - 1].strip()
     if re.search(rf"{re.escape(previous)}\s+{re.escape(sentence.strip())}", passage.chunk.text):

@@ -8,7 +8,7 @@ import json
 from dataclasses import replace
 
 from assistant.answerability import FEATURES, AnswerabilityModel, features, focus_terms, term_present
-from assistant.query import Query
+from assistant.query import Query, content_terms
 from assistant.quotes import KEEP_ALL, Selection, addition
 from assistant.types import Chunk, DocumentMeta, Passage
 from assistant.write import HEDGE_NOTE, Evidence, ExtractiveWriter
@@ -316,6 +316,34 @@ def test_a_sentence_that_refers_back_is_quoted_with_the_sentence_it_refers_to():
     )
     alone = writer.write(query("what tool is used where neglect is a feature?"), [listed])
     assert alone.parts[0].lead.startswith("This is the tool")
+
+
+def test_a_sentence_pointing_back_inside_itself_is_scored_and_quoted_with_the_one_before():
+    from assistant.write import refers_back, score_sentences
+
+    assert refers_back("The Court Team will transfer all cases to an allocated worker at these points.")
+    assert refers_back("This is the tool used where neglect is a feature.")
+    assert refers_back("In such cases the manager decides.") and refers_back("Contact the hub as above.")
+    assert not refers_back("Services go to those children who are in need.")  # names its own
+    assert not refers_back("The duty team holds the case until the conference.")
+    sentences = (
+        "The duty social worker holds a child protection case until the initial conference.",
+        "The Court Team then transfers the case to an allocated social worker at these points.",
+    )
+    # The second sentence holds the answer but says "conference" only through "these points":
+    # read with the first, it has the question's terms and ranks first, and is quoted with it.
+    riverside = [passage("Riverside Council", sentences, (0.50, 0.50))]
+    text = "which team takes a child protection case after the initial conference?"
+    weights = {"team": 2.0, "take": 2.0, "protection": 1.0, "case": 0.5, "initial": 1.0, "conference": 2.0}
+    asked = replace(
+        query(text, "who"),
+        term_weights=tuple((t, weights.get(w, 0.2)) for w in text.strip("?").split() for t in content_terms(w)),
+    )
+    best, other = score_sentences(asked, riverside)
+    assert best.sentence_index == 1 and best.overlap > other.overlap
+    answer = ExtractiveWriter(SIMILARITY_ONLY, DOORS).write(asked, riverside)
+    assert answer.parts[0].lead == "Court Team"
+    assert sentences[0] in answer.text and sentences[1] in answer.text
 
 
 def test_two_items_of_one_list_are_quoted_together_under_their_introducing_line_once():
