@@ -27,6 +27,9 @@ def test_partner_asks_in_other_words_are_referral_questions(question):
         "what does the duty team do with a referral once it arrives?",
         "How long does the duty team have to respond to a new referral?",
         "Who decides whether a referral needs a strategy discussion?",
+        # "children in need" is the statutory term: a count of its referrals needs no referral
+        "How many new child in need referrals did Stockton get in 2017-18?",
+        "do children in need referrals go to the hub?",
     ],
 )
 def test_practitioner_questions_about_referrals_are_not_partner_asks(question):
