@@ -49,6 +49,15 @@ PRONOUN_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 PRONOUN_OBJECT = re.compile(r"\b(?P<pronoun>it|them|this|that|these|those)\s*[?.!]*\s*$", re.IGNORECASE)
+# ...or the object of a preposition inside it ("how many OF THEM are there?", "who is responsible FOR IT now?")
+PRONOUN_AFTER_PREPOSITION = re.compile(r"\b(?:of|for|about|with|from|into)\s+(?P<pronoun>it|them)\b", re.IGNORECASE)
+# Whoever is contacted is a service or a person, whatever its name says ("how do I contact THEM?"
+# after "what is the MASH?"): "them" there stands for the last topic even when its noun does not
+# show it can be "they".
+CONTACTED = re.compile(
+    r"\b(?:contact|call|ring|phone|e-?mail|reach|refer to|speak to|talk to|get hold of|write to)\s+them\b",
+    re.IGNORECASE,
+)
 # "what happens next?", "and then what?": what follows the last topic.
 WHAT_NEXT = re.compile(
     r"^\s*(?:and\s+|ok\s+|so\s+)?(?:what\s+(?:happens|comes)(?:\s+(?:next|then|afterwards))?|what\s+next|"
@@ -205,13 +214,36 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     base = _strip_councils(previous.question, aliases)
     if rest_terms:
         swapped = own.strip(" ?.!,")
+        if QUALIFIER.match(swapped):  # "and after 18?": the same question, narrowed
+            text = f"{base.rstrip(' ?.!')} {swapped}?"
+            return Reading(_with_council(text, place) if place else text, True, "condition", swapped)
         text = (
-            _replace_topic(base, swapped) or _swap_topic(base, topic, swapped) or f"{base.rstrip(' ?.!')}: {swapped}?"
+            _replace_topic(base, swapped)
+            or _swap_topic(base, topic, swapped)
+            or _swap_object(base, topic, swapped)
+            or f"{base.rstrip(' ?.!')}: {swapped}?"
         )
         rule = "topic"
     else:
         text, swapped, rule = base, "", "council"
     return Reading(_with_council(text, place) if place else text, True, rule, swapped)
+
+
+# An age or a time that narrows the last question rather than naming a new topic ("and after 18?",
+# "what about over 16s?", "and before the conference?").
+QUALIFIER = re.compile(r"^(?:after|before|over|under|aged?|from|until|beyond|past|during)\s+\S", re.IGNORECASE)
+
+
+def _swap_object(base: str, topic: Topic | None, phrase: str) -> str | None:
+    """'Which team supports children in care?' + 'care leavers' -> 'Which team supports care
+    leavers?': after a which-team question, a new noun phrase takes the place of what the team
+    was asked to do something for (the verb's object in "the team that supports …")."""
+    if topic is None or not topic.entity or QUESTION_OPENING.match(phrase):
+        return None
+    match = re.match(r"^the\s.+?\sthat\s+\w+\s+(?P<object>.+)$", topic.phrase)
+    if not match or match.group("object") not in base:
+        return None
+    return base.replace(match.group("object"), phrase, 1)
 
 
 def _substantive(topic: Topic) -> bool:
@@ -294,7 +326,7 @@ def _pronoun_reading(
     if not referent:
         return None
     they = re.search(r"\b(they|them)\b", body, re.IGNORECASE)
-    if they and not (topic and topic.entity) and not Topic(referent).can_be_they:
+    if they and not (topic and topic.entity) and not Topic(referent).can_be_they and not CONTACTED.search(body):
         return None  # "can they refuse?" after "what is a section 20 agreement?": they are people
     bare_who = BARE_WHO.match(question)
     if WHAT_NEXT.match(question):
@@ -302,7 +334,7 @@ def _pronoun_reading(
     elif bare_who:
         text = f"Who {bare_who.group('verb')} {referent}?"
     else:
-        found = PRONOUN_SUBJECT.search(body) or PRONOUN_OBJECT.search(body)
+        found = PRONOUN_SUBJECT.search(body) or PRONOUN_OBJECT.search(body) or PRONOUN_AFTER_PREPOSITION.search(body)
         if not found:
             return None
         breaks = list(CLAUSE_BREAK.finditer(body, 0, found.start("pronoun")))

@@ -166,7 +166,8 @@ _INTENTS = (
         # or the number to ring ("what number do schools ring"; not "what number of contacts").
         "referral",
         # ("children in need referrals" is the statutory term, a count, not a referral needed)
-        r"\b((make|send|(?<!in )need|put in|submit|raise) (a |an )?((?!(a|an|the|with|to|for|of)\b)[\w-]+ ){0,2}referral|"
+        r"\b((make|send|(?<!in )need|put in|submit|raise) (a |an )?"
+        r"((?!(a|an|the|with|to|for|of)\b)[\w-]+ ){0,2}referral|"
         r"(advice|talk (it )?through|consult\w*|discuss\w*|check) .{0,40}\b(before|about|instead of) "
         r"(referring|a referral|making a referral)|before (referring|making a referral)|who to\s*\?|"
         r"what (phone )?number (do|should|can|would) \w+( \w+)?( in [\w&-]+)? (ring|call|phone|use))",

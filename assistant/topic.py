@@ -67,7 +67,9 @@ class Topic:
         return self.plural or bool(re.fullmatch(rf"{ENTITY_NOUNS}|{PEOPLE_NOUNS}", head.lower()))
 
     def _head(self) -> str:
-        words = re.split(r"\s(?:of|about|for|with|in|on|to|from|after|before|that|who)\s", self.phrase)[0].split()
+        # before its first qualifier, but not inside a name ("the Children IN the Community teams")
+        qualifier = r"\s(?:of|about|for|with|in|on|to|from|after|before|that|who)\s(?!(?:the\s+)?[A-Z])"
+        words = re.split(qualifier, self.phrase)[0].split()
         return words[-1] if words else ""
 
     @property
@@ -85,6 +87,7 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     in order:
     - "which/what NOUN VERB …" (an entity question): "the NOUN that VERB …";
     - "is there a X": X;
+    - "what happens at/during/after X": X;
     - "what is/are X", "who is X": X;
     - "what does X do/offer/mean …": X;
     - "who VERB X": X (the thing done, without a leading preposition);
@@ -98,6 +101,11 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     match = re.match(r"^(?:is|are)\s+there\s+(?P<np>(?:an?|any|some)\s+.+)$", text, re.I)
     if match:  # "is there a CSE specialist?": the thing asked after
         return _topic(re.sub(r"^(?:any|some)\s+", "", match.group("np"), flags=re.I))
+    # "what happens at a strategy discussion?", "… during an ICPC", "… after a referral": the event
+    event = r"^what\s+(?:happens|goes on|takes place)\s+(?:at|in|during|after|before)\s+(?P<np>.+)$"
+    match = re.match(event, text, re.I)
+    if match:
+        return _topic(match.group("np"))
     match = re.match(r"^(?:what|who)(?:'s|s|\s+(?:is|are|was|were))\s+(?:meant by\s+)?(?P<np>.+)$", text, re.I)
     if match:
         return _topic(match.group("np"))

@@ -170,9 +170,9 @@ def list_after(passage: Passage, sentence: str) -> tuple[str, ...]:
 
 def with_referent(passage: Passage, index: int, sentence: str) -> str:
     """A sentence that refers back (opening "This is becoming a well embedded tool…", "They
-    hold…", or inside itself: "… at these points") with the sentence before it, which names what it refers to, when the two run on in
-    the passage (not across a bullet): quoted alone it says something about nothing the reader
-    can see."""
+    hold…", or inside itself: "… at these points") with the sentence before it, which names what
+    it refers to, when the two run on in the passage (not across a bullet): quoted alone it says
+    something about nothing the reader can see."""
     if not index or not refers_back(sentence) or index > len(passage.chunk.sentences) - 1:
         return sentence
     previous = passage.chunk.sentences[index - 1].strip()

@@ -193,3 +193,46 @@ def test_the_longest_opening_is_taken():
     earlier = Turn("What is an initial child protection conference in York?", (YORK,))
     reading = read_follow_up("and what about the ARC?", [earlier], ALIASES)
     assert "what about" not in reading.text.lower()
+
+
+def test_what_happens_at_a_meeting_has_the_meeting_as_its_topic():
+    from assistant.topic import topic_of
+
+    assert topic_of("What happens at a strategy discussion?").phrase == "a strategy discussion"
+    assert topic_of("what happens during an initial child protection conference").phrase == (
+        "an initial child protection conference"
+    )
+    earlier = Turn("What happens at a strategy discussion in Bath?", (BATH,))
+    assert read_follow_up("what happens next?", [earlier], ALIASES).text == (
+        "What happens after a strategy discussion in Bath?"
+    )
+
+
+def test_them_after_a_contact_verb_is_the_service_asked_about():
+    earlier = Turn("What is the MASH in Torbay?", ("Torbay Council",))
+    assert read_follow_up("how do I contact them?", [earlier], ALIASES).text == "How do I contact the MASH in Torbay?"
+    # ...but a singular thing is still not "they" who act (test_they_stands_for_a_team_or_people…)
+    agreement = Turn("What is a section 20 agreement in Bath?", (BATH,))
+    assert read_follow_up("can they refuse?", [agreement], ALIASES).rule != "pronoun"
+
+
+def test_a_pronoun_after_a_preposition_inside_the_question_is_the_last_topic():
+    earlier = Turn("What are the Children in the Community teams in Plymouth?", ("Plymouth City Council",))
+    assert read_follow_up("how many of them are there?", [earlier], ALIASES).text == (
+        "How many of the Children in the Community teams are in Plymouth?"
+    )
+
+
+def test_an_age_or_time_qualifier_narrows_the_last_question_instead_of_replacing_its_topic():
+    earlier = Turn("Who supports disabled children in York?", (YORK,))
+    for typed in ("and what about after 18?", "what about over 16s?"):
+        reading = read_follow_up(typed, [earlier], ALIASES)
+        qualifier = typed.split("about ")[1].rstrip("?")
+        assert reading.text == f"Who supports disabled children {qualifier} in York?", typed
+
+
+def test_a_new_object_for_a_which_team_question_replaces_the_old_one():
+    earlier = Turn("Which team supports children in care in York?", (YORK,))
+    assert read_follow_up("and for care leavers?", [earlier], ALIASES).text == (
+        "Which team supports care leavers in York?"
+    )
