@@ -137,6 +137,7 @@ def own_coverage(query: Query, words: AbstractSet[str], holds_answer: bool = Fal
     for spelt in concepts:
         if any(all(_present(t, starts, words, joined) for t, starts in terms) for terms in spelt):
             found.update(t for terms in spelt for t, _ in terms)
+    found.update(t for t, _, _ in own if t.endswith("s") and t[:-1] in found)  # "IROs" with the IRO spelt out
     if holds_answer:
         found |= ANSWER_TYPE_TERMS.get(query.intent, frozenset())
     return sum(w for t, w, _ in own if t in found) / total
@@ -151,7 +152,13 @@ def _own_terms(
     """The question's own weighed terms (with their prefixes), and each glossary entry's forms as
     term lists (once per question, not once per sentence scored)."""
     weights = dict(term_weights)
-    own = tuple((t, weights[t], _starts(t)) for t in dict.fromkeys(content_terms(normalised)) if t in weights)
+    # A glossary short form typed in the plural ("IROs", "ICPCs") is found where the short form is.
+    shorts = {forms[0].lower() for forms in concepts if forms}
+    own = tuple(
+        (t, weights[t], _starts(t) | ({t[:-1]} if t.endswith("s") and t[:-1] in shorts else set()))
+        for t in dict.fromkeys(content_terms(normalised))
+        if t in weights
+    )
     spelt = tuple(
         tuple(tuple((t, _starts(t)) for t in content_terms(f)) for f in forms if content_terms(f)) for forms in concepts
     )

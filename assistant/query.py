@@ -16,9 +16,15 @@ QUESTION_WORDS = ("what", "which", "when", "where", "who", "whose", "how", "why"
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
 
 
+_SECTION_PLURAL = re.compile(r"[a-z]+\d+s")
+
+
 @lru_cache(maxsize=65536)  # a library's words repeat: every sentence scored stems the same few thousand
 def stem(word: str) -> str:
-    """A deliberately light suffix stripper: enough for referral/referrals, assess/assessed."""
+    """A deliberately light suffix stripper: enough for referral/referrals, assess/assessed, and
+    the plural of a section number ("s47s", "s20s")."""
+    if _SECTION_PLURAL.fullmatch(word):
+        return word[:-1]
     if len(word) <= 4 or word.isdigit():
         return word
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):

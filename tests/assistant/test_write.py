@@ -411,3 +411,24 @@ def test_the_hedge_point_is_stored_and_read_back_and_an_older_file_without_one_f
     del older["hedge_threshold"]
     path.write_text(json.dumps(older))
     assert AnswerabilityModel.load(path).hedge_threshold == 0.5
+
+
+def test_a_short_form_typed_in_the_plural_is_found_where_the_short_form_or_its_spelling_is():
+    from assistant.answerability import own_coverage
+    from assistant.query import content_terms, stem
+
+    assert stem("s47s") == "s47" and stem("s20s") == "s20" and stem("cats") == "cats"
+    iros = Query(
+        "when are IROs told?",
+        "when are IROs told?",
+        (),
+        (),
+        (),
+        "timescale",
+        term_weights=(("iros", 3.0), ("told", 1.0)),
+        concepts=(("IRO", "Independent Reviewing Officer"),),
+    )
+    spelt = frozenset(content_terms("Notify the Independent Reviewing Officer at once."))
+    short = frozenset(content_terms("Notify the IRO at once."))
+    assert own_coverage(iros, spelt) == 0.75 and own_coverage(iros, short) == 0.75  # "iros" found, "told" not
+    assert own_coverage(iros, frozenset(content_terms("Notify the manager."))) == 0.0
