@@ -49,6 +49,13 @@ PRONOUN_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 PRONOUN_OBJECT = re.compile(r"\b(?P<pronoun>it|them|this|that|these|those)\s*[?.!]*\s*$", re.IGNORECASE)
+# "one" for another of the last topic's kind: "does York have ONE?", "is there ONE in Plymouth?"
+# (not "one" before its noun: "does the plan have one review?")
+ONE = re.compile(
+    r"\b(?:have|has|got|there|run|runs|use|uses|offer|offers)\s+(?P<pronoun>one)"
+    r"(?=\s*(?:[?.!,]|$|\s(?:in|for|at|there|here|too|as well|like)\b))",
+    re.IGNORECASE,
+)
 # ...or the object of a preposition inside it ("how many OF THEM are there?", "who is responsible FOR IT now?")
 PRONOUN_AFTER_PREPOSITION = re.compile(r"\b(?:of|for|about|with|from|into)\s+(?P<pronoun>it|them)\b", re.IGNORECASE)
 # Whoever is contacted is a service or a person, whatever its name says ("how do I contact THEM?"
@@ -225,8 +232,25 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         )
         rule = "topic"
     else:
+        in_place = _council_in_place(previous.question, place, aliases) if place else None
+        if in_place:  # "Does Plymouth have a MASH?" -> "and Stockton?" -> "Does Stockton have a MASH?"
+            return Reading(in_place, True, "council")
         text, swapped, rule = base, "", "council"
     return Reading(_with_council(text, place) if place else text, True, rule, swapped)
+
+
+def _council_in_place(question: str, place: str, aliases: dict[str, str]) -> str | None:
+    """The question with its council replaced where it stands, when it is the subject or the
+    owner ("Does PLYMOUTH have…", "PLYMOUTH's front door"), not a place ("… in Plymouth"); None
+    when it is only a place (then it goes to the end, as `_with_council` puts it)."""
+    for alias in sorted(aliases, key=len, reverse=True):
+        match = re.search(rf"(?<![\w&]){re.escape(alias)}(?![\w&])", question, re.IGNORECASE)
+        if not match:
+            continue
+        if re.search(rf"\b{_PLACE_WORDS}\s+$", question[: match.start()], re.IGNORECASE):
+            return None
+        return question[: match.start()] + place + question[match.end() :]
+    return None
 
 
 # An age or a time that narrows the last question rather than naming a new topic ("and after 18?",
@@ -259,7 +283,7 @@ def _swap_topic(base: str, topic: Topic | None, phrase: str) -> str | None:
     soon must A CHILD be seen" does not become "how soon must a strategy discussion be seen")."""
     if topic is None or topic.entity or topic.phrase not in base or QUESTION_OPENING.match(phrase):
         return None
-    if not re.match(r"^\s*(?:what|who)\b", base, re.IGNORECASE):
+    if not re.match(r"^\s*(?:what|who)\b", base, re.IGNORECASE) and not _substantive(topic):
         return None
     return base.replace(topic.phrase, phrase, 1)
 
@@ -335,6 +359,10 @@ def _pronoun_reading(
         text = f"Who {bare_who.group('verb')} {referent}?"
     else:
         found = PRONOUN_SUBJECT.search(body) or PRONOUN_OBJECT.search(body) or PRONOUN_AFTER_PREPOSITION.search(body)
+        one = None if found else ONE.search(body)
+        if one:  # another of its kind: the topic with "a"/"an" for its article
+            named = strip_article(referent)
+            found, referent = one, f"{'an' if named[:1].lower() in 'aeiou' else 'a'} {named}"
         if not found:
             return None
         breaks = list(CLAUSE_BREAK.finditer(body, 0, found.start("pronoun")))

@@ -236,3 +236,37 @@ def test_a_new_object_for_a_which_team_question_replaces_the_old_one():
     assert read_follow_up("and for care leavers?", [earlier], ALIASES).text == (
         "Which team supports care leavers in York?"
     )
+
+
+def test_a_council_that_is_the_subject_is_swapped_where_it_stands():
+    earlier = Turn("Does Plymouth have a MASH?", ("Plymouth City Council",))
+    assert read_follow_up("and Stockton?", [earlier], {**ALIASES, "Stockton": "Stockton"}).text == (
+        "Does Stockton have a MASH?"
+    )
+    earlier = Turn("What is Plymouth's front door?", ("Plymouth City Council",))
+    assert read_follow_up("and York?", [earlier], ALIASES).text == "What is York's front door?"
+    # a council after "in" is still moved to the end as before
+    assert read_follow_up("and in York?", [SEEN], ALIASES).text == (
+        "How soon must a child be seen after a referral in York?"
+    )
+
+
+def test_one_stands_for_the_last_topic():
+    earlier = Turn("What is the Assessment Resource Centre in Torbay?", ("Torbay Council",))
+    assert read_follow_up("does York have one?", [earlier], ALIASES).text == (
+        "Does York have an Assessment Resource Centre?"
+    )
+    assert read_follow_up("is there one in Plymouth?", [earlier], ALIASES).text == (
+        "Is there an Assessment Resource Centre in Plymouth?"
+    )
+    # "one" before its noun is a number, not the topic
+    assert read_follow_up("does it have one manager?", [earlier], ALIASES).text == (
+        "Does the Assessment Resource Centre have one manager in Torbay?"
+    )
+
+
+def test_an_elliptical_topic_replaces_the_subject_of_any_question_when_that_subject_is_a_topic():
+    earlier = Turn("When is the initial child protection conference held in Bath?", (BATH,))
+    assert read_follow_up("and the review?", [earlier], ALIASES).text == "When is the review held in Bath?"
+    # ...but never a standing referent ("a child" is no topic to replace)
+    assert "strategy discussion be seen" not in read_follow_up("and a strategy discussion?", [SEEN], ALIASES).text
