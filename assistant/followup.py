@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from assistant.lead import strip_article
 from assistant.query import STOPWORDS, detect_authorities, stem, tokens
-from assistant.topic import AUXILIARY, Topic, topic_of
+from assistant.topic import AUXILIARY, Topic, subject_phrase, topic_of
 from assistant.types import Answer
 
 # Openings that tie a question to the one before ("and in Plymouth?", "what if it came from a s47?").
@@ -71,6 +71,27 @@ WHAT_NEXT = re.compile(
     r"then\s+what)\s*\??\s*$",
     re.IGNORECASE,
 )
+# "how often?", "and when?": the last question asked again with this question word.
+BARE_WH = re.compile(
+    r"^\s*(?:and\s+|ok\s+|so\s+)?(?P<wh>how often|how long|how soon|how quickly|by when|when|where)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# A question that opens with a question word before its auxiliary ("WHEN is the conference held").
+WH_OPENING = re.compile(
+    rf"^\s*(?:how often|how long|how soon|how quickly|by when|when|where|what time)\s+(?={AUXILIARY}\b)", re.IGNORECASE
+)
+# "who reviews X": its verb and object, for "how often are X reviewed?"
+WHO_DOES = re.compile(r"^\s*who\s+(?P<verb>[a-z]+s)\s+(?P<object>[^?]+?)\s*\??\s*$", re.IGNORECASE)
+# Participles of the verbs that do not add -ed ("holds" -> "held").
+# fmt: off
+IRREGULAR = {
+    "does": "done", "holds": "held", "sees": "seen", "makes": "made", "takes": "taken", "writes": "written",
+    "leads": "led", "runs": "run", "keeps": "kept", "sends": "sent", "meets": "met", "gives": "given",
+    "sets": "set", "pays": "paid", "says": "said", "finds": "found", "tells": "told", "buys": "bought",
+}
+# fmt: on
+# A yes/no question ("CAN a case be stepped down …?"), for "who decides?" after it.
+YES_NO = re.compile(rf"^\s*(?P<aux>{AUXILIARY})\s+(?P<body>[^?]+?)\s*\??\s*$", re.IGNORECASE)
 # "who attends?", "and who decides?": a bare verb whose object is the last topic.
 BARE_WHO = re.compile(
     r"^\s*(?:and\s+|ok\s+|so\s+)?who\s+(?P<verb>(?:(?:can|should|must|will|would|does|do)\s+)?"
@@ -196,6 +217,9 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     pronoun = None if conditional else _pronoun_reading(question, rest, topic, answer_name, place, aliases)
     if pronoun:
         return pronoun
+    asked_again = _asked_again(question, previous.question, place, aliases)
+    if asked_again:
+        return asked_again
     if not opening and not reference and not (named and not rest_terms):
         return Reading(question, False)  # a new question in its own right
     if conditional:  # "what if…" narrows the last question
@@ -379,6 +403,40 @@ def _pronoun_reading(
     if place and not detect_authorities(text, aliases):
         text = _with_council(text, place)
     return Reading(text, True, "pronoun", referent)
+
+
+def _asked_again(question: str, previous: str, place: str, aliases: dict[str, str]) -> Reading | None:
+    """A bare question word ("how often?") asks the last question that way: its own question word
+    replaced ("When is X held" -> "How often is X held"), or a who-question turned round ("Who
+    reviews X" -> "How often are X reviewed"). A bare "who decides?" after a yes/no question asks
+    who decides whether it is so. None for anything else."""
+    base = _strip_councils(previous, aliases).rstrip(" ?.!")
+    bare = BARE_WH.match(question)
+    bare_who = BARE_WHO.match(question)
+    text = ""
+    if bare and WH_OPENING.match(base):
+        text = WH_OPENING.sub(f"{bare.group('wh')} ", base, count=1)
+    elif bare and (who := WHO_DOES.match(base)):
+        verb, done = who.group("verb").lower(), who.group("object")
+        stem = verb[:-1]  # "reviews" -> "review", "completes" -> "complete", "notifies" -> "notifie"
+        participle = IRREGULAR.get(verb) or stem + ("d" if stem.endswith("e") else "ed")
+        be = "are" if Topic(done).plural else "is"
+        text = f"{bare.group('wh')} {be} {done} {participle}"
+    elif bare_who and (yes_no := YES_NO.match(base)) and not re.search(r"\b(?:it|they|this|that)\b", question):
+        subject = _subject_of(yes_no.group("body"))
+        if subject:
+            rest = yes_no.group("body")[len(subject) :].strip()
+            text = f"Who {bare_who.group('verb')} whether {subject} {yes_no.group('aux').lower()} {rest}"
+    if not text:
+        return None
+    text = text[:1].upper() + text[1:] + "?"
+    return Reading(_with_council(text, place) if place else text, True, "asked again")
+
+
+def _subject_of(words: str) -> str:
+    """The subject at the start of a yes/no question's body ("a case" of "a case be stepped down")."""
+    subject = subject_phrase(words)
+    return subject if subject and subject != words.strip() else ""
 
 
 def _answer_name(previous: Turn, topic: Topic | None) -> str:

@@ -124,7 +124,7 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
         re.I,
     )
     if match:
-        return _topic(_subject(match.group("np")))
+        return _topic(subject_phrase(match.group("np")))
     return None
 
 
@@ -164,7 +164,7 @@ def _entity(text: str, councils: tuple[str, ...]) -> Topic | None:
     return Topic(f"the {noun} that {rest}", True)
 
 
-def _subject(words: str) -> str:
+def subject_phrase(words: str) -> str:
     """The subject noun phrase at the start of `words`: up to the first predicate word, or all but
     the last word (the verb of "how long does an initial assessment take")."""
     found = [w.lower().strip(",;:") for w in words.split()]

@@ -4,8 +4,16 @@ from assistant.followup import Turn, read_follow_up
 
 BATH = "Bath and North East Somerset Council"
 YORK = "City of York Council"
-ALIASES = {"Bath": BATH, "B&NES": BATH, BATH: BATH, "York": YORK, "CYC": YORK, YORK: YORK,
-           "Plymouth": "Plymouth City Council", "Torbay": "Torbay Council"}
+ALIASES = {
+    "Bath": BATH,
+    "B&NES": BATH,
+    BATH: BATH,
+    "York": YORK,
+    "CYC": YORK,
+    YORK: YORK,
+    "Plymouth": "Plymouth City Council",
+    "Torbay": "Torbay Council",
+}
 SEEN = Turn("How soon must a child be seen after a referral in Bath?", (BATH,))
 
 
@@ -35,15 +43,20 @@ def test_reference_to_what_the_last_answer_named():
 
 
 def test_a_standalone_question_is_left_exactly_as_typed():
-    for typed in ("Which York team does S47 enquiries?", "what is a child in need?",
-                  "How many child protection placements are there in Torbay?"):
+    for typed in (
+        "Which York team does S47 enquiries?",
+        "what is a child in need?",
+        "How many child protection placements are there in Torbay?",
+    ):
         assert read_follow_up(typed, [SEEN], ALIASES).text == typed
         assert not read_follow_up(typed, [SEEN], ALIASES).inherited
     assert read_follow_up("and in Plymouth?", [], ALIASES).text == "and in Plymouth?"  # nothing to follow
 
 
 def test_a_tied_question_with_words_of_its_own_keeps_them_and_gains_the_council():
-    earlier = Turn("Where are a child's needs first assessed in Bath?", (BATH,), "Contact, Referral and Assessment Service")
+    earlier = Turn(
+        "Where are a child's needs first assessed in Bath?", (BATH,), "Contact, Referral and Assessment Service"
+    )
     reading = read_follow_up("and where does the case go after a child protection plan starts?", [earlier], ALIASES)
     assert reading.text == "Where does the case go after a child protection plan starts in Bath?"
     there = read_follow_up("ok and what caseload should a social worker have there?", [SEEN], ALIASES)
@@ -117,8 +130,11 @@ def test_a_council_switch_after_a_topic_keeps_the_topic():
 def test_a_pronoun_with_its_own_antecedent_or_a_new_question_is_not_given_the_last_topic():
     own = read_follow_up("When is the first review held, and who chairs it?", [LAC_REVIEW], ALIASES)
     assert "looked after" not in own.text
-    for typed in ("What is a core assessment?", "Who decides whether a case goes to the LADO in York?",
-                  "How long do social workers have before they must visit a child in Bath?"):
+    for typed in (
+        "What is a core assessment?",
+        "Who decides whether a case goes to the LADO in York?",
+        "How long do social workers have before they must visit a child in Bath?",
+    ):
         reading = read_follow_up(typed, [LAC_REVIEW], ALIASES)
         assert reading.text == typed and not reading.inherited and reading.rule == "standalone"
 
@@ -270,3 +286,27 @@ def test_an_elliptical_topic_replaces_the_subject_of_any_question_when_that_subj
     assert read_follow_up("and the review?", [earlier], ALIASES).text == "When is the review held in Bath?"
     # ...but never a standing referent ("a child" is no topic to replace)
     assert "strategy discussion be seen" not in read_follow_up("and a strategy discussion?", [SEEN], ALIASES).text
+
+
+def test_a_bare_question_word_asks_the_last_question_that_way():
+    held = Turn("When is the initial child protection conference held in Bath?", (BATH,))
+    assert read_follow_up("how often?", [held], ALIASES).text == (
+        "How often is the initial child protection conference held in Bath?"
+    )
+    reviews = Turn("Who reviews child protection plans in Bath?", (BATH,))
+    assert read_follow_up("and how often?", [reviews], ALIASES).text == (
+        "How often are child protection plans reviewed in Bath?"
+    )
+    chairs = Turn("Who chairs the initial conference in York?", (YORK,))
+    assert read_follow_up("when?", [chairs], ALIASES).text == "When is the initial conference chaired in York?"
+    completes = Turn("Who completes core assessments in Bath?", (BATH,))
+    assert read_follow_up("how long?", [completes], ALIASES).text == "How long are core assessments completed in Bath?"
+    # a question of another shape is left as it was
+    assert not read_follow_up("how often?", [Turn("What is a core assessment?", ())], ALIASES).inherited
+
+
+def test_who_decides_after_a_yes_no_question_asks_who_decides_whether():
+    earlier = Turn("Can a case be stepped down to early help in Bath?", (BATH,))
+    assert read_follow_up("who decides?", [earlier], ALIASES).text == (
+        "Who decides whether a case can be stepped down to early help in Bath?"
+    )
