@@ -325,7 +325,15 @@ CONCERN_CATEGORIES = (
     ("neglect", re.compile(_NEGLECT_SIGNS)),
     ("domestic abuse", re.compile(_DOMESTIC_ABUSE_SIGNS)),
     ("sexual abuse", re.compile(r"\b(touch(es|ed|ing)? (her|him|them)|sexual|rape|knickers)\b")),
-    ("physical abuse", re.compile(r"\b(bruis\w*|burns?|hit|hits|beat\w*|injur\w*|marks|black eye|slap\w*)\b")),
+    (
+        # the injuries safety.py counts as harm too, and an explanation that does not fit them
+        "physical abuse",
+        re.compile(
+            r"\b(bruis\w*|burns?|hit|hits|beat\w*|injur\w*|marks|black eye|slap\w*|fractur\w*|broken (arm|leg|bone|"
+            r"wrist|rib|ribs|collarbone)|scald\w*|bite marks?|non[- ]accidental|(explanation|story|account) "
+            r"(doesn'?t|does not|didn'?t|did not) (fit|match|add up))\b"
+        ),
+    ),
     ("young carer", re.compile(r"\b(caring for|looks? after|does the caring|young carer)\b")),
     ("self-harm", re.compile(r"\b(self[- ]?harm\w*|cutting (her|him|them)sel\w+|suicid\w*|overdos\w*)\b")),
     (

@@ -256,3 +256,16 @@ def test_a_worry_is_read_in_the_words_as_typed_as_well_as_repaired():
     query = Query(typed, typed.replace("accused", "accessed"), (), (), (), "referral")
     assert "allegations against staff" in query.concern_categories
     assert "allegations against staff" in query.search_text
+
+
+def test_an_injury_a_doctor_sees_or_an_explanation_that_does_not_fit_is_a_sign_of_physical_abuse():
+    from assistant.query import concern_categories
+
+    for told in (
+        "gp here, plymouth. toddler brought in with a spiral fracture, mum's explanation doesn't fit. who do i call?",
+        "a baby with a broken arm and no story for it",
+        "health visitor: scald marks on a 2 year old's hand",
+        "the doctor thinks the injuries are non-accidental",
+    ):
+        assert "physical abuse" in concern_categories(told), told
+    assert "physical abuse" not in concern_categories("the boiler is broken and the house is cold")
