@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from assistant.safety import SAFETY_LINE
 from assistant.types import Answer, AuthorityAnswer, Citation
+from assistant.write import HEDGE_LEAD
 
 # Characters that change meaning in Streamlit markdown: CommonMark's punctuation, "$" (LaTeX)
 # and ":" (emoji shortcodes and colour directives such as :red[...]).
@@ -39,9 +40,10 @@ class PartView:
     quotes: tuple[str, ...]  # markdown, escaped, with citation numbers
 
 
-def part_view(part: AuthorityAnswer) -> PartView:
-    """The lead in bold; each quote with the heading it sits under in italics (once for
-    consecutive quotes from the same section) and its citation."""
+def part_view(part: AuthorityAnswer, sure: bool = True) -> PartView:
+    """The lead in bold (plain when the answer is not `sure`: a hedged answer's lead is the
+    closest sentence, not an answer to stand on); each quote with the heading it sits under in
+    italics (once for consecutive quotes from the same section) and its citation."""
     quotes = []
     previous = ""
     for quote in part.quotes:
@@ -52,7 +54,8 @@ def part_view(part: AuthorityAnswer) -> PartView:
         quotes.append(f"{label}“{escape_markdown(quote.text)}” **\\[{quote.n}\\]**{force_badge(quote.force)}")
     where = part.lead_heading.strip().rstrip(":")
     heading = f"_{escape_markdown(where)}:_ " if where else ""
-    lead = f"{heading}**{escape_markdown(part.lead)}** **\\[{part.lead_n}\\]**{force_badge(part.lead_force)}"
+    said = f"**{escape_markdown(part.lead)}**" if sure else escape_markdown(part.lead)
+    lead = f"{heading}{said} **\\[{part.lead_n}\\]**{force_badge(part.lead_force)}"
     return PartView(part.authority, part.source, lead, tuple(quotes))
 
 
@@ -61,6 +64,12 @@ def force_badge(force: str) -> str:
     (should, aim to); nothing when they say neither. Streamlit's badge markdown."""
     colour = {"duty": "orange", "guidance": "blue"}.get(force)
     return f" :{colour}-badge[{force}]" if colour else ""
+
+
+def hedge_detail(note: str) -> str:
+    """A hedged answer's note without the words the app shows as its box's title."""
+    detail = note.removeprefix(HEDGE_LEAD).lstrip(": ")
+    return detail[:1].upper() + detail[1:]
 
 
 def refusal_text(answer: Answer) -> str:

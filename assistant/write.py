@@ -88,7 +88,8 @@ LEAD_HEADING_LEVELS = 1
 LIST_ITEMS = 6  # a list longer than this is a catalogue, not an answer: the citation shows the rest
 # What a hedged answer (AnswerabilityModel.hedged) opens with: given, because refusing would
 # leave the reader with nothing where the guidance may well answer, but not as a sure answer.
-HEDGE_NOTE = "This may not answer your question: it is the closest the guidance comes. Check the quotes."
+HEDGE_LEAD = "This may not answer your question"
+HEDGE_NOTE = f"{HEDGE_LEAD}: it is the closest the guidance comes. Check the quotes."
 ELSEWHERE_COUNCILS = 1
 ELSEWHERE_SENTENCES = 1
 

@@ -8,6 +8,7 @@ from assistant.present import (
     citation_label,
     citation_location,
     escape_markdown,
+    hedge_detail,
     part_view,
     passage_html,
     refusal_text,
@@ -31,7 +32,8 @@ def render_answer(answer: Answer) -> None:
                 icon=":material/help_center:")
         notes = notes[1:]
     if answer.hedged:  # answered, but more likely wrong than right at this confidence: said first
-        st.warning(f"**May not answer your question**\n\n{escape_markdown(notes[0])}", icon=":material/help:")
+        detail = escape_markdown(hedge_detail(notes[0]))
+        st.warning(f"**May not answer your question**\n\n{detail}", icon=":material/help:")
         notes = notes[1:]
     for conflict in answer.conflicts:
         st.warning(f"**The sources disagree.** {with_citation_marks(conflict)}", icon=":material/balance:")
@@ -41,7 +43,7 @@ def render_answer(answer: Answer) -> None:
     for note in notes:
         st.caption(escape_markdown(note))
     for part in answer.parts:
-        view = part_view(part)
+        view = part_view(part, sure=not answer.hedged)
         quotes = "\n".join(f"- {quote}" for quote in view.quotes)
         st.markdown(f"{view.lead} — {escape_markdown(view.source)}\n\n{quotes}")
     if answer.citations:

@@ -75,3 +75,19 @@ def test_a_lead_that_is_its_whole_sentence_carries_the_sentences_duty_or_guidanc
     part = AuthorityAnswer("Plymouth City Council", "Plymouth, report 2013", "Children should be seen soon.", 1,
                            lead_force="guidance", lead_heading="Visits: ")
     assert part_view(part).lead == "_Visits:_ **Children should be seen soon\\.** **\\[1\\]** :blue-badge[guidance]"
+
+
+def test_a_hedged_answers_box_says_its_title_once():
+    from assistant.present import hedge_detail
+    from assistant.write import HEDGE_NOTE
+
+    assert hedge_detail(HEDGE_NOTE) == "It is the closest the guidance comes. Check the quotes."
+
+
+def test_a_hedged_answers_lead_is_not_in_bold():
+    from assistant.present import part_view
+    from assistant.types import AuthorityAnswer
+
+    part = AuthorityAnswer("Riverside Council", "Riverside, procedure 2024", "Family Hub", 1)
+    assert part_view(part).lead.startswith("**Family Hub**")
+    assert part_view(part, sure=False).lead.startswith("Family Hub **")
