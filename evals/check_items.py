@@ -82,7 +82,9 @@ MIN_PER_KIND = {
     "partner": 20,
 }
 MIN_TOTAL = 95
-HOLDOUT_SHARE = (0.15, 0.25)
+# About a fifth at first; session 8 added 24 items written blind by a helper (from the documents
+# alone, without the code or any report) to the holdout, so it may now be up to about a third.
+HOLDOUT_SHARE = (0.15, 0.35)
 
 # Minimums for an evaluation corpus given with --manifest (e.g. evals/unseen/).
 UNSEEN_MIN_PER_KIND = {
@@ -505,7 +507,7 @@ def main(argv: list[str]) -> int:
     if corpus.holdout:
         share = splits["holdout"] / len(items) if items else 0.0
         if not HOLDOUT_SHARE[0] <= share <= HOLDOUT_SHARE[1]:
-            errors.append(f"holdout is {share:.0%} of items; should be about 20%")
+            errors.append(f"holdout is {share:.0%} of items; should be 15-35%")
 
     print(f"Items: {len(items)}")
     print("By kind:      " + ", ".join(f"{k} {kinds[k]}" for k in corpus.min_per_kind))
