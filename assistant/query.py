@@ -96,6 +96,13 @@ class Glossary:
         return found
 
 
+# Months and days are capitalised but name no thing a council's guidance is about.
+_CALENDAR = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday)"
+)
+
+
 @dataclass(frozen=True)
 class Query:
     text: str  # as the user typed it
@@ -121,6 +128,21 @@ class Query:
     # Each glossary entry the question names, as (short form, *spelt-out forms): "CP" and "child
     # protection" are one thing asked about, whichever way a sentence writes it.
     concepts: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def named_things(self) -> tuple[str, ...]:
+        """The names the question asks about, lower-cased: a run of two or more capitalised words
+        ("the Joint Targeted Area Inspection", "Graded Care Profile"; small joining words allowed),
+        not the council it names. A council whose guidance never names it does not answer it."""
+        word = rf"(?!{_CALENDAR}\b)[A-Z][\w'’-]*"
+        runs = re.findall(rf"(?<!^)(?<![.?!]\s)\b{word}(?:\s+(?:(?:of|and|for|in|the|&)\s+){{0,2}}{word})+", self.text)
+        places = set(self.place_terms)
+        out = []
+        for run in runs:
+            words = content_terms(run)
+            if words and not set(words) <= places:
+                out.append(" ".join(run.lower().split()))
+        return tuple(dict.fromkeys(out))
 
     @property
     def search_text(self) -> str:

@@ -169,6 +169,18 @@ def list_after(passage: Passage, sentence: str) -> tuple[str, ...]:
     return ()
 
 
+def _naming(query: Query, scored: Sequence[ScoredSentence]) -> dict[str, bool]:
+    """Per council: whether its retrieved sentences name one of the things the question names
+    (Query.named_things; every word of the name among them). Empty when the question names none."""
+    names = [set(content_terms(n)) for n in query.named_things]
+    if not names:
+        return {}
+    words: dict[str, set[str]] = {}
+    for sentence in scored:
+        words.setdefault(sentence.authority, set()).update(content_terms(sentence.text))
+    return {a: any(n <= held for n in names if n) for a, held in words.items()}
+
+
 def with_referent(passage: Passage, index: int, sentence: str) -> str:
     """A sentence that refers back (opening "This is becoming a well embedded tool…", "They
     hold…", or inside itself: "… at these points") with the sentence before it, which names what
@@ -251,6 +263,13 @@ class ExtractiveWriter:
             return []
         best = max(top[a].score for a in likely)
         near = [a for a in probabilities if top[a].score >= best - self.selection.council_margin]
+        named = _naming(query, scored)
+        if any(named.get(a) for a in likely):
+            # The question names a thing ("the Joint Targeted Area Inspection") that an answering
+            # council's guidance names: a council whose retrieved guidance never does is not
+            # answering it, however near its sentences rank on the other words.
+            likely = [a for a in likely if named.get(a)]
+            near = [a for a in near if named.get(a)]
         if not self.selection.others_must_answer:
             return near
         # A council that ranks near but is unlikely to answer is shown only when its best sentence

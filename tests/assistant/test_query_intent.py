@@ -269,3 +269,17 @@ def test_an_injury_a_doctor_sees_or_an_explanation_that_does_not_fit_is_a_sign_o
     ):
         assert "physical abuse" in concern_categories(told), told
     assert "physical abuse" not in concern_categories("the boiler is broken and the house is cold")
+
+
+def test_the_names_a_question_asks_about_are_its_capitalised_runs_but_not_its_council_or_a_date():
+    from assistant.query import Query
+
+    def named(text: str) -> tuple[str, ...]:
+        return Query(text, text, (), (), (), "general", place_terms=("bath", "north", "east", "somerset")).named_things
+
+    assert named("What was the Joint Targeted Area Inspection in November 2017 focused on?") == (
+        "joint targeted area inspection",
+    )
+    assert named("Where do Children in the Community teams sit?") == ("children in the community",)
+    assert named("How soon in Bath and North East Somerset?") == ()
+    assert named("What is a child in need?") == ()

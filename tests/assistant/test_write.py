@@ -432,3 +432,16 @@ def test_a_short_form_typed_in_the_plural_is_found_where_the_short_form_or_its_s
     short = frozenset(content_terms("Notify the IRO at once."))
     assert own_coverage(iros, spelt) == 0.75 and own_coverage(iros, short) == 0.75  # "iros" found, "told" not
     assert own_coverage(iros, frozenset(content_terms("Notify the manager."))) == 0.0
+
+
+def test_a_council_whose_guidance_never_names_the_thing_asked_about_is_not_shown_beside_one_that_does():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    passages = [
+        passage("Riverside Council", ("The Graded Care Profile is used where neglect is a feature.",), (0.80,)),
+        passage("Hillford Council", ("A profile of care is kept where neglect is a feature.",), (0.75,)),
+    ]
+    asked = query("When is the Graded Care Profile used?")
+    assert asked.named_things == ("graded care profile",)
+    assert writer.write(asked, passages).authorities == ["Riverside Council"]
+    # a question naming nothing keeps both councils near each other, as before
+    assert len(writer.write(query("when is a profile of care used?"), passages).authorities) == 2
