@@ -26,7 +26,8 @@ FOLLOW_UP_OPENING = re.compile(
     # (longer openings first: the regex takes the first alternative that matches, and "and" alone
     # would leave "what about the ARC?" as the follow-up's own words)
     r"(?:\s+(?:in|for|at))?|and what about|and how about|and what if|and if|and for|ok and|and|also|what about|"
-    r"how about|what of|same question for|same for|"
+    r"how about|what of|same question for|same questions? (?:in|for)|same q(?:n|uestion)? (?:in|for)|same again for|"
+    r"same for|"
     r"what if|if so|in that case|then)\b",
     re.IGNORECASE,
 )
@@ -46,6 +47,12 @@ _PLACE_WORDS = r"(?:in|for|at|from|within|across)"
 PRONOUN_SUBJECT = re.compile(
     rf"\b(?P<aux>{AUXILIARY})\s+(?P<pronoun>it|they|(?:this|that|these|those)(?=\s+(?:take|last|happen|mean|"
     r"involve|cover|include|apply|start|need|work|get|have|cost|go|be)\b))\b",
+    re.IGNORECASE,
+)
+# What may come before a subject pronoun's auxiliary: nothing, or the question words ("HOW LONG does it take").
+ASKED_BEFORE_AUX = re.compile(
+    r"\s*(?:(?:and|so|ok|but|then)\s+)?(?:(?:how(?:\s+(?:long|soon|often|quickly|far|(?:much|many)(?:\s+[\w-]+){0,3}))?|"
+    r"(?:what|which|whose)(?:\s+(?!(?:does|do|did|is|are|was|were)\b)[\w-]+){0,3}|when|where|why|who|whom)\s+)?",
     re.IGNORECASE,
 )
 PRONOUN_OBJECT = re.compile(r"\b(?P<pronoun>it|them|this|that|these|those)\s*[?.!]*\s*$", re.IGNORECASE)
@@ -73,7 +80,8 @@ WHAT_NEXT = re.compile(
 )
 # "how often?", "and when?": the last question asked again with this question word.
 BARE_WH = re.compile(
-    r"^\s*(?:and\s+|ok\s+|so\s+)?(?P<wh>how often|how long|how soon|how quickly|by when|when|where)\s*[?.!]*\s*$",
+    r"^\s*(?:and\s+|ok\s+|so\s+)?(?P<wh>how often|how long|how soon|how quickly|by when|when|where|why)"
+    r"(?:\s+(?:was|is|did|were|does)\s+(?:that|it|this))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 # A question that opens with a question word before its auxiliary ("WHEN is the conference held").
@@ -132,8 +140,9 @@ def _content(words: Sequence[str]) -> list[str]:
 
 
 def _strip_councils(text: str, aliases: dict[str, str]) -> str:
-    """The text without any council alias (and the 'in' before it)."""
+    """The text without any council alias (and the 'in' before it; "York's teams" -> "the teams")."""
     for alias in sorted(aliases, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w&]){re.escape(alias)}['’]s\b", "the", text, flags=re.IGNORECASE)
         text = re.sub(
             rf"\s*(?:\b{_PLACE_WORDS}\s+)?(?<![\w&]){re.escape(alias)}(?![\w&])", "", text, flags=re.IGNORECASE
         )
@@ -214,12 +223,13 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     conditional = bool(opening and CONDITION.match(opening.group(0)))
     topic = topic_of(previous.question, tuple(aliases))
     answer_name = _answer_name(previous, topic)
-    pronoun = None if conditional else _pronoun_reading(question, rest, topic, answer_name, place, aliases)
-    if pronoun:
-        return pronoun
     asked_again = _asked_again(question, previous.question, place, aliases)
     if asked_again:
         return asked_again
+    agent = _agent(previous.question, answer_name, aliases)
+    pronoun = None if conditional else _pronoun_reading(question, rest, topic, answer_name, place, aliases, agent)
+    if pronoun:
+        return pronoun
     if not opening and not reference and not (named and not rest_terms):
         return Reading(question, False)  # a new question in its own right
     if conditional:  # "what if…" narrows the last question
@@ -228,7 +238,8 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         return Reading(_with_council(text, place) if place else text, True, "condition")
     if len(rest_terms) >= OWN_TOPIC_TERMS or (reference and answer_name):
         text, rule = rest, "own words"
-        if reference and (reference.group(2) or reference.group(3)) and answer_name:
+        own_plural = reference and reference.group(3) and _plural_before(rest, reference.start(3))
+        if reference and (reference.group(2) or reference.group(3)) and answer_name and not own_plural:
             text, rule = REFERENCE.sub(lambda _match: _the(answer_name), text, count=1), "reference"
         elif opening and not named and topic and _bridges(own, topic):
             # "and how quickly do THE ACTION NOTES have to go out?" after strategy discussions:
@@ -365,16 +376,33 @@ PLURAL = {single: plural for plural, single in SINGULAR.items()}
 
 
 def _pronoun_reading(
-    question: str, body: str, topic: Topic | None, answer_name: str, place: str, aliases: dict[str, str]
+    question: str,
+    body: str,
+    topic: Topic | None,
+    answer_name: str,
+    place: str,
+    aliases: dict[str, str],
+    agent: str = "",
 ) -> Reading | None:
     """The follow-up (`body`: the question without its opening tie) with the last topic in place
     of its pronoun or left-out subject, or None when it has none (or has an antecedent of its
     own, so its pronoun is not about the past)."""
     referent = answer_name if topic is None or topic.entity else topic.phrase
+    subject_they = re.search(rf"\b{AUXILIARY}\s+they\b", body, re.IGNORECASE)
+    if agent and subject_they:  # "do they do that with other councils?" after "who buys X?": whoever buys X
+        referent = agent
     if not referent:
         return None
     they = re.search(r"\b(they|them)\b", body, re.IGNORECASE)
-    if they and not (topic and topic.entity) and not Topic(referent).can_be_they and not CONTACTED.search(body):
+    if they and _plural_before(body, they.start()):
+        return None  # "what about charities, can they refer?": they are the charities
+    if (
+        they
+        and referent != agent
+        and not (topic and topic.entity)
+        and not Topic(referent).can_be_they
+        and not CONTACTED.search(body)
+    ):
         return None  # "can they refuse?" after "what is a section 20 agreement?": they are people
     bare_who = BARE_WHO.match(question)
     if WHAT_NEXT.match(question):
@@ -382,7 +410,10 @@ def _pronoun_reading(
     elif bare_who:
         text = f"Who {bare_who.group('verb')} {referent}?"
     else:
-        found = PRONOUN_SUBJECT.search(body) or PRONOUN_OBJECT.search(body) or PRONOUN_AFTER_PREPOSITION.search(body)
+        subject = PRONOUN_SUBJECT.search(body)
+        if subject and not ASKED_BEFORE_AUX.fullmatch(body[: subject.start("aux")]):
+            subject = None  # "how does york DO IT?": "do" is the verb there, "it" its object
+        found = subject or PRONOUN_OBJECT.search(body) or PRONOUN_AFTER_PREPOSITION.search(body)
         one = None if found else ONE.search(body)
         if one:  # another of its kind: the topic with "a"/"an" for its article
             named = strip_article(referent)
@@ -396,7 +427,8 @@ def _pronoun_reading(
         before = body[: found.start("pronoun")]
         if found.re is PRONOUN_SUBJECT:
             aux = found.group("aux")
-            agreed = (PLURAL if Topic(referent).plural else SINGULAR).get(aux.lower(), aux.lower())
+            plural = Topic(referent).plural and referent != agent  # "whoever buys X" is one
+            agreed = (PLURAL if plural else SINGULAR).get(aux.lower(), aux.lower())
             before = before[: found.start("aux")] + (agreed.capitalize() if aux[:1].isupper() else agreed) + " "
         text = before + referent + body[found.end("pronoun") :]
     text = text[:1].upper() + text[1:]
@@ -422,6 +454,8 @@ def _asked_again(question: str, previous: str, place: str, aliases: dict[str, st
         participle = IRREGULAR.get(verb) or stem + ("d" if stem.endswith("e") else "ed")
         be = "are" if Topic(done).plural else "is"
         text = f"{bare.group('wh')} {be} {done} {participle}"
+    elif bare and YES_NO.match(base):  # "when was that?" after "did the team take on staff?"
+        text = f"{bare.group('wh')} {base[:1].lower()}{base[1:]}"
     elif bare_who and (yes_no := YES_NO.match(base)) and not re.search(r"\b(?:it|they|this|that)\b", question):
         subject = _subject_of(yes_no.group("body"))
         if subject:
@@ -437,6 +471,28 @@ def _subject_of(words: str) -> str:
     """The subject at the start of a yes/no question's body ("a case" of "a case be stepped down")."""
     subject = subject_phrase(words)
     return subject if subject and subject != words.strip() else ""
+
+
+def _agent(previous: str, answer_name: str, aliases: dict[str, str]) -> str:
+    """Who a "who VERBs X?" question asked for: the team its answer named, else "whoever VERBs X"
+    ("they" in the next question is them, not X). "" for a question of another shape."""
+    who = WHO_DOES.match(_strip_councils(previous, aliases))
+    if not who:
+        return ""
+    return _the(answer_name) if _names_something(answer_name) else f"whoever {who.group('verb')} {who.group('object')}"
+
+
+def _plural_before(body: str, at: int) -> bool:
+    """An earlier clause of the follow-up names a plural of its own for "they" ("what about
+    CHARITIES, can they refer?")."""
+    breaks = list(CLAUSE_BREAK.finditer(body, 0, at))
+    if not breaks:
+        return False
+    earlier = body[: breaks[-1].start()]
+    return any(
+        len(w) > 3 and w.lower().endswith("s") and w.lower() not in STOPWORDS and not w.lower().endswith("ss")
+        for w in re.findall(r"[A-Za-z]+", earlier)
+    )
 
 
 def _answer_name(previous: Turn, topic: Topic | None) -> str:

@@ -91,9 +91,14 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     - "what is/are X", "who is X": X;
     - "what does X do/offer/mean …": X;
     - "who VERB X": X (the thing done, without a leading preposition);
-    - "how long/when/where … AUX X VERB …": X, the subject, up to its verb.
+    - "how long/when/where … AUX X VERB …": X, the subject, up to its verb;
+    - "(council) has a X (doesn't it)": X;
+    - a yes/no question "AUX X VERB …": X, its subject.
     """
-    text = re.split(r"\s+and\s+(?=(?:what|how|who|when|where|why|which|does|is|are|can)\b)", question, maxsplit=1)[0]
+    # the first clause ("york has an edge of care team doesnt it, what does it do?"; "who can ask
+    # for an FGC - is it just social workers?"), without a council typed before it ("york - …")
+    clause = r"(?:\s+and|,|\s+[-–])\s+(?=(?:what|how|who|when|where|why|which|does|do|is|are|can)\b)"
+    text = re.split(clause, _without_leading_council(question, councils), maxsplit=1, flags=re.IGNORECASE)[0]
     entity = _entity(_tidy(without_councils(text, councils, places_only=True)), councils)
     if entity:
         return entity
@@ -125,7 +130,27 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     )
     if match:
         return _topic(subject_phrase(match.group("np")))
+    # what a council is said to have ("york has an edge of care team doesnt it"): that thing
+    match = re.match(
+        r"^(?:has|have|runs?|uses?|offers?)\s+(?P<np>(?:an?|the)\s+.+?)"
+        r"(?:\s+(?:doesn'?t|don'?t|isn'?t|aren'?t|hasn'?t|haven'?t)\s+(?:it|they|there|she|he))?$",
+        text,
+        re.I,
+    )
+    if match:
+        return _topic(match.group("np"))
+    # a yes/no question's subject ("were THE SINGLE ASSESSMENTS done in july appropriate?")
+    match = re.match(rf"^{AUXILIARY}\s+(?P<np>.+)$", text, re.I)
+    if match:
+        return _topic(subject_phrase(match.group("np")))
     return None
+
+
+def _without_leading_council(text: str, councils: tuple[str, ...]) -> str:
+    """'york - which team …' -> 'which team …': a council typed first, apart from the question."""
+    for alias in sorted(councils, key=len, reverse=True):
+        text = re.sub(rf"^\s*{re.escape(alias)}\s*[-–:,]\s+", "", text, flags=re.IGNORECASE)
+    return text
 
 
 def without_councils(text: str, councils: tuple[str, ...], places_only: bool = False) -> str:

@@ -310,3 +310,63 @@ def test_who_decides_after_a_yes_no_question_asks_who_decides_whether():
     assert read_follow_up("who decides?", [earlier], ALIASES).text == (
         "Who decides whether a case can be stepped down to early help in Bath?"
     )
+
+
+def test_same_q_for_another_council_is_a_council_switch():
+    assert read_follow_up("same q for York", [SEEN], ALIASES).text == (
+        "How soon must a child be seen after a referral in York?"
+    )
+
+
+def test_a_council_typed_before_the_question_is_not_part_of_its_topic():
+    from assistant.topic import topic_of
+
+    topic = topic_of("york - which team has kids in care once there's a permanence plan?", ("york", "York"))
+    assert topic is not None and topic.entity and topic.phrase == "the team that has kids in care once there's a permanence plan"
+
+
+def test_when_was_that_after_a_yes_no_question_asks_when_it_was_so():
+    earlier = Turn("did the stockton FGC team have to take on more staff?", ("Stockton",))
+    aliases = {**ALIASES, "stockton": "Stockton"}
+    assert read_follow_up("when was that", [earlier], aliases).text == (
+        "When did the FGC team have to take on more staff in stockton?"
+    )
+
+
+def test_a_thing_a_council_is_said_to_have_is_the_topic_one_stands_for():
+    earlier = Turn("york has an edge of care team doesnt it, what does it do?", (YORK,))
+    assert read_follow_up("is there one in torbay?", [earlier], {**ALIASES, "torbay": "Torbay Council"}).text == (
+        "Is there an edge of care team in torbay?"
+    )
+
+
+def test_they_after_a_who_question_is_whoever_does_it_not_what_they_do_it_to():
+    earlier = Turn("who buys residential placements for individual kids in plymouth?", ("Plymouth City Council",))
+    reading = read_follow_up("do they do that with other councils at all?", [earlier], {**ALIASES, "plymouth": "P"})
+    assert reading.text.startswith("Does whoever buys residential placements for individual kids do that")
+
+
+def test_the_subject_of_a_yes_no_question_is_its_topic():
+    earlier = Turn("in stockton were the single assessments done in july 2018 appropriate referrals?", ("S",))
+    reading = read_follow_up(
+        "and what happened after, did most of them need ongoing social work?", [earlier], {"stockton": "S"}
+    )
+    assert "most of the single assessments need ongoing social work" in reading.text
+
+
+def test_they_with_a_plural_noun_of_its_own_before_it_is_left_alone():
+    earlier = Turn("who can ask for an FGC in torbay - is it just social workers?", ("Torbay Council",))
+    reading = read_follow_up("what about charities, can they refer?", [earlier], {"torbay": "Torbay Council"})
+    assert "charities" in reading.text.lower() and "can they refer" in reading.text
+
+
+def test_a_councils_possessive_is_taken_out_whole():
+    earlier = Turn("are police co-located with york's referral and assessment teams?", (YORK,))
+    reading = read_follow_up("and anyone from health?", [earlier], {**ALIASES, "york": YORK})
+    assert "with's" not in reading.text and "with the referral and assessment teams" in reading.text
+
+
+def test_do_it_after_a_subject_is_a_verb_and_its_object_not_the_last_topic():
+    earlier = Turn("banes - which team recruits and supports foster carers?", (BATH,))
+    reading = read_follow_up("how does york do it? what support do carers get there", [earlier], ALIASES)
+    assert "york does the team" not in reading.text.lower()
