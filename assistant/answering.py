@@ -166,14 +166,16 @@ def answer(parts: Parts, request: Request, snap: Snapshot | None = None) -> tupl
     """The whole path; the Answer carries each step's time in ms.
 
     A message telling of a worry about a child is never refused, whatever it asks: when the
-    ordinary answer would be a refusal (nothing in the guidance answers "is that abuse?") and
+    ordinary answer would be a refusal (nothing in the guidance answers "is that abuse?"), or an
+    answer the model is unsure of (AnswerabilityModel.hedged), and
     the message describes a child's worry (assistant.query.describes_child_concern), it is
     answered again as a partner's referral question (the front door, and the council's threshold
     guidance where it has one), which cannot end in a refusal."""
     prepared = prepare(parts, request, snap)
     timings = dict(prepared.timings_ms)
     result = _timed(timings, "write", lambda: write(parts, request, prepared))
-    if result.abstained and prepared.query.intent != "referral" and _tells_of_a_child(prepared.query):
+    unsure = result.abstained or result.hedged  # refused, or given as "may not answer your question"
+    if unsure and prepared.query.intent != "referral" and _tells_of_a_child(prepared.query):
         prepared = prepare(parts, replace(request, intent="referral"), snap)
         timings.update({f"{step} (as a referral)": ms for step, ms in prepared.timings_ms.items()})
         result = _timed(timings, "write (as a referral)", lambda: write(parts, request, prepared))

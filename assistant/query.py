@@ -184,7 +184,8 @@ _INTENTS = (
         r"\b(should (i|we) (refer|report|make a referral|contact|ring|call)|is (this|it|that) (a referral|referrable|"
         r"enough to refer|something (i|we) (should )?(refer|report))|where (do|should|can|would) (i|we) (send|refer|"
         r"report|make)|where (do|should) referrals?\b.{0,30}\bgo|who (else )?(do|should|can|must) (i|we) (need to )?"
-        r"(contact|call|ring|tell|inform|ask|talk (it )?(through )?(to|with)|speak to|refer to|report (it |this )?to)|"
+        r"(contact|call|ring|tell|inform|ask|talk (it )?(through )?(to|with)|speak to|refer to|"
+        r"report ([\w'-]+ ){0,4}to)|"
         r"how (do|can|should) (i|we) (refer|make a referral|report)|make a referral|report a concern|"
         r"worried about a (child|pupil|young person|baby)|(do|should) (i|we) refer)\b",
     ),
@@ -357,6 +358,22 @@ CONCERN_CATEGORIES = (
         ),
     ),
     ("young carer", re.compile(r"\b(caring for|looks? after|does the caring|young carer)\b")),
+    (
+        # the signs safety.py counts as exploitation: older men, cars and lifts, gifts, a trap house
+        "exploitation",
+        re.compile(
+            r"\b(exploit\w*|groom\w*|cse|cce|county lines|trap house|(older|adult) (men|man|males?|boyfriend)|"
+            r"men in their (20|30|40)s|in cars with|gives? (her|him|them) (money|vodka|alcohol|drugs|gifts|a phone)|"
+            r"new (phone|trainers|clothes) (she|he) can'?t afford)\b"
+        ),
+    ),
+    (
+        "homeless",
+        re.compile(
+            r"\b(homeless\w*|thrown (him|her|them) out|kicked (him|her|them) out|(thrown|kicked) out|nowhere to "
+            r"(stay|live|sleep|go)|sofa[- ]surf\w*|sleeping rough)\b"
+        ),
+    ),
     ("self-harm", re.compile(r"\b(self[- ]?harm\w*|cutting (her|him|them)sel\w+|suicid\w*|overdos\w*)\b")),
     (
         # a person who works with children is the one accused: the route is the LADO, not the front door
@@ -366,8 +383,8 @@ CONCERN_CATEGORIES = (
             r"childminder|youth worker|volunteer|tutor|leader)\b|\b(teacher|teaching assistant|member of staff|"
             r"staff member|colleague|coach|foster carer|childminder|youth worker|volunteer|tutor|scout leader)s?\b"
             r"[^.?!]{0,60}\b(accused|alleged|allegations?)\b|\b(a|our|my|one of (our|my)|the) (colleague|member of "
-            r"staff|staff member)s?\b[^.?!]{0,40}\b(hit|hurt|grabbed|slapped|pushed|kicked|shouted|touched|"
-            r"messag\w*|inappropriate\w*)"
+            r"staff|staff member|staff)s?\b[^.?!]{0,40}\b(hit|hurt|grabbed|slapped|pushed|kicked|shouted|touched|"
+            r"shak(e|es|ing|en)|smacked|messag\w*|inappropriate\w*)"
         ),
     ),
     (
@@ -395,6 +412,8 @@ ROUTING_QUESTION = (
 CATEGORY_IN_GUIDANCE = {
     "allegations against staff": r"allegations?|designated officer|lado",
     "young carer": r"young carers?",
+    "exploitation": r"exploitation|cse|child sexual exploitation|sexual exploitation|missing and exploited",
+    "homeless": r"homeless\w*",
 }
 
 

@@ -170,15 +170,19 @@ def list_after(passage: Passage, sentence: str) -> tuple[str, ...]:
 
 
 def _naming(query: Query, scored: Sequence[ScoredSentence]) -> dict[str, bool]:
-    """Per council: whether its retrieved sentences name one of the things the question names
-    (Query.named_things; every word of the name among them). Empty when the question names none."""
-    names = [set(content_terms(n)) for n in query.named_things]
+    """Per council: whether one of its retrieved sentences names one of the things the question
+    names (Query.named_things: the name's words in a row, small words aside, so "wider families …
+    identify their own solutions" does not name "Family Solutions"). Empty when it names none."""
+    names = [" ".join(content_terms(n)) for n in query.named_things]
+    names = [n for n in names if n]
     if not names:
         return {}
-    words: dict[str, set[str]] = {}
+    out: dict[str, bool] = {}
     for sentence in scored:
-        words.setdefault(sentence.authority, set()).update(content_terms(sentence.text))
-    return {a: any(n <= held for n in names if n) for a, held in words.items()}
+        if not out.get(sentence.authority):
+            said = f" {' '.join(content_terms(sentence.text))} "
+            out[sentence.authority] = any(f" {n} " in said for n in names)
+    return out
 
 
 def with_referent(passage: Passage, index: int, sentence: str) -> str:

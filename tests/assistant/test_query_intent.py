@@ -283,3 +283,27 @@ def test_the_names_a_question_asks_about_are_its_capitalised_runs_but_not_its_co
     assert named("Where do Children in the Community teams sit?") == ("children in the community",)
     assert named("How soon in Bath and North East Somerset?") == ()
     assert named("What is a child in need?") == ()
+
+
+@pytest.mark.parametrize(
+    ("told", "category"),
+    [
+        ("we keep finding a 14 year old girl in cars with men in their 20s, she has a new phone", "exploitation"),
+        ("i think he's being groomed by older boys for county lines", "exploitation"),
+        ("a 16 year old says his mum has thrown him out and he's got nowhere to stay", "homeless"),
+    ],
+)
+def test_exploitation_and_homelessness_are_categories_named_as_the_guidance_names_them(told, category):
+    from assistant.query import category_pattern, concern_categories
+
+    assert category in concern_categories(told)
+    assert category_pattern(category).search("A worker for child sexual exploitation (CSE) and homeless young people")
+
+
+def test_who_do_i_report_a_member_of_staff_to_is_a_partners_ask():
+    from assistant.query import concern_categories
+
+    assert detect_intent("Who do I report a member of staff to?") == "referral"
+    told = "one of my staff was seen shaking a 2 year old by the arms. who do i report a member of staff to?"
+    assert concern_categories(told) == ("allegations against staff",)
+    assert "allegations against staff" not in concern_categories("our staff are worried about a child")

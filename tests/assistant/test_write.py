@@ -445,3 +445,13 @@ def test_a_council_whose_guidance_never_names_the_thing_asked_about_is_not_shown
     assert writer.write(asked, passages).authorities == ["Riverside Council"]
     # a question naming nothing keeps both councils near each other, as before
     assert len(writer.write(query("when is a profile of care used?"), passages).authorities) == 2
+
+
+def test_a_name_is_its_words_in_a_row_not_its_words_anywhere_in_a_sentence():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    passages = [
+        passage("Riverside Council", ("The Family Solutions service works with Action for Children.",), (0.80,)),
+        passage("Hillford Council", ("Wider families meet and identify their own solutions with a charity.",), (0.75,)),
+    ]
+    asked = query("Which charity does the Family Solutions service work with?")
+    assert writer.write(asked, passages).authorities == ["Riverside Council"]
