@@ -54,6 +54,9 @@ THRESHOLD_WORDS = re.compile(
     r"statutory|in need|aged?|under \d+|up to \d+|refer\w*)\b",
     re.IGNORECASE,
 )
+MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# A date a thing happened on or began: a month and year ("August, 2018"), a day too, or a year.
+DATE = re.compile(rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{MONTHS},?\s+\d{{4}}|(?:19|20)\d{{2}})\b")
 DEFINING = re.compile(r"\b(is|are) (a|an|the|any|when|where)\b|\bmeans?\b|\brefers? to\b|\bdefined\b|\bdescribes?\b")
 
 
@@ -65,6 +68,8 @@ def answer_type_present(intent: str, text: str) -> bool:
     """Does the text hold the kind of answer the question's intent asks for?"""
     if intent == "timescale":
         return bool(extract_timescales(text))
+    if intent == "date":
+        return bool(DATE.search(text))
     if intent == "who":
         return bool(ROLE_WORDS.search(text))
     if intent == "threshold":

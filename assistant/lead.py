@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answerability import DATE
 from assistant.timescales import (
     _TIMESCALE,  # one pattern for what a duration looks like
     extract_timescales,
@@ -66,6 +67,11 @@ def lead_text(
         match = next((m for kind in kinds for place in places if (m := kind.search(place))), None)
         # The name, not the article the sentence put before it ("A Family Placement Team …").
         span = strip_article(match.group(0).strip()) if match else ""
+    elif intent == "date":
+        match = DATE.search(text)
+        if match:  # the clause the date sits in, up to the date
+            starts = [m.end() for m in _CLAUSE_START.finditer(text[: match.start()])]
+            span = text[starts[-1] if starts else 0 : match.end()].strip(" ,;")
     elif intent == "threshold":
         match = _LEVEL.search(text)
         span = match.group(0).strip() if match else ""

@@ -110,7 +110,7 @@ class Query:
     expansions: tuple[str, ...]
     authorities: tuple[str, ...]  # requested by parameter or detected in the text
     detected_authorities: tuple[str, ...]
-    intent: str  # referral | timescale | who | definition | threshold | general
+    intent: str  # referral | date | timescale | who | definition | threshold | general
     corrections: tuple[tuple[str, str], ...] = ()
     # Words of the question the library never uses (not typos, not glossary acronyms): a
     # question about "melatonin" or "passports" is probably about something it does not cover.
@@ -222,6 +222,11 @@ _INTENTS = (
         r"paramedic|school)\b.{0,400}\b(what (do|should|can) (i|we) do|(should|do|can|must) (i|we) (make a )?refer|"
         r"is (this|it|that) (a |something )?(i |we )?(should )?refer|who (do|can|should) (i|we)|where (do|should|can) "
         r"(i|we))",
+    ),
+    (
+        # when something happened or began ("when did the FGC service start?"): a date answers it
+        "date",
+        r"\b(when (did|was|were)|what (date|year|month)|which year|since when|how long ago)\b",
     ),
     (
         "timescale",

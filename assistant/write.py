@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from assistant.answerability import AnswerabilityModel, Evidence, features, own_coverage
+from assistant.answerability import AnswerabilityModel, Evidence, answer_type_present, features, own_coverage
 from assistant.force import force
 from assistant.lead import answer_values, lead_text, short_authority, source_label
 from assistant.query import Query, content_terms
@@ -112,10 +112,11 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
             else:  # a passage made by hand (tests): its sentence and headings read here
                 text = " ".join(chunk.sentences[s_index - 1 : s_index + 1]) if back else sentence
                 words = frozenset(content_terms(" ".join((text, *chunk.section_path))))
-            holds = query.intent == "timescale" and bool(extract_timescales(sentence))
+            valued = query.intent in ("timescale", "date")  # asks for a duration or a date
+            holds = valued and answer_type_present(query.intent, sentence)
             overlap = own_coverage(query, words, holds)
             score = W_SEMANTIC * semantic + W_OVERLAP * overlap + W_PASSAGE * passage.dense_similarity
-            if query.intent == "timescale":
+            if valued:
                 on_topic = semantic >= TIMESCALE_MIN_SIMILARITY
                 score += TIMESCALE_BONUS if holds and on_topic else -TIMESCALE_BONUS / 2
             scored.append(ScoredSentence(p_index, s_index, sentence, score, chunk.meta.authority, semantic, overlap))

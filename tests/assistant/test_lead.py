@@ -108,3 +108,15 @@ def test_a_timescale_clause_never_reaches_back_into_the_sentence_before():
         lead_text("timescale", quoted)
         == "It is likely to include an expectation that the child will be seen within 10 working days"
     )
+
+
+def test_a_when_did_question_is_led_by_the_clause_up_to_its_date():
+    from assistant.answerability import answer_type_present
+    from assistant.query import detect_intent
+
+    assert detect_intent("When did Signs of Safety language start being used?") == "date"
+    assert detect_intent("when was the FGC practitioner taken on") == "date"
+    assert detect_intent("When is an initial conference held?") == "timescale"  # a rule, not a date
+    sentence = "We employed a further FGC Practitioner in August, 2018, joining the four already in post."
+    assert answer_type_present("date", sentence) and not answer_type_present("date", "We employed a practitioner.")
+    assert lead_text("date", sentence) == "We employed a further FGC Practitioner in August, 2018"
