@@ -488,11 +488,15 @@ def _plural_before(body: str, at: int) -> bool:
     breaks = list(CLAUSE_BREAK.finditer(body, 0, at))
     if not breaks:
         return False
-    earlier = body[: breaks[-1].start()]
-    return any(
-        len(w) > 3 and w.lower().endswith("s") and w.lower() not in STOPWORDS and not w.lower().endswith("ss")
-        for w in re.findall(r"[A-Za-z]+", earlier)
-    )
+    earlier = body[: breaks[-1].start()].lower()
+    return any(Topic(w).plural and w not in STOPWORDS and w not in _S_ADVERBS for w in re.findall(r"[a-z]+", earlier))
+
+
+# Words ending in -s that are not plurals of a thing "they" could be.
+_S_ADVERBS = frozenset(
+    "always perhaps sometimes unless across towards afterwards whereas besides thus plus yes as its his hers ours "
+    "yours theirs has was does is".split()
+)
 
 
 def _answer_name(previous: Turn, topic: Topic | None) -> str:

@@ -358,6 +358,9 @@ def test_they_with_a_plural_noun_of_its_own_before_it_is_left_alone():
     earlier = Turn("who can ask for an FGC in torbay - is it just social workers?", ("Torbay Council",))
     reading = read_follow_up("what about charities, can they refer?", [earlier], {"torbay": "Torbay Council"})
     assert "charities" in reading.text.lower() and "can they refer" in reading.text
+    from assistant.followup import _plural_before
+
+    assert not _plural_before("and sometimes, can they refuse?", 20)
 
 
 def test_a_councils_possessive_is_taken_out_whole():
