@@ -493,10 +493,12 @@ def _plural_before(body: str, at: int) -> bool:
 
 
 # Words ending in -s that are not plurals of a thing "they" could be.
-_S_ADVERBS = frozenset(
-    "always perhaps sometimes unless across towards afterwards whereas besides thus plus yes as its his hers ours "
-    "yours theirs has was does is".split()
-)
+# fmt: off
+_S_ADVERBS = frozenset([
+    "always", "perhaps", "sometimes", "unless", "across", "towards", "afterwards", "whereas", "besides", "thus",
+    "plus", "yes", "as", "its", "his", "hers", "ours", "yours", "theirs", "has", "was", "does", "is",
+])
+# fmt: on
 
 
 def _answer_name(previous: Turn, topic: Topic | None) -> str:
