@@ -152,6 +152,14 @@ def test_refusal_says_who_to_ask(page, app_url):
     screenshot(page, "ask_refusal.png")
 
 
+def test_an_unsure_answer_says_so_before_its_quotes(page, app_url):
+    ask(page, app_url, "Which families is Family Group Conferencing in York mainly aimed at?")
+    page.get_by_text("May not answer your question").wait_for()
+    last = page.locator("[data-testid='stChatMessage']").last
+    last.get_by_text("Family Group Conferencing").first.wait_for()  # the closest quote still shown under it
+    screenshot(page, "ask_hedged.png")
+
+
 def test_conflicting_sources_notice(page, app_url):
     ask(page, app_url, "I've just made a referral to children's social care - within how many working days "
                        "should a social worker see the child?")
