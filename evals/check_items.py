@@ -412,9 +412,14 @@ def check_turns_and_flags(item_id: str, item: dict, corpus: Corpus, errors: list
             return False
         if item.get(flag) and kind not in kinds:
             errors.append(f"{item_id}: {flag} is only for {' and '.join(kinds)} items")
+    if kind == "out_of_scope" and history is not None:  # an unanswerable follow-up
+        if not isinstance(history, list) or not history or not all(isinstance(h, str) and h.strip() for h in history):
+            errors.append(f"{item_id}: history must be a list of earlier questions (strings)")
+            return False
+        return True
     if kind != "conversation":
         if history is not None:
-            errors.append(f"{item_id}: only conversation items have a history")
+            errors.append(f"{item_id}: only conversation and out_of_scope items have a history")
         return True
     if not isinstance(history, list) or not history or not all(isinstance(h, str) and h.strip() for h in history):
         errors.append(f"{item_id}: a conversation item needs history: a list of earlier questions (strings)")

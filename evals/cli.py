@@ -8,7 +8,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evals.items import KINDS, MAY_HAVE_NO_FACTS, MULTI_TURN_KINDS, EvalItem, ItemError, Source, append_item, slug
+from evals.items import (
+    KINDS,
+    MAY_FOLLOW_UP,
+    MAY_HAVE_NO_FACTS,
+    MULTI_TURN_KINDS,
+    EvalItem,
+    ItemError,
+    Source,
+    append_item,
+    slug,
+)
 from evals.metrics import evidence_found, fact_present
 
 if TYPE_CHECKING:
@@ -131,8 +141,10 @@ def _check_kind_options(args: argparse.Namespace) -> None:
         raise ItemError("--history needs the text of an earlier question")
     if args.kind in MULTI_TURN_KINDS and not history:
         raise ItemError(f'a {args.kind} item needs its earlier questions: --history "..." (repeat, oldest first)')
-    if args.kind not in MULTI_TURN_KINDS and (history or args.standalone):
-        raise ItemError(f"--history and --standalone are for {', '.join(MULTI_TURN_KINDS)} items")
+    if args.kind not in MAY_FOLLOW_UP and history:
+        raise ItemError(f"--history is for {', '.join(MAY_FOLLOW_UP)} items")
+    if args.kind not in MULTI_TURN_KINDS and args.standalone:
+        raise ItemError(f"--standalone is for {', '.join(MULTI_TURN_KINDS)} items")
     if args.kind != "partner" and (args.front_door or args.safety):
         raise ItemError("--front-door and --safety are for partner items")
 

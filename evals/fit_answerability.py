@@ -231,7 +231,7 @@ def main() -> int:
     items = [
         i
         for i in load_items(settings.eval_items_path)
-        if i.split == "tune" and i.kind not in ("partner", "conversation")
+        if i.split == "tune" and i.kind not in ("partner", "conversation") and i.single_question
     ]
     rows = collect(assistant, items)
     hedge_only = "--hedge-only" in sys.argv[1:]

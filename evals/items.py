@@ -28,6 +28,9 @@ KINDS = (
 # officer's "should I refer? where do I send it?": never refused, judged by the front door
 # (`front_door`), the 999 line (`safety`) and, where given, facts as usual.
 MULTI_TURN_KINDS = ("conversation",)
+# Kinds that may be asked as a follow-up: an out-of-scope question after earlier turns ("and who
+# pays for it?") must be refused like any other, so follow-up refusals can be scored both ways.
+MAY_FOLLOW_UP = (*MULTI_TURN_KINDS, "out_of_scope")
 MAY_HAVE_NO_FACTS = ("out_of_scope", "partner")
 SPLITS = ("tune", "holdout", "unseen_docs")
 # The unseen-documents eval corpus: documents and items nobody tuned on (see evals/unseen/).
@@ -115,8 +118,8 @@ def _item(entry: object, n: int) -> EvalItem:
         raise ItemError(f"{name}: history must be a list of earlier questions (strings)")
     if entry["kind"] in MULTI_TURN_KINDS and not history:
         raise ItemError(f"{name}: a {entry['kind']} item needs a history of earlier questions")
-    if history and entry["kind"] not in MULTI_TURN_KINDS:
-        raise ItemError(f"{name}: only {', '.join(MULTI_TURN_KINDS)} items have a history")
+    if history and entry["kind"] not in MAY_FOLLOW_UP:
+        raise ItemError(f"{name}: only {', '.join(MAY_FOLLOW_UP)} items have a history")
     flags = {}
     for key in ("standalone", "front_door", "safety"):
         value = entry.get(key, False)

@@ -239,8 +239,11 @@ def test_items_load_history_and_flags_and_reject_misplaced_ones():
     assert loaded.history == ("How soon in Bath?",) and not loaded.single_question
     with pytest.raises(ItemError, match="needs a history"):
         _item({**entry, "history": []}, 1)
-    with pytest.raises(ItemError, match="only conversation items have a history"):
+    with pytest.raises(ItemError, match="only conversation, out_of_scope items have a history"):
         _item({**entry, "kind": "timescale"}, 1)
+    # an unanswerable follow-up: refused like any out-of-scope question, asked with its history
+    follow_up = _item({**entry, "kind": "out_of_scope", "authority": None, "expected_facts": [], "sources": []}, 1)
+    assert follow_up.history == ("How soon in Bath?",) and not follow_up.answerable
     partner = _item(
         dict(
             id="p-01",
