@@ -197,14 +197,24 @@ class AnswerabilityModel:
     # may not answer the question: on the tune split such answers were more often wrong than
     # right (evals.fit_answerability.choose_hedge). Equal to answer_threshold: nothing flagged.
     hedge_threshold: float = 0.0
+    # A follow-up read against the conversation is answered from here (hedged below the hedge
+    # point) rather than refused: evals.fit_followup chooses it on the tune follow-ups. Never
+    # above answer_threshold; equal to it (the default): follow-ups are treated as any question.
+    follow_up_threshold: float = 1.0
 
     def __post_init__(self) -> None:
         if self.hedge_threshold < self.answer_threshold:
             object.__setattr__(self, "hedge_threshold", self.answer_threshold)
+        if self.follow_up_threshold > self.answer_threshold:
+            object.__setattr__(self, "follow_up_threshold", self.answer_threshold)
 
-    def hedged(self, probability: float) -> bool:
+    def threshold(self, follow_up: bool = False) -> float:
+        """The operating point: a follow-up's may sit lower (follow_up_threshold)."""
+        return self.follow_up_threshold if follow_up else self.answer_threshold
+
+    def hedged(self, probability: float, follow_up: bool = False) -> bool:
         """An answer given (probability at the threshold or above) that is more likely wrong than right."""
-        return self.answer_threshold <= probability < self.hedge_threshold
+        return self.threshold(follow_up) <= probability < self.hedge_threshold
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> AnswerabilityModel:
@@ -218,6 +228,7 @@ class AnswerabilityModel:
             answer_threshold=float(raw["answer_threshold"]),
             fitted_on=str(raw.get("fitted_on", "")),
             hedge_threshold=float(raw.get("hedge_threshold", 0.0)),
+            follow_up_threshold=float(raw.get("follow_up_threshold", 1.0)),
         )
         if model.features != FEATURES:
             raise ModelError(
@@ -243,6 +254,7 @@ class AnswerabilityModel:
             "bias": round(self.bias, 6),
             "answer_threshold": round(self.answer_threshold, 4),
             "hedge_threshold": round(self.hedge_threshold, 4),
+            "follow_up_threshold": round(self.follow_up_threshold, 4),
             "fitted_on": self.fitted_on,
         }
         path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -47,6 +47,7 @@ class Request:
     mode: str | None = None  # hybrid | dense | lexical (evals and ablations)
     use_glossary: bool = True
     intent: str | None = None  # set when the caller knows what is asked (the partner page)
+    follow_up: bool = False  # the question is a follow-up as read against the conversation
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ def understand_question(parts: Parts, request: Request, snap: Snapshot | None = 
     )
     if request.intent:
         query = replace(query, intent=request.intent)
+    if request.follow_up:
+        query = replace(query, follow_up=True)
     if snap.stats is not None:
         # The library's IDF per question term: what the writer weighs coverage by.
         idf, unseen = snap.stats.idf, snap.stats.mean_idf

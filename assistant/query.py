@@ -128,6 +128,8 @@ class Query:
     # Each glossary entry the question names, as (short form, *spelt-out forms): "CP" and "child
     # protection" are one thing asked about, whichever way a sentence writes it.
     concepts: tuple[tuple[str, ...], ...] = ()
+    # Read against the conversation (assistant.followup): a follow-up, not a question typed whole.
+    follow_up: bool = False
 
     @property
     def named_things(self) -> tuple[str, ...]:

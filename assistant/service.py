@@ -138,7 +138,13 @@ class GuidanceAssistant:
             self._follow_index(snap.version)
             reading = self.read_question(question, history) if history else Reading(question, False)
             request = Request(
-                reading.text, self.resolve_authorities(authorities), include_superseded, mode, use_glossary, intent
+                reading.text,
+                self.resolve_authorities(authorities),
+                include_superseded,
+                mode,
+                use_glossary,
+                intent,
+                follow_up=reading.inherited,
             )
             result, prepared = answer(self, request, snap)
         except (QuestionError, ManifestError):

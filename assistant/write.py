@@ -263,7 +263,7 @@ class ExtractiveWriter:
         top: dict[str, ScoredSentence] = {}
         for sentence in scored:
             top.setdefault(sentence.authority, sentence)
-        likely = [a for a, p in probabilities.items() if p >= self.model.answer_threshold]
+        likely = [a for a, p in probabilities.items() if p >= self.model.threshold(query.follow_up)]
         if not likely:
             return []
         best = max(top[a].score for a in likely)
@@ -409,7 +409,7 @@ class ExtractiveWriter:
                 "follow the one responsible for the child.",
             )
         confidence = max(probabilities.values(), default=0.0)
-        hedged = not not_covered and self.model.hedged(confidence)
+        hedged = not not_covered and self.model.hedged(confidence, query.follow_up)
         if hedged:
             notes = (HEDGE_NOTE, *notes)
         return Answer(
@@ -490,7 +490,7 @@ class ExtractiveWriter:
             abstained=True,
             abstain_reason=(
                 f"no council's guidance is likely enough to answer it "
-                f"(best probability {best:.2f} < {self.model.answer_threshold:.2f})"
+                f"(best probability {best:.2f} < {self.model.threshold(query.follow_up):.2f})"
             ),
             safety_notice=safety,
             authority_filter=query.authorities,

@@ -258,6 +258,8 @@ def main() -> int:
         else f"{time.strftime('%Y-%m-%d')}, {len(items)} tune items + {sum(1 for r in rows if r.synthetic)} "
         "council rows asked without their own council",
         hedge,
+        # kept with the stored weights; a refit resets it (run `python -m evals.fit_followup` again)
+        stored.follow_up_threshold if stored is not None else 1.0,
     )
     fitted.save(MODEL_PATH)
     FIT_DIR.mkdir(exist_ok=True)

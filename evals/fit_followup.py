@@ -1,0 +1,110 @@
+"""Choose the follow-up operating point on the tune split: `python -m evals.fit_followup`.
+
+A follow-up ("and in Plymouth?", "who chairs it?") is read against the conversation into a
+question that stands alone, which carries words of the earlier question its answer need not
+hold, so the answerability model, fitted on questions typed whole, judges it less likely to be
+answered than it is. This script asks every tune follow-up (conversation items, and out-of-scope
+items with a history: follow-ups the documents do not answer) with the follow-up threshold set
+at each step of STEPS, from the answer threshold down, and keeps lowering it while the items
+whose outcome a step changes are put right at least as often as they are put wrong (an
+answerable follow-up now passing, against an out-of-scope one now answered or a passing one now
+failing). It stops at the first step that puts more wrong than right. Answers given below the
+answer threshold open with "This may not answer your question" (they are below the hedge point).
+
+Writes `follow_up_threshold` into assistant/answerability.json (the rest of the model is kept)
+and evals/fit/FOLLOWUP.md. The holdout and unseen_docs splits are never read here.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.answerability import MODEL_PATH, AnswerabilityModel
+from evals.items import EvalItem, load_items
+
+REPORT_PATH = Path(__file__).resolve().parent / "fit" / "FOLLOWUP.md"
+# Candidate thresholds below the answer threshold: coarse, so the tune follow-ups choose between
+# settings that differ in kind, not in noise.
+STEPS = (0.45, 0.40, 0.35, 0.30, 0.25, 0.20)
+
+
+def outcomes(assistant, items: list[EvalItem], model: AnswerabilityModel) -> dict[str, bool]:  # noqa: ANN001
+    """Whether each item passes with this model (the eval's own scoring)."""
+    from evals.runner import extractive_of, score_item
+
+    extractive_of(assistant.writer).model = model
+    aliases = assistant.aliases
+    authority_of = {d.doc_id: d.authority for d in assistant.manifest.documents}
+    doors = {a.name: a.front_door for a in assistant.manifest.authorities if a.front_door}
+    out = {}
+    for item in items:
+        answer, passages = assistant.ask_traced(item.question, history=list(item.history))
+        ranked = [(p.chunk.doc_id, p.chunk.text) for p in passages]
+        out[item.id] = bool(score_item(item, answer, ranked, aliases, authority_of, doors)["passed"])
+    return out
+
+
+def choose(table: list[tuple[float, dict[str, bool]]]) -> tuple[float, list[dict]]:
+    """The lowest step reached before one that puts more items wrong than right (see module)."""
+    chosen, rows = table[0][0], []
+    previous = table[0][1]
+    stopped = False
+    for threshold, result in table[1:]:
+        right = sum(1 for i, ok in result.items() if ok and not previous[i])
+        wrong = sum(1 for i, ok in result.items() if not ok and previous[i])
+        rows.append({"threshold": threshold, "passed": sum(result.values()), "right": right, "wrong": wrong})
+        if not stopped and right >= wrong:
+            chosen, previous = threshold, result
+        else:
+            stopped = True
+    return chosen, rows
+
+
+def main() -> int:
+    from assistant.service import GuidanceAssistant
+    from assistant.settings import Settings
+
+    started = time.perf_counter()
+    settings = Settings.from_env()
+    assistant = GuidanceAssistant(settings)
+    if assistant.needs_indexing():
+        assistant.reindex()
+    items = [i for i in load_items(settings.eval_items_path) if i.split == "tune" and i.history]
+    stored = AnswerabilityModel.load()
+    base = replace(stored, follow_up_threshold=stored.answer_threshold)
+    table = [(base.answer_threshold, outcomes(assistant, items, base))]
+    for step in (s for s in STEPS if s < base.answer_threshold):
+        table.append((step, outcomes(assistant, items, replace(base, follow_up_threshold=step))))
+    chosen, rows = choose(table)
+    replace(stored, follow_up_threshold=chosen).save(MODEL_PATH)
+    unanswerable = sum(1 for i in items if not i.answerable)
+    lines = [
+        "# Follow-up operating point: fit report",
+        "",
+        f"Written by `python -m evals.fit_followup` on {time.strftime('%Y-%m-%d')} from the {len(items)} tune "
+        f"follow-ups ({len(items) - unanswerable} answerable conversation items, {unanswerable} out-of-scope "
+        "follow-ups); the holdout and unseen_docs splits are not read.",
+        "",
+        f"At the answer threshold ({base.answer_threshold:.3f}) {sum(table[0][1].values())} pass. Each row lowers the "
+        "follow-up threshold one step: **right** counts the items that step puts right (an answerable follow-up "
+        "now passing), **wrong** those it puts wrong (an out-of-scope follow-up now answered, or a passing item "
+        "now failing). The threshold is lowered while right ≥ wrong.",
+        "",
+        "| follow-up threshold | passed | right | wrong |",
+        "|---:|---:|---:|---:|",
+        *(f"| {r['threshold']:.2f} | {r['passed']} | {r['right']} | {r['wrong']} |" for r in rows),
+        "",
+        f"Chosen: **{chosen:.3f}**. Follow-up answers below the answer threshold open with \"This may not "
+        "answer your question\".",
+        "",
+    ]
+    REPORT_PATH.write_text("\n".join(lines), encoding="utf-8")
+    print(f"follow-up threshold {chosen:.3f} in {time.perf_counter() - started:.0f} s; report {REPORT_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
