@@ -232,10 +232,10 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         return pronoun
     if not opening and not reference and not (named and not rest_terms):
         return Reading(question, False)  # a new question in its own right
+    base, placed = _base(previous.question, place, aliases)
     if conditional:  # "what if…" narrows the last question
-        base = _strip_councils(previous.question, aliases).rstrip(" ?.!")
-        text = f"{base} if {own.strip(' ?.!,')}?"
-        return Reading(_with_council(text, place) if place else text, True, "condition")
+        text = f"{base.rstrip(' ?.!')} if {own.strip(' ?.!,')}?"
+        return Reading(_with_council(text, place) if place and not placed else text, True, "condition")
     if len(rest_terms) >= OWN_TOPIC_TERMS or (reference and answer_name):
         text, rule = rest, "own words"
         own_plural = reference and reference.group(3) and _plural_before(rest, reference.start(3))
@@ -253,12 +253,11 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         return Reading(
             text, True, rule, {"reference": answer_name, "bridge": topic.phrase if topic else ""}.get(rule, "")
         )
-    base = _strip_councils(previous.question, aliases)
     if rest_terms:
         swapped = own.strip(" ?.!,")
         if QUALIFIER.match(swapped):  # "and after 18?": the same question, narrowed
             text = f"{base.rstrip(' ?.!')} {swapped}?"
-            return Reading(_with_council(text, place) if place else text, True, "condition", swapped)
+            return Reading(_with_council(text, place) if place and not placed else text, True, "condition", swapped)
         text = (
             _replace_topic(base, swapped)
             or _swap_topic(base, topic, swapped)
@@ -267,11 +266,16 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         )
         rule = "topic"
     else:
-        in_place = _council_in_place(previous.question, place, aliases) if place else None
-        if in_place:  # "Does Plymouth have a MASH?" -> "and Stockton?" -> "Does Stockton have a MASH?"
-            return Reading(in_place, True, "council")
         text, swapped, rule = base, "", "council"
-    return Reading(_with_council(text, place) if place else text, True, rule, swapped)
+    return Reading(_with_council(text, place) if place and not placed else text, True, rule, swapped)
+
+
+def _base(previous: str, place: str, aliases: dict[str, str]) -> tuple[str, bool]:
+    """The last question to build on, and whether its council is already in it: switched where it
+    stands when it is the subject ("Does Plymouth have a MASH?" -> "and Stockton?" -> "Does
+    Stockton have a MASH?"), else taken out, for `_with_council` to put at the end."""
+    in_place = _council_in_place(previous, place, aliases) if place else None
+    return (in_place, True) if in_place else (_strip_councils(previous, aliases), False)
 
 
 def _council_in_place(question: str, place: str, aliases: dict[str, str]) -> str | None:
@@ -282,8 +286,9 @@ def _council_in_place(question: str, place: str, aliases: dict[str, str]) -> str
         match = re.search(rf"(?<![\w&]){re.escape(alias)}(?![\w&])", question, re.IGNORECASE)
         if not match:
             continue
-        if re.search(rf"\b{_PLACE_WORDS}\s+$", question[: match.start()], re.IGNORECASE):
-            return None
+        before = question[: match.start()]
+        if not re.search(r"\w", before) or re.search(rf"\b{_PLACE_WORDS}\s+$", before, re.IGNORECASE):
+            return None  # only a council ("Bath?"), or a place ("… in Plymouth")
         return question[: match.start()] + place + question[match.end() :]
     return None
 

@@ -366,10 +366,17 @@ def test_they_with_a_plural_noun_of_its_own_before_it_is_left_alone():
 def test_a_councils_possessive_is_taken_out_whole():
     earlier = Turn("are police co-located with york's referral and assessment teams?", (YORK,))
     reading = read_follow_up("and anyone from health?", [earlier], {**ALIASES, "york": YORK})
-    assert "with's" not in reading.text and "with the referral and assessment teams" in reading.text
+    # York's own teams: its council stays where it stands
+    assert "with's" not in reading.text and "with York's referral and assessment teams" in reading.text
 
 
 def test_do_it_after_a_subject_is_a_verb_and_its_object_not_the_last_topic():
     earlier = Turn("banes - which team recruits and supports foster carers?", (BATH,))
     reading = read_follow_up("how does york do it? what support do carers get there", [earlier], ALIASES)
     assert "york does the team" not in reading.text.lower()
+
+
+def test_a_condition_on_a_question_whose_council_is_its_subject_keeps_the_council_where_it_stands():
+    earlier = Turn("does torbay take referrals for kids who've just moved into the area?", ("Torbay Council",))
+    reading = read_follow_up("what if the family moves to scotland?", [earlier], {"torbay": "Torbay Council"})
+    assert reading.text == "does torbay take referrals for kids who've just moved into the area if the family moves to scotland?"
