@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.query import Query, content_terms
-from assistant.timescales import extract_timescales
+from assistant.timescales import DATE, extract_timescales
 
 MODEL_PATH = Path(__file__).resolve().parent / "answerability.json"
 
@@ -54,9 +54,6 @@ THRESHOLD_WORDS = re.compile(
     r"statutory|in need|aged?|under \d+|up to \d+|refer\w*)\b",
     re.IGNORECASE,
 )
-MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-# A date a thing happened on or began: a month and year ("August, 2018"), a day too, or a year.
-DATE = re.compile(rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{MONTHS},?\s+\d{{4}}|(?:19|20)\d{{2}})\b")
 DEFINING = re.compile(r"\b(is|are) (a|an|the|any|when|where)\b|\bmeans?\b|\brefers? to\b|\bdefined\b|\bdescribes?\b")
 
 

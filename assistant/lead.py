@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.answerability import DATE
 from assistant.timescales import (
     _TIMESCALE,  # one pattern for what a duration looks like
+    DATE,
     extract_timescales,
 )
 from assistant.types import DocumentMeta

@@ -12,6 +12,9 @@ _NUMBER_WORDS = {
     "forty five": 45,
 }
 _NUMBER = r"(\d{1,3}|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + ")"
+MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# A date a thing happened on or began: a month and year ("August, 2018"), a day too, or a year.
+DATE = re.compile(rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{MONTHS},?\s+\d{{4}}|(?:19|20)\d{{2}})\b")
 _TIMESCALE = re.compile(
     rf"\b{_NUMBER}[\s-]+(working[\s-]+)?(day|hour|week|month|year)s?\b(?![\s-]+(old|plan))", re.I
 )

@@ -43,7 +43,8 @@ import numpy as np
 from assistant.answerability import FEATURES, MODEL_PATH, AnswerabilityModel, features
 from evals import metrics as m
 from evals.fit_report import write_fit_report
-from evals.items import EvalItem, load_items
+from evals.fitting import indexed_assistant, tune_items
+from evals.items import EvalItem
 
 FIT_DIR = Path(__file__).resolve().parent / "fit"
 REGULARISATION_C = 1.0  # sklearn's default; the features are few and standardised, so no search
@@ -218,21 +219,11 @@ def leave_one_document_out(rows: list[Row], authority_of: dict[str, str]) -> lis
 
 
 def main() -> int:
-    from assistant.service import GuidanceAssistant
-    from assistant.settings import Settings
-
     started = time.perf_counter()
-    settings = Settings.from_env()
-    assistant = GuidanceAssistant(settings, model=AnswerabilityModel.untrained())
-    if assistant.needs_indexing():
-        assistant.reindex()
+    settings, assistant = indexed_assistant(model=AnswerabilityModel.untrained())
     # Partner questions never go through the refusal (assistant/referral.py) and a conversation
     # item's last turn only makes sense with its history, so both kinds are left out of the fit.
-    items = [
-        i
-        for i in load_items(settings.eval_items_path)
-        if i.split == "tune" and i.kind not in ("partner", "conversation") and i.single_question
-    ]
+    items = [i for i in tune_items(settings) if i.kind not in ("partner", "conversation") and i.single_question]
     rows = collect(assistant, items)
     hedge_only = "--hedge-only" in sys.argv[1:]
     stored = AnswerabilityModel.load() if hedge_only else None

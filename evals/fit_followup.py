@@ -23,7 +23,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant.answerability import MODEL_PATH, AnswerabilityModel
-from evals.items import EvalItem, load_items
+from evals.fitting import indexed_assistant, tune_items
+from evals.items import EvalItem
 
 REPORT_PATH = Path(__file__).resolve().parent / "fit" / "FOLLOWUP.md"
 # Candidate thresholds below the answer threshold: coarse, so the tune follow-ups choose between
@@ -64,15 +65,9 @@ def choose(table: list[tuple[float, dict[str, bool]]]) -> tuple[float, list[dict
 
 
 def main() -> int:
-    from assistant.service import GuidanceAssistant
-    from assistant.settings import Settings
-
     started = time.perf_counter()
-    settings = Settings.from_env()
-    assistant = GuidanceAssistant(settings)
-    if assistant.needs_indexing():
-        assistant.reindex()
-    items = [i for i in load_items(settings.eval_items_path) if i.split == "tune" and i.history]
+    settings, assistant = indexed_assistant()
+    items = [i for i in tune_items(settings) if i.history]
     stored = AnswerabilityModel.load()
     base = replace(stored, follow_up_threshold=stored.answer_threshold)
     table = [(base.answer_threshold, outcomes(assistant, items, base))]
@@ -97,8 +92,8 @@ def main() -> int:
         "|---:|---:|---:|---:|",
         *(f"| {r['threshold']:.2f} | {r['passed']} | {r['right']} | {r['wrong']} |" for r in rows),
         "",
-        f"Chosen: **{chosen:.3f}**. Follow-up answers below the answer threshold open with \"This may not "
-        "answer your question\".",
+        f'Chosen: **{chosen:.3f}**. Follow-up answers below the answer threshold open with "This may not '
+        'answer your question".',
         "",
     ]
     REPORT_PATH.write_text("\n".join(lines), encoding="utf-8")

@@ -31,7 +31,8 @@ from pathlib import Path
 
 from assistant.quotes import KEEP_ALL, Selection
 from evals import metrics as m
-from evals.items import EvalItem, load_items
+from evals.fitting import indexed_assistant, tune_items
+from evals.items import EvalItem
 
 REPORT_PATH = Path(__file__).resolve().parent / "fit" / "SELECTION.md"
 # "No fall in fact recall" (issue 8): the chosen rule may not lose any expected fact that another
@@ -344,15 +345,9 @@ def _breakdown_table(title: str, rows: list[tuple[str, dict[str, float]]]) -> li
 
 
 def main() -> int:
-    from assistant.service import GuidanceAssistant
-    from assistant.settings import Settings
-
     started = time.perf_counter()
-    settings = Settings.from_env()
-    assistant = GuidanceAssistant(settings)
-    if assistant.needs_indexing():
-        assistant.reindex()
-    items = [i for i in load_items(settings.eval_items_path) if i.split == "tune"]
+    settings, assistant = indexed_assistant()
+    items = tune_items(settings)
     prepared = prepare_all(assistant, items)
     results = {rule: score_rule(assistant, prepared, rule) for rule in grid()}
     chosen, table = choose(results, list(range(len(items))))
