@@ -83,3 +83,19 @@ def test_a_partners_question_about_a_named_council_searches_its_routing_guidance
 def test_the_routing_passages_follow_the_concerns_own_and_none_twice():
     a, b, c = passage("A.", 0.5, 1), passage("B.", 0.4, 2), passage("C.", 0.3, 3)
     assert [p.chunk.text for p in with_routing([a, b], [b, c])] == ["A.", "B.", "C."]
+
+
+def test_a_childs_worry_answered_only_unsurely_gets_the_front_door_first():
+    """The ordinary answer is given but flagged (inside the hedge band): a worried person reading
+    'this may not answer your question' needs the front door, so the partner's answer is given."""
+    from dataclasses import replace
+
+    assistant = parts([passage("Bruises on a child's arms are recorded by the school nurse.", 0.95)])
+    assistant.writer.model = replace(STRICT, hedge_threshold=0.9)  # 0.95 similarity -> probability 0.62
+    message = "I often see the 9 year old next door in Riverside with bruises on her arms."
+    result, prepared = answer(assistant, Request(message))
+    assert prepared.query.intent == "referral" and not result.hedged
+    assert result.front_doors and "Riverside Children's Hub" in result.front_doors[0]
+    # a practitioner's question answered as unsurely stays the ordinary, flagged answer
+    ordinary, prepared = answer(assistant, Request("Who records bruises on a child's arms in Riverside?"))
+    assert prepared.query.intent != "referral" and ordinary.hedged and not ordinary.front_doors

@@ -355,12 +355,18 @@ def test_the_subject_of_a_yes_no_question_is_its_topic():
 
 
 def test_they_with_a_plural_noun_of_its_own_before_it_is_left_alone():
-    earlier = Turn("who can ask for an FGC in torbay - is it just social workers?", ("Torbay Council",))
+    earlier = Turn(
+        "who can ask for an FGC in torbay - is it just social workers?", ("Torbay Council",), "Family Group Conference"
+    )
     reading = read_follow_up("what about charities, can they refer?", [earlier], {"torbay": "Torbay Council"})
     assert "charities" in reading.text.lower() and "can they refer" in reading.text
     from assistant.followup import _plural_before
 
     assert not _plural_before("and sometimes, can they refuse?", 20)
+    # ...nor is "them" put in place of the last topic when a plural of its own comes before it
+    teams = Turn("What are the Children in the Community teams in Plymouth?", ("Plymouth City Council",))
+    reading = read_follow_up("what about carers, who supports them?", [teams], ALIASES)
+    assert "supports the Children in the Community teams" not in reading.text
 
 
 def test_a_councils_possessive_is_taken_out_whole():

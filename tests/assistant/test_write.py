@@ -332,18 +332,21 @@ def test_a_sentence_pointing_back_inside_itself_is_scored_and_quoted_with_the_on
     )
     # The second sentence holds the answer but says "conference" only through "these points":
     # read with the first, it has the question's terms and ranks first, and is quoted with it.
-    riverside = [passage("Riverside Council", sentences, (0.50, 0.50))]
+    made = passage("Riverside Council", sentences, (0.50, 0.50))
+    # read both as a hand-made passage and with the term sets the retriever caches for a chunk
+    cached = replace(made, sentence_terms=tuple(frozenset(content_terms(s)) for s in sentences))
     text = "which team takes a child protection case after the initial conference?"
     weights = {"team": 2.0, "take": 2.0, "protection": 1.0, "case": 0.5, "initial": 1.0, "conference": 2.0}
     asked = replace(
         query(text, "who"),
         term_weights=tuple((t, weights.get(w, 0.2)) for w in text.strip("?").split() for t in content_terms(w)),
     )
-    best, other = score_sentences(asked, riverside)
-    assert best.sentence_index == 1 and best.overlap > other.overlap
-    answer = ExtractiveWriter(SIMILARITY_ONLY, DOORS).write(asked, riverside)
-    assert answer.parts[0].lead == "Court Team"
-    assert sentences[0] in answer.text and sentences[1] in answer.text
+    for riverside in ([made], [cached]):
+        best, other = score_sentences(asked, riverside)
+        assert best.sentence_index == 1 and best.overlap > other.overlap
+        answer = ExtractiveWriter(SIMILARITY_ONLY, DOORS).write(asked, riverside)
+        assert answer.parts[0].lead == "Court Team"
+        assert sentences[0] in answer.text and sentences[1] in answer.text
 
 
 def test_two_items_of_one_list_are_quoted_together_under_their_introducing_line_once():
