@@ -171,6 +171,18 @@ class ContextNameRecognizer(_NameRecognizer):
                 results.append(self._result(found, 0.9))  # above spaCy's 0.85: the context decides
         return results
 
+    def _what_they_did(self, word: _Word, shouting: bool) -> bool:
+        """A lower-case word spaCy reads as a verb right after the relation, and nobody's first
+        name: what the person did ("dad hit him", "stepdad hits him"), not their name. A first
+        name that is also a verb ("mum mark", "her son will") stays a name, and in capitals, where
+        the part of speech is a guess, every word does (redacting more, never less)."""
+        return (
+            not shouting
+            and not word.titled
+            and word.pos in {"VERB", "AUX"}
+            and word.lower not in self.lexicon.first_names
+        )
+
     def _continues_name(self, first: _Word, word: _Word, shouting: bool) -> bool:
         """After a first name, a capitalised word continues it ("Holly Price"); in lower case or
         capitals only a proper noun, noun or census surname does ("may jones", not "skye wants")."""
@@ -193,6 +205,8 @@ class ContextNameRecognizer(_NameRecognizer):
             word = words[j]
             if bare_is and not word.titled:  # "the child is happy": only "dad is Robin" names someone
                 break
+            if not found and self._what_they_did(word, shouting):
+                break  # "says dad hit him", "her brother kicked her": the relation did something
             if found and not self._continues_name(found[0], word, shouting):
                 break  # "his auntie Precious wants": a name ends where the sentence goes on
             if self._name_like(word, shouting) or (after_title and _WORD.fullmatch(word.text)

@@ -84,6 +84,22 @@ def test_the_guidance_words_it_used_to_damage_survive(redactor, phrase):
     assert redactor.redact(phrase) == phrase
 
 
+@pytest.mark.parametrize(
+    "typed,kept,secret",
+    [
+        ("A 7 year old in my class has bruises and says dad hit him", "dad hit him", None),
+        ("my pupil Jack Smith says his stepdad hits him", "stepdad hits him", "Jack"),
+        ("her brother kicked her and her uncle punched him", "brother kicked her and her uncle punched", None),
+        ("dad mark hit him", "hit him", "mark"),  # a first name that is also a verb stays a name
+    ],
+)
+def test_what_a_relation_did_is_kept_and_their_name_is_not(redactor, typed, kept, secret):
+    """A concern stored with feedback keeps what happened ("dad hit him" once read "dad [name] him")."""
+    redacted = redactor.redact(typed)
+    assert kept in redacted
+    assert secret is None or secret not in redacted
+
+
 def test_placeholders_say_what_was_removed_and_adjacent_names_collapse(redactor):
     redacted = redactor.redact("Is Jayden Lee Smith safe? Ring 07700 900123 or jo@example.org, BA2 3AB")
     assert redacted == "Is [name] safe? Ring [phone] or [email], [postcode]"
