@@ -43,7 +43,7 @@ import numpy as np
 from assistant.answerability import FEATURES, MODEL_PATH, AnswerabilityModel, features
 from evals import metrics as m
 from evals.fit_report import write_fit_report
-from evals.fitting import indexed_assistant, tune_items
+from evals.fitting import indexed_assistant, tune_sets
 from evals.items import EvalItem
 
 FIT_DIR = Path(__file__).resolve().parent / "fit"
@@ -223,8 +223,12 @@ def main() -> int:
     settings, assistant = indexed_assistant(model=AnswerabilityModel.untrained())
     # Partner questions never go through the refusal (assistant/referral.py) and a conversation
     # item's last turn only makes sense with its history, so both kinds are left out of the fit.
-    items = [i for i in tune_items(settings) if i.kind not in ("partner", "conversation") and i.single_question]
-    rows = collect(assistant, items)
+    sets = [
+        (asker, [i for i in its if i.kind not in ("partner", "conversation") and i.single_question])
+        for asker, its in tune_sets(settings, assistant, model=AnswerabilityModel.untrained())
+    ]
+    items = [i for _, its in sets for i in its]
+    rows = [row for asker, its in sets for row in collect(asker, its)]
     hedge_only = "--hedge-only" in sys.argv[1:]
     stored = AnswerabilityModel.load() if hedge_only else None
     if stored is not None:
@@ -237,7 +241,7 @@ def main() -> int:
         tau = stored.answer_threshold
     hedge, calibration = choose_hedge(scores, tau)
     real_tau_curve = choose_threshold(decisions(weights, bias, [r for r in rows if not r.synthetic]))[1]
-    authority_of = {d.doc_id: d.authority for d in assistant.manifest.documents}
+    authority_of = {d.doc_id: d.authority for asker, _ in sets for d in asker.manifest.documents}
     lodo = leave_one_document_out(rows, authority_of)
     fitted = AnswerabilityModel(
         FEATURES,

@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant.answerability import MODEL_PATH, AnswerabilityModel
-from evals.fitting import indexed_assistant, tune_items
+from evals.fitting import indexed_assistant, tune_sets
 from evals.items import EvalItem
 
 REPORT_PATH = Path(__file__).resolve().parent / "fit" / "FOLLOWUP.md"
@@ -67,12 +67,17 @@ def choose(table: list[tuple[float, dict[str, bool]]]) -> tuple[float, list[dict
 def main() -> int:
     started = time.perf_counter()
     settings, assistant = indexed_assistant()
-    items = [i for i in tune_items(settings) if i.history]
+    sets = [(asker, [i for i in its if i.history]) for asker, its in tune_sets(settings, assistant)]
+    items = [i for _, its in sets for i in its]
     stored = AnswerabilityModel.load()
+
+    def everywhere(model: AnswerabilityModel) -> dict[str, bool]:
+        return {k: v for asker, its in sets for k, v in outcomes(asker, its, model).items()}
+
     base = replace(stored, follow_up_threshold=stored.answer_threshold)
-    table = [(base.answer_threshold, outcomes(assistant, items, base))]
+    table = [(base.answer_threshold, everywhere(base))]
     for step in (s for s in STEPS if s < base.answer_threshold):
-        table.append((step, outcomes(assistant, items, replace(base, follow_up_threshold=step))))
+        table.append((step, everywhere(replace(base, follow_up_threshold=step))))
     chosen, rows = choose(table)
     replace(stored, follow_up_threshold=chosen).save(MODEL_PATH)
     unanswerable = sum(1 for i in items if not i.answerable)

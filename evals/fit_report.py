@@ -122,7 +122,7 @@ def write_fit_report(
         )
         + f"coverage {chosen['coverage']:.2f}, risk {chosen['risk']:.2f}, refusal recall "
         f"{chosen['refusal_recall']:.2f}, wrong refusals {chosen['wrong_refusals']:.2f} (real and widened "
-        f"questions). On the 121 real tune items alone: coverage {real['coverage']:.2f}, risk {real['risk']:.2f}, "
+        f"questions). On the {len({r.item.id for r in rows})} real tune items alone: coverage {real['coverage']:.2f}, risk {real['risk']:.2f}, "
         f"refusal recall {real['refusal_recall']:.2f}, wrong refusals {real['wrong_refusals']:.2f}.",
         "",
         f"Hedge point **{model.hedge_threshold:.3f}**: an answer whose probability is at the threshold or above "

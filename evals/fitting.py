@@ -1,10 +1,11 @@
-"""What the fit scripts share: an assistant on an up-to-date index, and the tune items."""
+"""What the fit scripts share: an assistant on an up-to-date index, and the tune items (the
+library's, and the second tuning corpus's on its own index)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evals.items import EvalItem, load_items
+from evals.items import EVAL_CORPORA, EvalItem, load_items
 
 if TYPE_CHECKING:
     from assistant.service import GuidanceAssistant
@@ -27,3 +28,18 @@ def indexed_assistant(**kwargs: Any) -> tuple[Settings, GuidanceAssistant]:
 def tune_items(settings: Settings) -> list[EvalItem]:
     """The tune split: the only items a fit reads."""
     return [i for i in load_items(settings.eval_items_path) if i.split == "tune"]
+
+
+def tune_sets(
+    settings: Settings, assistant: GuidanceAssistant, **kwargs: Any
+) -> list[tuple[GuidanceAssistant, list[EvalItem]]]:
+    """Every tune item with the assistant that asks it: the library's items with `assistant`,
+    then each eval corpus whose split is tune (evals/tune_docs) with an assistant on its own index
+    (`kwargs` go to it, as to `indexed_assistant`)."""
+    from evals.runner import corpus_assistant
+
+    sets = [(assistant, tune_items(settings))]
+    for corpus in EVAL_CORPORA:
+        if corpus.split == "tune" and corpus.items_path.exists():
+            sets.append((corpus_assistant(assistant, settings, corpus, **kwargs), load_items(corpus.items_path)))
+    return sets

@@ -36,6 +36,28 @@ SPLITS = ("tune", "holdout", "unseen_docs")
 # The unseen-documents eval corpus: documents and items nobody tuned on (see evals/unseen/).
 UNSEEN_DIR = Path(__file__).resolve().parent / "unseen"
 UNSEEN_ITEMS_PATH = UNSEEN_DIR / "items.yaml"
+# A second tuning corpus (see evals/tune_docs/): documents of the kinds the unseen corpus holds
+# (procedures chapters, a levels-of-need document, national guidance), modelled on other public
+# originals, so that what is fitted on the tune split has seen more than the five shipped
+# service statements. Its items are all `split: tune`.
+TUNE_DOCS_DIR = Path(__file__).resolve().parent / "tune_docs"
+
+
+@dataclass(frozen=True)
+class EvalCorpus:
+    """A corpus of documents the eval asks its own items against, on its own index."""
+
+    name: str  # the eval report's `corpus` for its items, and its index folder under DATA_DIR/evals
+    folder: Path  # manifest.yaml, documents/ and items.yaml
+    split: str  # the one split its items use
+
+    @property
+    def items_path(self) -> Path:
+        return self.folder / "items.yaml"
+
+
+LIBRARY = "library"  # the `corpus` of items asked against the shipped library (evals/items.yaml)
+EVAL_CORPORA = (EvalCorpus("tune_docs", TUNE_DOCS_DIR, "tune"), EvalCorpus("unseen", UNSEEN_DIR, "unseen_docs"))
 
 
 class ItemError(ValueError):

@@ -128,6 +128,12 @@ def markdown(report: dict[str, Any], deltas: Sequence[Delta] = (), charts: Seque
         "",
         *table(report["by_split"], HEDGE_COLUMNS, "split"),
         "",
+        "By corpus: `library` is the shipped documents (tune and holdout items), `tune_docs` the "
+        "second tuning corpus (evals/tune_docs: procedures chapters, a levels-of-need document and "
+        "national guidance, all tune items), `unseen` the unseen documents.",
+        "",
+        *table(report.get("by_corpus", {}), TABLE_COLUMNS, "corpus"),
+        "",
         "## By kind",
         "",
         *table(report["by_kind"], TABLE_COLUMNS, "kind"),

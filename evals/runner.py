@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals import metrics as m
-from evals.items import UNSEEN_DIR, UNSEEN_ITEMS_PATH, EvalItem, load_items
+from evals.items import EVAL_CORPORA, LIBRARY, EvalCorpus, EvalItem, load_items
 
 if TYPE_CHECKING:
     from assistant.service import GuidanceAssistant
@@ -345,35 +345,51 @@ def select(items: Sequence[EvalItem], split: str | None) -> list[EvalItem]:
     return [i for i in items if split in (None, "all") or i.split == split]
 
 
-def unseen_assistant(assistant: GuidanceAssistant, settings: Settings) -> GuidanceAssistant:
-    """An assistant over the unseen-documents eval corpus (evals/unseen), with the same code and
-    settings as the product and the embedder already loaded; its index lives apart, under
-    DATA_DIR/evals/unseen_index, and is built on first use. The glossary is the shipped one."""
+def corpus_assistant(
+    assistant: GuidanceAssistant, settings: Settings, corpus: EvalCorpus, **kwargs: Any
+) -> GuidanceAssistant:
+    """An assistant over one of the eval's own corpora (evals/tune_docs, evals/unseen), with the
+    same code and settings as the product and the embedder already loaded; its index lives apart,
+    under DATA_DIR/evals/<name>_index, and is built on first use (again when its documents
+    change). The glossary is the shipped one. `kwargs` go to the assistant (e.g. a model)."""
     from assistant.service import GuidanceAssistant
 
-    unseen_settings = settings.with_(corpus_dir=UNSEEN_DIR, data_dir=settings.data_dir / "evals" / "unseen_index")
-    other = GuidanceAssistant(unseen_settings, embedder=assistant.embedder)
+    own = settings.with_(corpus_dir=corpus.folder, data_dir=settings.data_dir / "evals" / f"{corpus.name}_index")
+    other = GuidanceAssistant(own, embedder=assistant.embedder, **kwargs)
     if other.needs_indexing():
         other.reindex()
     return other
+
+
+def corpus_items(
+    split: str | None, corpora: Sequence[EvalCorpus] = EVAL_CORPORA
+) -> list[tuple[EvalCorpus, list[EvalItem]]]:
+    """The items of each eval corpus that has an items file, as `select` picks them by split."""
+    return [(c, select(load_items(c.items_path), split)) for c in corpora if c.items_path.exists()]
 
 
 def evaluate_all(
     assistant: GuidanceAssistant,
     settings: Settings,
     items: Sequence[EvalItem],
-    unseen: Sequence[EvalItem],
+    others: Sequence[tuple[EvalCorpus, Sequence[EvalItem]]] = (),
     progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
-    """Records for the library's items, then for the unseen-documents items on their own index."""
-    total = len(items) + len(unseen)
+    """Records for the library's items, then for each eval corpus's items on its own index; each
+    record says which corpus (`corpus`) it was asked against."""
+    others = [(c, its) for c, its in others if its]
+    total = len(items) + sum(len(its) for _, its in others)
+    done = 0
 
     def shifted(offset: int) -> Progress | None:
         return (lambda i, _n: progress(offset + i, total)) if progress else None
 
-    records = evaluate(assistant, items, progress=shifted(0)) if items else []
-    if unseen:
-        records += evaluate(unseen_assistant(assistant, settings), unseen, progress=shifted(len(items)))
+    records = [{**r, "corpus": LIBRARY} for r in evaluate(assistant, items, progress=shifted(0))] if items else []
+    done += len(items)
+    for corpus, its in others:
+        asked = evaluate(corpus_assistant(assistant, settings, corpus), its, progress=shifted(done))
+        records += [{**r, "corpus": corpus.name} for r in asked]
+        done += len(its)
     return records
 
 
@@ -386,19 +402,19 @@ def run_eval(
     items_path: Path | None = None,
     out_dir: Path | None = None,
     baseline_path: Path | None = None,
-    unseen_items_path: Path | None = UNSEEN_ITEMS_PATH,
+    corpora: Sequence[EvalCorpus] = EVAL_CORPORA,
     compare_writers: bool = False,
 ) -> dict[str, Any]:
     """Run the set (or one split), write latest.json / latest.md / charts, return the report.
 
-    The unseen-documents split is always part of "all": it is asked against its own corpus.
+    The eval's own corpora (the tuning one and the unseen-documents one) are always part of
+    "all": each is asked against its own index.
     With `compare_writers` and a generative writer in place, the library items are also asked
     with the extractive writer alone, and both writers' figures go side by side in `writers`."""
     items = select(load_items(items_path) if items_path else load_items(), split)
-    unseen_path = unseen_items_path if unseen_items_path and unseen_items_path.exists() else None
-    unseen = select(load_items(unseen_path), split) if unseen_path else []
+    others = corpus_items(split, corpora)
     started = time.perf_counter()
-    records = evaluate_all(assistant, settings, items, unseen, progress)
+    records = evaluate_all(assistant, settings, items, others, progress)
     report: dict[str, Any] = {
         **aggregate(records),
         "split": split or "all",
@@ -413,6 +429,7 @@ def run_eval(
             "passages_k": settings.passages_k,
         },
         "by_split": breakdown(records, "split"),
+        "by_corpus": breakdown(records, "corpus"),
         "by_kind": breakdown(records, "kind"),
         "by_authority": breakdown(records, "authority"),
         "details": records,
@@ -429,7 +446,7 @@ def run_eval(
         report["ablations"] = table
     if compare_writers and writer_name(assistant.writer) == "generative":
         generative = assistant.writer
-        library = [r for r in records if r["split"] != "unseen_docs"]  # the unseen corpus is asked extractively
+        library = [r for r in records if r["corpus"] == LIBRARY]  # the eval's own corpora are asked extractively
         try:
             assistant.writer = generative.extractive
             extractive_records = evaluate(assistant, items)

@@ -291,7 +291,7 @@ def test_eval_puts_both_writers_side_by_side(llm_server, assistant, tmp_path):
                                         lambda: assistant.aliases)
     try:
         report = run_eval(assistant, assistant.settings, items_path=items_file, out_dir=tmp_path / "report",
-                          unseen_items_path=None, compare_writers=True)
+                          corpora=(), compare_writers=True)
     finally:
         assistant.writer = extractive
     assert report["settings"]["writer"] == "generative"
