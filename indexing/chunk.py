@@ -8,6 +8,43 @@ from dataclasses import dataclass
 from assistant.types import Block, Chunk, Document, Section, content_hash
 from indexing.structure import parse_blocks, sections
 
+# A document's own table of contents: navigation, not guidance. Its entries repeat the headings
+# word for word, so it ranks for any question about a heading and would be quoted as if it
+# answered ("Contents: The Outcome of Section 47 Enquiries"). Procedures-manual chapters and
+# national guidance all open with one. A section is one when it is headed "Contents" (or its
+# lines mostly repeat the document's own headings) and its lines are entries, not sentences: a
+# section called "Contents" that says something ("1.1 This annex provided the details of …")
+# is kept, and so is one of fewer than MIN_ENTRIES lines.
+CONTENTS_HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:table\s+of\s+)?contents(?:\s+list)?\s*:?\s*$", re.I)
+MIN_ENTRIES = 3  # a table of contents lists several headings
+# A contents entry is a heading: no closing full stop, and short; national guidance titles run
+# long ("2.18 - 2.20 Action to be taken by Local Authority on Receipt of Notification of a …").
+ENTRY_MAX_WORDS = 20
+ENTRY_SHARE = 0.8  # of its lines; a contents list may hold the odd longer line ("Appendix 1: …")
+REPEATS_SHARE = 0.5  # an unheaded list is a contents list when half its lines are the document's headings
+
+
+def _entry_key(line: str) -> str:
+    """A heading or entry without its number and punctuation ("4. Strategy Discussion / Meeting",
+    "2.11 - 2.13 The Children … Regulations 2005" -> their words)."""
+    line = re.sub(r"^\s*[\d.]+(?:\s*[-–]\s*[\d.]+)?\s*", "", line.lower())
+    return " ".join(re.findall(r"[a-z0-9]+", line))
+
+
+def is_table_of_contents(section: Section, headings: frozenset[str]) -> bool:
+    """Is this section the document's table of contents? (`headings`: every heading's _entry_key)."""
+    lines = [line for block in section.blocks for line in block.text.splitlines() if _entry_key(line)]
+    if len(lines) < MIN_ENTRIES:
+        return False
+    entries = sum(1 for line in lines if len(line.split()) <= ENTRY_MAX_WORDS and not line.rstrip().endswith("."))
+    if entries < ENTRY_SHARE * len(lines):
+        return False
+    if section.path and CONTENTS_HEADING.match(section.path[-1]):
+        return True
+    repeats = sum(1 for line in lines if _entry_key(line) in headings)
+    return repeats >= 3 and repeats >= REPEATS_SHARE * len(lines)
+
+
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = {
     "e.g",
@@ -92,8 +129,12 @@ def chunk_document(
 ) -> list[Chunk]:
     """Pack units into chunks of about `target_chars` within one section; split only oversized units."""
     chunks: list[Chunk] = []
-    for section in sections(parse_blocks(doc.text)):
+    parts = sections(parse_blocks(doc.text))
+    headings = frozenset(_entry_key(h) for part in parts for h in part.path) - {""}
+    for section in parts:
         if any(ex and ex in heading for ex in exclude_sections for heading in section.path):
+            continue
+        if is_table_of_contents(section, headings):
             continue
         pending: list[Unit] = []
         size = 0

@@ -51,3 +51,55 @@ def test_a_stray_number_before_the_real_sequence_stays_text():
     blocks = parse_blocks("14 FEBRUARY 2019\n\n1. Summary\n\nThe report reviews children in need.\n")
     assert [b.text for b in blocks if b.kind == "heading"] == ["1 Summary"]
     assert blocks[0].kind == "paragraph" and blocks[0].text == "14 FEBRUARY 2019"
+
+
+def _chunked(text: str) -> list:
+    meta = DocumentMeta("d", "A Council", "T", "x", "undated", "d.md")
+    return chunk_document(Document(meta, text))
+
+
+def test_a_table_of_contents_is_not_indexed_but_its_sections_are():
+    """Headed 'Contents' or unheaded, a list of the document's own headings is navigation: quoted,
+    it reads as an answer ('Contents: The Outcome of Section 47 Enquiries')."""
+    headed = """# Strategy Discussions
+
+## Contents
+
+- The Outcome of Section 47 Enquiries
+- Who Should be Involved
+- Timescales
+
+## The Outcome of Section 47 Enquiries
+
+The team manager decides the outcome of the enquiry within 15 working days.
+
+## Who Should be Involved
+
+A health professional must be invited.
+
+## Timescales
+
+The discussion is held within 2 working days.
+"""
+    chunks = _chunked(headed)
+    assert not any("Contents" in c.section for c in chunks)
+    assert any("team manager decides" in c.text for c in chunks)
+    unheaded = headed.replace("## Contents\n\n", "")
+    assert not any(c.text.startswith("• The Outcome") or c.text.startswith("The Outcome") for c in _chunked(unheaded))
+    assert len(_chunked(unheaded)) == len(chunks)
+
+
+def test_a_section_called_contents_that_says_something_is_kept():
+    text = """# 1. Contents
+
+1.1 This annex provided the details of the work considered as part of the review
+
+# 2. Contents of the plan
+
+- The plan sets out what each agency will do.
+- It names the lead social worker.
+- It says how often the core group meets.
+"""
+    sections_kept = {c.section for c in _chunked(text)}
+    assert any(s.endswith("1 Contents") or s.endswith("1. Contents") for s in sections_kept)
+    assert any("Contents of the plan" in s for s in sections_kept)
