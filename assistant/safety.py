@@ -240,6 +240,20 @@ def _harm(text: str) -> bool:
     return any(not NEGATED.search(text[: m.start()]) for m in HARM.finditer(text))
 
 
+# An always-danger cue said not to apply: "when they're not in immediate danger", "no immediate
+# risk", "isn't in danger" (a question about the route short of 999, not a child at risk now).
+# Only the words straight before the cue: the cues that are themselves negative ("not breathing",
+# "not safe at home") start with the negation, so nothing before them is read as one.
+NOT_THIS = re.compile(r"\b(?:not|no|never|without|isn'?t|aren'?t|wasn'?t|weren'?t)\s+(?:in\s+)?(?:any\s+)?$", re.I)
+
+
+def _always(clause: str) -> bool:
+    """The clause holds an always-danger cue that is neither dated to the past nor negated."""
+    return any(
+        not _past(clause, m) and not NOT_THIS.search(clause[: m.start()]) for m in ALWAYS.finditer(clause)
+    )
+
+
 def _past(clause: str, cue: re.Match[str]) -> bool:
     """The clause dates the cue to the past: a time adverbial follows what it modifies ("assaulted
     outside school last month"), while "the dad who stabbed him last year has just turned up" is now;
@@ -265,7 +279,7 @@ def immediate_danger(question: str) -> bool:
         return False
     sentences = _read_sentences(question)
     clauses = [c for s in sentences for c in _CLAUSE.split(s) if c and c.strip()]
-    if any((m := ALWAYS.search(c)) and not _past(c, m) for c in clauses):
+    if any(_always(c) for c in clauses):
         return True
     if any(MISSING_NOW.search(c) for c in clauses):
         return True

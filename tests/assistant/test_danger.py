@@ -98,3 +98,20 @@ def test_a_practice_question_gets_no_999_line(assistant):
     for question in NOT_DANGER_NOW[:2]:
         assert not assistant.ask(question).safety_notice
         assert not assistant.referral_check(question).safety_notice
+
+
+@pytest.mark.parametrize(
+    "message,danger",
+    [
+        ("How quickly should a Request for Support go in at Level 4 when they're not in immediate danger?", False),
+        ("the child is not in immediate danger but I am worried about neglect", False),
+        ("no immediate risk but mum drinks every night, should I refer?", False),
+        ("she isn't in danger now", False),
+        ("the child is in immediate danger", True),
+        ("she is not safe at home", True),  # a cue that is itself negative
+        ("he is not breathing", True),
+        ("he says he's not in danger but I think he is in danger from his uncle", True),  # one cue stands
+    ],
+)
+def test_an_always_danger_cue_said_not_to_apply_does_not_raise_the_999_line(message, danger):
+    assert immediate_danger(message) is danger
