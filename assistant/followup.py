@@ -79,11 +79,19 @@ WHAT_NEXT = re.compile(
     re.IGNORECASE,
 )
 # "how often?", "and when?": the last question asked again with this question word.
+# "After that": a time after the last question's event ("how often after that?" once the first
+# review conference is due), which the reading keeps: the guidance says it in those words ("After
+# that, Review Conferences must take place at intervals of …").
+AFTER_THAT = r"after (?:that|this|the first(?: one)?)|from then on|thereafter|afterwards"
 BARE_WH = re.compile(
-    r"^\s*(?:and\s+|ok\s+|so\s+)?(?P<wh>how often|how long|how soon|how quickly|by when|when|where|why)"
-    r"(?:\s+(?:was|is|did|were|does)\s+(?:that|it|this))?\s*[?.!]*\s*$",
+    rf"^\s*(?:and\s+|ok\s+|so\s+)?(?:(?P<before>{AFTER_THAT})\s*,?\s+)?"
+    r"(?P<wh>how often|how long|how soon|how quickly|by when|when|where|why)"
+    r"(?:\s+(?:was|is|did|were|does)\s+(?:that|it|this))?"
+    rf"(?:\s*,?\s*(?P<after>{AFTER_THAT}))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+# "and after that?", "what about after that?": the last question again, after its event.
+BARE_AFTER = re.compile(rf"^\s*(?:and|what about|how about|ok|so)?\s*,?\s*(?P<after>{AFTER_THAT})\s*[?.!]*\s*$", re.I)
 # A question that opens with a question word before its auxiliary ("WHEN is the conference held").
 WH_OPENING = re.compile(
     rf"^\s*(?:how often|how long|how soon|how quickly|by when|when|where|what time)\s+(?={AUXILIARY}\b)", re.IGNORECASE
@@ -451,7 +459,10 @@ def _asked_again(question: str, previous: str, place: str, aliases: dict[str, st
     bare = BARE_WH.match(question)
     bare_who = BARE_WHO.match(question)
     text = ""
-    if bare and WH_OPENING.match(base):
+    after = bare and (bare.group("before") or bare.group("after"))
+    if (only_after := BARE_AFTER.match(question)) and base:
+        text, after = base, only_after.group("after")
+    elif bare and WH_OPENING.match(base):
         text = WH_OPENING.sub(f"{bare.group('wh')} ", base, count=1)
     elif bare and (who := WHO_DOES.match(base)):
         verb, done = who.group("verb").lower(), who.group("object")
@@ -469,7 +480,10 @@ def _asked_again(question: str, previous: str, place: str, aliases: dict[str, st
     if not text:
         return None
     text = text[:1].upper() + text[1:] + "?"
-    return Reading(_with_council(text, place) if place else text, True, "asked again")
+    text = _with_council(text, place) if place else text
+    if after:  # "When must the first core group meet in Sussex, after that?"
+        text = f"{text.rstrip(' ?')}, {after.lower()}?"
+    return Reading(text, True, "asked again")
 
 
 def _subject_of(words: str) -> str:

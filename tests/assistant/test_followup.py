@@ -305,6 +305,18 @@ def test_a_bare_question_word_asks_the_last_question_that_way():
     assert not read_follow_up("how often?", [Turn("What is a core assessment?", ())], ALIASES).inherited
 
 
+def test_after_that_asks_the_last_question_again_after_its_event():
+    """'how often after that?' once the first review is due: the guidance says 'After that, …'."""
+    first = Turn("When is the first review conference due after the initial conference in Bath?", (BATH,))
+    expected = "How often is the first review conference due after the initial conference in Bath, after that?"
+    assert read_follow_up("and how often after that?", [first], ALIASES).text == expected
+    assert read_follow_up("after that, how often?", [first], ALIASES).text == expected
+    meet = Turn("When must the first core group meet in York?", (YORK,))
+    assert read_follow_up("and after that?", [meet], ALIASES).text == "When must the first core group meet in York, after that?"
+    # "after" alone is no time after the event ("what about after school?" is a new topic)
+    assert "after that" not in read_follow_up("what about after school?", [meet], ALIASES).text
+
+
 def test_who_decides_after_a_yes_no_question_asks_who_decides_whether():
     earlier = Turn("Can a case be stepped down to early help in Bath?", (BATH,))
     assert read_follow_up("who decides?", [earlier], ALIASES).text == (
