@@ -244,6 +244,9 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     if conditional:  # "what if…" narrows the last question
         text = f"{base.rstrip(' ?.!')} if {own.strip(' ?.!,')}?"
         return Reading(_with_council(text, place) if place and not placed else text, True, "condition")
+    children = _swap_children(base, own) if opening else None
+    if children:  # "what about babies?": the same question, for them
+        return Reading(_with_council(children, place) if place and not placed else children, True, "children")
     if len(rest_terms) >= OWN_TOPIC_TERMS or (reference and answer_name):
         text, rule = rest, "own words"
         own_plural = reference and reference.group(3) and _plural_before(rest, reference.start(3))
@@ -304,6 +307,36 @@ def _council_in_place(question: str, place: str, aliases: dict[str, str]) -> str
 # An age or a time that narrows the last question rather than naming a new topic ("and after 18?",
 # "what about over 16s?", "and before the conference?").
 QUALIFIER = re.compile(r"^(?:after|before|over|under|aged?|from|until|beyond|past|during)\s+\S", re.IGNORECASE)
+# A group of children a follow-up narrows the last question to ("what about babies?", "and for
+# disabled children?", "and 16 year olds?"), written from how practitioners name children, and
+# where the last question named its child ("a child", "children", "young people"; not "child
+# protection", "child in need" or "a child's"): the group stands in the child's place. A status
+# ("care leavers", "young carers") is not an age or kind of child: `_swap_object` puts it in place
+# of what a team was asked about.
+CHILD_GROUP = re.compile(
+    r"^(?:for\s+|with\s+)?(?:(?:the|an?|our)\s+)?(?:[\w-]+\s+){0,3}?(?:bab(?:y|ies)|infants?|toddlers?|newborns?|"
+    r"teenagers?|teens|adolescents?|siblings?|young (?:people|persons?)|(?:year|yr)[- ]?olds?|"
+    r"under[- ]?\d+s?|children|child|kids?|boys?|girls?)\s*$",
+    re.IGNORECASE,
+)
+CHILD_GROUP_WORDS = 5
+LAST_CHILD = re.compile(
+    r"\b(?:(?:a|the|each|every|any|that)\s+)?(?:child(?:ren)?|young (?:person|people)|kids?)\b"
+    r"(?!\s+(?:protection|in need|arrangements?|sexual|criminal|social|services)\b)(?!['’])",
+    re.IGNORECASE,
+)
+
+
+def _swap_children(base: str, own: str) -> str | None:
+    """'How often must the lead social worker visit a child …?' + 'babies' -> '… visit babies …?'."""
+    group = own.strip(" ?.!,")
+    if len(group.split()) > CHILD_GROUP_WORDS or not CHILD_GROUP.match(group):
+        return None
+    child = LAST_CHILD.search(base)
+    if not child:
+        return None
+    group = re.sub(r"^(?:for|with)\s+", "", group, flags=re.IGNORECASE)
+    return f"{base[: child.start()]}{group}{base[child.end() :]}".rstrip(" ?.!") + "?"
 
 
 def _swap_object(base: str, topic: Topic | None, phrase: str) -> str | None:
@@ -312,7 +345,8 @@ def _swap_object(base: str, topic: Topic | None, phrase: str) -> str | None:
     was asked to do something for (the verb's object in "the team that supports …")."""
     if topic is None or not topic.entity or QUESTION_OPENING.match(phrase):
         return None
-    match = re.match(r"^the\s.+?\sthat\s+\w+\s+(?P<object>.+)$", topic.phrase)
+    # the verb's preposition stays ("works WITH children in care" -> "works with care leavers")
+    match = re.match(r"^the\s.+?\sthat\s+\w+\s+(?:(?:with|for|to|on|about)\s+)?(?P<object>.+)$", topic.phrase)
     if not match or match.group("object") not in base:
         return None
     return base.replace(match.group("object"), phrase, 1)

@@ -317,6 +317,23 @@ def test_after_that_asks_the_last_question_again_after_its_event():
     assert "after that" not in read_follow_up("what about after school?", [meet], ALIASES).text
 
 
+def test_a_group_of_children_stands_where_the_last_question_named_its_child():
+    seen = Turn("How soon must a child be seen after a referral in Bath?", (BATH,))
+    assert read_follow_up("what about babies?", [seen], ALIASES).text == "How soon must babies be seen after a referral in Bath?"
+    assert read_follow_up("and for disabled children?", [seen], ALIASES).text == (
+        "How soon must disabled children be seen after a referral in Bath?"
+    )
+    visits = Turn("How often does the lead social worker visit a child on a child protection plan in York?", (YORK,))
+    assert read_follow_up("and 16 year olds?", [visits], ALIASES).text == (
+        "How often does the lead social worker visit 16 year olds on a child protection plan in York?"
+    )
+    # "child protection", "a child in need" and a status ("care leavers") are not the child
+    plan = Turn("What is the threshold for a child protection plan in York?", (YORK,))
+    assert "babies protection" not in read_follow_up("what about babies?", [plan], ALIASES).text
+    team = Turn("Which team works with children in care in York?", (YORK,))
+    assert read_follow_up("and care leavers?", [team], ALIASES).text == "Which team works with care leavers in York?"
+
+
 def test_who_decides_after_a_yes_no_question_asks_who_decides_whether():
     earlier = Turn("Can a case be stepped down to early help in Bath?", (BATH,))
     assert read_follow_up("who decides?", [earlier], ALIASES).text == (
