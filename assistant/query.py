@@ -232,7 +232,10 @@ _INTENTS = (
     ),
     (
         "timescale",
-        r"\b(how (long|soon|quickly|fast|often|many (days|weeks|hours|months))|when (must|should|do|does|is|are|will)|within|timescales?|deadline|time ?frame|how frequently|by when)\b",  # noqa: E501
+        # (a count of days asked for, "working" or not; how far ahead; how much notice; the latest)
+        r"\b(how (long|soon|quickly|fast|often|many ((working|calendar|school) )?(days|weeks|hours|months))|"
+        r"how far (ahead|in advance)|how much notice|(what'?s|what is|whats) the latest|"
+        r"when (must|should|do|does|is|are|will)|within|timescales?|deadline|time ?frame|how frequently|by when)\b",
     ),
     ("who", r"\b(who|which (\w+ ){0,2}(team|service|worker|manager|person)s?|whose|responsible|responsibility)\b"),
     ("definition", r"\b(what (is|are|does)|whats|what's|define|definition|meaning|mean|stand for)\b"),
