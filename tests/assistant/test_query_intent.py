@@ -307,3 +307,20 @@ def test_who_do_i_report_a_member_of_staff_to_is_a_partners_ask():
     told = "one of my staff was seen shaking a 2 year old by the arms. who do i report a member of staff to?"
     assert concern_categories(told) == ("allegations against staff",)
     assert "allegations against staff" not in concern_categories("our staff are worried about a child")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many working days do we have to circulate the core group minutes?",
+        "how far ahead of the review do parents get the report",
+        "whats the latest the last core group can be held before the RCPC",
+        "how much notice must a private foster carer give?",
+    ],
+)
+def test_asking_for_a_count_of_days_how_far_ahead_or_the_latest_is_a_timescale_question(question):
+    assert detect_intent(question) == "timescale"
+
+
+def test_a_count_of_things_is_not_a_timescale_question():
+    assert detect_intent("how many children are on plans in york") != "timescale"
