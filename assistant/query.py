@@ -81,7 +81,9 @@ class Glossary:
         ordinary word is never read as an acronym; longer ones match in any case ("whats cras").
         """
         found: list[tuple[str, tuple[str, ...], bool]] = []
-        lowered = f" {' '.join(tokens(text))} "
+        # A spelt-out form matches in any inflection: "section 47 enquiries" names the entry
+        # written "section 47 enquiry" (words compared as `stem` leaves them).
+        lowered = f" {' '.join(stem(t) for t in tokens(text))} "
         common = common_english_words()
         for short, expansions in self.terms.items():
             # A short form that is also an everyday word ("SEND": "where do I send a referral?")
@@ -91,7 +93,7 @@ class Glossary:
             pattern = rf"(?<![\w&]){re.escape(short)}s?(?![\w&])"
             if re.search(pattern, text, 0 if exact else re.IGNORECASE):
                 found.append((short, expansions, True))
-            elif any(f" {' '.join(tokens(phrase))} " in lowered for phrase in expansions):
+            elif any(f" {' '.join(stem(t) for t in tokens(phrase))} " in lowered for phrase in expansions):
                 found.append((short, expansions, False))
         return found
 

@@ -80,3 +80,14 @@ def test_a_glossary_short_form_matches_in_the_plural_and_an_everyday_word_only_i
     assert glossary.expand("support for SEND") == ["special educational needs and disabilities"]
     # "mash" is not everyday English: typed in lower case it is still the MASH.
     assert glossary.expand("whats the mash") == ["Multi-Agency Safeguarding Hub"]
+
+
+def test_a_spelt_out_form_names_its_entry_in_any_inflection():
+    """'section 47 enquiries' is the S47 entry written 'section 47 enquiry': a council that
+    writes 'S47 enquiries' answers it (the question was refused when the plural was missed)."""
+    glossary = Glossary({"S47": ("section 47 enquiry", "section 47 investigation"), "S7": ("section 7 report",)})
+    assert glossary.concepts("Who carries out section 47 enquiries?") == [
+        ("S47", "section 47 enquiry", "section 47 investigation")
+    ]
+    assert glossary.expand("are section 7 reports written by the court team") == ["S7"]
+    assert glossary.concepts("who holds section 47 powers") == []  # the entry's words, not just its number
