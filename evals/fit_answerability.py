@@ -1,12 +1,14 @@
 """Fit the answerability model on the eval tune split: `python -m evals.fit_answerability`.
 
-1. Ask every tune item through the product's own understanding, retrieval and sentence
-   ranking; for each council in the retrieved pool, compute the answerability features of its
-   best sentences (assistant.answerability.features).
+1. Ask every tune item (the library's, and the tuning corpus's on its own index: evals/tune_docs;
+   partner questions aside, which are never refused; a follow-up as the product reads it against
+   its earlier turns) through the product's own understanding, retrieval and sentence ranking;
+   for each council in the retrieved pool, compute the answerability features of its best
+   sentences (assistant.answerability.features).
 2. Label a council 1 when it is the council the item's expected source belongs to, or when
    its best sentences (what the answer would quote, with their headings) hold one of the
    item's expected facts; else 0. Every council of an out-of-scope item is 0.
-3. The tune split has few out-of-scope questions (15), so it is widened with questions the
+3. The tune split has few out-of-scope questions (46), so it is widened with questions the
    library really does not answer: each answerable tune item is asked again with its own
    council left out of retrieval ("the same question, to a library without that document").
    They are labelled by the same rule, so where another council's text does hold the fact
@@ -21,8 +23,9 @@
    calibrated (isotonic regression of "answered right" on probability) and those below the
    point where they become more likely right than wrong are flagged "may not answer your
    question" (assistant.write.HEDGE_NOTE).
-6. Leave-one-document-out on the shipped documents: fit (and choose the threshold) on the
-   items of four, score the fifth; out-of-scope items are dealt round-robin to the folds.
+6. Leave-one-document-out over the tune documents (the five shipped and the four of the tuning
+   corpus): fit (and choose the threshold) on the items of the others, score the one held out;
+   out-of-scope items are dealt round-robin to the folds.
 
 `--hedge-only` keeps the stored weights and answer threshold and chooses only the hedge point
 for them on today's tune rows (for a model whose refit is not kept; see the fit report).
@@ -76,7 +79,10 @@ def rows_for(assistant, item: EvalItem, exclude: str | None = None) -> list[Row]
     authorities: tuple[str, ...] = ()
     if exclude:
         authorities = tuple(a.name for a in assistant.manifest.authorities if a.name != exclude)
-    prepared = assistant.prepare(item.question, authorities)  # what the writer is given
+    # A follow-up is asked as the product reads it against its earlier turns ("and Stockton?" ->
+    # "What is the timescale … in Stockton?"): the writer is given that reading.
+    question = assistant.read_question(item.question, item.history).text if item.history else item.question
+    prepared = assistant.prepare(question, authorities)  # what the writer is given
     query, passages = prepared.query, prepared.passages
     by_authority: dict[str, list] = {}
     for sentence in score_sentences(query, passages):
@@ -221,10 +227,13 @@ def leave_one_document_out(rows: list[Row], authority_of: dict[str, str]) -> lis
 def main() -> int:
     started = time.perf_counter()
     settings, assistant = indexed_assistant(model=AnswerabilityModel.untrained())
-    # Partner questions never go through the refusal (assistant/referral.py) and a conversation
-    # item's last turn only makes sense with its history, so both kinds are left out of the fit.
+    # Partner questions never go through the refusal (assistant/referral.py), so they are left out
+    # of the fit. Follow-ups are in it, asked as the product reads them against their earlier
+    # turns (rows_for): until session 9 they were left out, so the model had only ever seen
+    # questions typed whole and judged a reading ("What is the timescale … in Stockton?") on
+    # features it had never been fitted on.
     sets = [
-        (asker, [i for i in its if i.kind not in ("partner", "conversation") and i.single_question])
+        (asker, [i for i in its if i.kind != "partner"])
         for asker, its in tune_sets(settings, assistant, model=AnswerabilityModel.untrained())
     ]
     items = [i for _, its in sets for i in its]

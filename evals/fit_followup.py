@@ -5,11 +5,12 @@ question that stands alone, which carries words of the earlier question its answ
 hold, so the answerability model, fitted on questions typed whole, judges it less likely to be
 answered than it is. This script asks every tune follow-up (conversation items, and out-of-scope
 items with a history: follow-ups the documents do not answer) with the follow-up threshold set
-at each step of STEPS, from the answer threshold down, and keeps lowering it while the items
-whose outcome a step changes are put right at least as often as they are put wrong (an
-answerable follow-up now passing, against an out-of-scope one now answered or a passing one now
-failing). It stops at the first step that puts more wrong than right. Answers given below the
-answer threshold open with "This may not answer your question" (they are below the hedge point).
+at each step of STEPS, from the answer threshold down, and keeps the step under which the most
+items pass (an answerable follow-up answered with its facts, an out-of-scope one refused); a tie
+goes to the higher threshold, which answers less. (Until session 9 it stopped at the first step
+that put more items wrong than right; one noisy step then hid the better steps below it.)
+Answers given below the answer threshold open with "This may not answer your question" (they
+are below the hedge point).
 
 Writes `follow_up_threshold` into assistant/answerability.json (the rest of the model is kept)
 and evals/fit/FOLLOWUP.md. The holdout and unseen_docs splits are never read here.
@@ -49,18 +50,15 @@ def outcomes(assistant, items: list[EvalItem], model: AnswerabilityModel) -> dic
 
 
 def choose(table: list[tuple[float, dict[str, bool]]]) -> tuple[float, list[dict]]:
-    """The lowest step reached before one that puts more items wrong than right (see module)."""
-    chosen, rows = table[0][0], []
-    previous = table[0][1]
-    stopped = False
-    for threshold, result in table[1:]:
+    """The step under which the most items pass, the highest such on a tie (see module); and per
+    step below the first, the items it puts right and wrong against the step before it."""
+    rows = []
+    for (_, previous), (threshold, result) in zip(table, table[1:], strict=False):
         right = sum(1 for i, ok in result.items() if ok and not previous[i])
         wrong = sum(1 for i, ok in result.items() if not ok and previous[i])
         rows.append({"threshold": threshold, "passed": sum(result.values()), "right": right, "wrong": wrong})
-        if not stopped and right >= wrong:
-            chosen, previous = threshold, result
-        else:
-            stopped = True
+    best = max(sum(result.values()) for _, result in table)
+    chosen = next(threshold for threshold, result in table if sum(result.values()) == best)
     return chosen, rows
 
 
@@ -91,7 +89,8 @@ def main() -> int:
         f"At the answer threshold ({base.answer_threshold:.3f}) {sum(table[0][1].values())} pass. Each row lowers the "
         "follow-up threshold one step: **right** counts the items that step puts right (an answerable follow-up "
         "now passing), **wrong** those it puts wrong (an out-of-scope follow-up now answered, or a passing item "
-        "now failing). The threshold is lowered while right ≥ wrong.",
+        "now failing), each against the step above. The step under which the most pass is kept; a tie goes to "
+        "the higher threshold.",
         "",
         "| follow-up threshold | passed | right | wrong |",
         "|---:|---:|---:|---:|",

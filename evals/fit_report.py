@@ -146,9 +146,9 @@ def write_fit_report(
             for r in curve[:: max(1, len(curve) // 15)]
         ),
         "",
-        "## Leave one document out (shipped documents)",
+        "## Leave one document out (the tune documents: five shipped, four of evals/tune_docs)",
         "",
-        "Fit on the tune items of four documents, choose the threshold there, score the fifth.",
+        "Fit on the tune items of the other documents, choose the threshold there, score the one held out.",
         "",
         "| held out | answerable items | answered with the fact | wrong refusals | out-of-scope items | refusal recall |",
         "|---|---:|---:|---:|---:|---:|",

@@ -6,17 +6,18 @@ from assistant.answerability import FEATURES, AnswerabilityModel
 from evals.fit_followup import choose
 
 
-def test_the_threshold_is_lowered_while_each_step_puts_right_at_least_as_many_as_it_puts_wrong():
+def test_the_step_under_which_most_pass_is_kept_and_a_tie_goes_to_the_higher_threshold():
     table = [
-        (0.52, {"a": False, "b": False, "oos": True, "c": True}),
-        (0.45, {"a": True, "b": False, "oos": True, "c": True}),  # +1 right
-        (0.40, {"a": True, "b": True, "oos": False, "c": True}),  # +1 right, +1 wrong: still taken
-        (0.35, {"a": True, "b": True, "oos": False, "c": False}),  # +1 wrong: stop
-        (0.30, {"a": True, "b": True, "oos": False, "c": True}),  # never reached
+        (0.52, {"a": False, "b": False, "oos": True, "c": True}),  # 2 pass
+        (0.45, {"a": True, "b": False, "oos": True, "c": True}),  # 3: +1 right
+        (0.40, {"a": True, "b": False, "oos": False, "c": False}),  # 1: +2 wrong
+        (0.35, {"a": True, "b": True, "oos": True, "c": True}),  # 4: best, below a worse step
+        (0.30, {"a": True, "b": True, "oos": True, "c": True}),  # 4 too: the tie goes to 0.35
     ]
     chosen, rows = choose(table)
-    assert chosen == 0.40
-    assert [(r["right"], r["wrong"]) for r in rows[:3]] == [(1, 0), (1, 1), (0, 1)]
+    assert chosen == 0.35
+    assert [(r["right"], r["wrong"]) for r in rows] == [(1, 0), (0, 2), (3, 0), (0, 0)]
+    assert choose(table[:3])[0] == 0.45  # never lower than it pays
 
 
 def test_a_follow_up_is_answered_from_its_own_lower_threshold_and_never_above_the_answer_threshold():

@@ -44,3 +44,23 @@ def test_no_rule_may_hide_a_council_that_some_rule_in_the_grid_shows():
     # With no rule showing both sides of item 1, the shortest rule that loses nothing is chosen.
     results[wide] = scored([1, 1, 1, 0], [1, 1, 1, 0], [110, 130, 90, 80], [1, 0, None, None])
     assert choose(results, [0, 1, 2, 3])[0] == SHORT
+
+
+def test_the_eval_verdict_comes_first_then_what_an_answer_holds_then_its_length():
+    """A rule that covers a conflict by showing every council, but so fails the items where one
+    council must answer alone, is not chosen over one that passes more items."""
+    every_council = Selection(0.0, 1.0, council_margin=1.0, others_must_answer=False)
+
+    def rows(sides: list, passed: list[bool], words: list[int]) -> list[Scored]:
+        out = scored([1, 1, 1, 1], [1, 1, 1, 1], words, sides)
+        for row, ok in zip(out, passed, strict=True):
+            row.passed = ok
+        return out
+
+    results = {
+        KEEP_ALL: rows([1, 0, None, None], [True, False, True, True], [100, 120, 90, 80]),
+        SHORT: rows([1, 0, None, None], [True, False, True, True], [70, 90, 60, 80]),
+        every_council: rows([1, 1, None, None], [True, True, False, False], [150, 160, 140, 130]),
+    }
+    chosen, table = choose(results, [0, 1, 2, 3])
+    assert chosen == SHORT and table[every_council]["conflict_coverage"] == 1.0
