@@ -118,11 +118,15 @@ def test_a_council_that_only_mentions_the_topic_is_not_shown():
     writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
     passages = [
         passage("Riverside Council", ("A strategy discussion is held within 2 working days.",), (0.90,)),
-        # above the operating point, but its sentence scores far below Riverside's best
-        passage("Hillford Council", ("Training covers strategy.",), (0.52,)),
+        # below the operating point, and no duration in its sentence: it only mentions the topic
+        passage("Hillford Council", ("Training covers strategy.",), (0.45,)),
     ]
     answer = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
     assert answer.authorities == ["Riverside Council"]
+    # With a duration of its own it is shown, however far below it ranks (a rule that differs)
+    passages[1] = passage("Hillford Council", ("Training is held within 6 months.",), (0.45,))
+    answer = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
+    assert answer.authorities == ["Riverside Council", "Hillford Council"]
 
 
 def test_elsewhere_says_the_named_council_does_not_cover_it_and_labels_the_other():
