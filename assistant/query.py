@@ -173,10 +173,12 @@ class Query:
 
     @property
     def concern_categories(self) -> tuple[str, ...]:
-        """The kinds of worry the question describes (CONCERN_CATEGORIES), read in the words as
-        typed and as repaired: repair can turn a word the library lacks into another ("accused"
-        into "accessed"), and a worry must not be lost to it."""
-        found = concern_categories(self.text.lower()) + concern_categories(self.normalised.lower())
+        """The kinds of worry the question describes (CONCERN_CATEGORIES) and the needs it comes
+        with (NEED_CATEGORIES), read in the words as typed and as repaired: repair can turn a word
+        the library lacks into another ("accused" into "accessed"), and a worry must not be lost to it."""
+        texts = (self.text.lower(), self.normalised.lower())
+        found = [name for text in texts for name in concern_categories(text)]
+        found += [name for text in texts for name, cue in NEED_CATEGORIES if cue.search(text)]
         return tuple(dict.fromkeys(found))
 
 
@@ -387,6 +389,7 @@ CONCERN_CATEGORIES = (
         ),
     ),
     ("self-harm", re.compile(r"\b(self[- ]?harm\w*|cutting (her|him|them)sel\w+|suicid\w*|overdos\w*)\b")),
+
     (
         # a person who works with children is the one accused: the route is the LADO, not the front door
         "allegations against staff",
@@ -402,6 +405,21 @@ CONCERN_CATEGORIES = (
     (
         "exploitation",
         re.compile(r"\b(exploit\w*|groom\w*|older (man|men|boyfriend|lads)|lifts from|county lines|gifts from)\b"),
+    ),
+)
+
+
+# Needs a worry can come with that are no sign of harm themselves ("my son's school says he may be
+# autistic" is no concern to refer), but that the guidance has its own services for: a partner's
+# answer quotes what the council's guidance says about them. Not read by describes_child_concern.
+NEED_CATEGORIES = (
+    (
+        # a disabled child, told by the condition or the setting ("severe autism", "special school")
+        "disabled child",
+        re.compile(
+            r"\b(disab\w*|autis\w*|asd|epilep\w*|cerebral palsy|learning difficult\w*|special school|"
+            r"special educational needs|complex (medical )?needs|wheelchair|non[- ]verbal|life[- ]limiting)\b"
+        ),
     ),
 )
 
@@ -426,6 +444,7 @@ CATEGORY_IN_GUIDANCE = {
     "young carer": r"young carers?",
     "exploitation": r"exploitation|cse|child sexual exploitation|sexual exploitation|missing and exploited",
     "homeless": r"homeless\w*",
+    "disabled child": r"disabled (children|child|young people)|disabilit(y|ies)|short breaks",
 }
 
 

@@ -118,12 +118,12 @@ def referral_answer(
     combined = [*concern, *routing]
     scored = sorted(
         (
-            replace(s, score=s.score + CATEGORY_BONUS) if _names_any(s.text, categories) else s
+            replace(s, score=s.score + CATEGORY_BONUS) if _about(s, combined, categories) else s
             for s in score_sentences(query, combined)
             if s.authority in named
             and (
                 (s.authority in answers and s.passage_index < len(concern))
-                or (s.authority not in answers and routes(s.text, categories))
+                or (s.authority not in answers and (routes(s.text, categories) or _about(s, combined, categories)))
             )
             and not (protection and BELOW_THRESHOLD.search(s.text))
         ),
@@ -183,6 +183,13 @@ def _best_routing(scored: Sequence[ScoredSentence], answers: set[str]) -> list[S
             seen.add(sentence.key)
         out.append(sentence)
     return out
+
+
+def _about(sentence: ScoredSentence, passages: Sequence[Passage], categories: Sequence[str]) -> bool:
+    """The sentence is about the concern's category: it names it, or its section's heading does
+    ("Child Sexual Exploitation" over "a team based in the youth service works with …")."""
+    heading = passages[sentence.passage_index].chunk.section if sentence.passage_index < len(passages) else ""
+    return _names_any(sentence.text, categories) or _names_any(heading, categories)
 
 
 def _names_any(sentence: str, categories: Sequence[str]) -> bool:

@@ -212,3 +212,36 @@ def test_a_partner_answer_is_never_flagged_as_unsure_its_guidance_is_offered_to_
     # ... but a partner's answer leads with the front door and offers that guidance to check
     answer = referral_answer(writer, asked, guidance)
     assert not answer.hedged and answer.front_doors and "check it fits your concern" in answer.text
+
+
+def test_a_sentence_under_a_heading_naming_the_worry_or_a_need_is_quoted():
+    """'Child Sexual Exploitation' as the heading over 'a team based in the youth service works
+    with…'; a disabled child's family gets the council's disabled children's services."""
+    from dataclasses import replace as with_
+
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    screened = routing_passage("Riverside Council", ("All referrals are screened by the Hub on the day they arrive.",), (0.50,))
+    team = routing_passage("Riverside Council", ("A team based in the youth service works with these young people.",), (0.30,))
+    team = with_(team, chunk=with_(team.chunk, section_path=("Child Sexual Exploitation",)))
+    question = ask(
+        "youth worker: a 14 year old girl keeps going missing and comes back with gifts from older men, should I refer?",
+        ("Riverside Council",),
+    )
+    answer = referral_answer(writer, question, [screened, team], [screened, team])
+    assert any("youth service" in part.lead or "youth service" in " ".join(part.quotes) for part in answer.parts)
+    short_breaks = routing_passage(
+        "Riverside Council", ("Short Breaks give disabled children and their carers time apart.",), (0.30,)
+    )
+    tired = ask(
+        "school nurse: mum of an 11 year old with severe autism says she can't cope any more, should I refer?",
+        ("Riverside Council",),
+    )
+    assert "disabled child" in tired.concern_categories
+    answer = referral_answer(writer, tired, [screened, short_breaks], [screened, short_breaks])
+    assert "Short Breaks" in answer.text
+
+
+def test_a_need_alone_is_no_worry_about_a_child():
+    from assistant.query import describes_child_concern
+
+    assert not describes_child_concern("my son's school says he may be autistic, what happens next?")
