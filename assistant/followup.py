@@ -222,7 +222,7 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         return Reading(question, False)
     previous = history[-1]
     named = detect_authorities(question, aliases)
-    opening = FOLLOW_UP_OPENING.match(question)
+    opening = FOLLOW_UP_OPENING.match(question) or _bare_phrase(question, aliases)
     reference = REFERENCE.search(question)
     rest = question[opening.end() :].strip(" ,") if opening else question
     own = _strip_councils(rest, aliases)
@@ -279,6 +279,28 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     else:
         text, swapped, rule = base, "", "council"
     return Reading(_with_council(text, place) if place and not placed else text, True, rule, swapped)
+
+
+# A follow-up that is only a short noun phrase, no question word or verb ("drugs or alcohol?",
+# "a core assessment?"), is tied to the last question as "and …?" would be; an acronym alone
+# ("LADO?") and a council alone ("Plymouth?", read elsewhere) are not.
+BARE_PHRASE_WORDS = 3
+_NOT_A_PHRASE = re.compile(
+    rf"\b(?:{AUXILIARY}|who|what|when|where|which|how|why|whose|thanks?|thank you|ok|okay|yes|no|hi|hello|please)\b",
+    re.IGNORECASE,
+)
+
+
+def _bare_phrase(question: str, aliases: dict[str, str]) -> re.Match[str] | None:
+    """An empty match at the start of a bare noun-phrase follow-up (it stands for "and"), else None."""
+    words = re.findall(r"[\w&'-]+", _strip_councils(question, aliases))
+    if not words or len(words) > BARE_PHRASE_WORDS or _NOT_A_PHRASE.search(" ".join(words)):
+        return None
+    if len(words) == 1 and words[0].isupper():
+        return None  # "LADO?": what it is, more likely than the last question asked of it
+    if not question.rstrip().endswith("?"):
+        return None
+    return re.match(r"", question)
 
 
 def _base(previous: str, place: str, aliases: dict[str, str]) -> tuple[str, bool]:

@@ -334,6 +334,16 @@ def test_a_group_of_children_stands_where_the_last_question_named_its_child():
     assert read_follow_up("and care leavers?", [team], ALIASES).text == "Which team works with care leavers in York?"
 
 
+def test_a_bare_noun_phrase_is_tied_to_the_last_question_but_an_acronym_alone_is_not():
+    assessment = Turn("How long does an initial assessment take in York?", (YORK,))
+    assert read_follow_up("a core assessment?", [assessment], ALIASES).text == (
+        "How long does a core assessment take in York?"
+    )
+    assert not read_follow_up("LADO?", [assessment], ALIASES).inherited
+    assert not read_follow_up("thanks", [assessment], ALIASES).inherited
+    assert not read_follow_up("who chairs the ICPC?", [assessment], ALIASES).inherited
+
+
 def test_who_decides_after_a_yes_no_question_asks_who_decides_whether():
     earlier = Turn("Can a case be stepped down to early help in Bath?", (BATH,))
     assert read_follow_up("who decides?", [earlier], ALIASES).text == (
