@@ -20,4 +20,7 @@ def test_eval_gate_no_regression_against_stored_baseline(assistant, tmp_path):
     report = run_eval(assistant, assistant.settings, out_dir=tmp_path)
     assert report["items"] == baseline["metrics"]["items"], "items changed: review and update the baseline"
     assert report["regressions"] == [], f"eval regression: {report['vs_baseline']}"
+    # every eval corpus is asked on its own index and reported apart
+    assert set(report["by_corpus"]) == {"library", "tune_docs", "unseen"}
+    assert report["by_corpus"]["tune_docs"]["items"] >= 50 and report["by_split"]["unseen_docs"]["items"] >= 60
     assert (tmp_path / "latest.md").exists() and (tmp_path / "by_kind.png").exists()
