@@ -236,9 +236,11 @@ _INTENTS = (
     ),
     (
         "timescale",
-        # (a count of days asked for, "working" or not; how far ahead; how much notice; the latest)
+        # (a count of days asked for, "working" or not; how far ahead; how much notice; the latest or
+        # the longest one may take)
         r"\b(how (long|soon|quickly|fast|often|many ((working|calendar|school) )?(days|weeks|hours|months))|"
-        r"how far (ahead|in advance)|how much notice|(what'?s|what is|whats) the latest|"
+        r"how far (ahead|in advance)|how much notice|"
+        r"(what'?s|what is|whats) the (latest|longest|maximum time|most time)|"
         r"when (must|should|do|does|is|are|will)|within|timescales?|deadline|time ?frame|how frequently|by when)\b",
     ),
     ("who", r"\b(who|which (\w+ ){0,2}(team|service|worker|manager|person)s?|whose|responsible|responsibility)\b"),

@@ -131,8 +131,7 @@ FACT_CASES = [
 KNOWN_GAPS = {
     "stockton-fgc-team-location": "the Stirling House sentence scores 0.44 against 0.56 for general FGC sentences",
     "york-cin-parenting-programmes": "the sentence naming the programmes scores below the refusal threshold",
-    "oos-maternity-pay": "'weeks' and 'social worker' lift an unrelated B&NES sentence over the threshold",
-    "plymouth-referral-increase": "refused at 0.43 (< 0.52): the 10% sentence ranks 2nd and the question's "
+    "plymouth-referral-increase": "refused: the 10% sentence ranks 2nd and the question's "
     "'percentage' and 'go up' are not its words ('increased ... by 10%')",
 }
 

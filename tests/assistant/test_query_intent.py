@@ -316,6 +316,7 @@ def test_who_do_i_report_a_member_of_staff_to_is_a_partners_ask():
         "how far ahead of the review do parents get the report",
         "whats the latest the last core group can be held before the RCPC",
         "how much notice must a private foster carer give?",
+        "what's the longest I can take before I see a child who has just been referred?",
     ],
 )
 def test_asking_for_a_count_of_days_how_far_ahead_or_the_latest_is_a_timescale_question(question):
