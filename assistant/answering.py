@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.danger import danger_probability
-from assistant.query import Glossary, Query, content_terms, describes_child_concern, understand
+from assistant.query import Glossary, Query, content_terms, describes_child_concern, understand, with_front_door_names
 from assistant.referral import referral_answer
 from assistant.types import Answer, Passage
 
@@ -78,6 +78,8 @@ def understand_question(parts: Parts, request: Request, snap: Snapshot | None = 
         snap.vocabulary,
         request.authorities,
     )
+    if request.use_glossary:
+        query = with_front_door_names(query, getattr(parts.writer, "front_doors", {}))
     if request.intent:
         query = replace(query, intent=request.intent)
     if request.follow_up:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -612,7 +612,39 @@ def understand(
     )
 
 
-@lru_cache(maxsize=4)
+# What partners and practitioners call a council's way in for referrals. Each council names its
+# own differently ("the Children's Hub", "the Safeguarding Hub (MASH)", "the Contact, Referral and
+# Assessment Service"), and its documents use that name, seldom these words.
+FRONT_DOOR_WORDS = re.compile(r"\bfront[- ]?doors?\b", re.IGNORECASE)
+
+
+def with_front_door_names(query: Query, front_doors: dict[str, str]) -> Query:
+    """A question about the front door of a council the curator has recorded one for also
+    searches for, and counts as covered by, that council's own name for it: one thing asked
+    about, two spellings, as a glossary entry is. Nothing changes when no such council is asked
+    about (the manifest, not a list kept here, says what each council calls its front door)."""
+    if not FRONT_DOOR_WORDS.search(query.normalised):
+        return query
+    names = [_door_name(front_doors[a]) for a in query.authorities if front_doors.get(a)]
+    names = [n for n in dict.fromkeys(names) if n and n.lower() not in query.normalised.lower()]
+    if not names:
+        return query
+    typed = FRONT_DOOR_WORDS.search(query.normalised).group(0)
+    return replace(
+        query,
+        expansions=(*query.expansions, *names),
+        concepts=(*query.concepts, (typed, *names)),
+    )
+
+
+def _door_name(door: str) -> str:
+    """The name in a manifest's front-door line, without its article or bracketed short form:
+    "the Safeguarding Hub (MASH)" -> "Safeguarding Hub"."""
+    name = re.sub(r"\([^)]*\)", " ", door)
+    name = re.sub(r"^\s*the\s+", "", name, flags=re.IGNORECASE)
+    return " ".join(name.split())
+
+
 @lru_cache(maxsize=4)
 def _by_length(vocabulary: frozenset[str]) -> dict[int, tuple[str, ...]]:
     grouped: dict[int, list[str]] = {}

@@ -91,3 +91,32 @@ def test_a_spelt_out_form_names_its_entry_in_any_inflection():
     ]
     assert glossary.expand("are section 7 reports written by the court team") == ["S7"]
     assert glossary.concepts("who holds section 47 powers") == []  # the entry's words, not just its number
+
+
+DOORS = {"Stockton-on-Tees Borough Council": "the Children's Hub", "City of York Council": ""}
+
+
+def test_a_front_door_question_also_searches_for_the_council_s_own_name_for_it():
+    from assistant.answerability import own_coverage
+    from assistant.query import content_terms, with_front_door_names
+
+    query = with_front_door_names(read("Are other agencies based in the front door in stockton?"), DOORS)
+    assert "Children's Hub" in query.search_text
+    weights = tuple((t, 1.0) for t in query.terms)
+    query = type(query)(**{**query.__dict__, "term_weights": weights})
+    hub = set(content_terms("Police and health staff are based in the Children's Hub"))
+    # The question's own terms: other, agency, based, front, door. "front door" is covered by the
+    # council's own name for it; "other" and "agencies" still are not.
+    assert own_coverage(query, hub) == 3 / 5
+    assert own_coverage(type(query)(**{**query.__dict__, "concepts": ()}), hub) == 1 / 5
+
+
+def test_the_front_door_name_is_added_only_where_the_curator_recorded_one_and_it_was_asked_about():
+    from assistant.query import with_front_door_names
+
+    asked_of_york = read("what is the front door in york")
+    assert with_front_door_names(asked_of_york, DOORS) == asked_of_york  # no name recorded: unchanged
+    no_door = read("who runs the children's hub in stockton")
+    assert with_front_door_names(no_door, DOORS) == no_door  # the front door is not asked about
+    named_already = read("is the children's hub the front door in stockton")
+    assert with_front_door_names(named_already, DOORS) == named_already  # already typed
