@@ -32,8 +32,15 @@ FOLLOW_UP_OPENING = re.compile(
     re.IGNORECASE,
 )
 # Words that point back at something earlier: a team the last answer named, or its place.
+# The nouns are the kinds of body guidance names as who does something: a team, service or unit,
+# a group, board, panel or forum, a worker, officer or manager ("what else does THAT GROUP do?"
+# after an answer naming the Quality Assurance Group).
+UNIT_NOUNS = (
+    "team|service|unit|hub|panel|group|board|forum|partnership|committee|department|centre|center|project|"
+    "programme|worker|officer|manager|practitioner"
+)
 REFERENCE = re.compile(
-    r"\b(that|this|the same|those|these) (team|service|unit|hub|panel|worker|manager)s?\b|\b(they|them|their|it)\b"
+    rf"\b(that|this|the same|those|these) ({UNIT_NOUNS})s?\b|\b(they|them|their|it)\b"
     r"|\bthere\s*\?*\s*$",
     re.IGNORECASE,
 )
@@ -528,6 +535,8 @@ def _asked_again(question: str, previous: str, place: str, aliases: dict[str, st
         text = f"{bare.group('wh')} {be} {done} {participle}"
     elif bare and YES_NO.match(base):  # "when was that?" after "did the team take on staff?"
         text = f"{bare.group('wh')} {base[:1].lower()}{base[1:]}"
+    elif bare_who and (embedded := _embedded_question(base, bare_who.group("verb"))):
+        text = f"Who {bare_who.group('verb')} {embedded}"
     elif bare_who and (yes_no := YES_NO.match(base)) and not re.search(r"\b(?:it|they|this|that)\b", question):
         subject = _subject_of(yes_no.group("body"))
         if subject:
@@ -540,6 +549,49 @@ def _asked_again(question: str, previous: str, place: str, aliases: dict[str, st
     if after:  # "When must the first core group meet in Sussex, after that?"
         text = f"{text.rstrip(' ?')}, {after.lower()}?"
     return Reading(text, True, "asked again")
+
+
+# Verbs whose object can be a whole question ("who DECIDES how families get into Family
+# Solutions?"): after "how do families get into Family Solutions?", a bare "who decides?" asks
+# who decides that, not who decides "families". Other verbs ("who attends?") take the last topic.
+DECIDING = re.compile(
+    r"^(?:(?:can|should|must|will|would|does|do)\s+)?(?:decide|determine|agree|approve|choose|judge|check|confirm|"
+    r"authori[sz]e|sign off|say)s?$",
+    re.IGNORECASE,
+)
+WH_AUX = re.compile(
+    rf"^\s*(?P<wh>how(?:\s+(?:long|soon|often|quickly|many\s+\w+|much))?|when|where|why|which\s+\w+)\s+"
+    rf"(?P<aux>{AUXILIARY})\s+(?P<body>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _embedded_question(base: str, verb: str) -> str:
+    """A wh-question turned into the clause a deciding verb takes ("How do families get into X" ->
+    "how families get into X"; "When is the conference held" -> "when the conference is held"),
+    or "" when the verb is not one of those or the question has no such shape."""
+    asked = WH_AUX.match(base)
+    if not DECIDING.match(verb.strip()) or not asked:
+        return ""
+    body, aux = asked.group("body").strip(), asked.group("aux").lower()
+    subject = _subject_of(body)
+    if not subject or aux == "did":  # "did" would need the past tense of the verb after it
+        return ""
+    rest = body[len(subject) :].strip()
+    if aux == "does":  # "does a family get" -> "a family gets"
+        first, _, after = rest.partition(" ")
+        rest = f"{_third_person(first)} {after}".strip()
+    elif aux != "do":
+        rest = f"{aux} {rest}"
+    return f"{asked.group('wh').lower()} {subject} {rest}"
+
+
+def _third_person(verb: str) -> str:
+    if re.search(r"(?:s|sh|ch|x|z|o)$", verb):
+        return verb + "es"
+    if re.search(r"[^aeiou]y$", verb):
+        return verb[:-1] + "ies"
+    return verb + "s"
 
 
 def _subject_of(words: str) -> str:

@@ -351,6 +351,36 @@ def test_who_decides_after_a_yes_no_question_asks_who_decides_whether():
     )
 
 
+def test_who_decides_after_a_wh_question_asks_who_decides_that():
+    torbay = "Torbay Council"
+    earlier = Turn("How do families get into Family Solutions in Torbay?", (torbay,))
+    assert read_follow_up("who decides?", [earlier], ALIASES).text == (
+        "Who decides how families get into Family Solutions in Torbay?"
+    )
+    earlier = Turn("How does a family get a short break in York?", (YORK,))
+    assert read_follow_up("and who decides?", [earlier], ALIASES).text == (
+        "Who decides how a family gets a short break in York?"
+    )
+    earlier = Turn("When is the initial conference held in York?", (YORK,))
+    assert read_follow_up("who decides?", [earlier], ALIASES).text == (
+        "Who decides when the initial conference is held in York?"
+    )
+    # A verb that takes a thing, not a question, still takes the last topic.
+    earlier = Turn("How often are core groups held in York?", (YORK,))
+    assert read_follow_up("who attends?", [earlier], ALIASES).text == "Who attends core groups in York?"
+
+
+def test_that_group_or_board_points_at_what_the_last_answer_named_as_that_team_does():
+    earlier = Turn("Who deals with allegations against staff in York?", (YORK,), "Quality Assurance Group")
+    assert read_follow_up("what else does that group do?", [earlier], ALIASES).text == (
+        "What else does the Quality Assurance Group do in York?"
+    )
+    earlier = Turn("Who oversees safeguarding in York?", (YORK,), "Safeguarding Children Board")
+    assert read_follow_up("how often does that board meet?", [earlier], ALIASES).text == (
+        "How often does the Safeguarding Children Board meet in York?"
+    )
+
+
 def test_same_q_for_another_council_is_a_council_switch():
     assert read_follow_up("same q for York", [SEEN], ALIASES).text == (
         "How soon must a child be seen after a referral in York?"
