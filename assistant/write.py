@@ -361,8 +361,13 @@ class ExtractiveWriter:
             lead_n = cited[best_pick.passage_index]
             if _share_of_words(lead, best_text) >= LEAD_COVERS_QUOTE:
                 # The lead already says it all, and so does any quote it holds (the sentence an
-                # "It …" lead refers to).
-                quotes = [q for q in quotes if q.text != best_text and q.text not in lead]
+                # "It …" lead refers to). A quote that opens with it (brought as the referent of
+                # the sentence after it: "… implemented. This includes a new team …") keeps only
+                # what it adds: the lead is printed just above it.
+                quotes = [_after_lead(q, best_text) for q in quotes if q.text != best_text and q.text not in lead]
+            lead_heading = "" if any(best_pick.text in q.text for q in quotes) else section_label(top, LEAD_HEADING_LEVELS)
+            if lead_heading:
+                quotes = _under_lead(quotes, lead_n)
             # A list item already quoted under the sentence that introduces it is not quoted again,
             # nor a sentence quoted as another's referent.
             quotes = [q for q in quotes if not any(q is not o and q.text in o.text for o in quotes)]
@@ -378,7 +383,7 @@ class ExtractiveWriter:
                     meta.status,
                     probabilities[authority],
                     "" if quoted else force(best_pick.text),
-                    "" if quoted else section_label(top, LEAD_HEADING_LEVELS),
+                    lead_heading,
                 )
             )
         citations = [
@@ -527,6 +532,24 @@ def render_text(
             lines.append(f'{heading}"{q.text}" [{q.n}]')
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _under_lead(quotes: Sequence[Quote], lead_n: int) -> list[Quote]:
+    """Quotes from the lead's own passage that follow the lead line directly sit under the heading
+    it already shows (their citation [n] holds the whole path): printed without it. Once a quote
+    from another section comes between, the heading is said again."""
+    out, run = [], True
+    for q in quotes:
+        run = run and q.n == lead_n
+        out.append(replace(q, heading="") if run else q)
+    return out
+
+
+def _after_lead(quote: Quote, lead_sentence: str) -> Quote:
+    """The quote without the lead's sentence it opens with (and nothing else changed)."""
+    if quote.text.startswith(lead_sentence) and quote.text[len(lead_sentence) :].strip():
+        return replace(quote, text=quote.text[len(lead_sentence) :].strip())
+    return quote
 
 
 def _share_of_words(part: str, whole: str) -> float:

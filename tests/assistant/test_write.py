@@ -462,3 +462,27 @@ def test_a_name_is_its_words_in_a_row_not_its_words_anywhere_in_a_sentence():
     ]
     asked = query("Which charity does the Family Solutions service work with?")
     assert writer.write(asked, passages).authorities == ["Riverside Council"]
+
+
+def test_the_lead_s_sentence_and_heading_are_not_printed_twice():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS, max_sentences=3, selection=KEEP_ALL)
+    passages = [
+        passage(
+            "Riverside Council",
+            (
+                "New arrangements for missing children are now in place.",
+                "This includes a new team based in the youth service.",
+                "Return interviews are offered within 72 hours.",
+            ),
+            (0.80, 0.70, 0.65),
+            heading="Missing children",
+        )
+    ]
+    part = writer.write(query("what arrangements are there for missing children?"), passages).parts[0]
+    assert part.lead == "New arrangements for missing children are now in place."
+    # The next sentence refers back to the lead's, which is printed just above it: quoted alone.
+    assert [q.text for q in part.quotes][:1] == ["This includes a new team based in the youth service."]
+    # Quotes from the lead's own passage sit under the heading the lead line shows.
+    assert part.lead_heading == "Missing children: " and all(q.heading == "" for q in part.quotes)
+    text = writer.write(query("what arrangements are there for missing children?"), passages).text
+    assert text.count("New arrangements for missing children") == 1 and text.count("Missing children:") == 1
