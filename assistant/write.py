@@ -365,7 +365,8 @@ class ExtractiveWriter:
                 # the sentence after it: "… implemented. This includes a new team …") keeps only
                 # what it adds: the lead is printed just above it.
                 quotes = [_after_lead(q, best_text) for q in quotes if q.text != best_text and q.text not in lead]
-            lead_heading = "" if any(best_pick.text in q.text for q in quotes) else section_label(top, LEAD_HEADING_LEVELS)
+            in_quotes = any(best_pick.text in q.text for q in quotes)
+            lead_heading = "" if in_quotes else section_label(top, LEAD_HEADING_LEVELS)
             if lead_heading:
                 quotes = _under_lead(quotes, lead_n)
             # A list item already quoted under the sentence that introduces it is not quoted again,
