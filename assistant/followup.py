@@ -670,4 +670,14 @@ def turn_from(answer: Answer) -> Turn:
     """What a later follow-up may refer to in an answer: the question as understood, its council
     and the lead of its first part (a team, for a who-question)."""
     lead = answer.parts[0].lead if answer.parts and not answer.abstained else ""
-    return Turn(answer.understood_as or answer.question, tuple(answer.authorities[:1]), lead)
+    return Turn(answer.understood_as or answer.question, turn_council(answer), lead)
+
+
+def turn_council(answer: Answer) -> tuple[str, ...]:
+    """The council a follow-up to this answer is about: the one the question asked about (even
+    when its documents did not say and another council's guidance was shown instead), else the
+    one council that answered; none when several councils answered, each for its own area."""
+    if answer.authority_filter:
+        return tuple(answer.authority_filter[:1])
+    councils = list(dict.fromkeys(answer.authorities))
+    return tuple(councils) if len(councils) == 1 and not answer.abstained else ()

@@ -9,8 +9,8 @@ from dataclasses import replace
 
 from assistant.answerability import AnswerabilityModel
 from assistant.answering import Prepared, Request, answer, prepare
-from assistant.followup import REFERENCE, Reading, Turn, read_follow_up
-from assistant.query import Glossary, detect_authorities
+from assistant.followup import Reading, Turn, read_follow_up, turn_from
+from assistant.query import Glossary
 from assistant.retrieve import Retriever
 from assistant.settings import Settings, configure_offline
 from assistant.types import Answer, Passage
@@ -100,16 +100,11 @@ class GuidanceAssistant:
             if isinstance(earlier, Turn):
                 turns.append(earlier)
                 continue
-            reading = read_follow_up(str(earlier), turns, self.aliases)
-            turns.append(Turn(reading.text, tuple(detect_authorities(reading.text, self.aliases))))
-        reading = read_follow_up(question, turns, self.aliases)
-        if turns and not turns[-1].lead and REFERENCE.search(question):
-            # "that team" points at what the last answer named: answer it again to see.
-            last = self.ask(turns[-1].question)
-            lead = last.parts[0].lead if last.parts and not last.abstained else ""
-            turns[-1] = replace(turns[-1], lead=lead)
-            reading = read_follow_up(question, turns, self.aliases)
-        return reading
+            # An earlier question given as text is answered again, as the conversation answered
+            # it: a follow-up refers to what that answer named and the council it came from,
+            # exactly as in the chat, where each Turn is made from the answer shown (turn_from).
+            turns.append(turn_from(self.ask(str(earlier), history=list(turns))))
+        return read_follow_up(question, turns, self.aliases)
 
     def ask_traced(
         self,

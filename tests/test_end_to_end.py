@@ -44,3 +44,15 @@ def test_immediate_danger_gets_the_safety_line_first(assistant):
 def test_reindex_is_incremental(assistant):
     report = assistant.reindex()
     assert report.embedded_chunks == 0 and len(report.unchanged) == 5
+
+
+def test_earlier_questions_given_as_text_are_read_as_the_chat_reads_its_answers(assistant):
+    from assistant.followup import read_follow_up, turn_from
+
+    earlier = ["How soon must a child be seen after a referral in York?", "and who does the assessment?"]
+    turns = []
+    for question in earlier:
+        turns.append(turn_from(assistant.ask(question, history=list(turns))))
+    follow_up = "and how long does it take?"
+    assert assistant.read_question(follow_up, earlier) == read_follow_up(follow_up, turns, assistant.aliases)
+    assert all(turn.authorities in ((), ("City of York Council",)) for turn in turns)

@@ -455,3 +455,19 @@ def test_a_condition_on_a_question_whose_council_is_its_subject_keeps_the_counci
     earlier = Turn("does torbay take referrals for kids who've just moved into the area?", ("Torbay Council",))
     reading = read_follow_up("what if the family moves to scotland?", [earlier], {"torbay": "Torbay Council"})
     assert reading.text == "does torbay take referrals for kids who've just moved into the area if the family moves to scotland?"
+
+
+def test_the_council_a_follow_up_inherits_is_the_one_asked_about_or_the_only_one_that_answered():
+    from assistant.followup import turn_council
+    from assistant.types import Answer, AuthorityAnswer
+
+    def part(authority: str) -> AuthorityAnswer:
+        return AuthorityAnswer(authority, "x", "lead", 1)
+
+    # York asked about, York's documents do not say, Bath's guidance shown as a pointer: York.
+    pointer = Answer("q", "t", True, parts=(part(BATH),), authority_filter=(YORK,), not_covered=(YORK,))
+    assert turn_council(pointer) == (YORK,)
+    assert turn_council(Answer("q", "t", False, parts=(part(YORK), part(YORK)))) == (YORK,)
+    # Several councils, each for its own area: the next question is not about any one of them.
+    assert turn_council(Answer("q", "t", False, parts=(part(YORK), part(BATH)))) == ()
+    assert turn_council(Answer("q", "t", True)) == ()
