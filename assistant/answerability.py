@@ -145,6 +145,15 @@ def own_coverage(query: Query, words: AbstractSet[str], holds_answer: bool = Fal
     return sum(w for t, w, _ in own if t in found) / total
 
 
+def stressed_share(query: Query, words: AbstractSet[str]) -> float:
+    """IDF-weighted share of a follow-up's own words (Query.stressed_terms) found among `words`."""
+    weights = dict(query.term_weights)
+    total = sum(weights.get(t, 0.0) for t in query.stressed_terms)
+    if not total:
+        return 0.0
+    return sum(weights.get(t, 0.0) for t in query.stressed_terms if term_present(t, words)) / total
+
+
 @lru_cache(maxsize=256)
 def _own_terms(
     normalised: str, term_weights: tuple[tuple[str, float], ...], concepts: tuple[tuple[str, ...], ...]

@@ -48,6 +48,7 @@ class Request:
     use_glossary: bool = True
     intent: str | None = None  # set when the caller knows what is asked (the partner page)
     follow_up: bool = False  # the question is a follow-up as read against the conversation
+    typed: str = ""  # a follow-up as the user typed it ("what about babies?"), before it was read
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,12 @@ def understand_question(parts: Parts, request: Request, snap: Snapshot | None = 
     if request.intent:
         query = replace(query, intent=request.intent)
     if request.follow_up:
-        query = replace(query, follow_up=True)
+        # The words the user typed in the follow-up itself are what it asks that the question
+        # before did not ("babies" in "what about babies?"): the sentence that holds them is the
+        # one to quote (write.score_sentences weighs them, W_FOLLOW_UP_WORDS).
+        typed = set(content_terms(request.typed)) if request.typed else set()
+        stressed = tuple(t for t in dict.fromkeys(query.terms) if t in typed)
+        query = replace(query, follow_up=True, stressed_terms=stressed)
     if snap.stats is not None:
         # The library's IDF per question term: what the writer weighs coverage by.
         idf, unseen = snap.stats.idf, snap.stats.mean_idf

@@ -132,6 +132,9 @@ class Query:
     concepts: tuple[tuple[str, ...], ...] = ()
     # Read against the conversation (assistant.followup): a follow-up, not a question typed whole.
     follow_up: bool = False
+    # A follow-up's own words, as typed (assistant.answering.understand_question): what it asks
+    # that the earlier question did not.
+    stressed_terms: tuple[str, ...] = ()
 
     @property
     def named_things(self) -> tuple[str, ...]:

@@ -140,6 +140,7 @@ class GuidanceAssistant:
                 use_glossary,
                 intent,
                 follow_up=reading.inherited,
+                typed=question if reading.inherited else "",
             )
             result, prepared = answer(self, request, snap)
         except (QuestionError, ManifestError):

@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from assistant.answerability import AnswerabilityModel, Evidence, answer_type_present, features, own_coverage
+from assistant.answerability import (
+    AnswerabilityModel,
+    Evidence,
+    answer_type_present,
+    features,
+    own_coverage,
+    stressed_share,
+)
 from assistant.force import force
 from assistant.lead import answer_values, lead_text, short_authority, source_label
 from assistant.query import Query, content_terms
@@ -52,6 +59,12 @@ class ScoredSentence:
 W_SEMANTIC = 0.55
 W_OVERLAP = 0.30
 W_PASSAGE = 0.15
+# A follow-up's own words ("babies" in "what about babies?", read as "How often … visit babies on a
+# plan?") are what it asks that the question before did not; the sentence holding them gains this
+# times their IDF-weighted share. Fitted by evals/fit_followup.py on the tune follow-ups, jointly
+# with the follow-up threshold (evals/fit/FOLLOWUP.md): the smallest weight among those under
+# which the most follow-ups pass.
+W_FOLLOW_UP_WORDS = 0.05
 TIMESCALE_BONUS = 0.08  # a "how soon" question is answered by a sentence with a timescale
 TOP_FOR_OVERLAP = 3  # the council's sentences whose term overlap the answerability model sees
 TIMESCALE_MIN_SIMILARITY = 0.35  # ...but only if the sentence is about the question at all
@@ -116,6 +129,8 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
             holds = valued and answer_type_present(query.intent, sentence)
             overlap = own_coverage(query, words, holds)
             score = W_SEMANTIC * semantic + W_OVERLAP * overlap + W_PASSAGE * passage.dense_similarity
+            if query.stressed_terms:
+                score += W_FOLLOW_UP_WORDS * stressed_share(query, words)
             if valued:
                 on_topic = semantic >= TIMESCALE_MIN_SIMILARITY
                 score += TIMESCALE_BONUS if holds and on_topic else -TIMESCALE_BONUS / 2

@@ -23,6 +23,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from assistant import write
 from assistant.answerability import MODEL_PATH, AnswerabilityModel
 from evals.fitting import indexed_assistant, tune_sets
 from evals.items import EvalItem
@@ -31,6 +32,10 @@ REPORT_PATH = Path(__file__).resolve().parent / "fit" / "FOLLOWUP.md"
 # Candidate thresholds below the answer threshold: coarse, so the tune follow-ups choose between
 # settings that differ in kind, not in noise.
 STEPS = (0.45, 0.40, 0.35, 0.30, 0.25, 0.20)
+# Candidate weights of a follow-up's own words in sentence ranking (assistant.write.W_FOLLOW_UP_WORDS),
+# searched jointly with the threshold; 0 is the ranking without them. On a tie in items passed,
+# the higher threshold is kept, then the smaller weight: the setting that changes least.
+WORD_WEIGHTS = (0.0, 0.05, 0.10, 0.15, 0.20, 0.30)
 
 
 def outcomes(assistant, items: list[EvalItem], model: AnswerabilityModel) -> dict[str, bool]:  # noqa: ANN001
@@ -47,6 +52,20 @@ def outcomes(assistant, items: list[EvalItem], model: AnswerabilityModel) -> dic
         ranked = [(p.chunk.doc_id, p.chunk.text) for p in passages]
         out[item.id] = bool(score_item(item, answer, ranked, aliases, authority_of, doors)["passed"])
     return out
+
+
+def choose_jointly(
+    tables: dict[float, list[tuple[float, dict[str, bool]]]],
+) -> tuple[float, float, dict[float, int]]:
+    """(weight, threshold): the most items passed over every weight's table, ties to the higher
+    threshold then the smaller weight; also, per weight, the most passed under any threshold."""
+    best_by_weight = {w: max(sum(r.values()) for _, r in table) for w, table in tables.items()}
+    best = max(best_by_weight.values())
+    candidates = [
+        (w, threshold) for w, table in tables.items() for threshold, r in table if sum(r.values()) == best
+    ]
+    weight, threshold = min(candidates, key=lambda c: (-c[1], c[0]))
+    return weight, threshold, best_by_weight
 
 
 def choose(table: list[tuple[float, dict[str, bool]]]) -> tuple[float, list[dict]]:
@@ -73,10 +92,17 @@ def main() -> int:
         return {k: v for asker, its in sets for k, v in outcomes(asker, its, model).items()}
 
     base = replace(stored, follow_up_threshold=stored.answer_threshold)
-    table = [(base.answer_threshold, everywhere(base))]
-    for step in (s for s in STEPS if s < base.answer_threshold):
-        table.append((step, everywhere(replace(base, follow_up_threshold=step))))
-    chosen, rows = choose(table)
+    written = write.W_FOLLOW_UP_WORDS
+    tables: dict[float, list[tuple[float, dict[str, bool]]]] = {}
+    for weight in WORD_WEIGHTS:
+        write.W_FOLLOW_UP_WORDS = weight
+        table = [(base.answer_threshold, everywhere(base))]
+        for step in (s for s in STEPS if s < base.answer_threshold):
+            table.append((step, everywhere(replace(base, follow_up_threshold=step))))
+        tables[weight] = table
+    write.W_FOLLOW_UP_WORDS = written
+    weight, chosen, best_by_weight = choose_jointly(tables)
+    _, rows = choose(tables[weight])
     replace(stored, follow_up_threshold=chosen).save(MODEL_PATH)
     unanswerable = sum(1 for i in items if not i.answerable)
     lines = [
@@ -99,9 +125,25 @@ def main() -> int:
         f'Chosen: **{chosen:.3f}**. Follow-up answers below the answer threshold open with "This may not '
         'answer your question".',
         "",
+        "The table is for the chosen weight of a follow-up's own words in sentence ranking "
+        "(`assistant.write.W_FOLLOW_UP_WORDS`), searched jointly with the threshold. Most items passed "
+        "under any threshold, per weight:",
+        "",
+        "| weight | passed |",
+        "|---:|---:|",
+        *(f"| {w:.2f} | {n} |" for w, n in best_by_weight.items()),
+        "",
+        f"Chosen weight: **{weight:.2f}** (a tie goes to the higher threshold, then the smaller weight).",
+        "",
     ]
     REPORT_PATH.write_text("\n".join(lines), encoding="utf-8")
-    print(f"follow-up threshold {chosen:.3f} in {time.perf_counter() - started:.0f} s; report {REPORT_PATH}")
+    print(
+        f"follow-up threshold {chosen:.3f}, follow-up word weight {weight:.2f} in "
+        f"{time.perf_counter() - started:.0f} s; report {REPORT_PATH}"
+    )
+    if abs(weight - written) > 1e-9:
+        print(f"assistant/write.py has W_FOLLOW_UP_WORDS = {written}; set it to {weight} (the fit's choice)")
+        return 1
     return 0
 
 

@@ -7,6 +7,8 @@ similarity 0.5), so each expectation below can be worked out from the numbers in
 import json
 from dataclasses import replace
 
+import pytest
+
 from assistant.answerability import FEATURES, AnswerabilityModel, features, focus_terms, term_present
 from assistant.query import Query, content_terms
 from assistant.quotes import KEEP_ALL, Selection, addition
@@ -486,3 +488,27 @@ def test_the_lead_s_sentence_and_heading_are_not_printed_twice():
     assert part.lead_heading == "Missing children: " and all(q.heading == "" for q in part.quotes)
     text = writer.write(query("what arrangements are there for missing children?"), passages).text
     assert text.count("New arrangements for missing children") == 1 and text.count("Missing children:") == 1
+
+
+def test_a_follow_up_s_own_words_lift_the_sentence_that_holds_them():
+    from assistant.write import W_FOLLOW_UP_WORDS, score_sentences
+
+    sentences = (
+        "The lead social worker must visit the child at least every ten working days.",
+        "Babies should be seen awake.",
+    )
+    passages = [passage("Riverside Council", sentences, (0.70, 0.69))]
+    read = Query(
+        "what about babies?",
+        "How often must the lead social worker visit babies on a plan?",
+        (),
+        (),
+        (),
+        "general",
+        term_weights=(("lead", 1.0), ("social", 0.5), ("worker", 0.5), ("visit", 1.0), ("babi", 2.0)),
+        follow_up=True,
+    )
+    as_read = {s.text: s.score for s in score_sentences(read, passages)}
+    stressed = {s.text: s.score for s in score_sentences(replace(read, stressed_terms=("babi",)), passages)}
+    assert stressed[sentences[1]] - as_read[sentences[1]] == pytest.approx(W_FOLLOW_UP_WORDS)
+    assert stressed[sentences[0]] == as_read[sentences[0]]  # no follow-up word in it: unchanged
