@@ -33,8 +33,26 @@ def stem(word: str) -> str:
     return word
 
 
+# A contraction's tail is not a word of its own: "they're" is "they", "won't" is "will not". Split
+# at the apostrophe, the tails ("re", "ve", "ll") and negation stems ("doesn", "won") became rare,
+# heavily weighted terms of the question that no answer holds.
+_CONTRACTION = re.compile(r"(?<=[a-z])['’](?:re|ve|ll|d|m|s)\b")
+_IRREGULAR_NEGATION = re.compile(r"\b(won|can|shan)['’]t\b")
+_NEGATION = re.compile(r"\b([a-z]+)n['’]t\b")
+_NEGATED = {"won": "will", "can": "can", "shan": "shall"}
+
+
+def _uncontracted(lowered: str) -> str:
+    lowered = _CONTRACTION.sub("", lowered)
+    lowered = _IRREGULAR_NEGATION.sub(lambda m: f"{_NEGATED[m.group(1)]} not", lowered)
+    return _NEGATION.sub(r"\1 not", lowered)
+
+
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
+    lowered = text.lower()
+    if "'" in lowered or "’" in lowered:
+        lowered = _uncontracted(lowered)
+    return _TOKEN.findall(lowered)
 
 
 def content_terms(text: str) -> list[str]:

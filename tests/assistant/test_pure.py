@@ -36,3 +36,13 @@ def test_unknown_terms_skip_corpus_words_typos_stems_and_acronyms():
     got = unknown_terms("melatonin dose for a child after referrals and ICPCs assessments", vocab, glossary)
     assert got == ("melatonin", "dose")
     assert unknown_terms("anything at all", frozenset(), glossary) == ()  # no index yet: no signal
+
+
+def test_a_contraction_is_its_words_not_a_fragment_that_becomes_a_rare_term():
+    from assistant.query import content_terms, tokens
+
+    assert tokens("they're planning") == ["they", "planning"]
+    assert tokens("they won’t let us see the child") == ["they", "will", "not", "let", "us", "see", "the", "child"]
+    assert tokens("it doesn't, she can't, I've asked") == ["it", "does", "not", "she", "can", "not", "i", "asked"]
+    assert content_terms("a baby who isn't crawling") == ["baby", "crawl"]
+    assert tokens("the child's plan, the parents' views") == ["the", "child", "plan", "the", "parents", "views"]
