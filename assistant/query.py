@@ -27,7 +27,7 @@ def stem(word: str) -> str:
         return word[:-1]
     if len(word) <= 4 or word.isdigit():
         return word
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)] + repl
     return word
@@ -42,14 +42,29 @@ _NEGATION = re.compile(r"\b([a-z]+)n['’]t\b")
 _NEGATED = {"won": "will", "can": "can", "shan": "shall"}
 
 
+# ...and typed without the apostrophe, as questions often are ("cant", "doesnt", "theyre"): only
+# forms that are not also words of their own ("were", "well", "id" are left alone).
+_BARE_NEGATION = re.compile(
+    r"\b(do|does|did|is|are|was|were|has|have|had|should|would|could|must|need)nt\b|\b(wo|ca)nt\b"
+)
+_BARE_CONTRACTION = re.compile(r"\b(?:(i)(?:m|ve)|(they|you)(?:re|ve)|(that|there)s)\b")
+
+
 def _uncontracted(lowered: str) -> str:
     lowered = _CONTRACTION.sub("", lowered)
     lowered = _IRREGULAR_NEGATION.sub(lambda m: f"{_NEGATED[m.group(1)]} not", lowered)
     return _NEGATION.sub(r"\1 not", lowered)
 
 
+def _bare_uncontracted(lowered: str) -> str:
+    lowered = _BARE_NEGATION.sub(
+        lambda m: f"{m.group(1)} not" if m.group(1) else f"{_NEGATED[m.group(2) + 'n']} not", lowered
+    )
+    return _BARE_CONTRACTION.sub(lambda m: m.group(1) or m.group(2) or m.group(3), lowered)
+
+
 def tokens(text: str) -> list[str]:
-    lowered = text.lower()
+    lowered = _bare_uncontracted(text.lower())
     if "'" in lowered or "’" in lowered:
         lowered = _uncontracted(lowered)
     return _TOKEN.findall(lowered)

@@ -46,3 +46,32 @@ def test_a_contraction_is_its_words_not_a_fragment_that_becomes_a_rare_term():
     assert tokens("it doesn't, she can't, I've asked") == ["it", "does", "not", "she", "can", "not", "i", "asked"]
     assert content_terms("a baby who isn't crawling") == ["baby", "crawl"]
     assert tokens("the child's plan, the parents' views") == ["the", "child", "plan", "the", "parents", "views"]
+
+
+def test_contractions_typed_without_the_apostrophe_and_ied_stems():
+    from assistant.query import content_terms, stem, tokens
+
+    assert tokens("if the core group cant carry it out") == [
+        "if",
+        "the",
+        "core",
+        "group",
+        "can",
+        "not",
+        "carry",
+        "it",
+        "out",
+    ]
+    assert tokens("theyre saying it doesnt apply, im worried") == [
+        "they",
+        "saying",
+        "it",
+        "does",
+        "not",
+        "apply",
+        "i",
+        "worried",
+    ]
+    assert tokens("were they well?") == ["were", "they", "well"]  # words of their own are left alone
+    assert stem("carried") == stem("carries") == stem("carry") == "carry"
+    assert set(content_terms("carry out the plan")) <= set(content_terms("the plan cannot be carried out"))
