@@ -27,7 +27,7 @@ from assistant.query import Query, content_terms
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
 from assistant.timescales import extract_timescales
-from assistant.types import Answer, AuthorityAnswer, Citation, Passage, Quote
+from assistant.types import Answer, AuthorityAnswer, Chunk, Citation, Passage, Quote
 
 
 class AnswerWriter(Protocol):
@@ -125,6 +125,12 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
             else:  # a passage made by hand (tests): its sentence and headings read here
                 text = " ".join(chunk.sentences[s_index - 1 : s_index + 1]) if back else sentence
                 words = frozenset(content_terms(" ".join((text, *chunk.section_path))))
+            items = _listed(chunk, s_index, sentence)
+            if items:
+                # "The strategy discussion:" is quoted with the list it introduces (with_list),
+                # and so is scored on it: its terms, and its best item's similarity.
+                words = words | frozenset(t for i in items for t in _terms_of(passage, i))
+                semantic = max(semantic, (semantic + max((sims[i] for i in items if i < len(sims)), default=0.0)) / 2)
             valued = query.intent in ("timescale", "date")  # asks for a duration or a date
             holds = valued and answer_type_present(query.intent, sentence)
             overlap = own_coverage(query, words, holds)
@@ -136,6 +142,26 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
                 score += TIMESCALE_BONUS if holds and on_topic else -TIMESCALE_BONUS / 2
             scored.append(ScoredSentence(p_index, s_index, sentence, score, chunk.meta.authority, semantic, overlap))
     return sorted(scored, key=lambda s: -s.score)
+
+
+def _listed(chunk: Chunk, index: int, sentence: str) -> list[int]:
+    """The indexes of the sentences that are the list items a sentence ending in a colon
+    introduces (as list_after finds them), in the chunk's sentence order."""
+    if not sentence.rstrip().endswith((":", ":-")):
+        return []
+    out = []
+    for i in range(index + 1, min(len(chunk.sentences), index + 1 + LIST_ITEMS)):
+        line = next((ln for ln in chunk.text.split("\n") if chunk.sentences[i] in ln), "")
+        if not line.lstrip().startswith(("•", "–")):
+            break
+        out.append(i)
+    return out
+
+
+def _terms_of(passage: Passage, index: int) -> frozenset[str]:
+    if index < len(passage.sentence_terms):
+        return passage.sentence_terms[index]
+    return frozenset(content_terms(passage.chunk.sentences[index]))
 
 
 def evidence(sentences: list[ScoredSentence], passages: Sequence[Passage]) -> Evidence:

@@ -512,3 +512,31 @@ def test_a_follow_up_s_own_words_lift_the_sentence_that_holds_them():
     stressed = {s.text: s.score for s in score_sentences(replace(read, stressed_terms=("babi",)), passages)}
     assert stressed[sentences[1]] - as_read[sentences[1]] == pytest.approx(W_FOLLOW_UP_WORDS)
     assert stressed[sentences[0]] == as_read[sentences[0]]  # no follow-up word in it: unchanged
+
+
+def test_a_sentence_introducing_a_list_is_scored_on_the_list_it_is_quoted_with():
+    from assistant.write import score_sentences
+
+    sentences = (
+        "The strategy discussion:",
+        "decides whether enquiries should start;",
+        "plans when the child will be seen.",
+        "Notes are kept.",
+    )
+    made = passage("Riverside Council", sentences, (0.40, 0.60, 0.50, 0.10))
+    listed = replace(
+        made,
+        chunk=replace(
+            made.chunk,
+            text="The strategy discussion:\n• decides whether enquiries should start;\n"
+            "• plans when the child will be seen.\nNotes are kept.",
+        ),
+    )
+    ask = replace(query("what does the strategy discussion plan?"), term_weights=(("strategy", 1.0), ("plan", 1.0)))
+    flat = {s.text: s for s in score_sentences(ask, [made])}
+    scored = {s.text: s for s in score_sentences(ask, [listed])}
+    intro = scored["The strategy discussion:"]
+    # Its best item's similarity (0.60) is averaged in, and the items' word "plans" is counted.
+    assert intro.similarity == pytest.approx((0.40 + 0.60) / 2) and flat["The strategy discussion:"].similarity == 0.40
+    assert intro.overlap > flat["The strategy discussion:"].overlap
+    assert scored["Notes are kept."].score == flat["Notes are kept."].score  # not a list intro: unchanged
