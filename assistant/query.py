@@ -640,8 +640,7 @@ def understand(
         concepts=tuple(glossary.concepts(repaired)),
         authorities=tuple(requested) or tuple(detected),
         detected_authorities=tuple(detected),
-        # A partner's question is recognised in the words as typed too: repair must not hide it.
-        intent="referral" if detect_intent(cleaned) == "referral" else detect_intent(repaired),
+        intent=_intent(cleaned, repaired),
         corrections=tuple(corrections),
         unknown_terms=unknown_terms(repaired, vocabulary, glossary),
         place_terms=tuple(dict.fromkeys(t for alias in named for t in content_terms(alias))),
@@ -679,6 +678,18 @@ def _door_name(door: str) -> str:
     name = re.sub(r"\([^)]*\)", " ", door)
     name = re.sub(r"^\s*the\s+", "", name, flags=re.IGNORECASE)
     return " ".join(name.split())
+
+
+def _intent(typed: str, repaired: str) -> str:
+    """What the question asks for, read from the repaired words, but never less than the words as
+    typed show: a partner's question is one however it is repaired, and a repair must not hide
+    what was asked ("whats the latest …" is a timescale question; repaired to "what the latest …"
+    it no longer read as one)."""
+    as_typed = detect_intent(typed)
+    if as_typed == "referral":
+        return as_typed
+    read = detect_intent(repaired)
+    return as_typed if read == "general" else read
 
 
 @lru_cache(maxsize=4)

@@ -325,3 +325,14 @@ def test_asking_for_a_count_of_days_how_far_ahead_or_the_latest_is_a_timescale_q
 
 def test_a_count_of_things_is_not_a_timescale_question():
     assert detect_intent("how many children are on plans in york") != "timescale"
+
+
+def test_a_typo_repair_never_hides_what_the_question_asks_for():
+    from assistant.query import Glossary, understand
+
+    vocabulary = frozenset({"what", "the", "latest", "last", "core", "group", "can", "be", "held", "before", "review"})
+    query = understand(
+        "whats the latest the last core group can be held before the review?", Glossary({}), {}, vocabulary
+    )
+    assert ("whats", "what") in query.corrections  # repaired: "what the latest …" is no timescale pattern
+    assert query.intent == "timescale"  # ...but the words as typed were one
