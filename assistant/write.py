@@ -563,7 +563,10 @@ def render_text(
 ) -> str:
     """The answer as plain text: safety line, notes, then per council its lead line (with the
     document named once, in short) and its quotes, each after the heading it sits under."""
-    blocks = [b for b in (safety, *conflicts, *notes) if b]
+    # An answer the model is unsure of says so before anything else it states, a conflict of
+    # timescales included (as the app shows it: its yellow box comes first).
+    hedge = tuple(n for n in notes if n == HEDGE_NOTE)
+    blocks = [b for b in (safety, *hedge, *conflicts, *(n for n in notes if n != HEDGE_NOTE)) if b]
     for part in parts:
         lines = [f"{part.lead_heading}{part.lead} [{part.lead_n}] — {part.source}."]
         previous = ""

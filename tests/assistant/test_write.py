@@ -540,3 +540,14 @@ def test_a_sentence_introducing_a_list_is_scored_on_the_list_it_is_quoted_with()
     assert intro.similarity == pytest.approx((0.40 + 0.60) / 2) and flat["The strategy discussion:"].similarity == 0.40
     assert intro.overlap > flat["The strategy discussion:"].overlap
     assert scored["Notes are kept."].score == flat["Notes are kept."].score  # not a list intro: unchanged
+
+
+def test_a_hedged_answer_says_so_before_a_conflict_of_timescales():
+    from assistant.types import AuthorityAnswer
+    from assistant.write import render_text
+
+    part = AuthorityAnswer("Riverside Council", "Riverside, procedure 2024", "Within 2 working days", 1)
+    conflict = "The councils' documents state different timescales — Riverside: … [1]; Hillford: … [2]."
+    text = render_text("", (conflict,), (HEDGE_NOTE, "2 councils' documents answer this"), (part,))
+    assert text.index(HEDGE_NOTE) < text.index(conflict) < text.index("2 councils' documents answer this")
+    assert render_text("", (conflict,), (), (part,)).startswith(conflict)  # not hedged: unchanged
