@@ -10,7 +10,7 @@ from dataclasses import replace
 from assistant.answerability import AnswerabilityModel
 from assistant.answering import Prepared, Request, answer, prepare
 from assistant.followup import Reading, Turn, read_follow_up, turn_from
-from assistant.query import Glossary
+from assistant.query import Glossary, detect_authorities
 from assistant.retrieve import Retriever
 from assistant.settings import Settings, configure_offline
 from assistant.types import Answer, Passage
@@ -31,6 +31,12 @@ class QuestionError(ValueError):
 class LibraryUnavailable(QuestionError):
     """The index could not be searched (store unreachable or failing): every face that shows a
     QuestionError as a message (CLI, --jsonl, the Ask page) shows this one too, never a traceback."""
+
+
+# Earlier questions given as text that are answered again to read a follow-up (read_question): a
+# follow-up reads the turn before it, and that turn the one before it, so only the last few
+# matter; the bound keeps a long history sent to the API at about this many answers (~15 ms each).
+HISTORY_ANSWERED = 5
 
 
 class GuidanceAssistant:
@@ -96,9 +102,15 @@ class GuidanceAssistant:
         """The question as it should be answered given the earlier questions of the conversation
         (oldest first; plain strings, or Turns that also carry what each answer named)."""
         turns: list[Turn] = []
-        for earlier in history or ():
+        earlier_questions = list(history or ())
+        for n, earlier in enumerate(earlier_questions):
             if isinstance(earlier, Turn):
                 turns.append(earlier)
+                continue
+            if n < len(earlier_questions) - HISTORY_ANSWERED:
+                # Long ago: read, not answered again (its council is the one its reading names).
+                reading = read_follow_up(str(earlier), turns, self.aliases)
+                turns.append(Turn(reading.text, tuple(detect_authorities(reading.text, self.aliases))))
                 continue
             # An earlier question given as text is answered again, as the conversation answered
             # it: a follow-up refers to what that answer named and the council it came from,

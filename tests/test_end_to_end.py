@@ -56,3 +56,20 @@ def test_earlier_questions_given_as_text_are_read_as_the_chat_reads_its_answers(
     follow_up = "and how long does it take?"
     assert assistant.read_question(follow_up, earlier) == read_follow_up(follow_up, turns, assistant.aliases)
     assert all(turn.authorities in ((), ("City of York Council",)) for turn in turns)
+
+
+def test_a_long_text_history_answers_only_its_last_questions_again(assistant, monkeypatch):
+    from assistant.service import HISTORY_ANSWERED
+
+    asked = []
+    ask = type(assistant).ask
+
+    def counting(self, question, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        asked.append(question)
+        return ask(self, question, *args, **kwargs)
+
+    monkeypatch.setattr(type(assistant), "ask", counting)
+    history = [f"How soon must a child be seen after a referral in Bath? ({n})" for n in range(12)]
+    reading = assistant.read_question("and in York?", history)
+    assert len(asked) == HISTORY_ANSWERED and asked == history[-HISTORY_ANSWERED:]
+    assert reading.inherited and "York" in reading.text
