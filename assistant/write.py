@@ -103,6 +103,11 @@ LIST_ITEMS = 6  # a list longer than this is a catalogue, not an answer: the cit
 # leave the reader with nothing where the guidance may well answer, but not as a sure answer.
 HEDGE_LEAD = "This may not answer your question"
 HEDGE_NOTE = f"{HEDGE_LEAD}: it is the closest the guidance comes. Check the quotes."
+# The words a duration is told in: shared by any two timescale sentences, they say nothing about
+# whether the two are about the same thing (ExtractiveWriter._conflicts).
+DURATION_WORDS = frozenset(
+    content_terms("day days week weeks month months hour hours year years working calendar within timescale time")
+)
 ELSEWHERE_COUNCILS = 1
 ELSEWHERE_SENTENCES = 1
 
@@ -512,8 +517,20 @@ class ExtractiveWriter:
         is seen: two durations for different events are not a conflict a reader should act on."""
         if query.intent != "timescale" or len(timescales) < 2:
             return ()
+        # Councils whose durations are about the same thing asked: each side's lead clause shares a
+        # word of the question, other than the words durations are told in, with another side's.
+        # "The first Core Group meeting must take place within 10 working days" and "It must be
+        # completed within 45 working days of the referral" share none: two rules about two
+        # things, not one rule two ways. (A common word can still pair two ("case"): limiting the
+        # match to the question's rarer words also parted "45 days from initial referral to
+        # complete the assessment" from "the 45 day assessment period", one rule two ways.)
+        asked = set(query.terms) - DURATION_WORDS
+        about = {a: set(content_terms(parts[a].lead)) & asked if a in parts else set() for a in timescales}
+        timescales = {
+            a: items for a, items in timescales.items() if any(about[a] & about[b] for b in about if b != a)
+        }
         values = {authority: tuple(sorted({v for v, _ in items})) for authority, items in timescales.items()}
-        if len(set(values.values())) < 2:
+        if len(timescales) < 2 or len(set(values.values())) < 2:
             return ()
         sides = "; ".join(
             f"{authority}: {parts[authority].lead} [{parts[authority].lead_n}]"

@@ -154,7 +154,9 @@ def test_elsewhere_says_the_named_council_does_not_cover_it_and_labels_the_other
     assert "For Riverside, ask the Riverside Children's Hub." in answer.notes[0]
     doorless = ExtractiveWriter(SIMILARITY_ONLY, {"Hillford Council": "the Hillford Front Door"})
     note = doorless.elsewhere(asked, passages, ("Riverside Council",)).notes[0]
-    assert note == "Riverside's documents in this library do not say. Another council's guidance does, for its own area:"
+    assert (
+        note == "Riverside's documents in this library do not say. Another council's guidance does, for its own area:"
+    )
 
 
 def test_elsewhere_points_to_the_one_most_likely_council_with_its_best_sentence():
@@ -551,3 +553,23 @@ def test_a_hedged_answer_says_so_before_a_conflict_of_timescales():
     text = render_text("", (conflict,), (HEDGE_NOTE, "2 councils' documents answer this"), (part,))
     assert text.index(HEDGE_NOTE) < text.index(conflict) < text.index("2 councils' documents answer this")
     assert render_text("", (conflict,), (), (part,)).startswith(conflict)  # not hedged: unchanged
+
+
+def test_durations_about_different_things_are_not_called_a_conflict():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    passages = [
+        passage("Riverside Council", ("The first core group meeting is held within 10 working days.",), (0.80,)),
+        passage("Hillford Council", ("The assessment is completed within 45 working days.",), (0.78,)),
+    ]
+    asked = replace(
+        query("how many working days to send out the core group minutes?", "timescale"),
+        term_weights=(("working", 1.0), ("day", 1.0), ("core", 2.0), ("group", 2.0), ("minut", 3.0)),
+    )
+    answer = writer.write(asked, passages)
+    # Both are shown, each for its own area, but the only words they share are a duration's.
+    assert answer.authorities == ["Riverside Council", "Hillford Council"] and not answer.conflicts
+    same_thing = [
+        passages[0],
+        passage("Hillford Council", ("Core group meetings are held within 15 working days.",), (0.78,)),
+    ]
+    assert writer.write(asked, same_thing).conflicts  # "core", "group": the same thing, two rules
