@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _chat(assistant: Any) -> int:
     """`guidance chat`: questions from the terminal, each read against the ones before it."""
-    from assistant.followup import Turn
+    from assistant.followup import Turn, turn_from
     from assistant.service import QuestionError
 
     turns: list[Turn] = []
@@ -154,8 +154,7 @@ def _chat(assistant: Any) -> int:
         print(answer.text)
         for c in answer.citations:
             print(f"[{c.n}] {c.authority} — {c.title} ({c.date}) — {c.section}")
-        lead = answer.parts[0].lead if answer.parts and not answer.abstained else ""
-        turns.append(Turn(answer.understood_as or question, tuple(answer.authorities[:1]), lead))
+        turns.append(turn_from(answer))  # what a follow-up may refer to: as the app and the API read it
 
 
 def _typed_text(text: str) -> str:

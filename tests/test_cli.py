@@ -41,3 +41,14 @@ def test_sources_lists_every_document_with_chunk_counts(env, capsys):
     assert main(["sources"]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
     assert len(rows) == 5 and all("chunks" in r and not r.split("\t")[4].startswith("0 ") for r in rows)
+
+
+def test_chat_reads_a_follow_up_against_the_council_asked_about(env, capsys, monkeypatch):
+    # York's documents do not say how soon a child is seen; the answer points to another council's
+    # guidance. The follow-up is still about York, as in the app (assistant.followup.turn_council).
+    typed = iter(["How soon must a child be seen after a referral in York?", "and who does the assessment?", ""])
+    monkeypatch.setattr("builtins.input", lambda _prompt="": next(typed))
+    assert main(["chat"]) == 0
+    out = capsys.readouterr().out
+    understood = [line for line in out.splitlines() if line.startswith("(Understood as:")]
+    assert len(understood) == 1 and "York" in understood[0] and "Bath" not in understood[0]
