@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.query import Query, content_terms
+from assistant.query import Query, common_english_words, content_terms, stem
 from assistant.timescales import DATE, extract_timescales
 
 MODEL_PATH = Path(__file__).resolve().parent / "answerability.json"
@@ -101,10 +101,19 @@ def _starts(term: str) -> frozenset[str]:
 
 
 def focus_terms(query: Query) -> list[str]:
-    """The question's rarest terms that the library uses: what it is really about."""
+    """The question's rarest terms that the library uses: what it is really about. Everyday
+    English words come after the rest, however rare in the library: "goes" or "got" is not what
+    "where does the case go if the child goes on a child protection plan?" asks about, though
+    guidance seldom writes it (query.common_english_words; session 10, after the stored fit)."""
     weights = dict(query.term_weights)
+    everyday = _everyday_stems()
     known = [t for t in weights if t not in query.unknown_terms]
-    return sorted(known, key=lambda t: -weights[t])[:FOCUS_TERMS]
+    return sorted(known, key=lambda t: (t in everyday, -weights[t]))[:FOCUS_TERMS]
+
+
+@lru_cache(maxsize=1)
+def _everyday_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in common_english_words())
 
 
 @dataclass(frozen=True)

@@ -573,3 +573,12 @@ def test_durations_about_different_things_are_not_called_a_conflict():
         passage("Hillford Council", ("Core group meetings are held within 15 working days.",), (0.78,)),
     ]
     assert writer.write(asked, same_thing).conflicts  # "core", "group": the same thing, two rules
+
+
+def test_focus_terms_put_everyday_english_words_after_the_rest():
+    asked = replace(
+        query("where does the case go if the child goes on a protection plan?"),
+        term_weights=(("go", 4.0), ("case", 0.8), ("protection", 1.5), ("plan", 1.2)),
+    )
+    # "go" is the rarest in the library, but an everyday English word: "protection" leads.
+    assert focus_terms(asked) == ["protection", "go"]
