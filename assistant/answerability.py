@@ -156,11 +156,20 @@ def own_coverage(query: Query, words: AbstractSet[str], holds_answer: bool = Fal
 
 def stressed_share(query: Query, words: AbstractSet[str]) -> float:
     """IDF-weighted share of a follow-up's own words (Query.stressed_terms) found among `words`."""
-    weights = dict(query.term_weights)
-    total = sum(weights.get(t, 0.0) for t in query.stressed_terms)
+    stressed = _stressed_weights(query.stressed_terms, query.term_weights)
+    total = sum(w for _, w in stressed)
     if not total:
         return 0.0
-    return sum(weights.get(t, 0.0) for t in query.stressed_terms if term_present(t, words)) / total
+    return sum(w for t, w in stressed if term_present(t, words)) / total
+
+
+@lru_cache(maxsize=256)
+def _stressed_weights(
+    stressed: tuple[str, ...], term_weights: tuple[tuple[str, float], ...]
+) -> tuple[tuple[str, float], ...]:
+    """Each stressed term with its weight: once per question, not once per sentence scored."""
+    weights = dict(term_weights)
+    return tuple((t, weights.get(t, 0.0)) for t in stressed)
 
 
 @lru_cache(maxsize=256)

@@ -658,17 +658,17 @@ def with_front_door_names(query: Query, front_doors: dict[str, str]) -> Query:
     searches for, and counts as covered by, that council's own name for it: one thing asked
     about, two spellings, as a glossary entry is. Nothing changes when no such council is asked
     about (the manifest, not a list kept here, says what each council calls its front door)."""
-    if not FRONT_DOOR_WORDS.search(query.normalised):
+    typed = FRONT_DOOR_WORDS.search(query.normalised)
+    if not typed:
         return query
     names = [_door_name(front_doors[a]) for a in query.authorities if front_doors.get(a)]
     names = [n for n in dict.fromkeys(names) if n and n.lower() not in query.normalised.lower()]
     if not names:
         return query
-    typed = FRONT_DOOR_WORDS.search(query.normalised).group(0)
     return replace(
         query,
         expansions=(*query.expansions, *names),
-        concepts=(*query.concepts, (typed, *names)),
+        concepts=(*query.concepts, (typed.group(0), *names)),
     )
 
 

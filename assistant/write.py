@@ -27,7 +27,7 @@ from assistant.query import Query, content_terms
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
 from assistant.timescales import extract_timescales
-from assistant.types import Answer, AuthorityAnswer, Chunk, Citation, Passage, Quote
+from assistant.types import Answer, AuthorityAnswer, Citation, Passage, Quote
 
 
 class AnswerWriter(Protocol):
@@ -130,7 +130,7 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
             else:  # a passage made by hand (tests): its sentence and headings read here
                 text = " ".join(chunk.sentences[s_index - 1 : s_index + 1]) if back else sentence
                 words = frozenset(content_terms(" ".join((text, *chunk.section_path))))
-            items = _listed(chunk, s_index, sentence)
+            items = _listed(passage, s_index, sentence)
             if items:
                 # "The strategy discussion:" is quoted with the list it introduces (with_list),
                 # and so is scored on it: its terms, and its best item's similarity.
@@ -149,15 +149,13 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
     return sorted(scored, key=lambda s: -s.score)
 
 
-def _listed(chunk: Chunk, index: int, sentence: str) -> list[int]:
+def _listed(passage: Passage, index: int, sentence: str) -> list[int]:
     """The indexes of the sentences that are the list items a sentence ending in a colon
-    introduces (as list_after finds them), in the chunk's sentence order."""
-    if not sentence.rstrip().endswith((":", ":-")):
-        return []
-    out = []
-    for i in range(index + 1, min(len(chunk.sentences), index + 1 + LIST_ITEMS)):
-        line = next((ln for ln in chunk.text.split("\n") if chunk.sentences[i] in ln), "")
-        if not line.lstrip().startswith(("•", "–")):
+    introduces (list_after's items, at most LIST_ITEMS sentences), in the chunk's order."""
+    items = list_after(passage, sentence)
+    out: list[int] = []
+    for i in range(index + 1, min(len(passage.chunk.sentences), index + 1 + LIST_ITEMS)):
+        if not any(passage.chunk.sentences[i] in item for item in items):
             break
         out.append(i)
     return out

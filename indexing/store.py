@@ -382,14 +382,17 @@ class IndexView:
         hits = []
         for segment, hidden in self.segments():
             rows = _allowed_rows(segment, hidden, authorities, current_only)
-            if rows is None and len(segment.files().lexical) <= EXACT_MAX_CHUNKS:
+            files = segment.files()
+            query = np.asarray(vector, dtype=np.float32)
+            if rows is None and len(files.lexical) <= EXACT_MAX_CHUNKS:
                 # Unfiltered, a segment this small is scanned exactly too: Chroma's approximate
                 # index returned a different neighbour list about one run in six for the same
                 # question on the shipped library, so the same question got a different answer.
-                rows = np.arange(len(segment.files().lexical))
-            if rows is not None and len(rows) <= EXACT_MAX_CHUNKS:
-                files = segment.files()
-                sims = np.asarray(files.chunk_vectors[rows], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
+                # The memory map is read in place (indexing it by a list of rows would copy it).
+                sims = np.asarray(files.chunk_vectors, dtype=np.float32) @ query
+                hits += [(files.lexical.ids[i], float(sims[i])) for i in np.argsort(-sims)[:k]]
+            elif rows is not None and len(rows) <= EXACT_MAX_CHUNKS:
+                sims = np.asarray(files.chunk_vectors[rows], dtype=np.float32) @ query
                 best = np.argsort(-sims)[:k]
                 hits += [(files.lexical.ids[rows[i]], float(sims[i])) for i in best]
             else:
