@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assistant.present import understood_text
 from assistant.settings import Settings
 from assistant.types import STATUSES
 from evals import cli as eval_cli
@@ -114,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             print(json.dumps(answer.as_dict(), ensure_ascii=False))
         else:
+            if answer.understood_as:
+                print(f"({understood_text(answer)})\n")
             print(answer.text)
             for c in answer.citations:
                 page = f", page {c.page}" if c.page else ""
@@ -150,7 +153,7 @@ def _chat(assistant: Any) -> int:
             print(f"error: {exc}")
             continue
         if answer.understood_as:
-            print(f"(Understood as: {answer.understood_as})")
+            print(f"({understood_text(answer)})")
         print(answer.text)
         for c in answer.citations:
             print(f"[{c.n}] {c.authority} — {c.title} ({c.date}) — {c.section}")

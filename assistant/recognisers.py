@@ -10,10 +10,8 @@ uses that are first names (US census list, `names` package) or that spaCy tags a
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -64,25 +62,6 @@ class Lexicon:
             difflib.get_close_matches(lower, self.stop_words, n=1, cutoff=_TYPO_CUTOFF)
             or difflib.get_close_matches(lower, self.guidance_words, n=1, cutoff=_TYPO_CUTOFF)
         )
-
-
-@lru_cache(maxsize=1)
-def census_names() -> tuple[frozenset[str], frozenset[str]]:
-    """(first names, surnames), lower case, from the US census lists the `names` package ships."""
-    try:
-        import names
-    except ImportError as exc:  # pragma: no cover - a dependency in pyproject.toml
-        raise RuntimeError("redaction needs the `names` package: pip install names==0.3.0") from exc
-    folder = os.path.dirname(names.__file__)
-
-    def read(*files: str) -> frozenset[str]:
-        out: set[str] = set()
-        for file in files:
-            with open(os.path.join(folder, file), encoding="utf-8") as lines:
-                out.update(line.split()[0].lower() for line in lines if line.strip())
-        return frozenset(out)
-
-    return read("dist.male.first", "dist.female.first"), read("dist.all.last")
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ process, on first use, so importing this module stays cheap.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -76,10 +78,28 @@ class LibraryTerms:
         return cls(frozenset(), frozenset())
 
 
+@lru_cache(maxsize=1)
+def census_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, surnames), lower case, from the US census lists the `names` package ships."""
+    try:
+        import names
+    except ImportError as exc:  # pragma: no cover - a dependency in pyproject.toml
+        raise RuntimeError("redaction needs the `names` package: pip install names==0.3.0") from exc
+    folder = os.path.dirname(names.__file__)
+
+    def read(*files: str) -> frozenset[str]:
+        out: set[str] = set()
+        for file in files:
+            with open(os.path.join(folder, file), encoding="utf-8") as lines:
+                out.update(line.split()[0].lower() for line in lines if line.strip())
+        return frozenset(out)
+
+    return read("dist.male.first", "dist.female.first"), read("dist.all.last")
+
+
 def library_terms(corpus_dir: Path) -> LibraryTerms:
     """Read the manifest, glossary and every document of `corpus_dir` into `LibraryTerms`."""
     from assistant.query import Glossary
-    from assistant.recognisers import census_names
     from indexing.load import LoadError, load
     from indexing.manifest import load_manifest
 
@@ -215,7 +235,7 @@ class Redactor:
                                      terms.words | {w for t in extra for w in re.findall(r"[\w&]+", t)})
                 from spacy.lang.en.stop_words import STOP_WORDS
 
-                from assistant.recognisers import Lexicon, census_names
+                from assistant.recognisers import Lexicon
 
                 first_names, surnames = census_names()
                 lexicon = Lexicon(terms.words, first_names, surnames, frozenset(STOP_WORDS), *_english_words())
@@ -309,3 +329,121 @@ def redactor_for(corpus_dir: Path | None) -> Redactor:
 def redact_personal(text: str, corpus_dir: Path | None = None) -> str:
     """`text` with personal details replaced, keeping the guidance terms of the library in `corpus_dir`."""
     return redactor_for(corpus_dir).redact(text)
+
+
+# The words a street address ends in ("12 High St", "22 mill lane"), for assistant.uk_patterns too.
+STREET_WORDS = (
+    r"street|st|road|rd|avenue|ave|lane|ln|close|cl|drive|dr|way|court|ct|crescent|cres|place|pl|terrace|"
+    r"gardens|gdns|grove|hill|mews|row|walk|square|sq|park|view|rise|parade|green|fields"
+)
+# What each kind of detail is called in the note that says it was left out of a question.
+DETAIL_NAMES = {
+    "PERSON": "a name",
+    "PHONE_NUMBER": "a phone number",
+    "EMAIL_ADDRESS": "an email address",
+    "UK_NHS": "an NHS number",
+    "UK_NINO": "an NI number",
+    "UK_POSTCODE": "a postcode",
+    "DATE_OF_BIRTH": "a date of birth",
+    "STREET_ADDRESS": "an address",
+    "CASE_REFERENCE": "a case reference",
+    "SCHOOL": "a school",
+}
+# A label typed just before a detail goes with it ("DOB 03/04/2016", "mob: 07700 900123",
+# "re: Jack Smith"): left behind, it is a word no guidance sentence holds, which reads to the
+# answer path as a question off the library's subject.
+_DETAIL_LABEL = re.compile(
+    r"\b(?:re|dob|d\.\s?o\.\s?b\.?|date\s+of\s+birth|born(?:\s+on)?|tel|phone|mob|mobile|number|no\.?|"
+    r"address|lives\s+at|postcode|nhs(?:\s+(?:number|no\.?))?|ni(?:\s+(?:number|no\.?))?|e-?mail|ref|"
+    r"reference)\s*[:#.-]?\s*$",
+    re.I,
+)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_CLITIC = re.compile(r"['’](?:s|m|re|ll|d|ve)$|n['’]t$", re.I)
+
+
+# What a detail without a name looks like before Presidio is asked (may_hold_personal_details):
+# four digits or more in one run (a phone, an NHS number, a date, a year of birth, a reference),
+# a postcode, a house number and a street, a birth date's label, an e-mail. "section 47",
+# "5 working days" and "year 6" are none of these, so a question holding them loads nothing.
+_DETAIL_SHAPE = re.compile(
+    r"\d(?:[\s/.-]?\d){3,}|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\d{1,4}[a-z]?,?\s+(?:[^\W\d_][\w'’-]*\s+){1,3}"
+    rf"(?:{STREET_WORDS})\b|\b(?:born|dob|d\.\s?o\.\s?b|birthday|date\s+of\s+birth)\b|@",
+    re.I,
+)
+
+
+def may_hold_personal_details(text: str, *known_words: AbstractSet[str]) -> bool:
+    """A first look that needs no Presidio (seconds to load): False only when
+    `without_personal_details` would leave nothing out. A detail other than a name has a shape
+    (_DETAIL_SHAPE); a name is a word outside every set of `known_words` (the library's own,
+    lower case) that is capitalised or a census first name or surname ("jack smith"), not an
+    acronym ("ICPC"; Redactor.find keeps those too)."""
+    if _DETAIL_SHAPE.search(text):
+        return True
+    first_names, surnames = census_names()
+    shouting = not any(c.islower() for c in text)
+    for match in _WORD.finditer(text):
+        word = _CLITIC.sub("", match.group(0)).strip("'’-")
+        lower = word.lower()
+        if not lower or lower == "i" or any(lower in known for known in known_words):
+            continue
+        if len(word) > 1 and word.isupper() and not shouting:
+            continue
+        if word[0].isupper() or lower in first_names or lower in surnames:
+            return True
+    return False
+
+
+def _surely_a_name(found: str) -> bool:
+    """Two or more words, none a stop word, each capitalised or a census name, one at least a
+    census name ("Jack Smith", "amelia jones", "Priya Okafor"); or one capitalised census first
+    name that is no English word ("Amelia"; not "Jack", not "Leeds", a census surname)."""
+    from assistant.query import STOPWORDS
+
+    first_names, surnames = census_names()
+    words = found.split()
+    lower = [w.lower().strip("'’.,") for w in words]
+    if len(words) >= 2:
+        return (not any(w in STOPWORDS for w in lower)
+                and all(w[:1].isupper() or x in first_names or x in surnames for w, x in zip(words, lower, strict=True))
+                and any(x in first_names or x in surnames for x in lower))
+    english, _ = _english_words()
+    return bool(words) and words[0][:1].isupper() and lower[0] in first_names and lower[0] not in english
+
+
+def without_personal_details(text: str, corpus_dir: Path | None = None) -> tuple[str, tuple[str, ...]]:
+    """`text` with its personal details left out, not replaced (a placeholder is a word too), and
+    what was left out ("a name", "a date of birth"), for a question answered without them: the
+    guidance never needs a child's name, and the words of one are words no guidance sentence
+    holds, which pulled the answer's probability down and the search off the question."""
+    # Storage redacts more, never less. A question loses only what is surely a name: a word taken
+    # wrongly for one and left out changes what is answered ("Leeds", "melatonin", "love" and
+    # "in cars" were, on the library's tune questions). See `_surely_a_name`.
+    spans = [s for s in redactor_for(corpus_dir).find(text)
+             if s.entity != "PERSON" or _surely_a_name(text[s.start:s.end])]
+    if not any(s.entity == "PERSON" for s in spans):  # a school is personal only beside a name (Redactor.find)
+        spans = [s for s in spans if s.entity != "SCHOOL"]
+    if not spans:
+        return text, ()
+    merged: list[list[int]] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if merged and span.start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], span.end)
+        else:
+            merged.append([span.start, span.end])
+    out = text
+    for start, end in reversed(merged):
+        label = _DETAIL_LABEL.search(out[:start])
+        out = out[: label.start() if label else start] + " " + out[end:]
+    out = re.sub(r"[(\[]\s*[,:;.-]*\s*[)\]]", " ", out)  # brackets the detail was in
+    out = re.sub(r"\s+([,.;:?!)])", r"\1", out)
+    out = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", out)  # "Jack, 7, Elm Rd," -> one comma left
+    out = re.sub(r"([.?!])\s*[,;:]+", r"\1", out)  # "in Plymouth. Jack, 7" -> "in Plymouth. 7"
+    out = re.sub(r"^[\s,.;:-]+", "", re.sub(r"\s{2,}", " ", out)).strip()
+    out = re.sub(r"[,;:-]+\s*$", "", re.sub(r"[,;:]+([.?!])", r"\1", out)).strip()
+    # "St Mary's" inside "St Mary's Primary" is one detail, the school; so is a phone number's tail.
+    outer = [s for s in spans if not any(o.start <= s.start and s.end <= o.end and o.end - o.start > s.end - s.start
+                                         for o in spans)]
+    kinds = tuple(dict.fromkeys(DETAIL_NAMES.get(s.entity, "a personal detail") for s in outer))
+    return out, kinds

@@ -210,6 +210,9 @@ class Answer:
     # Answered, but with a probability in the band where tune answers were more often wrong than
     # right (AnswerabilityModel.hedged): the answer opens by saying it may not answer the question.
     hedged: bool = False
+    # Personal details typed into the question and left out before it was answered ("a name",
+    # "a date of birth"): understood_as then shows the question as answered.
+    left_out: tuple[str, ...] = ()
 
     @property
     def authorities(self) -> list[str]:
@@ -219,6 +222,7 @@ class Answer:
         return {
             "question": self.question,
             "understood_as": self.understood_as,
+            "left_out": list(self.left_out),
             "answer": self.text,
             "abstained": self.abstained,
             "abstain_reason": self.abstain_reason,

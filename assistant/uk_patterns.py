@@ -14,6 +14,8 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
 
+from assistant.redaction import STREET_WORDS as _STREET
+
 
 class GroupPatternRecognizer(EntityRecognizer):
     """A regular expression whose named group `pii` is the personal part: "dob 3/4/2015" redacts
@@ -56,12 +58,6 @@ def date_of_birth_recognizer() -> GroupPatternRecognizer:
         rf"{context}(?P<pii>{_WRITTEN_DATE}|{_NUMERIC_DATE})\b",
         rf"\b(?P<pii>{_NUMERIC_DATE})\b",
     ])
-
-
-_STREET = (
-    r"street|st|road|rd|avenue|ave|lane|ln|close|cl|drive|dr|way|court|ct|crescent|cres|place|pl|terrace|"
-    r"gardens|gdns|grove|hill|mews|row|walk|square|sq|park|view|rise|parade|green|fields"
-)
 
 
 def address_recognizer() -> GroupPatternRecognizer:

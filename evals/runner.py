@@ -103,6 +103,7 @@ def score_item(
         "history": list(item.history),
         "standalone": item.standalone if item.history else None,
         "understood_as": str(getattr(answer, "understood_as", "") or ""),
+        "left_out": list(getattr(answer, "left_out", ()) or ()),
         "kind": item.kind,
         "split": item.split,
         "authority": item.authority or _no_authority_label(item.kind),

@@ -12,6 +12,7 @@ from assistant.present import (
     part_view,
     passage_html,
     refusal_text,
+    understood_text,
     with_citation_marks,
 )
 from assistant.types import Answer, Citation
@@ -19,7 +20,7 @@ from assistant.types import Answer, Citation
 
 def render_answer(answer: Answer) -> None:
     if answer.understood_as:
-        st.caption(f"Understood as: {escape_markdown(answer.understood_as)} (retype the question if that is wrong)")
+        st.caption(f"{escape_markdown(understood_text(answer))} (retype the question if that is wrong)")
     if answer.safety_notice:
         st.error(f"**{escape_markdown(answer.safety_notice)}**", icon=":material/emergency:")
     if answer.abstained and not answer.parts:

@@ -1,0 +1,96 @@
+"""Personal details typed into a question are left out before it is answered (service.ask).
+
+A name or an address is no part of what the guidance says, but its words pulled the answer's
+probability down and the danger model off the message. These tests check the answer is the one
+the question without them gets, that the 999 line survives a name, and that nothing else is lost.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from personal_data import leaked, load
+
+from assistant.present import understood_text
+from assistant.query import STOPWORDS
+from assistant.redaction import may_hold_personal_details, without_personal_details
+from assistant.safety import SAFETY_LINE
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+
+
+@pytest.mark.parametrize(
+    ("typed", "answered", "kinds"),
+    [
+        ("Re Jack Smith (DOB 03/04/2016): who chairs the conference",
+         "who chairs the conference", ("a name", "a date of birth")),
+        ("Amelia Jones, 14 Park Street, TQ1 2AB, says her stepdad hit her, Torbay",
+         "says her stepdad hit her, Torbay", ("a name", "an address", "a postcode")),
+        ("is 07700 900123 the right number for the duty team", "is the right number for the duty team",
+         ("a phone number",)),
+        ("I'm a teacher in Plymouth. Jack Smith, 7, has bruises", "I'm a teacher in Plymouth. 7, has bruises",
+         ("a name",)),
+    ],
+)
+def test_details_and_their_labels_are_left_out(typed, answered, kinds):
+    assert without_personal_details(typed, CORPUS) == (answered, kinds)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Words the storage redactor takes for names, which a question must keep.
+        "I'm a teacher in Leeds. A pupil has bruises on her arms and says her mum did it. Should I refer?",
+        "What dose of melatonin can a foster carer give a child with ADHD?",
+        "GP in York. Mum has just told me her partner threatened to kill the baby tonight. Who do I contact?",
+        "dad tells her mum doesn't love her, does this need a referral?",
+        "a year 3 boy has finger-mark bruises on his upper arm",
+    ],
+)
+def test_words_only_taken_for_names_stay_in_the_question(question):
+    assert without_personal_details(question, CORPUS) == (question, ())
+
+
+def test_the_test_sets_guidance_texts_come_back_unchanged_and_most_details_go():
+    data = load()
+    changed = [g for g in data["guidance"] if without_personal_details(g, CORPUS)[0] != g]
+    assert changed == []
+    spans = gone = 0
+    for item in data["personal"]:
+        out, _ = without_personal_details(item["text"], CORPUS)
+        spans += len(item["spans"])
+        gone += sum(not leaked(span, item["text"], out) for span in item["spans"])
+    # Measured 153 of 218: a lower-case single first name ("does tyler need...") is kept, as is
+    # any word that may not be a name; storage redaction (test_redaction) removes those too.
+    assert gone / spans >= 0.65
+
+
+def test_the_cheap_first_look_never_hides_a_detail_that_would_be_left_out(assistant):
+    known = assistant.retriever.snapshot().vocabulary
+    for item in load()["personal"]:
+        if without_personal_details(item["text"], CORPUS)[1]:
+            assert may_hold_personal_details(item["text"], known, STOPWORDS), item["text"]
+    # ...and a question with a section number, a timescale or an acronym does not load Presidio.
+    for question in ("how soon is a section 47 started in Plymouth", "who chairs the ICPC in Bath",
+                     "is a child seen within 5 working days in year 6"):
+        assert not may_hold_personal_details(question, known, STOPWORDS)
+
+
+def test_a_question_with_a_name_gets_the_answer_without_it(assistant):
+    plain = assistant.ask("How quickly must a child be seen after a referral in Bath and North East Somerset?")
+    typed = "Re Jack Smith (DOB 03/04/2016): How quickly must a child be seen after a referral in Bath and North East Somerset?"
+    answer = assistant.ask(typed)
+    assert answer.text == plain.text and not answer.abstained
+    assert answer.question == typed and answer.left_out == ("a name", "a date of birth")
+    assert answer.understood_as == plain.question
+    assert understood_text(answer).startswith(f"Answered as: {plain.question} (a name and a date of birth left out")
+    assert assistant.ask(plain.question).left_out == ()
+
+
+def test_a_name_before_a_danger_now_message_keeps_the_999_line(assistant):
+    # Before names were left out, the danger model read this one as not in danger.
+    message = "14 year old boy in the toilets with a belt round his neck, staff with him now"
+    assert assistant.ask(message).safety_notice == SAFETY_LINE
+    assert assistant.ask(f"Re Jack Smith (DOB 03/04/2016): {message}").safety_notice == SAFETY_LINE
