@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     p_purge.add_argument("--older-than", type=float, required=True, metavar="DAYS")
     args = parser.parse_args(argv)
 
-    from assistant.service import GuidanceAssistant, QuestionError
+    from assistant.service import GuidanceAssistant, ManifestError, QuestionError
     from assistant.settings import SettingsError
     from evals.items import ItemError
     from indexing.load import LoadError
@@ -89,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "timescales":
             return _timescales(args, settings)
         assistant = GuidanceAssistant(settings)  # with the generative writer when GUIDANCE_LLM_BASE_URL is set
-        notice = assistant.status().notice()  # questions never index: a stale index is reported instead
+        try:
+            notice = assistant.status().notice()  # questions never index: a stale index is reported instead
+        except ManifestError as exc:  # broken by hand: answered with the manifest as last read
+            notice = f"the library's manifest cannot be read; answers use it as last read until it is fixed. {exc}"
         if notice:
             print(f"note: {notice}", file=sys.stderr)
         if args.command == "serve":

@@ -16,7 +16,7 @@ from assistant.settings import Settings, configure_offline
 from assistant.types import Answer, Passage
 from assistant.write import ExtractiveWriter
 from indexing.embed import Embedder, MiniLMEmbedder
-from indexing.manifest import Manifest, ManifestError, load_manifest
+from indexing.manifest import Manifest, ManifestError, last_read_manifest, load_manifest
 from indexing.onnx_embed import question_embedder
 from indexing.pipeline import CACHE_FOLDER, IndexReport, IndexStatus, Progress, index, status
 from indexing.store import ChunkStore
@@ -52,7 +52,7 @@ class GuidanceAssistant:
         started = time.perf_counter()
         self.embedder = embedder or question_embedder(self.settings)  # onnxruntime: no torch import
         self.store = store or ChunkStore.open(self.settings)
-        self.manifest: Manifest = load_manifest(self.settings.manifest_path, self.settings.data_dir / CACHE_FOLDER)
+        self.manifest: Manifest = self._opening_manifest()
         self.glossary = Glossary.load(self.settings.glossary_path)
         self.empty_glossary = Glossary({})
         self.retriever = Retriever(self.store, self.settings)
@@ -68,6 +68,21 @@ class GuidanceAssistant:
 
             use_generative_writer(self)
         self.load_seconds = time.perf_counter() - started
+
+    def _opening_manifest(self) -> Manifest:
+        """The manifest; when a hand edit has broken it, the one last read without a problem, as a
+        running app keeps (`manifest_problem` then says what is wrong, for each face to show).
+        A broken manifest with no earlier reading stops the assistant with the file and line."""
+        self.manifest_problem = ""
+        cache = self.settings.data_dir / CACHE_FOLDER
+        try:
+            return load_manifest(self.settings.manifest_path, cache)
+        except ManifestError as exc:
+            last = last_read_manifest(self.settings.manifest_path, cache)
+            if last is None:
+                raise
+            self.manifest_problem = str(exc)
+            return last
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -247,6 +262,7 @@ class GuidanceAssistant:
 
     def reload_manifest(self) -> None:
         self.manifest = load_manifest(self.settings.manifest_path, self.settings.data_dir / CACHE_FOLDER)
+        self.manifest_problem = ""
         self.writer.front_doors = {a.name: a.front_door for a in self.manifest.authorities if a.front_door}
         self.writer.contacts = {a.name: a.contacts for a in self.manifest.authorities}
 

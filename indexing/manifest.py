@@ -117,9 +117,29 @@ def load_manifest(path: Path, cache_dir: Path | None = None) -> Manifest:
     if not path.exists():
         raise ManifestError(f"No manifest at {path}. Create one: see README 'Adding a document'.")
     try:
-        checked, tree = _checked_manifest(path, cache_dir)
+        checked, tree, keep = _checked_manifest(path, cache_dir)
     except ConfigError as exc:
         raise ManifestError(str(exc)) from None
+    manifest = _built(path, checked, tree)
+    if cache_dir is not None and keep:  # only a parse that passed every check: last_read_manifest reads it
+        _write_quietly(cache_dir / PARSED_CACHE, json.dumps({"key": keep, "manifest": checked.model_dump(mode="json")}))
+    return manifest
+
+
+def last_read_manifest(path: Path, cache_dir: Path) -> Manifest | None:
+    """The manifest as last read without a problem by any process using `cache_dir` (its cached
+    parse, whatever the file holds now), checked again; None when there is none. For the question
+    path only, when the file is broken by a hand edit: the index was built from a manifest that
+    read, and its councils' names and front doors are still right for it. Indexing never uses it."""
+    try:
+        stored = json.loads((cache_dir / PARSED_CACHE).read_text(encoding="utf-8"))
+        return _built(path, ManifestFile.model_validate(stored["manifest"]), None, reparse=False)
+    except (OSError, ValueError, KeyError, TypeError, ManifestError):
+        return None
+
+
+def _built(path: Path, checked: ManifestFile, tree: object | None, reparse: bool = True) -> Manifest:
+    """The Manifest from a schema-checked parse, after the checks across entries (ManifestError)."""
     problems: list[str] = []
     authorities = tuple(
         Authority(a.name, tuple(a.aliases), a.front_door, a.phone, a.email, a.web, a.out_of_hours)
@@ -187,7 +207,7 @@ def load_manifest(path: Path, cache_dir: Path | None = None) -> Manifest:
         )
     if not problems:
         problems += _same_content(manifest.corpus_dir, docs)
-    if problems and tree is None:  # checked from the cached parse: parse again for the line numbers
+    if problems and tree is None and reparse:  # checked from the cached parse: parse again for the line numbers
         return load_manifest(path)
     if problems:
         shown = problems[:5]
@@ -195,22 +215,21 @@ def load_manifest(path: Path, cache_dir: Path | None = None) -> Manifest:
     return replace(manifest, documents=tuple(docs))
 
 
-def _checked_manifest(path: Path, cache_dir: Path | None) -> tuple[ManifestFile, object | None]:
-    """The schema-checked manifest and its YAML tree (None when it came from the cache)."""
+def _checked_manifest(path: Path, cache_dir: Path | None) -> tuple[ManifestFile, object | None, str]:
+    """The schema-checked manifest, its YAML tree (None when it came from the cache) and the key to
+    keep a fresh parse under ("" when there is nothing to keep)."""
     if cache_dir is None:
-        return validate_manifest(path)
+        return *validate_manifest(path), ""
     key = _parse_key(path.read_bytes())
     cache = cache_dir / PARSED_CACHE
     try:
         stored = json.loads(cache.read_text(encoding="utf-8"))
         if stored.get("key") == key:
-            return ManifestFile.model_validate(stored["manifest"]), None
+            return ManifestFile.model_validate(stored["manifest"]), None, ""
     except (OSError, ValueError):  # missing, unreadable or not a parse this schema accepts: parse
         pass
     checked, tree = validate_manifest(path)
-    if _parse_key(path.read_bytes()) == key:  # not edited while it was parsed
-        _write_quietly(cache, json.dumps({"key": key, "manifest": checked.model_dump(mode="json")}))
-    return checked, tree
+    return checked, tree, key if _parse_key(path.read_bytes()) == key else ""  # "": edited while parsed
 
 
 def _parse_key(raw: bytes) -> str:

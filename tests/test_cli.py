@@ -52,3 +52,25 @@ def test_chat_reads_a_follow_up_against_the_council_asked_about(env, capsys, mon
     out = capsys.readouterr().out
     understood = [line for line in out.splitlines() if line.startswith("(Understood as:")]
     assert len(understood) == 1 and "York" in understood[0] and "Bath" not in understood[0]
+
+
+def test_a_fresh_ask_on_a_broken_manifest_answers_with_the_manifest_last_read(
+    tmp_path, corpus_copy, monkeypatch, capsys
+):
+    """A manifest broken by a hand edit: `guidance index` still refuses it with the line, but a
+    question asked from a fresh process is answered from the index with the manifest as last
+    read (as the running app does), saying so, instead of stopping."""
+    corpus = corpus_copy(tmp_path / "corpus", ("york-childrens-social-care-targeted-help",))
+    monkeypatch.setenv("GUIDANCE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("GUIDANCE_CORPUS_DIR", str(corpus))
+    assert main(["index"]) == 0
+    capsys.readouterr()
+    manifest = corpus / "manifest.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("authorities:", "authorities: [oops", 1))
+    assert main(["ask", "Which York team does S47 enquiries?", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "manifest cannot be read" in captured.err and "line " in captured.err
+    out = json.loads(captured.out)
+    assert out["authorities"] == ["City of York Council"] and not out["abstained"]
+    assert main(["index"]) == 2
+    assert "not valid YAML" in capsys.readouterr().err

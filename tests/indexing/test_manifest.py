@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from indexing.curate import add_document, make_doc_id, remove_document, slugify, update_document
-from indexing.manifest import Authority, ManifestError, load_manifest
+from indexing.manifest import PARSED_CACHE, Authority, ManifestError, last_read_manifest, load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "# Neglect\n\nA strategy discussion is held within one working day of concerns being raised.\n"
@@ -117,8 +117,38 @@ def test_a_problem_found_from_the_cached_parse_still_names_its_line(corpus, tmp_
     entry = text[first : text.index("- id: ", first + 1)]
     path.write_text(text + entry.replace("file: ", "file: ./"), encoding="utf-8")  # the same id twice
     messages = []
-    for _ in range(2):  # the first parses and keeps the parse (it passes the schema); the second reads it
+    for _ in range(2):  # it passes the schema but not the checks across entries: no parse is kept
         with pytest.raises(ManifestError) as error:
             load_manifest(path, cache)
         messages.append(str(error.value))
     assert messages[0] == messages[1] and "used twice" in messages[0] and ", line " in messages[0]
+    assert not (cache / PARSED_CACHE).exists()
+
+
+def test_a_problem_found_in_a_kept_parse_is_reported_as_a_fresh_parse_reports_it(corpus, tmp_path):
+    """A parse kept while the manifest was sound can meet a problem later that lies outside the
+    file (two documents' files now hold the same bytes): it is reported as a fresh parse reports it."""
+    path, cache = corpus / "manifest.yaml", tmp_path / "cache"
+    manifest = load_manifest(path, cache)
+    first, second = manifest.documents[:2]
+    (corpus / second.source_file).write_bytes((corpus / first.source_file).read_bytes())
+    with pytest.raises(ManifestError, match="same content") as cached:
+        load_manifest(path, cache)
+    with pytest.raises(ManifestError) as fresh:
+        load_manifest(path)
+    assert str(cached.value) == str(fresh.value)
+
+
+def test_the_last_read_manifest_outlives_a_broken_file_but_never_a_problem(corpus, tmp_path):
+    path, cache = corpus / "manifest.yaml", tmp_path / "cache"
+    assert last_read_manifest(path, cache) is None  # nothing read yet
+    sound = load_manifest(path, cache)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("authorities:", "authorities: [oops", 1), encoding="utf-8")
+    with pytest.raises(ManifestError, match="not valid YAML"):
+        load_manifest(path, cache)
+    assert last_read_manifest(path, cache) == sound
+    path.write_text(text + "\n" + text[text.index("documents:") + len("documents:"):], encoding="utf-8")
+    with pytest.raises(ManifestError, match="used twice"):
+        load_manifest(path, cache)
+    assert last_read_manifest(path, cache) == sound  # the broken one was never kept
