@@ -234,6 +234,8 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     rest = question[opening.end() :].strip(" ,") if opening else question
     own = _strip_councils(rest, aliases)
     rest_terms = _content(tokens(own))
+    if named and rest_terms and all(t in SAME_QUESTION_WORDS for t in rest_terms):
+        rest_terms = []  # "what does Torbay say?", "same question for York": only a council
     place = _place(question, named, previous, aliases)
     conditional = bool(opening and CONDITION.match(opening.group(0)))
     topic = topic_of(previous.question, tuple(aliases))
@@ -288,6 +290,13 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     return Reading(_with_council(text, place) if place and not placed else text, True, rule, swapped)
 
 
+# Words that ask the last question again of another council and name no topic of their own
+# ("what does Torbay say?", "does Plymouth have the same rule?", "switching to York, same
+# question"): with a council named and no other content word, the follow-up is only that council.
+SAME_QUESTION_WORDS = frozenset(
+    "ok okay now switching switch moving move onto same question questions qn rule rules "
+    "thing things answer say says said policy procedure please too well".split()
+)
 # A follow-up that is only a short noun phrase, no question word or verb ("drugs or alcohol?",
 # "a core assessment?"), is tied to the last question as "and …?" would be; an acronym alone
 # ("LADO?") and a council alone ("Plymouth?", read elsewhere) are not.

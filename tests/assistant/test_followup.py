@@ -151,6 +151,16 @@ def test_is_it_the_same_in_another_council_is_a_council_switch():
         assert reading.text == "What is a looked after child review in York?" and reading.rule == "council"
 
 
+def test_the_same_question_of_another_council_in_other_words_is_a_council_switch():
+    for typed in ("what does Plymouth say?", "does Plymouth have the same rule?", "switching to Plymouth, same question",
+                  "ok now Plymouth please"):
+        reading = read_follow_up(typed, [SEEN], ALIASES)
+        assert reading.inherited and reading.rule == "council", typed
+        assert reading.text == "How soon must a child be seen after a referral in Plymouth?", typed
+    # A word of its own is a topic of its own, not the same question.
+    assert "neglect" in read_follow_up("what does Plymouth say about neglect?", [SEEN], ALIASES).text
+
+
 def test_they_stands_for_a_team_or_people_not_for_a_singular_thing():
     agreement = Turn("What is a section 20 agreement in Bath?", (BATH,))
     assert "agreement refuse" not in read_follow_up("can they refuse?", [agreement], ALIASES).text
