@@ -259,7 +259,14 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     if len(rest_terms) >= OWN_TOPIC_TERMS or (reference and answer_name):
         text, rule = rest, "own words"
         own_plural = reference and reference.group(3) and _plural_before(rest, reference.start(3))
-        if reference and (reference.group(2) or reference.group(3)) and answer_name and not own_plural:
+        asked_of = _asked_of(previous.question, aliases) if reference and reference.group(3) else ""
+        agent_again = AGENT_QUESTION.match(rest)
+        if asked_of and agent_again and (named or agent_again.group("verb").lower() in previous.question.lower().split()):
+            # "who does them in Torbay?" after "which team does section 47 enquiries in York?": it asks
+            # for the team again (of another council, or with the same verb), so "them" is what was
+            # done, not the team the last answer named ("who manages them?" is still the team).
+            text, rule = REFERENCE.sub(lambda _match: asked_of, text, count=1), "pronoun"
+        elif reference and (reference.group(2) or reference.group(3)) and answer_name and not own_plural:
             text, rule = REFERENCE.sub(lambda _match: _the(answer_name), text, count=1), "reference"
         elif opening and not named and topic and _bridges(own, topic):
             # "and how quickly do THE ACTION NOTES have to go out?" after strategy discussions:
@@ -270,9 +277,8 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         text = text[:1].upper() + text[1:]
         if text == question:
             return Reading(question, False)
-        return Reading(
-            text, True, rule, {"reference": answer_name, "bridge": topic.phrase if topic else ""}.get(rule, "")
-        )
+        taken = {"reference": answer_name, "bridge": topic.phrase if topic else "", "pronoun": asked_of}
+        return Reading(text, True, rule, taken.get(rule, ""))
     if rest_terms:
         swapped = own.strip(" ?.!,")
         if QUALIFIER.match(swapped):  # "and after 18?": the same question, narrowed
@@ -293,10 +299,11 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
 # Words that ask the last question again of another council and name no topic of their own
 # ("what does Torbay say?", "does Plymouth have the same rule?", "switching to York, same
 # question"): with a council named and no other content word, the follow-up is only that council.
-SAME_QUESTION_WORDS = frozenset(
-    "ok okay now switching switch moving move onto same question questions qn rule rules "
-    "thing things answer say says said policy procedure please too well".split()
-)
+SAME_QUESTION_WORDS = frozenset([
+    "ok", "okay", "now", "switching", "switch", "moving", "move", "onto", "same", "question", "questions",
+    "qn", "rule", "rules", "thing", "things", "answer", "say", "says", "said", "policy", "procedure",
+    "please", "too", "well",
+])
 # A follow-up that is only a short noun phrase, no question word or verb ("drugs or alcohol?",
 # "a core assessment?"), is tied to the last question as "and …?" would be; an acronym alone
 # ("LADO?") and a council alone ("Plymouth?", read elsewhere) are not.
@@ -616,6 +623,23 @@ def _agent(previous: str, answer_name: str, aliases: dict[str, str]) -> str:
     if not who:
         return ""
     return _the(answer_name) if _names_something(answer_name) else f"whoever {who.group('verb')} {who.group('object')}"
+
+
+# A question asking who does something: "who VERBs …", "which team/service VERBs …".
+AGENT_QUESTION = re.compile(
+    rf"^\s*(?:and\s+|so\s+|ok\s+)?(?:who|which\s+(?:[a-z'’-]+\s+){{0,2}}?(?:{UNIT_NOUNS})s?)\s+(?!is\b|are\b|was\b|has\b)(?P<verb>[a-z]+s)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_of(previous: str, aliases: dict[str, str]) -> str:
+    """What an agent question was asking about: "section 47 enquiries" in "Which team does section
+    47 enquiries in York?" or "Who reviews looked after children?"; "" for another shape."""
+    question = _strip_councils(previous, aliases).strip()
+    agent = AGENT_QUESTION.match(question)
+    if not agent:
+        return ""
+    return question[agent.end():].strip(" ?.!")
 
 
 def _plural_before(body: str, at: int) -> bool:

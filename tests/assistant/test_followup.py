@@ -161,6 +161,16 @@ def test_the_same_question_of_another_council_in_other_words_is_a_council_switch
     assert "neglect" in read_follow_up("what does Plymouth say about neglect?", [SEEN], ALIASES).text
 
 
+def test_who_does_them_in_another_council_asks_for_the_team_again_not_about_it():
+    s47 = Turn("Which team does section 47 enquiries in York?", (YORK,), "Referral and Assessment Social Work Teams")
+    assert read_follow_up("who does them in Torbay?", [s47], ALIASES).text == "Who does section 47 enquiries in Torbay?"
+    assert read_follow_up("and who handles them in Plymouth?", [s47], ALIASES).text == (
+        "Who handles section 47 enquiries in Plymouth?"
+    )
+    # Not asking for the agent again: "they" are still the team the answer named.
+    assert "Referral and Assessment Social Work Teams" in read_follow_up("what else do they do?", [s47], ALIASES).text
+
+
 def test_they_stands_for_a_team_or_people_not_for_a_singular_thing():
     agreement = Turn("What is a section 20 agreement in Bath?", (BATH,))
     assert "agreement refuse" not in read_follow_up("can they refuse?", [agreement], ALIASES).text
