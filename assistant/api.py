@@ -119,4 +119,5 @@ def serve(assistant: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) ->
             file=sys.stderr,
         )
 
+    assistant.warm_up_in_background()  # the first question with a name in it does not wait for the redactor
     uvicorn.run(create_app(assistant), host=host, port=port, log_level="info")

@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(answer.as_dict(), ensure_ascii=False))
         else:
             if answer.understood_as:
-                print(f"({understood_text(answer)})\n")
+                print("({}: {})\n".format(*understood_text(answer)))
             print(answer.text)
             for c in answer.citations:
                 page = f", page {c.page}" if c.page else ""
@@ -156,7 +156,7 @@ def _chat(assistant: Any) -> int:
             print(f"error: {exc}")
             continue
         if answer.understood_as:
-            print(f"({understood_text(answer)})")
+            print("({}: {})".format(*understood_text(answer)))
         print(answer.text)
         for c in answer.citations:
             print(f"[{c.n}] {c.authority} — {c.title} ({c.date}) — {c.section}")

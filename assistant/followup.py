@@ -261,7 +261,8 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         own_plural = reference and reference.group(3) and _plural_before(rest, reference.start(3))
         asked_of = _asked_of(previous.question, aliases) if reference and reference.group(3) else ""
         agent_again = AGENT_QUESTION.match(rest)
-        if asked_of and agent_again and (named or agent_again.group("verb").lower() in previous.question.lower().split()):
+        same_verb = bool(agent_again) and agent_again.group("verb").lower() in previous.question.lower().split()
+        if asked_of and agent_again and (named or same_verb):
             # "who does them in Torbay?" after "which team does section 47 enquiries in York?": it asks
             # for the team again (of another council, or with the same verb), so "them" is what was
             # done, not the team the last answer named ("who manages them?" is still the team).

@@ -72,16 +72,17 @@ def hedge_detail(note: str) -> str:
     return detail[:1].upper() + detail[1:]
 
 
-def understood_text(answer: Answer) -> str:
-    """How the question was read, when it was not answered exactly as typed: a follow-up read
-    against the conversation, or a question without the personal details typed into it."""
+def understood_text(answer: Answer) -> tuple[str, str]:
+    """How the question was read, when it was not answered exactly as typed, as (label, reading):
+    a follow-up read against the conversation ("Understood as"), or a question answered without
+    the personal details typed into it ("Answered as", saying what was left out). ("", "") else."""
     if not answer.understood_as:
-        return ""
+        return "", ""
     if not answer.left_out:
-        return f"Understood as: {answer.understood_as}"
+        return "Understood as", answer.understood_as
     kinds = answer.left_out[0] if len(answer.left_out) == 1 else \
         ", ".join(answer.left_out[:-1]) + " and " + answer.left_out[-1]
-    return f"Answered as: {answer.understood_as} ({kinds} left out: the guidance does not need them)"
+    return "Answered as", f"{answer.understood_as} ({kinds} left out: the guidance does not need them)"
 
 
 def refusal_text(answer: Answer) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -83,6 +84,17 @@ class GuidanceAssistant:
                 raise
             self.manifest_problem = str(exc)
             return last
+
+    def warm_up_in_background(self) -> threading.Thread:
+        """Load the redaction engine that `without_personal_details` uses (Presidio and spaCy,
+        seconds cold) on a daemon thread, for a face that stays up (the app, the API): the first
+        question with a name in it then does not wait for it."""
+        from assistant.redaction import redactor_for
+
+        redactor = redactor_for(self.settings.corpus_dir)
+        thread = threading.Thread(target=redactor.find, args=("warm up",), name="redactor-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     @property
     def aliases(self) -> dict[str, str]:

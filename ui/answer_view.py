@@ -20,7 +20,8 @@ from assistant.types import Answer, Citation
 
 def render_answer(answer: Answer) -> None:
     if answer.understood_as:
-        st.caption(f"{escape_markdown(understood_text(answer))} (retype the question if that is wrong)")
+        label, reading = understood_text(answer)
+        st.caption(f"{label}: {escape_markdown(reading)} (retype the question if that is wrong)")
     if answer.safety_notice:
         st.error(f"**{escape_markdown(answer.safety_notice)}**", icon=":material/emergency:")
     if answer.abstained and not answer.parts:

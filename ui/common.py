@@ -24,7 +24,9 @@ _SESSION = "curator_session"  # counts this tab's failed passphrases
 def _load_assistant() -> GuidanceAssistant:
     # Opening never indexes: `guidance index` (or the Library page) is the one writer, and a
     # stale index is shown as a notice (index_notice) instead.
-    return GuidanceAssistant(Settings.from_env())
+    assistant = GuidanceAssistant(Settings.from_env())
+    assistant.warm_up_in_background()  # once per app process (cached): a name typed does not make the first answer wait
+    return assistant
 
 
 def load_assistant() -> GuidanceAssistant:
