@@ -349,13 +349,19 @@ DETAIL_NAMES = {
     "CASE_REFERENCE": "a case reference",
     "SCHOOL": "a school",
 }
-# A label typed just before a detail goes with it ("DOB 03/04/2016", "mob: 07700 900123",
-# "re: Jack Smith"): left behind, it is a word no guidance sentence holds, which reads to the
-# answer path as a question off the library's subject.
+# A label typed just before a detail goes with it, with whose it is ("DOB 03/04/2016", "Mum's
+# mobile is 07700 900123", "call dad on …", "re: Jack Smith"). Left behind, it is words no guidance
+# sentence holds, which read to the answer path as a question off the library's subject; and
+# "mum's mobile" or "phone" left in a worry reads to the danger model as a child nobody can reach:
+# after the library's 158 not-in-danger messages, ". Mum's mobile is" showed the 999 line on 44.
+_OWNER = r"(?:mum|dad|mother|father|parent|carer|nan|nanna|gran|grandma|grandad|aunt|uncle|her|his|their|the|home|school)"
 _DETAIL_LABEL = re.compile(
-    r"\b(?:re|dob|d\.\s?o\.\s?b\.?|date\s+of\s+birth|born(?:\s+on)?|tel|phone|mob|mobile|number|no\.?|"
-    r"address|lives\s+at|postcode|nhs(?:\s+(?:number|no\.?))?|ni(?:\s+(?:number|no\.?))?|e-?mail|ref|"
-    r"reference)\s*[:#.-]?\s*$",
+    rf"(?:\b(?:{_OWNER}(?:['’]s)?\s+)?(?:re|dob|d\.\s?o\.\s?b\.?|date\s+of\s+birth|born(?:\s+on)?|tel(?:ephone)?|"
+    r"phone|mob|mobile|number|no\.?|contact(?:\s+(?:number|no\.?|details))?|address|lives\s+at|postcode|"
+    r"nhs(?:\s+(?:number|no\.?))?|ni(?:\s+(?:number|no\.?))?|e-?mail|ref|reference)(?:\s+(?:number|no\.?))?"
+    rf"(?:\s+(?:is|was|on))?|\b(?:call|ring|text|phone|contact|email|e-mail)\s+(?:{_OWNER}\s+){{0,2}}(?:on|at)"
+    r"|\b(?:(?:her|his|their|the\s+child['’]s|child['’]s)\s+)?name\s+(?:is|was)"
+    r"|\b(?:the\s+)?(?:child|boy|girl|pupil|baby|young\s+person)\s+(?:is|was)(?:\s+called)?|\bcalled)\s*[:#.=-]?\s*$",
     re.I,
 )
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
