@@ -354,7 +354,9 @@ DETAIL_NAMES = {
 # sentence holds, which read to the answer path as a question off the library's subject; and
 # "mum's mobile" or "phone" left in a worry reads to the danger model as a child nobody can reach:
 # after the library's 158 not-in-danger messages, ". Mum's mobile is" showed the 999 line on 44.
-_OWNER = r"(?:mum|dad|mother|father|parent|carer|nan|nanna|gran|grandma|grandad|aunt|uncle|her|his|their|the|home|school)"
+_OWNER = (
+    r"(?:mum|dad|mother|father|parent|carer|nan|nanna|gran|grandma|grandad|aunt|uncle|her|his|their|the|home|school)"
+)
 _DETAIL_LABEL = re.compile(
     rf"(?:\b(?:{_OWNER}(?:['’]s)?\s+)?(?:re|dob|d\.\s?o\.\s?b\.?|date\s+of\s+birth|born(?:\s+on)?|tel(?:ephone)?|"
     r"phone|mob|mobile|number|no\.?|contact(?:\s+(?:number|no\.?|details))?|address|lives\s+at|postcode|"
