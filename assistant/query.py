@@ -459,6 +459,17 @@ NEED_CATEGORIES = (
             r"special educational needs|complex (medical )?needs|wheelchair|non[- ]verbal|life[- ]limiting)\b"
         ),
     ),
+    (
+        # a worry the partner thinks short of the threshold, or help asked for the family instead:
+        # the guidance's early or targeted help and its advice on contacts below the threshold
+        "support below the threshold",
+        re.compile(
+            r"\b(not sure (it|this|that)('s| is)? (meets?|reach\w*|at|enough)|(doesn'?t|does not|might not|may not|"
+            r"won'?t|wouldn'?t) (meet|reach)|(short of|below|under) the threshold|lower[- ]level|low[- ]level|"
+            r"probably not (social care|a referral|for social care|csc)|talk (it )?through|early help|"
+            r"(support|help) for the (family|parents?|mum|dad)|(family|parenting) support)\b"
+        ),
+    ),
 )
 
 
@@ -483,6 +494,8 @@ CATEGORY_IN_GUIDANCE = {
     "exploitation": r"exploitation|cse|child sexual exploitation|sexual exploitation|missing and exploited",
     "homeless": r"homeless\w*",
     "disabled child": r"disabled (children|child|young people)|disabilit(y|ies)|short breaks",
+    "support below the threshold": r"early help|targeted (?:early help|support|help|interventions?)|family support|"
+    r"(?:not meeting|do not meet|does not meet|below) (?:that|the) threshold",
 }
 
 

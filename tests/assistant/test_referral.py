@@ -245,3 +245,20 @@ def test_a_need_alone_is_no_worry_about_a_child():
     from assistant.query import describes_child_concern
 
     assert not describes_child_concern("my son's school says he may be autistic, what happens next?")
+
+
+def test_a_worry_short_of_the_threshold_gets_the_councils_early_help_first():
+    """"Not sure it meets the threshold, is there support for the family?" asks for help below the
+    threshold: the council's sentence on early help leads, though a routing sentence ranks higher."""
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    sentences = (
+        "Referrals are screened by the Hub the same day.",
+        "The Family Hub offers targeted early help to families whose needs fall short of statutory intervention.",
+    )
+    routing = [routing_passage("Riverside Council", sentences, (0.50, 0.40))]
+    short = ask("teacher in Riverside: mum is struggling since the split, not sure it meets the threshold. "
+                "Is there any support for the family, or should I refer?", ("Riverside Council",))
+    assert "support below the threshold" in short.concern_categories
+    assert referral_answer(writer, short, routing, routing).parts[0].lead.startswith("The Family Hub offers")
+    plain = ask("teacher in Riverside: mum is struggling since the split. Should I refer?", ("Riverside Council",))
+    assert referral_answer(writer, plain, routing, routing).parts[0].lead.startswith("Referrals are screened")
