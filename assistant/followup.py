@@ -256,8 +256,11 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     children = _swap_children(base, own) if opening else None
     if children:  # "what about babies?": the same question, for them
         return Reading(_with_council(children, place) if place and not placed else children, True, "children")
-    if len(rest_terms) >= OWN_TOPIC_TERMS or (reference and answer_name):
+    own_question = bool(opening and OWN_QUESTION.match(own))
+    if len(rest_terms) >= OWN_TOPIC_TERMS or (reference and answer_name) or own_question:
         text, rule = rest, "own words"
+        if own_question and not reference and topic:
+            text = _the_topic_for_its_head(text, topic)  # "who attends the meeting?" after a strategy meeting
         own_plural = reference and reference.group(3) and _plural_before(rest, reference.start(3))
         asked_of = _asked_of(previous.question, aliases) if reference and reference.group(3) else ""
         agent_again = AGENT_QUESTION.match(rest)
@@ -305,6 +308,26 @@ SAME_QUESTION_WORDS = frozenset([
     "qn", "rule", "rules", "thing", "things", "answer", "say", "says", "said", "policy", "procedure",
     "please", "too", "well",
 ])
+# A tied follow-up that is a whole question of its own, a question word and its verb ("and WHO
+# DOES the assessment?", "and who goes to the conference?"): its own words, with the council, not
+# a topic swapped into the last question ("How soon must who sees the child be seen…").
+OWN_QUESTION = re.compile(
+    rf"^\s*(?:who|what|when|where|why|which\s+[a-z]+|how(?:\s+(?:long|often|soon|quickly|many|much))?)\s+"
+    rf"(?:{AUXILIARY}|(?!about\b|if\b)[a-z]+s)\s+\w",
+    re.IGNORECASE,
+)
+def _the_topic_for_its_head(own: str, topic: Topic) -> str:
+    """"the meeting" in a follow-up's own question is the last topic when that is a kind of
+    meeting ("the strategy meeting"); any other definite phrase is its own."""
+    named = strip_article(topic.phrase)
+    head = named.split()[-1].lower() if named else ""
+    for match in DEFINITE.finditer(own):
+        words = match.group("words").split()
+        if head and words[-1].lower() == head and len(named.split()) > 1:
+            return own[: match.start()] + "the " + named + own[match.end() :]
+    return own
+
+
 # A follow-up that is only a short noun phrase, no question word or verb ("drugs or alcohol?",
 # "a core assessment?"), is tied to the last question as "and …?" would be; an acronym alone
 # ("LADO?") and a council alone ("Plymouth?", read elsewhere) are not.
