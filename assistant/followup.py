@@ -253,10 +253,10 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     if conditional:  # "what if…" narrows the last question
         text = f"{base.rstrip(' ?.!')} if {own.strip(' ?.!,')}?"
         return Reading(_with_council(text, place) if place and not placed else text, True, "condition")
-    children = _swap_children(base, own) if opening else None
+    own_question = bool(opening and OWN_QUESTION.match(own))
+    children = _swap_children(base, own) if opening and not own_question else None
     if children:  # "what about babies?": the same question, for them
         return Reading(_with_council(children, place) if place and not placed else children, True, "children")
-    own_question = bool(opening and OWN_QUESTION.match(own))
     if len(rest_terms) >= OWN_TOPIC_TERMS or (reference and answer_name) or own_question:
         text, rule = rest, "own words"
         if own_question and not reference and topic:

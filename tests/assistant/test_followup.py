@@ -215,6 +215,8 @@ def test_a_question_is_never_put_in_place_of_the_last_topic():
 def test_a_tied_whole_question_keeps_its_own_words_and_gains_the_council():
     seen = Turn("How soon must a child be seen after a referral in Bath?", (BATH,))
     assert read_follow_up("and who does the assessment?", [seen], ALIASES).text == "Who does the assessment in Bath?"
+    # ...not a group of children swapped in ("How soon must who sees the child be seen…").
+    assert read_follow_up("and who sees the child?", [seen], ALIASES).text == "Who sees the child in Bath?"
     icpc = Turn("When is an initial child protection conference held in York?", (YORK,))
     assert read_follow_up("and who goes to the conference?", [icpc], ALIASES).text == (
         "Who goes to the initial child protection conference in York?"
