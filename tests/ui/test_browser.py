@@ -197,33 +197,33 @@ def test_two_turn_conversation_shows_how_the_follow_up_was_read(page, app_url):
     screenshot(page, "ask_follow_up.png")
 
 
-def test_partner_page_gives_the_front_door(page, app_url):
-    page.goto(app_url)
+def tell_the_partner_page(page, url: str, council: str, worry: str, door: str) -> None:
+    """Choose the council, describe the worry, send it, and wait for the answer's front door (not
+    for "Where to send a referral": the page's introduction says "where to send a referral" too)."""
+    page.goto(url)
     page.get_by_role("link", name="Worried about a child?").click()
     page.get_by_test_id("stSelectbox").wait_for()
     page.get_by_role("combobox").first.click()
-    page.get_by_role("option", name="Torbay Council").click()
-    page.get_by_role("textbox").first.fill("A pupil has bruises on his arm and says his dad hit him.")
+    page.get_by_role("option", name=council).click()
+    page.get_by_role("textbox").first.fill(worry)
     page.get_by_role("button", name="Where should I send this?").click()
-    # Not "Where to send a referral": the page's introduction says "where to send a referral" too.
-    page.get_by_text("Torbay: contact the Safeguarding Hub (MASH)").first.wait_for()
+    page.get_by_text(door).first.wait_for()
+
+
+def test_partner_page_gives_the_front_door(page, app_url):
+    tell_the_partner_page(page, app_url, "Torbay Council", "A pupil has bruises on his arm and says his dad hit him.",
+                          "Torbay: contact the Safeguarding Hub (MASH)")
     page.get_by_text("Where to send a referral", exact=True).wait_for()
     screenshot(page, "worried_partner.png")
     assert "Torbay: contact the Safeguarding Hub (MASH)" in page.locator("body").inner_text()
 
 
 def test_personal_details_typed_on_the_partner_page_are_left_out_and_said_so(page, app_url):
-    page.goto(app_url)
-    page.get_by_role("link", name="Worried about a child?").click()
-    page.get_by_test_id("stSelectbox").wait_for()
-    page.get_by_role("combobox").first.click()
-    page.get_by_role("option", name="Torbay Council").click()
-    page.get_by_role("textbox").first.fill(
-        "Re Jack Smith (DOB 03/04/2016): 14 year old boy in the toilets with a belt round his neck, staff with him now"
+    tell_the_partner_page(
+        page, app_url, "Torbay Council",
+        "Re Jack Smith (DOB 03/04/2016): 14 year old boy in the toilets with a belt round his neck, staff with him now",
+        "Torbay: contact the Safeguarding Hub (MASH)",
     )
-    page.get_by_role("button", name="Where should I send this?").click()
-    # Not "Where to send a referral": the page's introduction says "where to send a referral" too.
-    page.get_by_text("Torbay: contact the Safeguarding Hub (MASH)").first.wait_for()
     body = page.locator("body").inner_text()
     assert "a name and a date of birth left out" in body and "call 999 now" in body
     assert "Answered as: 14 year old boy in the toilets" in body
