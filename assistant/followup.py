@@ -243,6 +243,9 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     asked_again = _asked_again(question, previous.question, place, aliases)
     if asked_again:
         return asked_again
+    new_subject = _new_subject_asked(question, topic, place, aliases)
+    if new_subject:
+        return new_subject
     agent = _agent(previous.question, answer_name, aliases)
     pronoun = None if conditional else _pronoun_reading(question, rest, topic, answer_name, place, aliases, agent)
     if pronoun:
@@ -316,6 +319,31 @@ OWN_QUESTION = re.compile(
     rf"(?:{AUXILIARY}|(?!about\b|if\b)[a-z]+s)\s+\w",
     re.IGNORECASE,
 )
+# "what about charities, can they refer?": a new subject, then a question with a pronoun for it.
+SUBJECT_THEN_QUESTION = re.compile(
+    rf"^\s*(?:and\s+|ok\s+|so\s+)?(?:what|how)\s+about\s+(?P<subject>[^,;:?]+?)\s*[,;:-]+\s*"
+    rf"(?P<question>{AUXILIARY}\s+(?P<pronoun>they|it)\b[^?]*?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def _new_subject_asked(question: str, topic: Topic | None, place: str, aliases: dict[str, str]) -> Reading | None:
+    """"what about charities, can they refer?" after a question about an FGC: the question with its
+    own subject in place of its pronoun, and the last topic in brackets as what it is about ("Can
+    charities refer (an FGC) in Torbay?"); the old reading swapped "charities" into the last
+    question and lost what was asked. None for any other shape, or with no last topic."""
+    match = SUBJECT_THEN_QUESTION.match(question)
+    if not match or topic is None:
+        return None
+    asked = match.group("question")
+    at = match.start("pronoun") - match.start("question")
+    text = asked[:at] + match.group("subject").strip() + asked[at + len(match.group("pronoun")) :]
+    text = f"{text[:1].upper()}{text[1:].rstrip(' ?.!')} ({topic.phrase})?"
+    if place and not detect_authorities(text, aliases):
+        text = _with_council(text, place)
+    return Reading(text, True, "bridge", topic.phrase)
+
+
 def _the_topic_for_its_head(own: str, topic: Topic) -> str:
     """"the meeting" in a follow-up's own question is the last topic when that is a kind of
     meeting ("the strategy meeting"); any other definite phrase is its own."""
