@@ -80,10 +80,17 @@ BACK_REFERENCE = re.compile(
 )
 
 
+# A line that opens with an infinitive of purpose has left out its subject: the service the line
+# before names ("The ARC provides a range of services …" / "To provide individual programmes of
+# work … such as family therapy"). Not "To date, …" nor "To be eligible, …", which stand alone.
+PURPOSE_LINE = re.compile(r"to\s+(?!date\b|be\b|do\s+so\b)[a-z]+\b(?!\s*,)", re.IGNORECASE)
+
+
 def refers_back(sentence: str) -> bool:
     """Does the sentence need the one before it to be understood: it opens with a reference
-    ("This…", "They…") or points back inside itself ("at these points")?"""
-    return bool(ANAPHORA.match(sentence) or BACK_REFERENCE.search(sentence))
+    ("This…", "They…") or an infinitive of purpose with no subject ("To provide…"), or points
+    back inside itself ("at these points")?"""
+    return bool(ANAPHORA.match(sentence) or PURPOSE_LINE.match(sentence) or BACK_REFERENCE.search(sentence))
 SHORT_ITEM = 80  # list items shorter than this are quoted with their introducing line
 LEAD_COVERS_QUOTE = 0.8  # a lead holding this share of its sentence's words makes quoting it again a repeat
 # When the council asked about does not cover a question, another council's guidance is a pointer

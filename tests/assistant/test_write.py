@@ -334,6 +334,9 @@ def test_a_sentence_pointing_back_inside_itself_is_scored_and_quoted_with_the_on
     assert refers_back("In such cases the manager decides.") and refers_back("Contact the hub as above.")
     assert not refers_back("Services go to those children who are in need.")  # names its own
     assert not refers_back("The duty team holds the case until the conference.")
+    # A purpose line with its subject left out is the service the line before names.
+    assert refers_back("To provide individual programmes of work such as family therapy.")
+    assert not refers_back("To date, 40 families have been seen.") and not refers_back("To be eligible, apply.")
     sentences = (
         "The duty social worker holds a child protection case until the initial conference.",
         "The Court Team then transfers the case to an allocated social worker at these points.",
