@@ -83,7 +83,7 @@ st.caption(
     "Answers are quoted from councils' children's social care guidance, with a numbered source for "
     "each quote. This is guidance, not a decision: check the cited source and your local procedures, "
     "and talk to your manager about the child in front of you. Leave out the child's name and school: "
-    "they are not needed, and they make the answer less likely to be found."
+    "they are not needed (those the assistant recognises are left out before it answers, and it says so)."
 )
 index_notice(assistant)
 chosen = st.sidebar.multiselect(
