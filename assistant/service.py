@@ -72,17 +72,15 @@ class GuidanceAssistant:
 
     def _opening_manifest(self) -> Manifest:
         """The manifest; when a hand edit has broken it, the one last read without a problem, as a
-        running app keeps (`manifest_problem` then says what is wrong, for each face to show).
+        running app keeps (each face says what is wrong from `status()`, which reads the file).
         A broken manifest with no earlier reading stops the assistant with the file and line."""
-        self.manifest_problem = ""
         cache = self.settings.data_dir / CACHE_FOLDER
         try:
             return load_manifest(self.settings.manifest_path, cache)
-        except ManifestError as exc:
+        except ManifestError:
             last = last_read_manifest(self.settings.manifest_path, cache)
             if last is None:
                 raise
-            self.manifest_problem = str(exc)
             return last
 
     def warm_up_in_background(self) -> threading.Thread:
@@ -277,7 +275,6 @@ class GuidanceAssistant:
 
     def reload_manifest(self) -> None:
         self.manifest = load_manifest(self.settings.manifest_path, self.settings.data_dir / CACHE_FOLDER)
-        self.manifest_problem = ""
         self.writer.front_doors = {a.name: a.front_door for a in self.manifest.authorities if a.front_door}
         self.writer.contacts = {a.name: a.contacts for a in self.manifest.authorities}
 
