@@ -405,8 +405,9 @@ def may_hold_personal_details(text: str, *known_words: AbstractSet[str]) -> bool
 
 def _surely_a_name(found: str) -> bool:
     """Two or more words, none a stop word, each capitalised or a census name, one at least a
-    census name ("Jack Smith", "amelia jones", "Priya Okafor"); or one capitalised census first
-    name that is no English word ("Amelia"; not "Jack", not "Leeds", a census surname)."""
+    census name ("Jack Smith", "amelia jones", "Priya Okafor"); or one census first name that is
+    no English word, in either case ("Amelia", "jake"; not "Jack" nor "love", English words, nor
+    "Leeds", a census surname)."""
     from assistant.query import STOPWORDS
 
     first_names, surnames = census_names()
@@ -417,7 +418,7 @@ def _surely_a_name(found: str) -> bool:
                 and all(w[:1].isupper() or x in first_names or x in surnames for w, x in zip(words, lower, strict=True))
                 and any(x in first_names or x in surnames for x in lower))
     english, _ = _english_words()
-    return bool(words) and words[0][:1].isupper() and lower[0] in first_names and lower[0] not in english
+    return bool(words) and lower[0] in first_names and lower[0] not in english
 
 
 def without_personal_details(text: str, corpus_dir: Path | None = None) -> tuple[str, tuple[str, ...]]:

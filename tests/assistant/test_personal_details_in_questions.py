@@ -36,6 +36,7 @@ CORPUS = ROOT / "corpus"
         ("dad hit him. Mum's mobile is 07700 900123, the child is Leo Patel", "dad hit him.",
          ("a phone number", "a name")),
         ("call mum on 07700 900123 if he is not picked up", "if he is not picked up", ("a phone number",)),
+        ("is jake on a child protection plan", "is on a child protection plan", ("a name",)),
     ],
 )
 def test_details_and_their_labels_are_left_out(typed, answered, kinds):
@@ -66,8 +67,8 @@ def test_the_test_sets_guidance_texts_come_back_unchanged_and_most_details_go():
         out, _ = without_personal_details(item["text"], CORPUS)
         spans += len(item["spans"])
         gone += sum(not leaked(span, item["text"], out) for span in item["spans"])
-    # Measured 153 of 218: a lower-case single first name ("does tyler need...") is kept, as is
-    # any word that may not be a name; storage redaction (test_redaction) removes those too.
+    # Measured 159 of 218: a single name that is also an English word ("tyler", "mason") is
+    # kept, as is any word that may not be a name; storage redaction (test_redaction) removes those too.
     assert gone / spans >= 0.65
 
 
