@@ -336,6 +336,8 @@ STREET_WORDS = (
     r"street|st|road|rd|avenue|ave|lane|ln|close|cl|drive|dr|way|court|ct|crescent|cres|place|pl|terrace|"
     r"gardens|gdns|grove|hill|mews|row|walk|square|sq|park|view|rise|parade|green|fields"
 )
+# The words a date of birth is typed after ("dob 3/4/2015", "born on 2nd Jan"), for assistant.uk_patterns too.
+BIRTH_WORDS = r"born|dob|d\.\s?o\.\s?b\.?|date\s+of\s+birth|birthday|bday"
 # What each kind of detail is called in the note that says it was left out of a question.
 DETAIL_NAMES = {
     "PERSON": "a name",
@@ -376,7 +378,7 @@ _CLITIC = re.compile(r"['’](?:s|m|re|ll|d|ve)$|n['’]t$", re.I)
 # "5 working days" and "year 6" are none of these, so a question holding them loads nothing.
 _DETAIL_SHAPE = re.compile(
     r"\d(?:[\s/.-]?\d){3,}|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\d{1,4}[a-z]?,?\s+(?:[^\W\d_][\w'’-]*\s+){1,3}"
-    rf"(?:{STREET_WORDS})\b|\b(?:born|dob|d\.\s?o\.\s?b|birthday|date\s+of\s+birth)\b|@",
+    rf"(?:{STREET_WORDS})\b|\b(?:{BIRTH_WORDS})\b|@",
     re.I,
 )
 

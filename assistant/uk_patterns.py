@@ -14,6 +14,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
 
+from assistant.redaction import BIRTH_WORDS
 from assistant.redaction import STREET_WORDS as _STREET
 
 
@@ -53,7 +54,7 @@ def date_of_birth_recognizer() -> GroupPatternRecognizer:
     """Dates of birth in any form after "born", "dob", "d.o.b", "date of birth", "birthday", and
     any all-number date (3/4/2015, 02/29/2024, 2015-04-03): in a question about a case these are
     a child's dates; the guidance's own dates are written out ("from 1 April 2013") and survive."""
-    context = r"\b(?:born|dob|d\.\s?o\.\s?b\.?|date\s+of\s+birth|birthday|bday)\b[\s:,-]*(?:on\s+|in\s+)?(?:the\s+)?"
+    context = rf"\b(?:{BIRTH_WORDS})\b[\s:,-]*(?:on\s+|in\s+)?(?:the\s+)?"
     return GroupPatternRecognizer("DATE_OF_BIRTH", [
         rf"{context}(?P<pii>{_WRITTEN_DATE}|{_NUMERIC_DATE})\b",
         rf"\b(?P<pii>{_NUMERIC_DATE})\b",
