@@ -10,6 +10,7 @@ sentence (which is then not quoted a second time). `source_label` gives the shor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.timescales import (
     _TIMESCALE,  # one pattern for what a duration looks like
@@ -49,15 +50,21 @@ _AUTHORITY_SUFFIXES = re.compile(r"\s+(?:City|Borough|County|Metropolitan Boroug
 
 
 def lead_text(
-    intent: str, sentence: str, headings: tuple[str, ...] = (), question: str = "", introduced_by: str = ""
+    intent: str,
+    sentence: str,
+    headings: tuple[str, ...] = (),
+    question: str = "",
+    introduced_by: str = "",
+    about: Callable[[str], float] | None = None,
 ) -> str:
     """The words of `sentence` that answer a question of this intent (see module docstring).
     `introduced_by`: the line a list item sits under ("The Safeguarding and Family Support Service
-    covers the following areas: …"), which names who does what the item lists."""
+    covers the following areas: …"), which names who does what the item lists. `about`: how much
+    of the question a clause holds (see timescale_span)."""
     text = _strip_bullet(sentence)
     span = ""
     if intent == "timescale":
-        span = timescale_span(text)
+        span = timescale_span(text, about)
     elif intent == "who":
         # The sentence's own team name, else that of the line introducing it as a list item,
         # else the heading's ("7.3 Disabled Children's Team" over "The service is case
@@ -100,8 +107,11 @@ def duration_span(sentence: str) -> str:
     """'The child will be seen within a maximum of 5 working days and …' -> 'within a maximum of
     5 working days'; with the event it runs from when the sentence says so."""
     match = _TIMESCALE.search(sentence)
-    if not match:
-        return ""
+    return _duration_at(sentence, match) if match else ""
+
+
+def _duration_at(sentence: str, match: re.Match) -> str:
+    """duration_span for the duration `match` found in the sentence."""
     start = _opener_start(sentence, match)
     after = sentence[match.end() :]
     tail = re.match(r"\s+(?:of|from|after|following|before|since)\b", after, re.IGNORECASE)
@@ -137,25 +147,43 @@ def _opener_start(sentence: str, match: re.Match) -> int:
     return opener.start() if opener else match.start()
 
 
-def timescale_span(sentence: str) -> str:
+def timescale_span(sentence: str, about: Callable[[str], float] | None = None) -> str:
     """The duration with what it applies to: the clause that holds it, from its start to the
     duration's end ('The child will be seen within a maximum of 5 working days'). A bare duration
     reads as the answer to whatever was asked: 'Within 5 working days' led an answer about when
     IROs must be told, from a sentence about seeing the child. A clause that starts more than
-    CLAUSE_LEAD_WORDS words before the duration gives its last CLAUSE_TAIL_WORDS words, after "…"."""
-    span = duration_span(sentence)
-    if not span:
+    CLAUSE_LEAD_WORDS words before the duration gives its last CLAUSE_TAIL_WORDS words, after "…".
+
+    A sentence with several durations ("… within 15 working days …: … until the 4 week review
+    meeting …") leads with the clause `about` finds holds most of the question (the first of
+    equals; the first clause when no `about` is given): the first duration answered whatever was
+    asked, though the sentence gives it for something else."""
+    clauses = duration_clauses(sentence)
+    if not clauses:
         return ""
-    at = sentence.find(span)
-    starts = [m.end() for m in _CLAUSE_START.finditer(sentence[:at])]
-    start = starts[-1] if starts else 0
-    subject = sentence[start:at].strip()
-    if not subject:
-        return span
-    words = subject.split()
-    if len(words) > CLAUSE_LEAD_WORDS:
-        return f"… {' '.join(words[-CLAUSE_TAIL_WORDS:])} {span}"
-    return f"{subject} {span}"
+    if about is None or len(clauses) == 1:
+        return clauses[0]
+    return max(clauses, key=about)  # max keeps the first of equals
+
+
+def duration_clauses(sentence: str) -> list[str]:
+    """Each duration of the sentence with its clause, in order (timescale_span's candidates)."""
+    out = []
+    for match in _TIMESCALE.finditer(sentence):
+        span = _duration_at(sentence, match)
+        at = sentence.find(span, _opener_start(sentence, match))
+        starts = [m.end() for m in _CLAUSE_START.finditer(sentence[:at])]
+        subject = sentence[starts[-1] if starts else 0 : at].strip()
+        words = subject.split()
+        if not subject:
+            clause = span
+        elif len(words) > CLAUSE_LEAD_WORDS:
+            clause = f"… {' '.join(words[-CLAUSE_TAIL_WORDS:])} {span}"
+        else:
+            clause = f"{subject} {span}"
+        if clause not in out:
+            out.append(clause)
+    return out
 
 
 def short_authority(name: str) -> str:

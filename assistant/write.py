@@ -408,7 +408,14 @@ class ExtractiveWriter:
             top = passages[best_pick.passage_index]
             best_text = with_list(top, with_referent(top, best_pick.sentence_index, best_pick.text))
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
-            lead = lead_text(query.intent, best_text, top.chunk.section_path, query.text, introduced_by)
+            lead = lead_text(
+                query.intent,
+                best_text,
+                top.chunk.section_path,
+                query.text,
+                introduced_by,
+                about=lambda clause: own_coverage(query, set(content_terms(clause))),
+            )
             lead_n = cited[best_pick.passage_index]
             if _share_of_words(lead, best_text) >= LEAD_COVERS_QUOTE:
                 # The lead already says it all, and so does any quote it holds (the sentence an

@@ -120,3 +120,21 @@ def test_a_when_did_question_is_led_by_the_clause_up_to_its_date():
     sentence = "We employed a further FGC Practitioner in August, 2018, joining the four already in post."
     assert answer_type_present("date", sentence) and not answer_type_present("date", "We employed a practitioner.")
     assert lead_text("date", sentence) == "We employed a further FGC Practitioner in August, 2018"
+
+
+def test_a_sentence_with_several_durations_leads_with_the_clause_about_the_question():
+    sentence = (
+        "The case holder stays until the initial case conference: for new care episodes until the 4 week "
+        "review meeting: for core assessments within 35 working days of the strategy discussion."
+    )
+
+    def asked_about_core(clause: str) -> float:
+        return 1.0 if "core" in clause else 0.0
+
+    assert lead_text("timescale", sentence, about=asked_about_core) == (
+        "For core assessments within 35 working days of the strategy discussion"
+    )
+    # nothing to tell them apart, or no question to weigh: the first, as before
+    first = "For new care episodes until the 4 week review meeting"
+    assert lead_text("timescale", sentence, about=lambda clause: 0.0) == first
+    assert lead_text("timescale", sentence) == first
