@@ -110,6 +110,8 @@ LIST_ITEMS = 6  # a list longer than this is a catalogue, not an answer: the cit
 # leave the reader with nothing where the guidance may well answer, but not as a sure answer.
 HEDGE_LEAD = "This may not answer your question"
 HEDGE_NOTE = f"{HEDGE_LEAD}: it is the closest the guidance comes. Check the quotes."
+# What the not-covered note says of another council's guidance shown below the hedge point.
+ELSEWHERE_UNSURE = "comes closest, though it may not answer your question"
 # The words a duration is told in: shared by any two timescale sentences, they say nothing about
 # whether the two are about the same thing (ExtractiveWriter._conflicts).
 DURATION_WORDS = frozenset(
@@ -466,7 +468,13 @@ class ExtractiveWriter:
                 if a in self.front_doors
             ]
             ask = f" For {names}, ask {'; '.join(doors)}." if doors else ""
-            notes = (f"{silent}{ask} Another council's guidance does, for its own area:",)
+            # The other council is shown at the same operating point as any answer, so below the
+            # hedge point it is no surer to answer: said so, not "does" (asked of Plymouth, "how
+            # long … to hold an ICPC after the strategy discussion" was told B&NES's guidance
+            # "does", leading with "… until the 4 week review meeting", at probability 0.45).
+            sure = not self.model.hedged(max(probabilities.values(), default=0.0), query.follow_up)
+            other = "does" if sure else ELSEWHERE_UNSURE
+            notes = (f"{silent}{ask} Another council's guidance {other}, for its own area:",)
         elif len(parts) > 1 and not conflicts:
             notes = (
                 f"{len(parts)} councils' documents answer this, each for its own area; "

@@ -159,6 +159,23 @@ def test_elsewhere_says_the_named_council_does_not_cover_it_and_labels_the_other
     )
 
 
+def test_elsewhere_below_the_hedge_point_says_the_other_council_may_not_answer_it():
+    # 0.80 similarity -> probability 0.95 with SIMILARITY_ONLY; a hedge point above it makes it unsure
+    passages = [passage("Hillford Council", ("A strategy discussion is held within 3 working days.",), (0.80,))]
+    asked = query("how soon in Riverside?", "timescale", authorities=("Riverside Council",))
+    unsure = ExtractiveWriter(replace(SIMILARITY_ONLY, hedge_threshold=0.99), DOORS).elsewhere(
+        asked, passages, ("Riverside Council",)
+    )
+    assert unsure.notes[0].endswith(
+        "Another council's guidance comes closest, though it may not answer your question, for its own area:"
+    )
+    assert unsure.abstained and unsure.authorities == ["Hillford Council"]
+    sure = ExtractiveWriter(replace(SIMILARITY_ONLY, hedge_threshold=0.9), DOORS).elsewhere(
+        asked, passages, ("Riverside Council",)
+    )
+    assert sure.notes[0].endswith("Another council's guidance does, for its own area:")
+
+
 def test_elsewhere_points_to_the_one_most_likely_council_with_its_best_sentence():
     writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS, max_sentences=2)
     passages = [
