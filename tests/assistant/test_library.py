@@ -110,6 +110,9 @@ def test_a_stale_manifest_copy_never_drops_a_document_added_meanwhile(settings):
 def test_a_second_manifest_edit_waits_for_the_first(settings):
     from indexing.lock import IndexBusy, manifest_lock
 
-    with manifest_lock(settings.manifest_path), pytest.raises(IndexBusy, match="being saved"):
-        with manifest_lock(settings.manifest_path, wait_seconds=0.2):
-            pass
+    with (
+        manifest_lock(settings.manifest_path),
+        pytest.raises(IndexBusy, match="being saved"),
+        manifest_lock(settings.manifest_path, wait_seconds=0.2),
+    ):
+        pass
