@@ -209,6 +209,7 @@ class Answer:
     understood_as: str = ""  # a follow-up as it was read against the conversation ("" if it stood alone)
     # Answered, but with a probability in the band where tune answers were more often wrong than
     # right (AnswerabilityModel.hedged): the answer opens by saying it may not answer the question.
+    # On an abstained answer: the other council's guidance shown is in that band (its note says so).
     hedged: bool = False
     # Personal details typed into the question and left out before it was answered ("a name",
     # "a date of birth"): understood_as then shows the question as answered.

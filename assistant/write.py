@@ -453,6 +453,8 @@ class ExtractiveWriter:
         ]
         conflicts = self._conflicts(query, timescales, {p.authority: p for p in parts}) if len(parts) > 1 else ()
         notes: tuple[str, ...] = ()
+        confidence = max(probabilities.values(), default=0.0)
+        hedged = self.model.hedged(confidence, query.follow_up)
         if not_covered:
             names = " or ".join(short_authority(a) for a in not_covered)
             silent = (
@@ -469,20 +471,18 @@ class ExtractiveWriter:
             ]
             ask = f" For {names}, ask {'; '.join(doors)}." if doors else ""
             # The other council is shown at the same operating point as any answer, so below the
-            # hedge point it is no surer to answer: said so, not "does" (asked of Plymouth, "how
-            # long … to hold an ICPC after the strategy discussion" was told B&NES's guidance
-            # "does", leading with "… until the 4 week review meeting", at probability 0.45).
-            sure = not self.model.hedged(max(probabilities.values(), default=0.0), query.follow_up)
-            other = "does" if sure else ELSEWHERE_UNSURE
+            # hedge point it is no surer to answer: said so in this note (and `hedged`, so its lead
+            # is not shown as an answer to stand on), not "does". Asked of Plymouth, "how long … to
+            # hold an ICPC after the strategy discussion" was told B&NES's guidance "does", leading
+            # with "… until the 4 week review meeting", at probability 0.45.
+            other = ELSEWHERE_UNSURE if hedged else "does"
             notes = (f"{silent}{ask} Another council's guidance {other}, for its own area:",)
         elif len(parts) > 1 and not conflicts:
             notes = (
                 f"{len(parts)} councils' documents answer this, each for its own area; "
                 "follow the one responsible for the child.",
             )
-        confidence = max(probabilities.values(), default=0.0)
-        hedged = not not_covered and self.model.hedged(confidence, query.follow_up)
-        if hedged:
+        if hedged and not not_covered:
             notes = (HEDGE_NOTE, *notes)
         return Answer(
             question=query.text,

@@ -33,7 +33,9 @@ def render_answer(answer: Answer) -> None:
         st.info(f"**Not covered for the council you asked about**\n\n{escape_markdown(notes[0])}",
                 icon=":material/help_center:")
         notes = notes[1:]
-    if answer.hedged:  # answered, but more likely wrong than right at this confidence: said first
+    # Answered, but more likely wrong than right at this confidence: said first. (Another council's
+    # guidance shown below that point says so in the note above instead.)
+    if answer.hedged and not answer.abstained:
         detail = escape_markdown(hedge_detail(notes[0]))
         st.warning(f"**May not answer your question**\n\n{detail}", icon=":material/help:")
         notes = notes[1:]

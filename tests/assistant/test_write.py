@@ -169,11 +169,12 @@ def test_elsewhere_below_the_hedge_point_says_the_other_council_may_not_answer_i
     assert unsure.notes[0].endswith(
         "Another council's guidance comes closest, though it may not answer your question, for its own area:"
     )
-    assert unsure.abstained and unsure.authorities == ["Hillford Council"]
+    assert unsure.abstained and unsure.hedged and unsure.authorities == ["Hillford Council"]
+    assert HEDGE_NOTE not in unsure.text  # the note says it, once
     sure = ExtractiveWriter(replace(SIMILARITY_ONLY, hedge_threshold=0.9), DOORS).elsewhere(
         asked, passages, ("Riverside Council",)
     )
-    assert sure.notes[0].endswith("Another council's guidance does, for its own area:")
+    assert sure.notes[0].endswith("Another council's guidance does, for its own area:") and not sure.hedged
 
 
 def test_elsewhere_points_to_the_one_most_likely_council_with_its_best_sentence():
@@ -417,13 +418,15 @@ def test_an_answer_in_the_hedge_band_opens_by_saying_it_may_not_answer_the_quest
     # below the answer threshold it is refused, not hedged
     refused = writer.write(asked, [passage("Riverside Council", ("A strategy discussion is held in 3 days.",), (0.4,))])
     assert refused.abstained and not refused.hedged
-    # another council's answer for one that does not say is labelled as such, not hedged
+    # another council's answer for one that does not say is labelled as such: in the band, its
+    # note says it may not answer (and it is flagged), with no second hedge note before it
     elsewhere = writer.elsewhere(
         query("how soon in Riverside?", "timescale", authorities=("Riverside Council",)),
         [passage("Hillford Council", ("A strategy discussion is held within 3 working days.",), (0.6,))],
         ("Riverside Council",),
     )
-    assert elsewhere is not None and not elsewhere.hedged
+    assert elsewhere is not None and elsewhere.hedged and HEDGE_NOTE not in elsewhere.notes
+    assert "may not answer your question" in elsewhere.notes[0]
 
 
 def test_the_hedge_band_runs_from_the_answer_threshold_up_to_the_hedge_point():

@@ -77,6 +77,24 @@ def test_an_answer_the_model_is_unsure_of_says_so_before_the_quotes(app, ui_sett
     assert not app.exception
 
 
+def test_another_councils_guidance_below_the_hedge_point_is_not_shown_as_an_answer(app):
+    from assistant.present import escape_markdown
+    from ui.common import _load_assistant
+
+    question = "how long do we have to hold an ICPC after the strategy discussion in plymouth?"
+    answer = _load_assistant().ask(question)
+    # (with another model, pick a question whose other council falls in its hedge band)
+    assert answer.abstained and answer.hedged and answer.parts, "the test's question no longer points elsewhere unsure"
+    ask(app, question)
+    message = app.chat_message[-1]
+    assert "comes closest, though it may not answer your question" in texts(message.info)
+    assert not message.warning, "said once, in the note: no second box"
+    lead = escape_markdown(answer.parts[0].lead)
+    shown = texts(message.markdown)
+    assert lead in shown and f"**{lead}**" not in shown, "its lead is not bold, as a hedged answer's"
+    assert not app.exception
+
+
 def test_immediate_danger_shows_safety_line_first(app):
     ask(app, "A child is in immediate danger at home tonight, what do I do?")
     first = app.chat_message[-1].children[0]
