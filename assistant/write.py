@@ -265,6 +265,21 @@ def section_label(passage: Passage, levels: int = 2) -> str:
     return f"{' › '.join(path)}: " if path else ""
 
 
+def _holds_an_answer_to(query: Query, sentence: str) -> bool:
+    """The sentence holds an answer of the kind asked for (assistant.lead.answer_values); for a
+    timescale, one whose own clause is about something asked: it shares a word of the question
+    other than those durations are told in, as the two sides of a conflict must (_conflicts).
+    "What is the timescale for a child protection review conference?" showed Torbay's "over 12
+    months" on CP plans and Stockton's monthly audit beside B&NES: durations, but of other things."""
+    if not answer_values(query.intent, sentence):
+        return False
+    if query.intent != "timescale":
+        return True
+    asked = set(query.terms) - DURATION_WORDS
+    clause = lead_text(query.intent, sentence, about=lambda c: len(set(content_terms(c)) & asked))
+    return bool(set(content_terms(clause)) & asked)
+
+
 class ExtractiveWriter:
     """Quote the best sentences of each council whose guidance answers; refuse when none does."""
 
@@ -333,7 +348,7 @@ class ExtractiveWriter:
         # A council that ranks near but is unlikely to answer is shown only when its best sentence
         # holds an answer of the kind asked for (Plymouth's "10 working days" beside B&NES's 5):
         # a differing rule must be seen; a sentence that merely mentions the topic need not be.
-        return [a for a in near if a in likely or answer_values(query.intent, top[a].text)]
+        return [a for a in near if a in likely or _holds_an_answer_to(query, top[a].text)]
 
     def elsewhere(
         self, query: Query, passages: Sequence[Passage], not_covered: tuple[str, ...], unheld: bool = False

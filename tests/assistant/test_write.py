@@ -126,9 +126,14 @@ def test_a_council_that_only_mentions_the_topic_is_not_shown():
     answer = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
     assert answer.authorities == ["Riverside Council"]
     # With a duration of its own it is shown, however far below it ranks (a rule that differs)
-    passages[1] = passage("Hillford Council", ("Training is held within 6 months.",), (0.45,))
+    passages[1] = passage("Hillford Council", ("A strategy meeting is held within 6 months.",), (0.45,))
     answer = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
     assert answer.authorities == ["Riverside Council", "Hillford Council"]
+    # ... but not a duration of something else: its clause shares no word of the question (other
+    # than those durations are told in), so it is not a rule that differs
+    passages[1] = passage("Hillford Council", ("Audits of case files are done within 6 months.",), (0.45,))
+    answer = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
+    assert answer.authorities == ["Riverside Council"]
 
 
 def test_elsewhere_says_the_named_council_does_not_cover_it_and_labels_the_other():
