@@ -81,8 +81,8 @@ CONTACTED = re.compile(
 )
 # "what happens next?", "and then what?": what follows the last topic.
 WHAT_NEXT = re.compile(
-    r"^\s*(?:and\s+|ok\s+|so\s+)?(?:what\s+(?:happens|comes)(?:\s+(?:next|then|afterwards))?|what\s+next|"
-    r"then\s+what)\s*\??\s*$",
+    r"^\s*(?:and\s+|ok\s+|so\s+)?(?:what\s+(?:happens|comes)(?:\s+(?:next|then|afterwards|after\s+(?:that|this)))?|"
+    r"what\s+next|then\s+what)\s*\??\s*$",
     re.IGNORECASE,
 )
 # "how often?", "and when?": the last question asked again with this question word.
@@ -115,6 +115,13 @@ IRREGULAR = {
 # fmt: on
 # A yes/no question ("CAN a case be stepped down …?"), for "who decides?" after it.
 YES_NO = re.compile(rf"^\s*(?P<aux>{AUXILIARY})\s+(?P<body>[^?]+?)\s*\??\s*$", re.IGNORECASE)
+# "who decides that?", "who agrees this?": with a deciding verb (DECIDING), "that" is what the last
+# question asked, as for a bare "who decides?", not its topic ("Who decides a child …?").
+WHO_DECIDES_THAT = re.compile(
+    r"^\s*(?:and\s+|ok\s+|so\s+)?who\s+(?P<verb>(?:(?:can|should|must|will|would|does|do)\s+)?\w+)\s+(?:that|this)"
+    r"\s*\??\s*$",
+    re.IGNORECASE,
+)
 # "who attends?", "and who decides?": a bare verb whose object is the last topic.
 BARE_WHO = re.compile(
     r"^\s*(?:and\s+|ok\s+|so\s+)?who\s+(?P<verb>(?:(?:can|should|must|will|would|does|do)\s+)?"
@@ -306,10 +313,15 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
 # Words that ask the last question again of another council and name no topic of their own
 # ("what does Torbay say?", "does Plymouth have the same rule?", "switching to York, same
 # question"): with a council named and no other content word, the follow-up is only that council.
+# Asking how another council compares ("does York do it quicker?", "how does that compare with
+# Torbay?", "is theirs the same in York?", "how is that done in York?") is the same question of it
+# too: the answer on screen is the one to compare with.
 SAME_QUESTION_WORDS = frozenset([
     "ok", "okay", "now", "switching", "switch", "moving", "move", "onto", "same", "question", "questions",
     "qn", "rule", "rules", "thing", "things", "answer", "say", "says", "said", "policy", "procedure",
     "please", "too", "well",
+    "compare", "compares", "compared", "comparison", "different", "differ", "differs", "differently",
+    "difference", "quicker", "faster", "slower", "sooner", "longer", "shorter", "theirs", "done", "doing",
 ])
 # A tied follow-up that is a whole question of its own, a question word and its verb ("and WHO
 # DOES the assessment?", "and who goes to the conference?"): its own words, with the council, not
@@ -588,7 +600,7 @@ def _asked_again(question: str, previous: str, place: str, aliases: dict[str, st
     who decides whether it is so. None for anything else."""
     base = _strip_councils(previous, aliases).rstrip(" ?.!")
     bare = BARE_WH.match(question)
-    bare_who = BARE_WHO.match(question)
+    bare_who = BARE_WHO.match(question) or WHO_DECIDES_THAT.match(question)
     text = ""
     after = bare and (bare.group("before") or bare.group("after"))
     if (only_after := BARE_AFTER.match(question)) and base:

@@ -157,8 +157,15 @@ def test_the_same_question_of_another_council_in_other_words_is_a_council_switch
         reading = read_follow_up(typed, [SEEN], ALIASES)
         assert reading.inherited and reading.rule == "council", typed
         assert reading.text == "How soon must a child be seen after a referral in Plymouth?", typed
+    # Asking how another council compares is asking it the same question (the answer on screen is
+    # the one to compare with).
+    for typed in ("does Plymouth do it quicker?", "how does that compare with Plymouth?", "is theirs the same in Plymouth?",
+                  "is Plymouth any different?", "how is that done in Plymouth?"):
+        reading = read_follow_up(typed, [SEEN], ALIASES)
+        assert reading.rule == "council" and reading.text == "How soon must a child be seen after a referral in Plymouth?", typed
     # A word of its own is a topic of its own, not the same question.
     assert "neglect" in read_follow_up("what does Plymouth say about neglect?", [SEEN], ALIASES).text
+    assert "threshold" in read_follow_up("is the threshold different in Plymouth?", [SEEN], ALIASES).text
 
 
 def test_who_does_them_in_another_council_asks_for_the_team_again_not_about_it():
@@ -413,6 +420,15 @@ def test_who_decides_after_a_wh_question_asks_who_decides_that():
     # A verb that takes a thing, not a question, still takes the last topic.
     earlier = Turn("How often are core groups held in York?", (YORK,))
     assert read_follow_up("who attends?", [earlier], ALIASES).text == "Who attends core groups in York?"
+    # "that" after a deciding verb is what was asked, not the last topic ("Who decides a child …?")
+    assert read_follow_up("who decides that?", [SEEN], ALIASES).text == (
+        "Who decides how soon a child must be seen after a referral in Bath?"
+    )
+    assert read_follow_up("and who agrees this?", [earlier], ALIASES).text == (
+        "Who agrees how often core groups are held in York?"
+    )
+    # any other verb: "that" is still the last topic
+    assert read_follow_up("who chairs that?", [earlier], ALIASES).text == "Who chairs core groups in York?"
 
 
 def test_that_group_or_board_points_at_what_the_last_answer_named_as_that_team_does():
