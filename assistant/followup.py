@@ -235,6 +235,9 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     if not history:
         return Reading(question, False)
     previous = history[-1]
+    switched = _switch_then_question(question, previous, aliases)
+    if switched:  # its "they" and "there" are the council's (not read again for the last topic)
+        return Reading(switched[:1].upper() + switched[1:], True, "council")
     named = detect_authorities(question, aliases)
     opening = FOLLOW_UP_OPENING.match(question) or _bare_phrase(question, aliases)
     reference = REFERENCE.search(question)
@@ -337,6 +340,29 @@ SUBJECT_THEN_QUESTION = re.compile(
     rf"(?P<question>{AUXILIARY}\s+(?P<pronoun>they|it)\b[^?]*?)\s*\??\s*$",
     re.IGNORECASE,
 )
+
+
+# Where a typed turn holds more than one question: after each question mark.
+QUESTIONS_SPLIT = re.compile(r"(?<=\?)\s+(?=\S)")
+
+
+def _switch_then_question(question: str, previous: Turn, aliases: dict[str, str]) -> str:
+    """"how does York do it? what support do carers get there": a council switch that says nothing
+    else (SAME_QUESTION_WORDS aside), then a question of its own. The turn asks that question, of
+    that council ("what support do carers get in York?"); "" for any other turn. Read as one, the
+    switch's "do it" was given the last topic and the question put after it as a tail."""
+    parts = QUESTIONS_SPLIT.split(question.strip())
+    if len(parts) < 2:
+        return ""
+    earlier, last = " ".join(parts[:-1]), parts[-1]
+    named = detect_authorities(earlier, aliases)
+    if not named or detect_authorities(last, aliases):
+        return ""
+    if any(t not in SAME_QUESTION_WORDS for t in _content(tokens(_strip_councils(earlier, aliases)))):
+        return ""  # "what is the ARC in Torbay? what does it offer?": the first says what "it" is
+    if not QUESTION_OPENING.match(last) or len(_content(tokens(last))) < 2:
+        return ""
+    return _with_council(last, _place(earlier, named, previous, aliases))
 
 
 def _new_subject_asked(question: str, topic: Topic | None, place: str, aliases: dict[str, str]) -> Reading | None:

@@ -532,3 +532,18 @@ def test_the_council_a_follow_up_inherits_is_the_one_asked_about_or_the_only_one
     # Several councils, each for its own area: the next question is not about any one of them.
     assert turn_council(Answer("q", "t", False, parts=(part(YORK), part(BATH)))) == ()
     assert turn_council(Answer("q", "t", True)) == ()
+
+
+def test_a_council_switch_then_a_question_of_its_own_asks_that_question_of_the_council():
+    carers = Turn("banes - which team recruits and supports foster carers?", (BATH,), "Family Placement Team")
+    reading = read_follow_up("how does york do it? what support do carers get there", [carers], ALIASES)
+    assert reading.inherited and reading.text == "What support do carers get in york?"
+    # "they" and "there" in it are the council's, not the last topic
+    reading = read_follow_up("how does York do it? how quickly do they see the child there", [SEEN], ALIASES)
+    assert reading.text == "How quickly do they see the child in York?"
+    # not when the first question has words of its own, or the second none, or names its own council
+    from assistant.followup import _switch_then_question
+
+    for typed in ("what is the ARC in Torbay? what does it offer?", "and York? and Torbay?",
+                  "how does York do it? what support do carers get in Torbay?", "what support do carers get there?"):
+        assert _switch_then_question(typed, carers, ALIASES) == "", typed
