@@ -365,11 +365,32 @@ def _switch_then_question(question: str, previous: Turn, aliases: dict[str, str]
     return _with_council(last, _place(earlier, named, previous, aliases))
 
 
+# "and the assessment, how long is that?", "what about the core group, who chairs it?": a new
+# thing, then a wh-question whose pronoun stands for it.
+SUBJECT_THEN_WH = re.compile(
+    r"^\s*(?:and|ok and|so|what about|how about)\s+(?P<subject>[^,;:?]+?)\s*[,;:-]+\s*"
+    r"(?P<question>(?:who|what|when|where|which|how)\b[^?]*?\b(?P<pronoun>it|that|this|they|them)\b[^?]*?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
 def _new_subject_asked(question: str, topic: Topic | None, place: str, aliases: dict[str, str]) -> Reading | None:
     """"what about charities, can they refer?" after a question about an FGC: the question with its
     own subject in place of its pronoun, and the last topic in brackets as what it is about ("Can
     charities refer (an FGC) in Torbay?"); the old reading swapped "charities" into the last
-    question and lost what was asked. None for any other shape, or with no last topic."""
+    question and lost what was asked. A wh-question after the new thing ("and the assessment, how
+    long is that?") is its own question about it ("How long is the assessment in Bath?"), the last
+    topic left out: the thing named is what it asks about. None for any other shape, or with no
+    last topic."""
+    wh = SUBJECT_THEN_WH.match(question)
+    if wh and not detect_authorities(wh.group("subject"), aliases):
+        asked = wh.group("question")
+        at = wh.start("pronoun") - wh.start("question")
+        text = asked[:at] + wh.group("subject").strip() + asked[at + len(wh.group("pronoun")) :]
+        text = f"{text[:1].upper()}{text[1:].rstrip(' ?.!')}?"
+        if place and not detect_authorities(text, aliases):
+            text = _with_council(text, place)
+        return Reading(text, True, "topic", wh.group("subject").strip())
     match = SUBJECT_THEN_QUESTION.match(question)
     if not match or topic is None:
         return None

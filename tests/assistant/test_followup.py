@@ -547,3 +547,16 @@ def test_a_council_switch_then_a_question_of_its_own_asks_that_question_of_the_c
     for typed in ("what is the ARC in Torbay? what does it offer?", "and York? and Torbay?",
                   "how does York do it? what support do carers get in Torbay?", "what support do carers get there?"):
         assert _switch_then_question(typed, carers, ALIASES) == "", typed
+
+
+def test_a_new_thing_then_a_wh_question_about_it_asks_that_question_of_the_thing():
+    assert read_follow_up("and the assessment, how long is that?", [SEEN], ALIASES).text == (
+        "How long is the assessment in Bath?"
+    )
+    core = Turn("How often are core groups held in York?", (YORK,))
+    assert read_follow_up("what about the review conference, who chairs it?", [core], ALIASES).text == (
+        "Who chairs the review conference in York?"
+    )
+    assert read_follow_up("and adoption - which team does that?", [core], ALIASES).text == "Which team does adoption in York?"
+    # a council named first is not the thing asked about
+    assert read_follow_up("and Torbay, how long is that?", [SEEN], ALIASES).rule != "topic"
