@@ -153,6 +153,11 @@ def write(parts: Parts, request: Request, prepared: Prepared) -> Answer:
     if query.intent == "referral":  # a partner's "should I refer?" is never refused
         return referral_answer(parts.writer, query, prepared.passages, prepared.routing)
     answer = parts.writer.write(query, prepared.passages)
+    if query.other_councils and not query.authorities and not request.authorities:
+        # Only councils the library holds nothing from are named ("the threshold in Leeds"; "a
+        # child who lives in Wiltshire is referred to the RUH"): no guidance here is theirs, and
+        # the answer says so before any other council's; a refusal names their own front door.
+        return parts.writer.not_held(query, query.other_councils, answer)
     others = any(a.name not in query.authorities for a in parts.manifest.authorities)
     if answer.abstained and query.authorities and not request.authorities and others:
         # The council named in the question does not cover it: say so, and show what the

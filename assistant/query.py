@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.councils import councils_named
+
 STOPWORDS = frozenset(
     ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "i", "we", "you", "they", "it", "its", "this", "that", "these", "those", "what", "whats", "what's", "which", "who", "whom", "whose", "how", "when", "where", "why", "can", "could", "should", "would", "will", "shall", "must", "may", "might", "have", "has", "had", "with", "by", "from", "at", "as", "about", "into", "after", "before", "than", "then", "there", "their", "our", "my", "me", "your", "if", "so", "not", "no", "any", "all", "each", "some", "such", "per", "via", "do", "does", "dont", "don't", "get", "gets", "need", "needs", "tell", "please", "much", "many", "long", "soon", "quickly", "happen", "happens"]  # noqa: E501
 )
@@ -168,6 +170,9 @@ class Query:
     # A follow-up's own words, as typed (assistant.answering.understand_question): what it asks
     # that the earlier question did not.
     stressed_terms: tuple[str, ...] = ()
+    # Councils of England the question names that the library holds no guidance from ("a teacher
+    # in Leeds"), by short name (assistant.councils): never read as the library's councils.
+    other_councils: tuple[str, ...] = ()
 
     @property
     def named_things(self) -> tuple[str, ...]:
@@ -657,6 +662,7 @@ def understand(
         corrections=tuple(corrections),
         unknown_terms=unknown_terms(repaired, vocabulary, glossary),
         place_terms=tuple(dict.fromkeys(t for alias in named for t in content_terms(alias))),
+        other_councils=councils_named(cleaned, authority_aliases),
     )
 
 

@@ -28,6 +28,14 @@ ASK_ANYWAY = (
     "(The assistant's advice, not a quote from the guidance.)"
 )
 WHICH_COUNCIL = "Which council does the child live in? Each council has its own front door; ask again naming it:"
+# A council named that the library holds nothing from (assistant.councils): its own front door is
+# the answer, by name only (no contact detail of it is known here, and none is made up); the
+# library's councils follow for a child who lives in one of them.
+NOT_HELD = (
+    "This library holds no guidance from {names}. Contact {doors}: this library records no contact "
+    "details for it, so use the council's published ones."
+)
+IF_ONE_OF_THESE = "If the child lives in one of the councils this library covers, their front doors are:"
 # A sentence of the council's guidance that says how a worry is judged or routed: referrals and
 # referrers, the threshold or levels of need, consultation and advice, early help, the front door,
 # contacts received. Where the fitted model finds nothing in a council's guidance that answers the
@@ -93,15 +101,28 @@ def referral_answer(
     councils = named or sorted(writer.front_doors)
     doors = tuple(front_door_line(writer, a) for a in councils)
     if not named:
-        notes = (WHICH_COUNCIL, *doors, ASK_ANYWAY)
+        elsewhere = query.other_councils
+        first = (
+            (
+                NOT_HELD.format(
+                    names=" or ".join(elsewhere),
+                    doors=" or ".join(f"{name}'s children's services front door" for name in elsewhere),
+                ),
+                IF_ONE_OF_THESE,
+            )
+            if elsewhere
+            else (WHICH_COUNCIL,)
+        )
+        notes = (*first, *doors, ASK_ANYWAY)
         return Answer(
             question=query.text,
             text=render_text(safety, (), notes, ()),
             abstained=False,
             safety_notice=safety,
-            notes=(WHICH_COUNCIL, ASK_ANYWAY),
+            notes=(*first, ASK_ANYWAY),
             front_doors=doors,
             authority_filter=query.authorities,
+            not_covered=elsewhere,
         )
     # Whether a council's guidance answers the concern itself is judged, as for any question, on
     # the passages found for the concern as told (a routing-only passage in `passages` is the very

@@ -110,6 +110,10 @@ LIST_ITEMS = 6  # a list longer than this is a catalogue, not an answer: the cit
 # leave the reader with nothing where the guidance may well answer, but not as a sure answer.
 HEDGE_LEAD = "This may not answer your question"
 HEDGE_NOTE = f"{HEDGE_LEAD}: it is the closest the guidance comes. Check the quotes."
+# Said before the quotes when the question names only councils the library holds nothing from.
+NOT_HELD_NOTE = (
+    "This library holds no guidance from {names}: what follows is other councils' guidance, each for its own area."
+)
 # What the not-covered note says of another council's guidance shown below the hedge point.
 ELSEWHERE_UNSURE = "comes closest, though it may not answer your question"
 # The words a duration is told in: shared by any two timescale sentences, they say nothing about
@@ -596,6 +600,23 @@ class ExtractiveWriter:
             refusal=refusal,
             not_covered=query.authorities,
             confidence=best,
+        )
+
+    def not_held(self, query: Query, councils: tuple[str, ...], answer: Answer) -> Answer:
+        """`answer` to a question naming only councils the library holds no guidance from: it says
+        so before any other council's guidance it quotes (each for its own area), and a refusal
+        names their own front doors instead, by name only (no contact detail of theirs is known
+        here). The question may name them in passing ("a child who lives in Wiltshire is referred
+        to the RUH"), so another council's answer is still given, labelled."""
+        names = " or ".join(councils)
+        if answer.abstained:
+            doors = " or ".join(f"{name}'s children's services front door" for name in councils)
+            refusal = f"This library holds no guidance from {names}. Please ask your duty manager or {doors}."
+            text = f"{answer.safety_notice}\n\n{refusal}" if answer.safety_notice else refusal
+            return replace(answer, text=text, refusal=refusal, not_covered=councils)
+        notes = (*answer.notes, NOT_HELD_NOTE.format(names=names))
+        return replace(
+            answer, notes=notes, text=render_text(answer.safety_notice, answer.conflicts, notes, answer.parts)
         )
 
     def _ask_instead(self, authorities: tuple[str, ...]) -> str:

@@ -41,9 +41,15 @@ def render_answer(answer: Answer) -> None:
         notes = notes[1:]
     for conflict in answer.conflicts:
         st.warning(f"**The sources disagree.** {with_citation_marks(conflict)}", icon=":material/balance:")
+    doors_title = "Where to send a referral"
+    if answer.front_doors and answer.not_covered and len(notes) >= 2:
+        # A partner's council the library holds nothing from: said first, then the library's doors
+        # under the note that introduces them (assistant.referral.NOT_HELD, IF_ONE_OF_THESE).
+        st.info(f"**Not in this library**\n\n{escape_markdown(notes[0])}", icon=":material/help_center:")
+        doors_title, notes = notes[1].rstrip(":"), notes[2:]
     if answer.front_doors:
         doors = "\n".join(f"- {escape_markdown(door)}" for door in answer.front_doors)
-        st.info(f"**Where to send a referral**\n\n{doors}", icon=":material/door_front:")
+        st.info(f"**{escape_markdown(doors_title)}**\n\n{doors}", icon=":material/door_front:")
     for note in notes:
         st.caption(escape_markdown(note))
     for part in answer.parts:

@@ -49,6 +49,22 @@ def test_no_council_named_lists_every_front_door_and_quotes_nothing():
     assert f"Hillford Front Door ({NO_CONTACTS})" in answer.text  # not recorded: said so, never guessed
 
 
+def test_a_council_the_library_does_not_hold_is_named_with_its_own_front_door_first():
+    from dataclasses import replace
+
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    asked = replace(ask("I'm a teacher in Leeds. Should I refer? A pupil has bruises."), other_councils=("Leeds",))
+    answer = referral_answer(writer, asked, [passage("Riverside Council", "Bruises are referred.", 0.9)])
+    assert not answer.abstained and not answer.citations and answer.not_covered == ("Leeds",)
+    assert answer.text.startswith(
+        "This library holds no guidance from Leeds. Contact Leeds's children's services front door: this library "
+        "records no contact details for it"
+    )
+    assert "Which council" not in answer.text  # it was named
+    assert len(answer.front_doors) == 2  # the library's doors still follow, for a child who lives there
+    assert "If the child lives in one of the councils this library covers" in answer.text
+
+
 def test_named_council_gets_its_door_and_only_guidance_that_answers():
     writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
     on_topic = [passage("Riverside Council", "Bruising to a non-mobile baby is always referred to the Hub.", 0.8)]

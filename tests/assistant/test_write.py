@@ -182,6 +182,21 @@ def test_elsewhere_below_the_hedge_point_says_the_other_council_may_not_answer_i
     assert sure.notes[0].endswith("Another council's guidance does, for its own area:") and not sure.hedged
 
 
+def test_a_question_naming_only_a_council_the_library_does_not_hold_says_so():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    passages = [passage("Hillford Council", ("A strategy discussion is held within 3 working days.",), (0.80,))]
+    asked = replace(query("how soon is a strategy discussion held in Leeds?", "timescale"), other_councils=("Leeds",))
+    answered = writer.not_held(asked, ("Leeds",), writer.write(asked, passages))
+    assert not answered.abstained and answered.authorities == ["Hillford Council"]
+    note = "This library holds no guidance from Leeds: what follows is other councils' guidance, each for its own area."
+    assert note in answered.notes and answered.text.index(note) < answered.text.index("3 working days")
+    refused = writer.not_held(asked, ("Leeds",), writer.write(asked, [passage("Hillford Council", ("Unrelated.",), (0.1,))]))
+    assert refused.abstained and refused.not_covered == ("Leeds",)
+    assert refused.text == (
+        "This library holds no guidance from Leeds. Please ask your duty manager or Leeds's children's services front door."
+    )
+
+
 def test_elsewhere_points_to_the_one_most_likely_council_with_its_best_sentence():
     writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS, max_sentences=2)
     passages = [

@@ -25,6 +25,19 @@ def test_concern_for_a_council_gets_its_front_door_and_is_not_stored(app, ui_set
     assert not db.exists() or b"Jayden" not in db.read_bytes()
 
 
+def test_a_council_the_library_does_not_hold_is_said_first_then_the_librarys_doors(app):
+    open_page(app)
+    app.text_area[0].set_value("I teach in Leeds. A girl in my class told me her uncle touches her.")
+    app.button[0].click().run()
+    boxes = [texts(box) for box in app.info]
+    first = next(i for i, box in enumerate(boxes) if "Not in this library" in box)
+    doors = next(i for i, box in enumerate(boxes) if "Safeguarding Hub" in box)
+    assert first < doors and "Leeds's children's services front door" in boxes[first]
+    assert "If the child lives in one of the councils this library covers" in boxes[doors]
+    assert "Which council" not in texts(app.caption)
+    assert not app.exception
+
+
 def test_no_council_chosen_lists_every_front_door(app):
     open_page(app)
     app.text_area[0].set_value("A baby in the nursery often arrives hungry and in the same nappy.")
