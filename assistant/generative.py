@@ -96,6 +96,9 @@ class GenerativeWriter:
         answer = self.extractive.elsewhere(query, passages, not_covered, unheld)
         return self.rephrase(query, passages, answer)[0] if answer else None
 
+    def not_held(self, query: Query, councils: tuple[str, ...], answer: Answer) -> Answer:
+        return self.extractive.not_held(query, councils, answer)
+
     def write_traced(self, query: Query, passages: Sequence[Passage]) -> tuple[Answer, list[Checked]]:
         """The answer and every generated sentence with its verdict (for tests and curators)."""
         return self.rephrase(query, passages, self.extractive.write(query, passages))

@@ -614,9 +614,12 @@ class ExtractiveWriter:
             refusal = f"This library holds no guidance from {names}. Please ask your duty manager or {doors}."
             text = f"{answer.safety_notice}\n\n{refusal}" if answer.safety_notice else refusal
             return replace(answer, text=text, refusal=refusal, not_covered=councils)
-        notes = (*answer.notes, NOT_HELD_NOTE.format(names=names))
+        notes = (*answer.notes, NOT_HELD_NOTE.format(names=names))  # last: the app shows it in its own box
         return replace(
-            answer, notes=notes, text=render_text(answer.safety_notice, answer.conflicts, notes, answer.parts)
+            answer,
+            notes=notes,
+            not_covered=councils,
+            text=render_text(answer.safety_notice, answer.conflicts, notes, answer.parts),
         )
 
     def _ask_instead(self, authorities: tuple[str, ...]) -> str:

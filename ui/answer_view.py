@@ -33,6 +33,11 @@ def render_answer(answer: Answer) -> None:
         st.info(f"**Not covered for the council you asked about**\n\n{escape_markdown(notes[0])}",
                 icon=":material/help_center:")
         notes = notes[1:]
+    if not answer.abstained and answer.not_covered and not answer.front_doors and notes:
+        # Asked about a council the library holds nothing from: its note (the last) in a box of its
+        # own before anything quoted from other councils (ExtractiveWriter.not_held).
+        st.info(f"**Not in this library**\n\n{escape_markdown(notes[-1])}", icon=":material/help_center:")
+        notes = notes[:-1]
     # Answered, but more likely wrong than right at this confidence: said first. (Another council's
     # guidance shown below that point says so in the note above instead.)
     if answer.hedged and not answer.abstained:

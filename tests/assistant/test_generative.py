@@ -212,6 +212,9 @@ def test_refusal_and_safety_line_are_the_extractive_writers(assistant):
     weak = [passage("Riverside Council", ("Staff should read the policy.",), (0.40,))]
     q = query("a child is in immediate danger, who pays for school uniforms?")
     assert writer.write(q, weak) == extractive.write(q, weak)
+    # a council the library holds nothing from is said so by the same words as the extractive writer's
+    refused = writer.write(q, weak)
+    assert writer.not_held(q, ("Leeds",), refused) == extractive.not_held(q, ("Leeds",), refused)
     danger = query("a child is in immediate danger now: how soon is a strategy discussion held?", "timescale")
     grounded = FakeListChatModel(
         responses=["A strategy discussion takes place within 2 working days of the referral [1]."]

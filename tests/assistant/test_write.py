@@ -188,6 +188,7 @@ def test_a_question_naming_only_a_council_the_library_does_not_hold_says_so():
     asked = replace(query("how soon is a strategy discussion held in Leeds?", "timescale"), other_councils=("Leeds",))
     answered = writer.not_held(asked, ("Leeds",), writer.write(asked, passages))
     assert not answered.abstained and answered.authorities == ["Hillford Council"]
+    assert answered.not_covered == ("Leeds",)
     note = "This library holds no guidance from Leeds: what follows is other councils' guidance, each for its own area."
     assert note in answered.notes and answered.text.index(note) < answered.text.index("3 working days")
     refused = writer.not_held(asked, ("Leeds",), writer.write(asked, [passage("Hillford Council", ("Unrelated.",), (0.1,))]))

@@ -95,6 +95,15 @@ def test_another_councils_guidance_below_the_hedge_point_is_not_shown_as_an_answ
     assert not app.exception
 
 
+def test_a_council_the_library_does_not_hold_is_said_in_its_own_box_before_other_councils(app):
+    ask(app, "how soon must a child be seen after a referral in Manchester?")
+    message = app.chat_message[-1]
+    assert "Not in this library" in texts(message.info) and "no guidance from Manchester" in texts(message.info)
+    assert "Bath and North East Somerset" in texts(message.markdown)  # another council's, labelled
+    assert "no guidance from Manchester" not in texts(message.caption)  # said once
+    assert not app.exception
+
+
 def test_immediate_danger_shows_safety_line_first(app):
     ask(app, "A child is in immediate danger at home tonight, what do I do?")
     first = app.chat_message[-1].children[0]
