@@ -121,6 +121,20 @@ def _key(name: str) -> str:
     return " ".join(re.split(r"[\s-]+", name.strip().lower()))
 
 
+def with_councils_not_held(library: dict[str, str]) -> dict[str, str]:
+    """The library's aliases and, for each council it holds nothing from, each of its names as an
+    alias of its short name: a follow-up reads "and in Leeds?" as a council switch, and takes
+    "Manchester" out of the last question when it switches to York, as it does a library council."""
+    return _with_not_held(tuple(sorted(library.items())))
+
+
+@lru_cache(maxsize=8)
+def _with_not_held(library: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    held = _held(library)
+    others = {name: names[0] for names in COUNCILS if names[0] not in held for name in names}
+    return {**others, **dict(library)}
+
+
 def _alias_spans(text: str, aliases: tuple[str, ...]) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for alias in aliases for m in _pattern(alias).finditer(text)]
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.councils import with_councils_not_held
 from assistant.lead import strip_article
 from assistant.query import STOPWORDS, detect_authorities, stem, tokens
 from assistant.topic import AUXILIARY, Topic, subject_phrase, topic_of
@@ -235,6 +236,7 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     if not history:
         return Reading(question, False)
     previous = history[-1]
+    aliases = _reading_aliases(question, previous, aliases)
     switched = _switch_then_question(question, previous, aliases)
     if switched:  # its "they" and "there" are the council's (not read again for the last topic)
         return Reading(switched[:1].upper() + switched[1:], True, "council")
@@ -344,6 +346,25 @@ SUBJECT_THEN_QUESTION = re.compile(
 
 # Where a typed turn holds more than one question: after each question mark.
 QUESTIONS_SPLIT = re.compile(r"(?<=\?)\s+(?=\S)")
+
+
+def _reading_aliases(question: str, previous: Turn, aliases: dict[str, str]) -> dict[str, str]:
+    """The aliases a follow-up is read with: the library's, and a council it holds nothing from
+    (assistant.councils) when the last question was about one ("… in Manchester?" then "and in
+    York?") or the follow-up only switches to one ("and in Leeds?", "what about leeds"). Named in
+    a follow-up of its own words ("and hospital referrals for kids who live in Wiltshire?" after
+    a B&NES question) it is a detail of the question, and the council asked about carries over."""
+    extended = with_councils_not_held(aliases)
+    held = set(aliases.values())
+    outside = {a: a for a in previous.authorities if a not in held}  # the last question's, by short name
+    named = detect_authorities(question, extended)
+    if named and not detect_authorities(question, aliases):
+        rest = _content(tokens(_strip_councils(question, extended)))
+        if all(t in SAME_QUESTION_WORDS for t in rest):
+            return extended
+    if not outside:
+        return aliases
+    return {**{name: short for name, short in extended.items() if short in outside}, **aliases}
 
 
 def _switch_then_question(question: str, previous: Turn, aliases: dict[str, str]) -> str:
@@ -823,5 +844,7 @@ def turn_council(answer: Answer) -> tuple[str, ...]:
     one council that answered; none when several councils answered, each for its own area."""
     if answer.authority_filter:
         return tuple(answer.authority_filter[:1])
+    if answer.not_covered:  # a council the library holds nothing from ("… in Leeds?"): still the one asked about
+        return tuple(answer.not_covered[:1])
     councils = list(dict.fromkeys(answer.authorities))
     return tuple(councils) if len(councils) == 1 and not answer.abstained else ()

@@ -560,3 +560,24 @@ def test_a_new_thing_then_a_wh_question_about_it_asks_that_question_of_the_thing
     assert read_follow_up("and adoption - which team does that?", [core], ALIASES).text == "Which team does adoption in York?"
     # a council named first is not the thing asked about
     assert read_follow_up("and Torbay, how long is that?", [SEEN], ALIASES).rule != "topic"
+
+
+def test_a_council_the_library_does_not_hold_is_switched_to_and_from_like_any_other():
+    assert read_follow_up("and in Leeds?", [SEEN], ALIASES).text == "How soon must a child be seen after a referral in Leeds?"
+    manchester = Turn("How soon must a child be seen after a referral in Manchester?", ("Manchester",))
+    assert read_follow_up("and in York?", [manchester], ALIASES).text == (
+        "How soon must a child be seen after a referral in York?"
+    )
+    assert read_follow_up("and who sees them?", [manchester], ALIASES).text == "Who sees a child in Manchester?"
+    # named in a follow-up of its own words, it is a detail of the question: the council asked about carries over
+    assert read_follow_up("and hospital referrals for kids who live in Wiltshire?", [SEEN], ALIASES).text == (
+        "Hospital referrals for kids who live in Wiltshire in Bath?"
+    )
+
+
+def test_the_council_carried_after_an_answer_about_one_the_library_does_not_hold_is_that_council():
+    from assistant.followup import turn_council
+    from assistant.types import Answer
+
+    answered_elsewhere = Answer(question="q", text="t", abstained=False, not_covered=("Leeds",))
+    assert turn_council(answered_elsewhere) == ("Leeds",)  # not the library council quoted for its own area
