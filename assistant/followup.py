@@ -258,6 +258,9 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     new_subject = _new_subject_asked(question, topic, place, aliases)
     if new_subject:
         return new_subject
+    event = _event_next(question, previous.question, place, aliases)
+    if event:
+        return event
     agent = _agent(previous.question, answer_name, aliases)
     pronoun = None if conditional else _pronoun_reading(question, rest, topic, answer_name, place, aliases, agent)
     if pronoun:
@@ -346,6 +349,36 @@ SUBJECT_THEN_QUESTION = re.compile(
 
 # Where a typed turn holds more than one question: after each question mark.
 QUESTIONS_SPLIT = re.compile(r"(?<=\?)\s+(?=\S)")
+
+
+MODALS = frozenset(["must", "should", "can", "could", "will", "would", "may", "might", "shall"])
+PARTICIPLE = re.compile(r"^(?:\w+ed|seen|held|done|taken|given|made|sent|written|met|kept|run|led|told|known|shown)$")
+
+
+def _event_next(question: str, previous: str, place: str, aliases: dict[str, str]) -> Reading | None:
+    """"what happens next?" / "what happens after that?" after a question about something done to
+    people ("How soon must a child be seen after a referral?"): what follows that event ("What
+    happens after a child is seen after a referral?"), not after them ("… after a child"). None
+    for any other pair (the last topic is then what follows, as before: "a strategy meeting")."""
+    if not WHAT_NEXT.match(question):
+        return None
+    asked = WH_AUX.match(_strip_councils(previous, aliases).rstrip(" ?.!"))
+    if not asked:
+        return None
+    aux, body = asked.group("aux").lower(), asked.group("body").strip()
+    subject = _subject_of(body)
+    rest = body[len(subject) :].split() if subject else []
+    if not rest or not Topic(subject).names_people:
+        return None  # "a strategy meeting" is itself what happens: the last topic, as before
+    be = "are" if Topic(subject).plural else "is"
+    if aux in MODALS and rest[0].lower() == "be" and len(rest) > 1 and PARTICIPLE.match(rest[1].lower()):
+        event = f"{subject} {be} {' '.join(rest[1:])}"
+    elif aux in ("is", "are", "was", "were") and PARTICIPLE.match(rest[0].lower()):
+        event = f"{subject} {aux} {' '.join(rest)}"
+    else:
+        return None
+    text = f"What happens after {event}?"
+    return Reading(_with_council(text, place) if place else text, True, "pronoun", event)
 
 
 def _reading_aliases(question: str, previous: Turn, aliases: dict[str, str]) -> dict[str, str]:

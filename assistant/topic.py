@@ -66,6 +66,14 @@ class Topic:
         head = self._head()
         return self.plural or bool(re.fullmatch(rf"{ENTITY_NOUNS}|{PEOPLE_NOUNS}", head.lower()))
 
+    @property
+    def names_people(self) -> bool:
+        """Its head is a person or people ("a child", "parents", "the families"), not a thing or an
+        event ("a strategy meeting"): what follows it is what follows something done to them."""
+        head = self._head().lower()
+        singular = {"children": "child", "families": "family", "people": "person"}.get(head, head.rstrip("s"))
+        return bool(re.fullmatch(PEOPLE_NOUNS, head, re.I) or re.fullmatch(PEOPLE_NOUNS, singular, re.I))
+
     def _head(self) -> str:
         # before its first qualifier, but not inside a name ("the Children IN the Community teams")
         qualifier = r"\s(?:of|about|for|with|in|on|to|from|after|before|that|who)\s(?!(?:the\s+)?[A-Z])"

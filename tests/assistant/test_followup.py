@@ -101,6 +101,16 @@ def test_what_happens_next_asks_what_follows_the_last_topic():
         assert read_follow_up(typed, [earlier], ALIASES).text == "What happens after a strategy meeting in York?"
 
 
+def test_what_happens_next_after_something_done_to_people_asks_what_follows_it():
+    assert read_follow_up("what happens after that?", [SEEN], ALIASES).text == (
+        "What happens after a child is seen after a referral in Bath?"
+    )
+    told = Turn("When are parents told about the conference in York?", (YORK,))
+    assert read_follow_up("what happens next?", [told], ALIASES).text == (
+        "What happens after parents are told about the conference in York?"
+    )
+
+
 def test_the_verb_agrees_with_the_topic_put_in_place_of_they():
     earlier = Turn("What does the Leaving Care Team do in York?", (YORK,))
     reading = read_follow_up("how many young people do they support?", [earlier], ALIASES)
