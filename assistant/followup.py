@@ -438,23 +438,25 @@ def _new_subject_asked(question: str, topic: Topic | None, place: str, aliases: 
     last topic."""
     wh = SUBJECT_THEN_WH.match(question)
     if wh and not detect_authorities(wh.group("subject"), aliases):
-        asked = wh.group("question")
-        at = wh.start("pronoun") - wh.start("question")
-        text = asked[:at] + wh.group("subject").strip() + asked[at + len(wh.group("pronoun")) :]
-        text = f"{text[:1].upper()}{text[1:].rstrip(' ?.!')}?"
-        if place and not detect_authorities(text, aliases):
-            text = _with_council(text, place)
-        return Reading(text, True, "topic", wh.group("subject").strip())
+        return _subject_for_pronoun(wh, "", place, aliases, "topic")
     match = SUBJECT_THEN_QUESTION.match(question)
     if not match or topic is None:
         return None
+    return _subject_for_pronoun(match, topic.phrase, place, aliases, "bridge")
+
+
+def _subject_for_pronoun(
+    match: re.Match[str], about: str, place: str, aliases: dict[str, str], rule: str
+) -> Reading:
+    """The matched question with its subject in place of its pronoun, `about` in brackets after it
+    when given, and the council when it names none."""
     asked = match.group("question")
     at = match.start("pronoun") - match.start("question")
     text = asked[:at] + match.group("subject").strip() + asked[at + len(match.group("pronoun")) :]
-    text = f"{text[:1].upper()}{text[1:].rstrip(' ?.!')} ({topic.phrase})?"
+    text = f"{text[:1].upper()}{text[1:].rstrip(' ?.!')}{f' ({about})' if about else ''}?"
     if place and not detect_authorities(text, aliases):
         text = _with_council(text, place)
-    return Reading(text, True, "bridge", topic.phrase)
+    return Reading(text, True, rule, about or match.group("subject").strip())
 
 
 def _the_topic_for_its_head(own: str, topic: Topic) -> str:
