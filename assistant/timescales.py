@@ -29,7 +29,8 @@ _PHRASE_LABELS = {"annually": "annual", "immediate": "immediately"}
 # Words just before a duration that make it an age: "aged 5 – 11 years", "from 9 months to 11
 # years". "over" is an age ("over 11 years") unless a duration ("for over 12 months on a plan").
 _AGE_BEFORE = re.compile(r"\bage(d|s)?\b|\d\s*([–-]|(months|years) to)\s*$|\bunder\s*$|(?<!\bfor )\bover\s*$", re.I)
-_AGE_AFTER = re.compile(r"^\s*(to|–|-)\s*\d+\s*years", re.I)  # the start of an age range
+# the start of an age range, or an age told as one ("has reached 18 years of age")
+_AGE_AFTER = re.compile(r"^\s*(to|–|-)\s*\d+\s*years|^\s+of\s+age\b(?![\s-]+assess)", re.I)
 # A duration that is history, a figure or a rota, not a rule anyone must meet: "over the past
 # two years", "in any one year", "Following 2 years of being below comparators", "56 weeks in
 # the previous year", "one week on duty", "a three weekly duty rota". A question may still ask
@@ -54,8 +55,8 @@ class Timescale:
 def find_timescales(text: str, rules_only: bool = True) -> list[Timescale]:
     """Every timescale in a sentence with its position, in order of appearance.
 
-    Ages ("11 years old", "aged 5 – 11 years", "from 9 months to 11 years") and plan names ("the
-    5 year plan") are never timescales. With `rules_only` (the timescales table) neither are
+    Ages ("11 years old", "aged 5 – 11 years", "from 9 months to 11 years", "18 years of age") and
+    plan names ("the 5 year plan") are never timescales. With `rules_only` (the timescales table) neither are
     spans of history ("over the past two years"), figures for earlier years ("from 56 weeks in
     the previous year"), rotas ("one week on duty") or sentences about proportions; without it
     (answer writing) they are kept, since a question may ask about them.

@@ -116,6 +116,11 @@ NOT_HELD_NOTE = (
 )
 # What the not-covered note says of another council's guidance shown below the hedge point.
 ELSEWHERE_UNSURE = "comes closest, though it may not answer your question"
+# Who every rule is about: "the child" or "the case" is in nearly every timescale sentence, so two
+# sentences sharing only them are no more about the same thing than two sharing "days" ("… assume
+# case responsibility within 24 hours" and "cases where children have been on CP plans for over
+# 12 months" were told as one rule two ways, for a question about the RUH).
+EVERY_RULE_WORDS = frozenset(content_terms("child children young person people family families case cases"))
 # The words a duration is told in: shared by any two timescale sentences, they say nothing about
 # whether the two are about the same thing (ExtractiveWriter._conflicts).
 DURATION_WORDS = frozenset(
@@ -279,7 +284,7 @@ def _holds_an_answer_to(query: Query, sentence: str) -> bool:
         return False
     if query.intent != "timescale":
         return True
-    asked = set(query.terms) - DURATION_WORDS
+    asked = set(query.terms) - DURATION_WORDS - EVERY_RULE_WORDS
     clause = lead_text(query.intent, sentence, about=lambda c: len(set(content_terms(c)) & asked))
     return bool(set(content_terms(clause)) & asked)
 
@@ -563,7 +568,7 @@ class ExtractiveWriter:
         # things, not one rule two ways. (A common word can still pair two ("case"): limiting the
         # match to the question's rarer words also parted "45 days from initial referral to
         # complete the assessment" from "the 45 day assessment period", one rule two ways.)
-        asked = set(query.terms) - DURATION_WORDS
+        asked = set(query.terms) - DURATION_WORDS - EVERY_RULE_WORDS
         about = {a: set(content_terms(parts[a].lead)) & asked if a in parts else set() for a in timescales}
         timescales = {
             a: items for a, items in timescales.items() if any(about[a] & about[b] for b in about if b != a)

@@ -15,6 +15,8 @@ def test_timescales_normalised_and_ages_ignored():
     assert extract_timescales("seen within a maximum of five working days") == ["5 working days"]
     assert extract_timescales("responded to within 48 hours (or same day if required)") == ["48 hours", "same day"]
     assert extract_timescales("parents of children aged 5 – 11 years") == []
+    assert extract_timescales("a Child Protection Plan ends when the child has reached 18 years of age") == []
+    assert extract_timescales("completed within 5 working days of the age assessment request") == ["5 working days"]
 
 
 def test_danger_and_redaction():

@@ -618,6 +618,15 @@ def test_durations_about_different_things_are_not_called_a_conflict():
     ]
     assert writer.write(asked, same_thing).conflicts  # "core", "group": the same thing, two rules
 
+    # Sharing only who every rule is about ("the child", "the case") is no more the same thing.
+    child_only = [
+        passage("Riverside Council", ("The child is seen within 5 working days of the referral.",), (0.80,)),
+        passage("Hillford Council", ("Work ends when the child has been on a plan for 12 months.",), (0.79,)),
+    ]
+    about_child = query("how soon is the child seen after a referral?", "timescale")
+    answer = writer.write(about_child, child_only)
+    assert answer.authorities == ["Riverside Council", "Hillford Council"] and not answer.conflicts
+
 
 def test_focus_terms_put_everyday_english_words_after_the_rest():
     asked = replace(
