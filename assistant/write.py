@@ -23,7 +23,7 @@ from assistant.answerability import (
 )
 from assistant.force import force
 from assistant.lead import answer_values, lead_text, short_authority, source_label
-from assistant.query import Query, content_terms
+from assistant.query import Query, content_terms, with_verb_bases
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
 from assistant.timescales import extract_timescales
@@ -284,9 +284,9 @@ def _holds_an_answer_to(query: Query, sentence: str) -> bool:
         return False
     if query.intent != "timescale":
         return True
-    asked = set(query.terms) - DURATION_WORDS - EVERY_RULE_WORDS
-    clause = lead_text(query.intent, sentence, about=lambda c: len(set(content_terms(c)) & asked))
-    return bool(set(content_terms(clause)) & asked)
+    asked = with_verb_bases(set(query.terms)) - DURATION_WORDS - EVERY_RULE_WORDS
+    clause = lead_text(query.intent, sentence, about=lambda c: len(with_verb_bases(set(content_terms(c))) & asked))
+    return bool(with_verb_bases(set(content_terms(clause))) & asked)
 
 
 class ExtractiveWriter:
@@ -568,8 +568,10 @@ class ExtractiveWriter:
         # things, not one rule two ways. (A common word can still pair two ("case"): limiting the
         # match to the question's rarer words also parted "45 days from initial referral to
         # complete the assessment" from "the 45 day assessment period", one rule two ways.)
-        asked = set(query.terms) - DURATION_WORDS - EVERY_RULE_WORDS
-        about = {a: set(content_terms(parts[a].lead)) & asked if a in parts else set() for a in timescales}
+        asked = with_verb_bases(set(query.terms)) - DURATION_WORDS - EVERY_RULE_WORDS
+        about = {
+            a: with_verb_bases(set(content_terms(parts[a].lead))) & asked if a in parts else set() for a in timescales
+        }
         timescales = {
             a: items for a, items in timescales.items() if any(about[a] & about[b] for b in about if b != a)
         }

@@ -626,6 +626,12 @@ def test_durations_about_different_things_are_not_called_a_conflict():
     about_child = query("how soon is the child seen after a referral?", "timescale")
     answer = writer.write(about_child, child_only)
     assert answer.authorities == ["Riverside Council", "Hillford Council"] and not answer.conflicts
+    # ... while "see" asked and "seen" written are one word: the same thing, two rules
+    seen = [
+        passage("Riverside Council", ("The child will be seen within 5 working days.",), (0.80,)),
+        passage("Hillford Council", ("The child will be seen within 10 working days.",), (0.79,)),
+    ]
+    assert writer.write(query("how soon should a social worker see the child?", "timescale"), seen).conflicts
 
 
 def test_focus_terms_put_everyday_english_words_after_the_rest():
