@@ -44,6 +44,11 @@ _PERSON = re.compile(
     rf"{_NAMED}(?:Manager|Officer|Worker|Co-?ordinator|Chair|Lead|Practitioner|Nurse|Doctor|Paediatrician|"
     r"Consultant|Director)s?\b|\b(?:LADO|IRO|DSL)\b"
 )
+# A sentence whose subject is a team only by reference ("The team provide…", "This service is…",
+# "They offer…"): which team is said by its heading or the line introducing it.
+_GENERIC_SUBJECT = re.compile(
+    rf"^\s*(?:(?:the|this|that|our|these)\s+{_UNIT_NOUNS.lower()}s?\b|they\b)", re.IGNORECASE
+)
 _ASKS_FOR_TEAM = re.compile(r"\b(team|service|hub|unit|panel|department)s?\b", re.IGNORECASE)
 _LEVEL = re.compile(r"\b(?:Level|Tier)\s+\w+(?:\s*[–-]\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})?")
 _AUTHORITY_SUFFIXES = re.compile(r"\s+(?:City|Borough|County|Metropolitan Borough|District)?\s*Council$")
@@ -71,9 +76,12 @@ def lead_text(
         # responsible…"). A team for "which team…", else a person's role first.
         kinds = (_TEAM, _PERSON) if _ASKS_FOR_TEAM.search(question) else (_PERSON, _TEAM)
         places = (text, introduced_by, *(_strip_number(h) for h in reversed(headings)))
-        match = next((m for kind in kinds for place in places if (m := kind.search(place))), None)
+        if _GENERIC_SUBJECT.match(text):
+            # "The team provide:- • Crisis response to the Safeguarding Hub": the team is the one its
+            # heading (or introducing line) names, not a team the sentence names after it.
+            places = (*places[1:], text)
         # The name, not the article the sentence put before it ("A Family Placement Team …").
-        span = strip_article(match.group(0).strip()) if match else ""
+        span = next((name for kind in kinds for place in places if (name := _unit_name(kind, place))), "")
     elif intent == "date":
         match = DATE.search(text)
         if match:  # the clause the date sits in, up to the date
@@ -84,6 +92,16 @@ def lead_text(
         span = match.group(0).strip() if match else ""
     span = span or text.strip()
     return span[:1].upper() + span[1:]
+
+
+def _unit_name(kind: re.Pattern[str], place: str) -> str:
+    """The first team or role `kind` finds in `place` that is a name: "The Team Manager" opens
+    with "The Team", an article and a unit noun, which names nothing ("Team" led an answer)."""
+    for match in kind.finditer(place):
+        name = strip_article(match.group(0).strip())
+        if len(name.split()) > 1 or not re.fullmatch(_UNIT_NOUNS + "s?", name):
+            return name
+    return ""
 
 
 def answer_values(intent: str, sentence: str) -> tuple[str, ...]:

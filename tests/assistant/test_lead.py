@@ -138,3 +138,18 @@ def test_a_sentence_with_several_durations_leads_with_the_clause_about_the_quest
     first = "For new care episodes until the 4 week review meeting"
     assert lead_text("timescale", sentence, about=lambda clause: 0.0) == first
     assert lead_text("timescale", sentence) == first
+
+
+def test_a_who_lead_is_a_name_and_a_team_by_reference_is_its_headings():
+    heading = ("What is provided and why?", "Intensive Family Support Service (IFSS)")
+    asked = "which team does care proceedings in torbay?"
+    # "The team provide … to the Safeguarding Hub": the team is the heading's, not the one named after it
+    assert lead_text("who", "The team provide:- • Crisis response to the Safeguarding Hub", heading, asked) == (
+        "Intensive Family Support Service"
+    )
+    # "The Team Manager" opens with "The Team", which names nothing: the heading's team instead
+    placement = ("7.4 Family Placement Team", "7.4.3 Process of work")
+    sentence = "The Team Manager will allocate cases for adoption support."
+    assert lead_text("who", sentence, placement, "which team handles adoption?") == "Family Placement Team"
+    # a sentence naming its own team keeps it
+    assert lead_text("who", "The Referral Team will visit.", placement, "which team visits?") == "Referral Team"
