@@ -565,9 +565,11 @@ class ExtractiveWriter:
         # word of the question, other than the words durations are told in, with another side's.
         # "The first Core Group meeting must take place within 10 working days" and "It must be
         # completed within 45 working days of the referral" share none: two rules about two
-        # things, not one rule two ways. (A common word can still pair two ("case"): limiting the
-        # match to the question's rarer words also parted "45 days from initial referral to
-        # complete the assessment" from "the 45 day assessment period", one rule two ways.)
+        # things, not one rule two ways. The words every rule is about ("child", "case") do not
+        # count either (EVERY_RULE_WORDS), and "see" asked is "seen" written (with_verb_bases).
+        # (Limiting the match to the question's rarer words instead parted "45 days from initial
+        # referral to complete the assessment" from "the 45 day assessment period", one rule two
+        # ways.)
         asked = with_verb_bases(set(query.terms)) - DURATION_WORDS - EVERY_RULE_WORDS
         about = {
             a: with_verb_bases(set(content_terms(parts[a].lead))) & asked if a in parts else set() for a in timescales
