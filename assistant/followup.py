@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from assistant.councils import with_councils_not_held
 from assistant.lead import strip_article
-from assistant.query import STOPWORDS, detect_authorities, stem, tokens
+from assistant.query import IRREGULAR_FORMS, STOPWORDS, detect_authorities, stem, tokens
 from assistant.topic import AUXILIARY, Topic, subject_phrase, topic_of
 from assistant.types import Answer
 
@@ -116,17 +116,12 @@ IRREGULAR = {
 # fmt: on
 # A yes/no question ("CAN a case be stepped down …?"), for "who decides?" after it.
 YES_NO = re.compile(rf"^\s*(?P<aux>{AUXILIARY})\s+(?P<body>[^?]+?)\s*\??\s*$", re.IGNORECASE)
-# "who decides that?", "who agrees this?": with a deciding verb (DECIDING), "that" is what the last
-# question asked, as for a bare "who decides?", not its topic ("Who decides a child …?").
-WHO_DECIDES_THAT = re.compile(
-    r"^\s*(?:and\s+|ok\s+|so\s+)?who\s+(?P<verb>(?:(?:can|should|must|will|would|does|do)\s+)?\w+)\s+(?:that|this)"
-    r"\s*\??\s*$",
-    re.IGNORECASE,
-)
-# "who attends?", "and who decides?": a bare verb whose object is the last topic.
+# "who attends?", "and who decides?": a bare verb whose object is the last topic; or "who decides
+# that?", "who agrees this?" (`that`), where with a deciding verb (DECIDING) "that" is what the
+# last question asked, as for a bare "who decides?", not its topic ("Who decides a child …?").
 BARE_WHO = re.compile(
     r"^\s*(?:and\s+|ok\s+|so\s+)?who\s+(?P<verb>(?:(?:can|should|must|will|would|does|do)\s+)?"
-    r"(?!(?:it|them|this|that|these|those)\b)\w+)\s*\??\s*$",
+    r"(?!(?:it|them|this|that|these|those)\b)\w+)(?:\s+(?P<that>that|this))?\s*\??\s*$",
     re.IGNORECASE,
 )
 # An antecedent of the question's own, in a clause before its pronoun's: an article phrase or a
@@ -352,7 +347,11 @@ QUESTIONS_SPLIT = re.compile(r"(?<=\?)\s+(?=\S)")
 
 
 MODALS = frozenset(["must", "should", "can", "could", "will", "would", "may", "might", "shall"])
-PARTICIPLE = re.compile(r"^(?:\w+ed|seen|held|done|taken|given|made|sent|written|met|kept|run|led|told|known|shown)$")
+
+
+def _participle(word: str) -> bool:
+    """A past participle: "-ed", or an irregular one (query.IRREGULAR_FORMS, IRREGULAR's)."""
+    return word.endswith("ed") or word in IRREGULAR_FORMS or word in IRREGULAR.values()
 
 
 def _event_next(question: str, previous: str, place: str, aliases: dict[str, str]) -> Reading | None:
@@ -371,9 +370,9 @@ def _event_next(question: str, previous: str, place: str, aliases: dict[str, str
     if not rest or not Topic(subject).names_people:
         return None  # "a strategy meeting" is itself what happens: the last topic, as before
     be = "are" if Topic(subject).plural else "is"
-    if aux in MODALS and rest[0].lower() == "be" and len(rest) > 1 and PARTICIPLE.match(rest[1].lower()):
+    if aux in MODALS and rest[0].lower() == "be" and len(rest) > 1 and _participle(rest[1].lower()):
         event = f"{subject} {be} {' '.join(rest[1:])}"
-    elif aux in ("is", "are", "was", "were") and PARTICIPLE.match(rest[0].lower()):
+    elif aux in ("is", "are", "was", "were") and _participle(rest[0].lower()):
         event = f"{subject} {aux} {' '.join(rest)}"
     else:
         return None
@@ -664,6 +663,7 @@ def _pronoun_reading(
     ):
         return None  # "can they refuse?" after "what is a section 20 agreement?": they are people
     bare_who = BARE_WHO.match(question)
+    bare_who = bare_who if bare_who and not bare_who.group("that") else None  # "who chairs that?": "that" is the topic
     if WHAT_NEXT.match(question):
         text = f"What happens after {referent}?"
     elif bare_who:
@@ -703,7 +703,7 @@ def _asked_again(question: str, previous: str, place: str, aliases: dict[str, st
     who decides whether it is so. None for anything else."""
     base = _strip_councils(previous, aliases).rstrip(" ?.!")
     bare = BARE_WH.match(question)
-    bare_who = BARE_WHO.match(question) or WHO_DECIDES_THAT.match(question)
+    bare_who = BARE_WHO.match(question)
     text = ""
     after = bare and (bare.group("before") or bare.group("after"))
     if (only_after := BARE_AFTER.match(question)) and base:
