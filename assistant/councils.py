@@ -121,6 +121,12 @@ def _key(name: str) -> str:
     return " ".join(re.split(r"[\s-]+", name.strip().lower()))
 
 
+def their_front_doors(councils: tuple[str, ...]) -> str:
+    """Councils the library holds nothing from, pointed to by name only: "Leeds's children's
+    services front door" (no contact detail of theirs is known here, and none is made up)."""
+    return " or ".join(f"{name}'s children's services front door" for name in councils)
+
+
 def with_councils_not_held(library: dict[str, str]) -> dict[str, str]:
     """The library's aliases and, for each council it holds nothing from, each of its names as an
     alias of its short name: a follow-up reads "and in Leeds?" as a council switch, and takes

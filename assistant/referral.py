@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from assistant.councils import their_front_doors
 from assistant.lead import short_authority
 from assistant.query import Query, category_pattern
 from assistant.safety import SAFETY_LINE, danger_now
@@ -106,7 +107,7 @@ def referral_answer(
             (
                 NOT_HELD.format(
                     names=" or ".join(elsewhere),
-                    doors=" or ".join(f"{name}'s children's services front door" for name in elsewhere),
+                    doors=their_front_doors(elsewhere),
                 ),
                 IF_ONE_OF_THESE,
             )

@@ -21,6 +21,7 @@ from assistant.answerability import (
     own_coverage,
     stressed_share,
 )
+from assistant.councils import their_front_doors
 from assistant.force import force
 from assistant.lead import answer_values, lead_text, short_authority, source_label
 from assistant.query import Query, content_terms, with_verb_bases
@@ -619,7 +620,7 @@ class ExtractiveWriter:
         to the RUH"), so another council's answer is still given, labelled."""
         names = " or ".join(councils)
         if answer.abstained:
-            doors = " or ".join(f"{name}'s children's services front door" for name in councils)
+            doors = their_front_doors(councils)
             refusal = f"This library holds no guidance from {names}. Please ask your duty manager or {doors}."
             text = f"{answer.safety_notice}\n\n{refusal}" if answer.safety_notice else refusal
             return replace(answer, text=text, refusal=refusal, not_covered=councils)
