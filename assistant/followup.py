@@ -260,6 +260,9 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     pronoun = None if conditional else _pronoun_reading(question, rest, topic, answer_name, place, aliases, agent)
     if pronoun:
         return pronoun
+    fragment = _fragment_reading(question, topic, place, aliases)
+    if fragment:
+        return fragment
     if not opening and not reference and not (named and not rest_terms):
         return Reading(question, False)  # a new question in its own right
     base, placed = _base(previous.question, place, aliases)
@@ -490,6 +493,34 @@ def _bare_phrase(question: str, aliases: dict[str, str]) -> re.Match[str] | None
     if not question.rstrip().endswith("?"):
         return None
     return re.match(r"", question)
+
+
+# A question word and what it asks for, with no verb and no subject: "what age range?", "how many
+# staff?", "up to what age?", "which team?". It cannot stand alone (nothing is asked about), so it
+# asks its thing of the last question's topic: "What age range for the disabled children's team in
+# Bath?". A verb or a pronoun in it makes it a question of its own, read by the rules above; a
+# single question word ("what?", "which?") asks nothing to read.
+WH_FRAGMENT = re.compile(
+    r"^\s*(?:(?:and|so|ok|but)\s*,?\s+)?"
+    r"(?P<fragment>(?:(?:up to|from|at|by|for|in|until)\s+)?(?:what|which|how many|how much|whose)"
+    r"(?P<words>(?:\s+[\w'’&-]+){1,3}))\s*\?\s*$",
+    re.IGNORECASE,
+)
+# What the fragment may not hold: a verb (an auxiliary, "-ed") or a word that points elsewhere.
+_FRAGMENT_NOT = re.compile(
+    rf"\b(?:{AUXILIARY}|\w+ed|it|they|them|this|that|these|those|there|about|if|else|happens?|next)\b", re.IGNORECASE
+)
+
+
+def _fragment_reading(question: str, topic: Topic | None, place: str, aliases: dict[str, str]) -> Reading | None:
+    """A wh-fragment (WH_FRAGMENT) asked of the last question's topic, in its council; None for
+    any other question, or with no topic to ask it of."""
+    match = WH_FRAGMENT.match(_strip_councils(question, aliases))
+    if not match or topic is None or _FRAGMENT_NOT.search(match.group("words")):
+        return None
+    fragment = match.group("fragment").strip()
+    text = f"{fragment[:1].upper()}{fragment[1:]} for {topic.phrase}?"
+    return Reading(_with_council(text, place) if place else text, True, "topic", topic.phrase)
 
 
 def _base(previous: str, place: str, aliases: dict[str, str]) -> tuple[str, bool]:

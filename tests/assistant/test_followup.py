@@ -591,3 +591,24 @@ def test_the_council_carried_after_an_answer_about_one_the_library_does_not_hold
 
     answered_elsewhere = Answer(question="q", text="t", abstained=False, not_covered=("Leeds",))
     assert turn_council(answered_elsewhere) == ("Leeds",)  # not the library council quoted for its own area
+
+
+def test_a_question_word_and_what_it_asks_for_is_asked_of_the_last_topic_in_its_council():
+    team = Turn("What does the Disabled Children's Team in Bath do?", (BATH,))
+    for typed, asked in (
+        ("what age range?", "What age range"),
+        ("up to what age?", "Up to what age"),
+        ("and how many staff?", "How many staff"),
+    ):
+        reading = read_follow_up(typed, [team], ALIASES)
+        assert reading.inherited and reading.text == f"{asked} for the Disabled Children's Team in Bath?"
+    # another council named with it: the same fragment asked there
+    assert read_follow_up("and in York, what age?", [team], ALIASES).text == (
+        "What age for the Disabled Children's Team in York?"
+    )
+    # a verb or a pronoun makes a question of its own (other rules), a bare question word asks nothing
+    for typed in ("what happened?", "what does the hub do?", "how many?", "what?"):
+        assert not read_follow_up(typed, [team], ALIASES).text.endswith("for the Disabled Children's Team in Bath?")
+    # with no topic in the last question there is nothing to ask it of: it is left as typed
+    where = Turn("Where do I send a referral in Bath?", (BATH,))
+    assert read_follow_up("which team?", [where], ALIASES) == read_follow_up("which team?", [], ALIASES)
