@@ -456,7 +456,11 @@ class ExtractiveWriter:
                 quotes = _under_lead(quotes, lead_n)
             # A list item already quoted under the sentence that introduces it is not quoted again,
             # nor a sentence quoted as another's referent.
-            quotes = [q for q in quotes if not any(q is not o and q.text in o.text for o in quotes)]
+            quotes = [
+                q
+                for i, q in enumerate(quotes)
+                if not any(_quoted_within(q.text, o.text) or (j < i and q.text == o.text) for j, o in enumerate(quotes))
+            ]
             meta = top.chunk.meta
             quoted = any(best_pick.text in q.text for q in quotes)
             parts.append(
@@ -663,6 +667,14 @@ def render_text(
             lines.append(f'{heading}"{q.text}" [{q.n}]')
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _quoted_within(text: str, other: str) -> bool:
+    """Every piece of a quote is already in another: the quote itself, or a list item quoted
+    under its introducing line ("… covers: … Child Protection investigations") where the other
+    quote holds that line with its whole list."""
+    pieces = [p.strip() for p in re.split(r"\s(?:…|•)\s", text) if p.strip()]
+    return len(text) < len(other) and all(p in other for p in pieces) if pieces else False
 
 
 def _under_lead(quotes: Sequence[Quote], lead_n: int) -> list[Quote]:

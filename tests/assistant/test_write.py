@@ -641,3 +641,13 @@ def test_focus_terms_put_everyday_english_words_after_the_rest():
     )
     # "go" is the rarest in the library, but an everyday English word: "protection" leads.
     assert focus_terms(asked) == ["protection", "go"]
+
+
+def test_a_list_item_quoted_under_its_line_is_not_quoted_again_beside_the_whole_list():
+    from assistant.write import _quoted_within
+
+    whole = "The service covers the following areas: • Initial Assessments • Section 7 reports"
+    assert _quoted_within("The service covers the following areas: … Section 7 reports", whole)
+    assert _quoted_within("Initial Assessments", whole)
+    assert not _quoted_within("The service covers the following areas: … Adoption", whole)
+    assert not _quoted_within(whole, whole)  # the same quote twice is one quote, kept once by the writer
