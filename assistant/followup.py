@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from assistant.councils import with_councils_not_held
 from assistant.lead import strip_article
-from assistant.query import IRREGULAR_FORMS, STOPWORDS, detect_authorities, stem, tokens
+from assistant.query import IRREGULAR_FORMS, STOPWORDS, detect_authorities, detect_intent, stem, tokens
 from assistant.topic import AUXILIARY, Topic, subject_phrase, topic_of
 from assistant.types import Answer
 
@@ -257,6 +257,13 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     if event:
         return event
     agent = _agent(previous.question, answer_name, aliases)
+    # "how long is it in York?", "does that apply in Torbay too?" after "How soon must a child be
+    # seen … in Bath?": a council, and a pronoun for the last question itself, asked the same way
+    # (the same kind of answer, or none named): that question of the council, not its topic put
+    # in the pronoun's place ("How long is a child in York?").
+    if named and not rest_terms and not conditional and _asks_the_same(own, previous.question):
+        base, placed = _base(previous.question, place, aliases)
+        return Reading(base if placed else _with_council(base, place), True, "council")
     pronoun = None if conditional else _pronoun_reading(question, rest, topic, answer_name, place, aliases, agent)
     if pronoun:
         return pronoun
@@ -328,7 +335,16 @@ SAME_QUESTION_WORDS = frozenset([
     "please", "too", "well",
     "compare", "compares", "compared", "comparison", "different", "differ", "differs", "differently",
     "difference", "quicker", "faster", "slower", "sooner", "longer", "shorter", "theirs", "done", "doing",
+    "apply", "applies", "also", "likewise",
 ])
+# A question word, for whether a follow-up asks for the same kind of answer as the last question.
+_ASKS = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+
+
+def _asks_the_same(own: str, previous: str) -> bool:
+    """The follow-up asks for no kind of answer of its own ("does that apply too?"), or for the
+    kind the last question asked for ("how long is it?" after "how soon must …": a duration)."""
+    return not _ASKS.search(own) or detect_intent(own) == detect_intent(previous) != "general"
 # A tied follow-up that is a whole question of its own, a question word and its verb ("and WHO
 # DOES the assessment?", "and who goes to the conference?"): its own words, with the council, not
 # a topic swapped into the last question ("How soon must who sees the child be seen…").

@@ -147,6 +147,11 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     )
     if match:
         return _topic(match.group("np"))
+    # ...and asked of it ("does Plymouth have A MASH?", its council already left out): that thing,
+    # not the yes/no question's subject (there is none left: "have a" led "does York have one?")
+    match = re.match(rf"^{AUXILIARY}\s+(?:has|have|runs?|uses?|offers?)\s+(?P<np>(?:an?|the|any)\s+.+)$", text, re.I)
+    if match:
+        return _topic(re.sub(r"^any\s+", "", match.group("np"), flags=re.I))
     # a yes/no question's subject ("were THE SINGLE ASSESSMENTS done in july appropriate?")
     match = re.match(rf"^{AUXILIARY}\s+(?P<np>.+)$", text, re.I)
     if match:

@@ -612,3 +612,26 @@ def test_a_question_word_and_what_it_asks_for_is_asked_of_the_last_topic_in_its_
     # with no topic in the last question there is nothing to ask it of: it is left as typed
     where = Turn("Where do I send a referral in Bath?", (BATH,))
     assert read_follow_up("which team?", [where], ALIASES) == read_follow_up("which team?", [], ALIASES)
+
+
+def test_a_pronoun_for_the_last_question_itself_with_another_council_asks_that_question_of_it():
+    # "it"/"that" here is the rule asked about, not the child: not "How long is a child in York?"
+    for typed in ("how long is it in York?", "and York, how long is that?", "does that apply in Torbay too?",
+                  "is that the same in York?"):
+        place = "Torbay" if "Torbay" in typed else "York"
+        reading = read_follow_up(typed, [SEEN], ALIASES)
+        assert reading.text == f"How soon must a child be seen after a referral in {place}?", typed
+    # asked for another kind of answer, the pronoun is still the last topic
+    core = Turn("What is a core assessment in Bath?", (BATH,))
+    assert read_follow_up("how long is it in York?", [core], ALIASES).text == "How long is a core assessment in York?"
+    # "who does it in Torbay?" after a who-question: the same question of Torbay, not "who does the chair"
+    chair = Turn("Who chairs the initial child protection conference in Bath?", (BATH,), "Independent Reviewing Officer")
+    assert read_follow_up("and in Torbay who does it?", [chair], ALIASES).text == (
+        "Who chairs the initial child protection conference in Torbay?"
+    )
+
+
+def test_what_a_council_is_asked_to_have_is_the_topic_of_one_asked_of_another():
+    mash = Turn("Does Plymouth have a MASH?", ("Plymouth City Council",))
+    assert read_follow_up("does York have one?", [mash], ALIASES).text == "Does York have a MASH?"
+    assert read_follow_up("what does it do?", [mash], ALIASES).text == "What does a MASH do in Plymouth?"
