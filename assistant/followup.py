@@ -544,7 +544,12 @@ def _base(previous: str, place: str, aliases: dict[str, str]) -> tuple[str, bool
     stands when it is the subject ("Does Plymouth have a MASH?" -> "and Stockton?" -> "Does
     Stockton have a MASH?"), else taken out, for `_with_council` to put at the end."""
     in_place = _council_in_place(previous, place, aliases) if place else None
+    if in_place and " and " in place:  # two councils are the subject: "Do York and Stockton have …"
+        in_place = re.sub(r"^(Does|Has|Is)\b", lambda m: _PLURAL_VERB[m.group(1)], in_place)
     return (in_place, True) if in_place else (_strip_councils(previous, aliases), False)
+
+
+_PLURAL_VERB = {"Does": "Do", "Has": "Have", "Is": "Are"}
 
 
 def _council_in_place(question: str, place: str, aliases: dict[str, str]) -> str | None:
@@ -899,12 +904,17 @@ def _the(lead: str) -> str:
 
 
 def _place(question: str, named: list[str], previous: Turn, aliases: dict[str, str]) -> str:
-    """The council to ask about: the one named now (as typed), else the previous turn's."""
+    """The council to ask about: the one named now (as typed), else the previous turn's. Two or
+    more named now ("and in York and Torbay?") are all asked about, in the order typed."""
     if named:
+        found: dict[str, re.Match[str]] = {}
         for alias in sorted(aliases, key=len, reverse=True):
             match = re.search(rf"(?<![\w&]){re.escape(alias)}(?![\w&])", question, re.IGNORECASE)
-            if match and aliases[alias] in named:
-                return match.group(0)
+            if match and aliases[alias] in named and aliases[alias] not in found:
+                found[aliases[alias]] = match
+        typed = [m.group(0) for m in sorted(found.values(), key=lambda m: m.start())]
+        if typed:
+            return " and ".join(typed)
     if previous.authorities:
         authority = previous.authorities[0]
         # The shortest name practitioners type that is a word, not an acronym ("York", not "CYC").

@@ -489,7 +489,7 @@ class ExtractiveWriter:
             silent = (
                 f"This library holds no current guidance from {names}."
                 if unheld
-                else f"{names}'s documents in this library do not say."
+                else _documents_do_not_say([short_authority(a) for a in not_covered])
             )
             # The reader still needs somewhere to go for the council asked about: its front door
             # (from the manifest), before another council's guidance, which is not its rule.
@@ -667,6 +667,16 @@ def render_text(
             lines.append(f'{heading}"{q.text}" [{q.n}]')
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _documents_do_not_say(councils: Sequence[str]) -> str:
+    """"York's documents in this library do not say.", for one council or several asked at once."""
+    owners = [f"{c}'s" for c in councils]
+    if len(owners) == 1:
+        return f"{owners[0]} documents in this library do not say."
+    if len(owners) == 2:
+        return f"Neither {owners[0]} nor {owners[1]} documents in this library say."
+    return f"None of {', '.join(owners[:-1])} or {owners[-1]} documents in this library say."
 
 
 def _quoted_within(text: str, other: str) -> bool:

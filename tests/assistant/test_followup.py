@@ -635,3 +635,11 @@ def test_what_a_council_is_asked_to_have_is_the_topic_of_one_asked_of_another():
     mash = Turn("Does Plymouth have a MASH?", ("Plymouth City Council",))
     assert read_follow_up("does York have one?", [mash], ALIASES).text == "Does York have a MASH?"
     assert read_follow_up("what does it do?", [mash], ALIASES).text == "What does a MASH do in Plymouth?"
+
+
+def test_two_councils_named_in_a_follow_up_are_both_asked_about():
+    assert read_follow_up("and in York and Torbay?", [SEEN], ALIASES).text == (
+        "How soon must a child be seen after a referral in York and Torbay?"
+    )
+    mash = Turn("Does Plymouth have a MASH?", ("Plymouth City Council",))
+    assert read_follow_up("and York and Torbay?", [mash], ALIASES).text == "Do York and Torbay have a MASH?"

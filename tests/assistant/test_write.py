@@ -651,3 +651,13 @@ def test_a_list_item_quoted_under_its_line_is_not_quoted_again_beside_the_whole_
     assert _quoted_within("Initial Assessments", whole)
     assert not _quoted_within("The service covers the following areas: … Adoption", whole)
     assert not _quoted_within(whole, whole)  # the same quote twice is one quote, kept once by the writer
+
+
+def test_councils_asked_about_together_whose_documents_do_not_say_are_named_in_one_sentence():
+    from assistant.write import _documents_do_not_say
+
+    assert _documents_do_not_say(["York"]) == "York's documents in this library do not say."
+    assert _documents_do_not_say(["Torbay", "York"]) == "Neither Torbay's nor York's documents in this library say."
+    assert _documents_do_not_say(["Stockton-on-Tees", "Torbay", "York"]) == (
+        "None of Stockton-on-Tees's, Torbay's or York's documents in this library say."
+    )
