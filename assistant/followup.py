@@ -23,7 +23,7 @@ from assistant.types import Answer
 
 # Openings that tie a question to the one before ("and in Plymouth?", "what if it came from a s47?").
 FOLLOW_UP_OPENING = re.compile(
-    r"^\s*((?:and\s+)?(?:is|are|would|will|does)\s+(?:it|that|this|they)\s+(?:the\s+)?(?:same|different)"
+    r"^\s*((?:and\s+)?(?:is|are|would|will|does)\s+(?:it|that|this|they)\s+(?:the\s+)?(?:same|different)(?!\s+(?:as|from|to)\b)"
     # (longer openings first: the regex takes the first alternative that matches, and "and" alone
     # would leave "what about the ARC?" as the follow-up's own words)
     r"(?:\s+(?:in|for|at))?|and what about|and how about|and what if|and if|and for|ok and|and|also|what about|"
@@ -64,6 +64,8 @@ ASKED_BEFORE_AUX = re.compile(
     re.IGNORECASE,
 )
 PRONOUN_OBJECT = re.compile(r"\b(?P<pronoun>it|them|this|that|these|those)\s*[?.!]*\s*$", re.IGNORECASE)
+# "how big are THEIR caseloads?", "what are ITS opening hours?": the last topic's
+POSSESSIVE = re.compile(r"\b(?P<pronoun>their|its)\b", re.IGNORECASE)
 # "one" for another of the last topic's kind: "does York have ONE?", "is there ONE in Plymouth?"
 # (not "one" before its noun: "does the plan have one review?")
 ONE = re.compile(
@@ -201,9 +203,15 @@ def _replace_topic(previous: str, phrase: str) -> str | None:
         return None
     start = found.start()
     before = previous[:start].rstrip().split(" ")
-    # take the head's modifiers too ("initial" in "an initial assessment"), not its article or verb
+    # take the head's modifiers too ("initial" in "an initial assessment"), not its article or verb;
+    # a name's are its capitalised words ("Family Placement" in "the Family Placement Team")
+    name = found.group(0)[:1].isupper()
     while (
-        before and before[-1] and before[-1].lower() not in STOPWORDS and before[-1][:1].islower() and len(before) > 1
+        before
+        and before[-1]
+        and before[-1].lower() not in STOPWORDS
+        and (before[-1][:1].isupper() if name else before[-1][:1].islower())
+        and len(before) > 1
     ):
         start = previous.rfind(before[-1], 0, start)
         before = before[:-1]
@@ -280,6 +288,17 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     children = _swap_children(base, own) if opening and not own_question else None
     if children:  # "what about babies?": the same question, for them
         return Reading(_with_council(children, place) if place and not placed else children, True, "children")
+    phrase = own.strip(" ?.!,")
+    swapped_name = (
+        _replace_topic(base, phrase)
+        if opening and not reference and not own_question and not _NOT_A_PHRASE.search(phrase)
+        else None
+    )
+    if swapped_name and len(rest_terms) >= OWN_TOPIC_TERMS:
+        # "and the Disabled Children's Team?": a longer name is still a topic put in the last
+        # question's place ("What does the Disabled Children's Team do …"), not a question of its own
+        text = _with_council(swapped_name, place) if place and not placed else swapped_name
+        return Reading(text, True, "topic", phrase)
     if len(rest_terms) >= OWN_TOPIC_TERMS or (reference and answer_name) or own_question:
         text, rule = rest, "own words"
         if own_question and not reference and topic:
@@ -294,7 +313,7 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
             # done, not the team the last answer named ("who manages them?" is still the team).
             text, rule = REFERENCE.sub(lambda _match: asked_of, text, count=1), "pronoun"
         elif reference and (reference.group(2) or reference.group(3)) and answer_name and not own_plural:
-            text, rule = REFERENCE.sub(lambda _match: _the(answer_name), text, count=1), "reference"
+            text, rule = REFERENCE.sub(lambda match: _owned(match, _the(answer_name)), text, count=1), "reference"
         elif opening and not named and topic and _bridges(own, topic):
             # "and how quickly do THE ACTION NOTES have to go out?" after strategy discussions:
             # the notes are the discussions'; the topic goes along, in brackets, as what it is.
@@ -701,6 +720,10 @@ def _pronoun_reading(
     subject_they = re.search(rf"\b{AUXILIARY}\s+they\b", body, re.IGNORECASE)
     if agent and subject_they:  # "do they do that with other councils?" after "who buys X?": whoever buys X
         referent = agent
+    if CONTACTED.search(body) and (answer_name or agent):
+        # "how do I contact them?" after "who deals with allegations against staff?": the one the
+        # answer named (the LADO), not the allegations
+        referent = _the(answer_name) if answer_name else agent
     if not referent:
         return None
     they = re.search(r"\b(they|them)\b", body, re.IGNORECASE)
@@ -725,6 +748,12 @@ def _pronoun_reading(
         if subject and not ASKED_BEFORE_AUX.fullmatch(body[: subject.start("aux")]):
             subject = None  # "how does york DO IT?": "do" is the verb there, "it" its object
         found = subject or PRONOUN_OBJECT.search(body) or PRONOUN_AFTER_PREPOSITION.search(body)
+        possessive = None if found else POSSESSIVE.search(body)
+        if possessive and possessive.group("pronoun").lower() == "their" and not (
+            (topic and topic.entity) or Topic(referent).can_be_they or _a_name(referent)
+        ):
+            return None  # "what are their rights?" after "what is a section 20 agreement?": people's
+        found = found or possessive
         one = None if found else ONE.search(body)
         if one:  # another of its kind: the topic with "a"/"an" for its article
             named = strip_article(referent)
@@ -741,7 +770,8 @@ def _pronoun_reading(
             plural = Topic(referent).plural and referent != agent  # "whoever buys X" is one
             agreed = (PLURAL if plural else SINGULAR).get(aux.lower(), aux.lower())
             before = before[: found.start("aux")] + (agreed.capitalize() if aux[:1].isupper() else agreed) + " "
-        text = before + referent + body[found.end("pronoun") :]
+        owner = f"{referent}'s" if found.re is POSSESSIVE else referent  # "their caseloads": the team's
+        text = before + owner + body[found.end("pronoun") :]
     text = text[:1].upper() + text[1:]
     if place and not detect_authorities(text, aliases):
         text = _with_council(text, place)
@@ -897,6 +927,18 @@ def _names_something(lead: str) -> bool:
         and lead[:1].isupper()
         and not re.search(r"\d", lead)
     )
+
+
+def _a_name(phrase: str) -> bool:
+    """A phrase whose last word is capitalised names an organisation ("the ARC", "the Family
+    Placement Team"), which British English calls "they": "who are their staff?"."""
+    words = strip_article(phrase).split()
+    return bool(words) and words[-1][:1].isupper()
+
+
+def _owned(reference: re.Match[str], name: str) -> str:
+    """What a reference is replaced by: the name, or its possessive for "their"/"its"."""
+    return f"{name}'s" if reference.group(0).lower() in ("their", "its") else name
 
 
 def _the(lead: str) -> str:

@@ -643,3 +643,35 @@ def test_two_councils_named_in_a_follow_up_are_both_asked_about():
     )
     mash = Turn("Does Plymouth have a MASH?", ("Plymouth City Council",))
     assert read_follow_up("and York and Torbay?", [mash], ALIASES).text == "Do York and Torbay have a MASH?"
+
+
+def test_them_to_contact_is_whoever_the_last_answer_named():
+    lado = Turn("Who deals with allegations against staff in York?", (YORK,), "Local Authority Designated Officer")
+    assert read_follow_up("how do I contact them?", [lado], ALIASES).text == (
+        "How do I contact the Local Authority Designated Officer in York?"
+    )
+
+
+def test_their_and_its_are_the_last_topics_own():
+    team = Turn("What does the Family Placement Team do in Bath?", (BATH,))
+    assert read_follow_up("how big are their caseloads?", [team], ALIASES).text == (
+        "How big are the Family Placement Team's caseloads in Bath?"
+    )
+    arc = Turn("What is the ARC in Torbay?", ("Torbay Council",))
+    assert read_follow_up("what are its opening hours?", [arc], ALIASES).text == "What are the ARC's opening hours in Torbay?"
+    # people's, not a thing's: "their rights" after a question about an agreement is not the agreement's
+    agreement = Turn("What is a section 20 agreement in Bath?", (BATH,))
+    assert "agreement's rights" not in read_follow_up("what are their rights?", [agreement], ALIASES).text
+
+
+def test_another_team_named_in_a_follow_up_replaces_the_whole_name():
+    team = Turn("What does the Family Placement Team do in Bath?", (BATH,))
+    assert read_follow_up("and the adoption team?", [team], ALIASES).text == "What does the adoption team do in Bath?"
+    assert read_follow_up("and the Disabled Children's Team?", [team], ALIASES).text == (
+        "What does the Disabled Children's Team do in Bath?"
+    )
+
+
+def test_the_same_as_something_is_a_comparison_not_the_last_question_again():
+    lado = Turn("Who deals with allegations against staff in York?", (YORK,), "Local Authority Designated Officer")
+    assert "deals with as" not in read_follow_up("is that the same as the IRO?", [lado], ALIASES).text
