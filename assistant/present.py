@@ -72,6 +72,13 @@ def hedge_detail(note: str) -> str:
     return detail[:1].upper() + detail[1:]
 
 
+def not_covered_title(note: str) -> str:
+    """The title of the box a not-covered note is shown in: a council the library holds nothing
+    from, or one whose documents here do not say (asked about beside one that does)."""
+    held = not note.startswith("This library holds no")
+    return "Not covered for a council you asked about" if held else "Not in this library"
+
+
 def understood_text(answer: Answer) -> tuple[str, str]:
     """How the question was read, when it was not answered exactly as typed, as (label, reading):
     a follow-up read against the conversation ("Understood as"), or a question answered without

@@ -329,7 +329,27 @@ class ExtractiveWriter:
         chosen_authorities = self._answering(query, scored, probabilities)
         if not chosen_authorities:
             return self._abstain(query, safety, best, passages)
-        return self._compose(query, passages, scored, chosen_authorities, probabilities, safety)
+        answer = self._compose(query, passages, scored, chosen_authorities, probabilities, safety)
+        silent = tuple(a for a in query.authorities if a not in chosen_authorities)
+        return self._also_asked(answer, silent) if silent else answer
+
+    def _also_asked(self, answer: Answer, silent: tuple[str, ...]) -> Answer:
+        """An answer for some of the councils asked about ("in Plymouth and Torbay"), saying that
+        the others' documents do not say, with their front doors: a council asked about is never
+        passed over in silence (the reader would take the answer shown for theirs)."""
+        doors = [
+            self.front_doors[a] if len(silent) == 1 else f"{self.front_doors[a]} ({short_authority(a)})"
+            for a in silent
+            if a in self.front_doors
+        ]
+        ask = f" For {' or '.join(short_authority(a) for a in silent)}, ask {'; '.join(doors)}." if doors else ""
+        notes = (*answer.notes, f"{_documents_do_not_say([short_authority(a) for a in silent])}{ask}")
+        return replace(
+            answer,
+            notes=notes,
+            not_covered=silent,
+            text=render_text(answer.safety_notice, answer.conflicts, notes, answer.parts),
+        )
 
     def _answering(self, query: Query, scored: list[ScoredSentence], probabilities: dict[str, float]) -> list[str]:
         """The councils to quote. The question is answered when one council is likely to answer it

@@ -9,6 +9,7 @@ from assistant.present import (
     citation_location,
     escape_markdown,
     hedge_detail,
+    not_covered_title,
     part_view,
     passage_html,
     refusal_text,
@@ -34,9 +35,9 @@ def render_answer(answer: Answer) -> None:
                 icon=":material/help_center:")
         notes = notes[1:]
     if not answer.abstained and answer.not_covered and not answer.front_doors and notes:
-        # Asked about a council the library holds nothing from: its note (the last) in a box of its
-        # own before anything quoted from other councils (ExtractiveWriter.not_held).
-        st.info(f"**Not in this library**\n\n{escape_markdown(notes[-1])}", icon=":material/help_center:")
+        # Asked about a council the library holds nothing from, or one whose documents do not say
+        # beside one that does: its note (the last) in a box of its own before anything quoted.
+        st.info(f"**{not_covered_title(notes[-1])}**\n\n{escape_markdown(notes[-1])}", icon=":material/help_center:")
         notes = notes[:-1]
     # Answered, but more likely wrong than right at this confidence: said first. (Another council's
     # guidance shown below that point says so in the note above instead.)

@@ -91,3 +91,12 @@ def test_a_hedged_answers_lead_is_not_in_bold():
     part = AuthorityAnswer("Riverside Council", "Riverside, procedure 2024", "Family Hub", 1)
     assert part_view(part).lead.startswith("**Family Hub**")
     assert part_view(part, sure=False).lead.startswith("Family Hub **")
+
+
+def test_a_not_covered_box_says_whether_the_council_is_missing_or_only_silent():
+    from assistant.present import not_covered_title
+
+    assert not_covered_title("This library holds no guidance from Leeds: what follows …") == "Not in this library"
+    assert not_covered_title("Torbay's documents in this library do not say.") == (
+        "Not covered for a council you asked about"
+    )

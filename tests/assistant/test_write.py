@@ -661,3 +661,17 @@ def test_councils_asked_about_together_whose_documents_do_not_say_are_named_in_o
     assert _documents_do_not_say(["Stockton-on-Tees", "Torbay", "York"]) == (
         "None of Stockton-on-Tees's, Torbay's or York's documents in this library say."
     )
+
+
+def test_a_council_asked_about_beside_one_that_answers_is_said_not_to_and_given_its_front_door():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    passages = [passage("Hillford Council", ("A strategy discussion is held within 3 working days.",), (0.80,))]
+    both = ("Riverside Council", "Hillford Council")
+    answer = writer.write(query("how soon in Riverside and Hillford?", "timescale", authorities=both), passages)
+    assert not answer.abstained and answer.authorities == ["Hillford Council"]
+    assert answer.not_covered == ("Riverside Council",)
+    note = "Riverside's documents in this library do not say. For Riverside, ask the Riverside Children's Hub."
+    assert answer.notes[-1] == note and note in answer.text.split("\n\n")[0]
+    # asked of the answering council alone, nothing is said of another
+    alone = writer.write(query("how soon in Hillford?", "timescale", authorities=("Hillford Council",)), passages)
+    assert alone.not_covered == () and "do not say" not in alone.text

@@ -226,5 +226,7 @@ def test_personal_details_typed_on_the_partner_page_are_left_out_and_said_so(pag
     )
     body = page.locator("body").inner_text()
     assert "a name and a date of birth left out" in body and "call 999 now" in body
-    assert "Answered as: 14 year old boy in the toilets" in body
+    # shown with each detail's place marked, answered without them
+    assert "Answered as: [name] ([date]): 14 year old boy in the toilets" in body
+    assert "Jack Smith" not in body.split("Answered as:")[1]
     screenshot(page, "worried_partner_left_out.png")
