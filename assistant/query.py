@@ -349,6 +349,7 @@ PARTICULAR_CHILD = re.compile(
     # a family told in its own words ("mum turned up drunk", "daddy hurt her"), not "the parents",
     # nor a case supposed ("what should I do if mum refuses?")
     r"(?<!if )(?<!when )(?<!whether )(?<!once )(mum|mom|mummy|dad|daddy|step ?dad|step ?mum|nan|gran|grandad)('s)? \w+|"
+    r"(the )?(\d+|two|three|four|five) (kids|children|boys|girls|siblings) (are|were|is|was|been|left|home|alone|at|in|with)|"
     r"the (\d+|two|three|four|five) (kids|children|boys|girls|siblings)|"
     r"the (kids|children|baby|toddler|twins|boy|girl|lad) (were|are|was|is|has|have|had|keeps?|says|said|told)|"
     r"(children|kids|child|baby|twins) (were |was )?(present|in the house|at home|upstairs|in the car)|"
@@ -365,6 +366,11 @@ WHAT_TO_DO = re.compile(
     r"(does|would|will|do) (this|it|that|they) (meet|reach|count)|help me|advice( please)?\s*[?!.]*$|"
     # what to pass on: "what do we need to send?", "does social care need to be told?"
     r"what (do|should|must) (i|we) (need to )?(send|share|pass on|notify|tell|report)|"
+    # where what was met goes, in the writer's own words: "where does this go?", "who do I send it to?"
+    r"where (does|do|should|would|will|can) (this|it|that) go|"
+    r"where (do|should|can|would|must) (i|we) (send|refer|report|take|pass|put) (this|it|that|them|him|her)\b|"
+    r"who (do|should|can|would|must) (i|we) (send|report|pass|refer|give) (this|it|that|them) (on )?to|"
+    r"who (do|should|can|would|must) (i|we) (call|ring|phone|tell|contact|speak to)\b|"
     r"do (i|we) (need to )?(notify|send|share|let \w+ know)|"
     r"(do|does|should|would) (children'?s services|social (care|services)|csc|the council|the hub|the front door|"
     r"the mash) (need to )?(know|be told|be notified|hear about)|"
@@ -414,6 +420,7 @@ REFERRAL_GUIDANCE_TERMS = ("referral", "threshold", "levels of need", "early hel
 # its signs; the guidance is written by category: "neglect", "domestic abuse").
 _NEGLECT_SIGNS = (
     r"\b(neglect\w*|hungry|no food|unwashed|dirty|filthy|smells?|nappy|nits|mould|no heating|rotten teeth|"
+    r"home alone|left alone|left on (?:his|her|their) own|unsupervised|abandoned|no adults?|"
     r"missed appointments|missing clinic|not gaining weight)\b"
 )
 _DOMESTIC_ABUSE_SIGNS = (
