@@ -336,3 +336,24 @@ def test_a_typo_repair_never_hides_what_the_question_asks_for():
     )
     assert ("whats", "what") in query.corrections  # repaired: "what the latest …" is no timescale pattern
     assert query.intent == "timescale"  # ...but the words as typed were one
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "police - Torbay - 3 kids home alone overnight, eldest 9. we've taken them to a neighbour. where does this go?",
+        "teacher in york. a boy in my class says he is left alone every night. who do I send it to?",
+        "nursery manager here: a toddler was collected by nobody and mum isn't answering. who do I call?",
+    ],
+)
+def test_where_a_worry_goes_asked_in_the_writers_own_words_is_a_referral_question(question):
+    assert detect_intent(question) == "referral"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many children are there in york?", "where does the money for short breaks go in York?",
+     "3 children were placed in care in Plymouth last year?"],
+)
+def test_counts_and_money_are_not_a_worry(question):
+    assert detect_intent(question) != "referral"
