@@ -349,7 +349,8 @@ PARTICULAR_CHILD = re.compile(
     # a family told in its own words ("mum turned up drunk", "daddy hurt her"), not "the parents",
     # nor a case supposed ("what should I do if mum refuses?")
     r"(?<!if )(?<!when )(?<!whether )(?<!once )(mum|mom|mummy|dad|daddy|step ?dad|step ?mum|nan|gran|grandad)('s)? \w+|"
-    r"(the )?(\d+|two|three|four|five) (kids|children|boys|girls|siblings) (are|were|is|was|been|left|home|alone|at|in|with)|"
+    r"(the )?(\d+|two|three|four|five) (kids|children|boys|girls|siblings) "
+    r"(are|were|is|was|been|left|home|alone|at|in|with)|"
     r"the (\d+|two|three|four|five) (kids|children|boys|girls|siblings)|"
     r"the (kids|children|baby|toddler|twins|boy|girl|lad) (were|are|was|is|has|have|had|keeps?|says|said|told)|"
     r"(children|kids|child|baby|twins) (were |was )?(present|in the house|at home|upstairs|in the car)|"

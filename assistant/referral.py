@@ -21,7 +21,7 @@ from assistant.lead import short_authority
 from assistant.query import Query, category_pattern
 from assistant.safety import SAFETY_LINE, danger_now
 from assistant.types import Answer, Passage
-from assistant.write import ExtractiveWriter, ScoredSentence, render_text, score_sentences
+from assistant.write import TIMESCALE_MIN_SIMILARITY, ExtractiveWriter, ScoredSentence, render_text, score_sentences
 
 NO_CONTACTS = "no phone number or address is recorded in this library: use the council's published contact details"
 ASK_ANYWAY = (
@@ -53,13 +53,21 @@ CATEGORY_BONUS = 0.15
 # differently on the tune split (nor on any other): the front door is the answer, the quote is
 # the council's own word on how it is judged, and the source card holds the rest.
 ROUTING_QUOTES = 1
-# "has received 357 referrals", "1,200 contacts a year": performance figures, not how to refer.
-REFERRAL_COUNT = re.compile(r"\b\d[\d,]*\s+(?:\w+\s+){0,2}(?:referrals|contacts)\b", re.IGNORECASE)
+# "has received 357 referrals", "1,200 contacts a year", "the volume of referrals": performance
+# figures, not how to refer.
+REFERRAL_COUNT = re.compile(
+    r"\b\d[\d,]*\s+(?:\w+\s+){0,2}(?:referrals|contacts)\b"
+    # ...and the same told in words: "the volume of referrals and trends", "the rate of re-referrals"
+    r"|\b(?:volume|volumes|number|numbers|rate|rates|proportion|quality) of (?:\w+\s+)?(?:re-?)?"
+    r"(?:referrals|contacts)\b",
+    re.IGNORECASE,
+)
 # "Referrals remain high and increased last year by 10%": a trend in a performance report, not
 # how to refer either (a partner told "dad hit him" was shown it as Plymouth's guidance).
 REFERRAL_TREND = re.compile(
     r"\b(?:referrals|contacts)\b.{0,60}\b(?:increased|decreased|rose|risen|fell|fallen|remain(?:s|ed)? (?:high|low)|"
-    r"\d+(?:\.\d+)?\s?%|per cent)",
+    r"\d+(?:\.\d+)?\s?%|per cent)"
+    r"|\b(?:increase|increases|rise|rises|fall|decrease|reduction|growth|drop) in (?:\w+\s+)?(?:referrals|contacts)\b",
     re.IGNORECASE,
 )
 # Matched in lower case, or capitalised only where it opens the sentence: a capitalised cue word
@@ -79,9 +87,26 @@ _ROUTING_WORDS = (
 # by early help, so their answers keep them.
 BELOW_THRESHOLD = re.compile(
     r"\b(early help|targeted (?:support|help|early help|services?)|universal services?|family support|"
-    r"step[- ]?down|(?:not|do not|does not|below) (?:meet(?:ing)?|reach(?:ing)?) the threshold|below the threshold)\b",
+    r"step[- ]?down|(?:not|do not|does not|below) (?:meet(?:ing)?|reach(?:ing)?) the threshold|below the threshold|"
+    # "… are not deemed to meet statutory intervention", "did not meet the criteria"
+    r"not (?:be )?(?:deemed |considered |judged |thought )?(?:to )?(?:meet|reach)(?:ing)? (?:the |that )?"
+    r"(?:threshold|statutory|criteria))\b",
     re.IGNORECASE,
 )
+# Referrals to a particular service, not how a worry reaches children's services: "FGC referrals
+# come from social workers", "Families referred to The ARC by the Social Work team" (a name inside
+# the sentence: "All referrals …" opens one). A sentence
+# about another service's own intake says nothing to a teacher about where their worry goes.
+OTHER_SERVICE_INTAKE = re.compile(
+    r"(?:\b[A-Z]{2,}|(?<=\s)[A-Z][a-z]+(?: [A-Z][a-z]+)*) referrals\b|\breferr\w* (?:in)?to (?:the )?[A-Z]"
+)
+# A routing sentence must be about how a worry is judged or routed, not only hold a cue word
+# ("a Care Leavers Local Offer … designed in consultation with Stockton Care Leavers"): as near the
+# routing question (Query.routing_text, which its passage was found by) as the writer asks of any
+# sentence to count as about the question at all (write.TIMESCALE_MIN_SIMILARITY). The Stockton
+# sentences a childminder's "bruises on his shins" was shown sat at 0.15-0.23; the B&NES front
+# door's own lines at 0.58-0.73, Torbay's at about 0.5.
+ROUTING_MIN_SIMILARITY = TIMESCALE_MIN_SIMILARITY
 ABUSE_CATEGORIES = frozenset({"physical abuse", "sexual abuse", "exploitation", "allegations against staff"})
 ROUTING_CUE = re.compile(
     rf"\b{_ROUTING_WORDS}\b|^\W*(?i:{_ROUTING_WORDS})\b",
@@ -145,7 +170,13 @@ def referral_answer(
             if s.authority in named
             and (
                 (s.authority in answers and s.passage_index < len(concern))
-                or (s.authority not in answers and (routes(s.text, categories) or _about(s, combined, categories)))
+                or (
+                    s.authority not in answers
+                    and (
+                        (routes(s.text, categories) and s.similarity >= ROUTING_MIN_SIMILARITY)
+                        or _about(s, combined, categories)
+                    )
+                )
             )
             and not (protection and BELOW_THRESHOLD.search(s.text))
         ),
@@ -187,7 +218,7 @@ def referral_answer(
 def routes(sentence: str, categories: Sequence[str] = ()) -> bool:
     """Whether a sentence of guidance says how a worry is judged or routed (ROUTING_CUE), or is
     about the concern's own category; a count of referrals is performance data, not guidance."""
-    if REFERRAL_COUNT.search(sentence) or REFERRAL_TREND.search(sentence):
+    if REFERRAL_COUNT.search(sentence) or REFERRAL_TREND.search(sentence) or OTHER_SERVICE_INTAKE.search(sentence):
         return False
     return bool(ROUTING_CUE.search(sentence)) or _names_any(sentence, categories)
 

@@ -278,3 +278,39 @@ def test_a_worry_short_of_the_threshold_gets_the_councils_early_help_first():
     assert referral_answer(writer, short, routing, routing).parts[0].lead.startswith("The Family Hub offers")
     plain = ask("teacher in Riverside: mum is struggling since the split. Should I refer?", ("Riverside Council",))
     assert referral_answer(writer, plain, routing, routing).parts[0].lead.startswith("Referrals are screened")
+
+
+def test_a_sentence_holding_a_routing_word_but_far_from_how_a_worry_is_routed_is_not_quoted():
+    """"Designed in consultation with care leavers" holds a cue word; ranked against the routing
+    question it is far off (below ROUTING_MIN_SIMILARITY), so the partner is told the guidance says
+    nothing more specific rather than shown it."""
+    from assistant.referral import ROUTING_MIN_SIMILARITY
+
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    far = ROUTING_MIN_SIMILARITY - 0.15
+    routing = [
+        routing_passage(
+            "Riverside Council",
+            ("A Care Leavers Local Offer has been designed in consultation with care leavers.",),
+            (far,),
+        )
+    ]
+    question = ask("childminder in Riverside, toddler often has bruises on his shins. should i report?",
+                   ("Riverside Council",))
+    answer = referral_answer(writer, question, routing, routing)
+    assert "Care Leavers" not in answer.text and "say nothing more specific" in answer.text
+    # the same sentence near the routing question is quoted
+    near = [routing_passage("Riverside Council", ("Referrers can ask the Hub for consultation first.",), (0.5,))]
+    assert "consultation first" in referral_answer(writer, question, near, near).text
+
+
+def test_performance_data_and_another_services_intake_are_not_routing_guidance():
+    from assistant.referral import BELOW_THRESHOLD, routes
+
+    assert not routes("A large proportion of FGC referrals come from social workers within the Assessment Teams.")
+    assert not routes("Families referred to The ARC by the Social Work team within Children's Services.")
+    assert not routes("Summary: an assessment of data the volume of referrals and trends.")
+    assert not routes("The increase in referrals is most likely to do with the following.")
+    assert routes("New referrals go to the Hub, which decides on the day.")
+    # a statement that concerns did not meet the threshold is never quoted after signs of abuse
+    assert BELOW_THRESHOLD.search("the initial concerns are not deemed to meet statutory intervention")
