@@ -54,7 +54,7 @@ _PLACE_WORDS = r"(?:in|for|at|from|within|across)"
 # before a verb or at the end, so "that team" stays a reference to the last answer (REFERENCE).
 PRONOUN_SUBJECT = re.compile(
     rf"\b(?P<aux>{AUXILIARY})\s+(?P<pronoun>it|they|(?:this|that|these|those)(?=\s+(?:take|last|happen|mean|"
-    r"involve|cover|include|apply|start|need|work|get|have|cost|go|be)\b))\b",
+    r"involve|cover|include|apply|start|need|work|get|have|cost|go|be|\w+ed|seen|held|made|kept|sent|given)\b))\b",
     re.IGNORECASE,
 )
 # What may come before a subject pronoun's auxiliary: nothing, or the question words ("HOW LONG does it take").
@@ -272,7 +272,11 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     if named and not rest_terms and not conditional and _asks_the_same(own, previous.question):
         base, placed = _base(previous.question, place, aliases)
         return Reading(base if placed else _with_council(base, place), True, "council")
-    pronoun = None if conditional else _pronoun_reading(question, rest, topic, answer_name, place, aliases, agent)
+    pronoun = (
+        None
+        if conditional
+        else _pronoun_reading(question, rest, topic, answer_name, place, aliases, agent, previous.question)
+    )
     if pronoun:
         return pronoun
     fragment = _fragment_reading(question, topic, place, aliases)
@@ -712,11 +716,21 @@ def _pronoun_reading(
     place: str,
     aliases: dict[str, str],
     agent: str = "",
+    previous: str = "",
 ) -> Reading | None:
     """The follow-up (`body`: the question without its opening tie) with the last topic in place
     of its pronoun or left-out subject, or None when it has none (or has an antecedent of its
     own, so its pronoun is not about the past)."""
     referent = answer_name if topic is None or topic.entity else topic.phrase
+    event = _event_of(previous, aliases) if previous and (topic is None or not _substantive(topic)) else None
+    if event and not answer_name and EVENT_PRONOUN.search(body):
+        # "where is it recorded?", "who does that?" after "How soon must a child be seen after a
+        # referral?": "it" is the child being seen, not the child
+        subject, participle, rest = event
+        if WHO_DOES_IT.match(question):
+            text = f"Who {_active(participle)} {subject}{rest}?"
+            return Reading(_with_council(text, place) if place else text, True, "pronoun", f"{subject}{rest}")
+        referent = f"{subject} being {participle}{rest}"
     subject_they = re.search(rf"\b{AUXILIARY}\s+they\b", body, re.IGNORECASE)
     if agent and subject_they:  # "do they do that with other councils?" after "who buys X?": whoever buys X
         referent = agent
@@ -776,6 +790,54 @@ def _pronoun_reading(
     if place and not detect_authorities(text, aliases):
         text = _with_council(text, place)
     return Reading(text, True, "pronoun", referent)
+
+
+# A how-soon question about something done to someone ("How soon must A CHILD be SEEN AFTER A
+# REFERRAL?"): its subject, participle and the rest, for a follow-up whose "it" is that event.
+EVENT_QUESTION = re.compile(
+    r"^\s*(?:how\s+(?:soon|quickly|long|often)|when|by\s+when)\s+(?:must|should|will|would|can|is|are|has|have)\s+"
+    r"(?P<subject>.+?)\s+(?:be|been)\s+(?P<participle>\w+ed|seen|done|held|made|taken|given|sent|met|told|written|"
+    r"kept|run|led|paid|found|set|bought)\b(?P<rest>[^?]*?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+# "it"/"that"/"this" as a subject or object, not before a noun ("that team" is REFERENCE's)
+EVENT_PRONOUN = re.compile(
+    r"\b(?:it|that|this)\b(?!\s+(?:team|service|unit|hub|panel|group|board|officer|worker|manager|plan|child|"
+    r"meeting|conference|assessment)s?\b)",
+    re.IGNORECASE,
+)
+
+
+# "who does it?", "and who does that?": who does the event the pronoun stands for
+WHO_DOES_IT = re.compile(
+    r"^\s*(?:and\s+|so\s+)?who\s+(?:does|do|did|will|should|must|can)\s+(?:it|that|this)\s*\??\s*$", re.IGNORECASE
+)
+
+
+def _event_of(previous: str, aliases: dict[str, str]) -> tuple[str, str, str] | None:
+    """(subject, participle, rest) of a how-soon question about something done to someone, its
+    council left out; None for any other question."""
+    match = EVENT_QUESTION.match(_strip_councils(previous, aliases))
+    if not match:
+        return None
+    return match.group("subject"), match.group("participle"), match.group("rest").rstrip(" ?.!")
+
+
+def _active(participle: str) -> str:
+    """The present tense a participle comes from: "seen" -> "sees", "completed" -> "completes"."""
+    word = participle.lower()
+    for present, past in IRREGULAR.items():
+        if past == word:
+            return present
+    if word.endswith("ied"):
+        return word[:-3] + "ies"  # notified -> notifies
+    if word.endswith("eed"):
+        return word[:-1] + "s"  # agreed -> agrees
+    if word.endswith(("ssed", "shed", "ched", "xed", "zed")) and not word.endswith(("ised", "ized")):
+        return word[:-2] + "es"  # assessed -> assesses
+    if re.search(r"(?:[aeiou][tcvgsz]|[^aeiou][cvg]|[aeiou]s|ur)ed$", word):
+        return word[:-1] + "s"  # completed -> completes, allocated, organised, closed, served
+    return word[:-2] + "s" if word.endswith("ed") else word  # recorded -> records, reviewed -> reviews
 
 
 def _asked_again(question: str, previous: str, place: str, aliases: dict[str, str]) -> Reading | None:

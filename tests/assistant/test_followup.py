@@ -675,3 +675,25 @@ def test_another_team_named_in_a_follow_up_replaces_the_whole_name():
 def test_the_same_as_something_is_a_comparison_not_the_last_question_again():
     lado = Turn("Who deals with allegations against staff in York?", (YORK,), "Local Authority Designated Officer")
     assert "deals with as" not in read_follow_up("is that the same as the IRO?", [lado], ALIASES).text
+
+
+def test_it_after_a_how_soon_question_about_a_child_is_the_child_being_seen_not_the_child():
+    # SEEN: "How soon must a child be seen after a referral in Bath?"; "a child" is no topic to carry
+    assert read_follow_up("where is it recorded?", [SEEN], ALIASES).text == (
+        "Where is a child being seen after a referral recorded in Bath?"
+    )
+    assert read_follow_up("how is that recorded?", [SEEN], ALIASES).text == (
+        "How is a child being seen after a referral recorded in Bath?"
+    )
+    assert read_follow_up("who does it?", [SEEN], ALIASES).text == "Who sees a child after a referral in Bath?"
+    # a topic of substance is still what "it" stands for
+    discussion = Turn("How quickly must a strategy discussion be held in Bath?", (BATH,))
+    assert read_follow_up("who attends it?", [discussion], ALIASES).text == "Who attends a strategy discussion in Bath?"
+
+
+def test_the_present_tense_of_a_participle():
+    from assistant.followup import _active
+
+    assert [_active(w) for w in ("seen", "completed", "reviewed", "notified", "recorded", "assessed", "agreed")] == [
+        "sees", "completes", "reviews", "notifies", "records", "assesses", "agrees",
+    ]
