@@ -334,6 +334,9 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         if QUALIFIER.match(swapped):  # "and after 18?": the same question, narrowed
             text = f"{base.rstrip(' ?.!')} {swapped}?"
             return Reading(_with_council(text, place) if place and not placed else text, True, "condition", swapped)
+        attribute = _attribute_reading(swapped, topic)
+        if attribute:  # "what about the age range?": the last topic's, not a topic in its place
+            return Reading(_with_council(attribute, place) if place else attribute, True, "topic", swapped)
         text = (
             _replace_topic(base, swapped)
             or _swap_topic(base, topic, swapped)
@@ -560,6 +563,33 @@ def _fragment_reading(question: str, topic: Topic | None, place: str, aliases: d
     fragment = match.group("fragment").strip()
     text = f"{fragment[:1].upper()}{fragment[1:]} for {topic.phrase}?"
     return Reading(_with_council(text, place) if place else text, True, "topic", topic.phrase)
+
+
+# What a service, team, meeting or process has, not a thing in its own right: "what about the age
+# range?" after a question about a team asks the team's age range, not what an age range does.
+ATTRIBUTE_NOUNS = frozenset([
+    "age", "ages", "range", "timescale", "timescales", "timeframe", "timeframes", "deadline", "hours", "cost",
+    "costs", "criteria", "eligibility", "threshold", "thresholds", "staffing", "caseload", "caseloads", "size",
+    "funding", "budget", "location", "address", "number", "phone", "email", "training", "qualifications", "remit",
+    "capacity", "waiting", "wait",
+])
+
+
+def _attribute_reading(phrase: str, topic: Topic | None) -> str | None:
+    """"What is the age range for the Disabled Children's Team?" for a follow-up that names only an
+    attribute (ATTRIBUTE_NOUNS) of a last topic of substance; None otherwise."""
+    if topic is None or not _substantive(topic) or QUESTION_OPENING.match(phrase):
+        return None
+    words = re.findall(r"[\w'’-]+", phrase)
+    if not words or len(words) > BARE_PHRASE_WORDS + 1 or words[-1].lower() not in ATTRIBUTE_NOUNS:
+        return None
+    head = re.split(r"\s(?:of|for|in|at)\s", strip_article(topic.phrase))[0].split()[-1].lower()
+    if head in ATTRIBUTE_NOUNS:
+        return None  # the last topic is an attribute itself ("the threshold for …"): a topic swap
+    named = phrase if re.match(r"(?:the|its|their|a|an)\b", phrase, re.I) else f"the {phrase}"
+    last = words[-1].lower()
+    verb = "are" if last == "criteria" or (last.endswith("s") and not last.endswith("ss")) else "is"
+    return f"What {verb} {named} for {topic.phrase}?"
 
 
 def _base(previous: str, place: str, aliases: dict[str, str]) -> tuple[str, bool]:

@@ -697,3 +697,15 @@ def test_the_present_tense_of_a_participle():
     assert [_active(w) for w in ("seen", "completed", "reviewed", "notified", "recorded", "assessed", "agreed")] == [
         "sees", "completes", "reviews", "notifies", "records", "assesses", "agrees",
     ]
+
+
+def test_an_attribute_asked_about_is_the_last_topics_not_a_topic_in_its_place():
+    team = Turn("What does the Disabled Children's Team do in Bath?", (BATH,))
+    assert read_follow_up("what about the age range?", [team], ALIASES).text == (
+        "What is the age range for the Disabled Children's Team in Bath?"
+    )
+    assert read_follow_up("and the hours?", [team], ALIASES).text == (
+        "What are the hours for the Disabled Children's Team in Bath?"
+    )
+    # another team is still a topic in the last one's place
+    assert read_follow_up("what about the adoption team?", [team], ALIASES).text == "What does the adoption team do in Bath?"
