@@ -66,10 +66,12 @@ ASKED_BEFORE_AUX = re.compile(
 PRONOUN_OBJECT = re.compile(r"\b(?P<pronoun>it|them|this|that|these|those)\s*[?.!]*\s*$", re.IGNORECASE)
 # "how big are THEIR caseloads?", "what are ITS opening hours?": the last topic's
 POSSESSIVE = re.compile(r"\b(?P<pronoun>their|its)\b", re.IGNORECASE)
-# "one" for another of the last topic's kind: "does York have ONE?", "is there ONE in Plymouth?"
+# "one" for another of the last topic's kind: "does York have ONE?", "is there ONE in Plymouth?",
+# "who can ask for ONE?", "does Bath have SOMETHING SIMILAR?"
 # (not "one" before its noun: "does the plan have one review?")
 ONE = re.compile(
-    r"\b(?:have|has|got|there|run|runs|use|uses|offer|offers)\s+(?P<pronoun>one)"
+    r"\b(?:have|has|got|there|run|runs|use|uses|offer|offers|for|at|to|in|with|from|after|before)\s+"
+    r"(?P<pronoun>one|something similar|anything similar|something like (?:that|it)|anything like (?:that|it))"
     r"(?=\s*(?:[?.!,]|$|\s(?:in|for|at|there|here|too|as well|like)\b))",
     re.IGNORECASE,
 )
@@ -197,7 +199,10 @@ def _replace_topic(previous: str, phrase: str) -> str | None:
     head = stem(before.split()[-1].lower())
     found = None
     for match in re.finditer(r"[\w'’-]+", previous):
-        if stem(match.group(0).lower()) == head:
+        word = match.group(0).lower()
+        # the same noun, not a verb of its family ("the first review" does not replace "reviewed")
+        verb_form = word.endswith(("ed", "ing")) and not before.split()[-1].lower().endswith(("ed", "ing"))
+        if stem(word) == head and not verb_form:
             found = match
     if found is None:
         return None
@@ -282,7 +287,15 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     fragment = _fragment_reading(question, topic, place, aliases)
     if fragment:
         return fragment
+    counted = _count_reading(question, topic, answer_name, place)
+    if counted:
+        return counted
     if not opening and not reference and not (named and not rest_terms):
+        if not named and place and _continues(question, previous.question):
+            # "who chairs the review?" after "how often are plans reviewed in Bath?": its definite
+            # phrase is the last question's thing, so it is asked of the same council
+            text = _the_topic_for_its_head(question, topic) if topic else question
+            return Reading(_with_council(text[:1].upper() + text[1:], place), True, "council")
         return Reading(question, False)  # a new question in its own right
     base, placed = _base(previous.question, place, aliases)
     if conditional:  # "what if…" narrows the last question
@@ -550,7 +563,8 @@ WH_FRAGMENT = re.compile(
 )
 # What the fragment may not hold: a verb (an auxiliary, "-ed") or a word that points elsewhere.
 _FRAGMENT_NOT = re.compile(
-    rf"\b(?:{AUXILIARY}|\w+ed|it|they|them|this|that|these|those|there|about|if|else|happens?|next)\b", re.IGNORECASE
+    rf"\b(?:{AUXILIARY}|\w+ed|it|they|them|this|that|these|those|there|about|if|else|happens?|next|ones?)\b",
+    re.IGNORECASE,
 )
 
 
@@ -590,6 +604,63 @@ def _attribute_reading(phrase: str, topic: Topic | None) -> str | None:
     last = words[-1].lower()
     verb = "are" if last == "criteria" or (last.endswith("s") and not last.endswith("ss")) else "is"
     return f"What {verb} {named} for {topic.phrase}?"
+
+
+def _continues(question: str, previous: str) -> bool:
+    """A question whose definite phrase ("the review", "the meeting") has a head noun of the last
+    question's words (its stem, "review" of "reviewed"): it goes on talking about that."""
+    asked = {stem(w) for w in _content(tokens(previous))}
+    for match in DEFINITE.finditer(question):
+        head = match.group("words").split()[-1].lower()
+        if head not in STANDING_REFERENTS and stem(head) in asked:
+            return True
+    return False
+
+
+# "how many are there?": of what the last answer named ("Referral and Assessment Social Work
+# Teams"), else the last topic; "who is eligible?": for the last topic.
+HOW_MANY_THERE = re.compile(r"^\s*(?:and\s+|so\s+)?how many (?:are|were) there\s*\??\s*$", re.IGNORECASE)
+WHO_IS = re.compile(
+    r"^\s*(?:and\s+|so\s+)?who (?P<verb>is|are) (?P<what>eligible|entitled|responsible|involved|invited)\s*\??\s*$",
+    re.IGNORECASE,
+)
+_WHO_IS_PREPOSITION = {"eligible": "for", "entitled": "to", "responsible": "for", "involved": "in", "invited": "to"}
+
+
+def _count_reading(question: str, topic: Topic | None, answer_name: str, place: str) -> Reading | None:
+    """HOW_MANY_THERE and WHO_IS asked of what the conversation is about; None otherwise."""
+    what = WHO_IS.match(question)
+    if what and topic and _substantive(topic):
+        adjective = what.group("what").lower()
+        text = f"Who {what.group('verb').lower()} {adjective} {_WHO_IS_PREPOSITION[adjective]} {topic.phrase}?"
+        return Reading(_with_council(text, place) if place else text, True, "pronoun", topic.phrase)
+    if not HOW_MANY_THERE.match(question):
+        return None
+    counted = strip_article(answer_name) if answer_name else ""
+    generic = topic is not None and bool(
+        re.match(r"(?:an?|any)\s", topic.phrase, re.IGNORECASE) or Topic(topic.phrase).plural
+    )
+    if not counted and generic and _substantive(topic):
+        counted = _plural(strip_article(topic.phrase))  # "a family group conference" -> how many of them
+    if not counted:
+        return None
+    text = f"How many {counted} are there{f' in {place}' if place else ''}?"
+    return Reading(text, True, "pronoun", counted)
+
+
+def _plural(phrase: str) -> str:
+    """'family group conference' -> 'family group conferences' (its last word; already plural kept)."""
+    words = phrase.split()
+    last = words[-1]
+    if Topic(phrase).plural or last.lower() in ("children", "people"):
+        return phrase
+    irregular = {"child": "children", "person": "people"}
+    if last.lower() in irregular:
+        return " ".join([*words[:-1], irregular[last.lower()]])
+    last = last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" else (
+        last + "es" if last.endswith(("s", "sh", "ch", "x")) else last + "s"
+    )
+    return " ".join([*words[:-1], last])
 
 
 def _base(previous: str, place: str, aliases: dict[str, str]) -> tuple[str, bool]:
@@ -773,6 +844,17 @@ def _pronoun_reading(
     they = re.search(r"\b(they|them)\b", body, re.IGNORECASE)
     if they and _plural_before(body, they.start()):
         return None  # "what about charities, can they refer?": they are the charities
+    if (
+        they
+        and they.group(1).lower() == "them"
+        and topic
+        and not topic.entity
+        and referent == topic.phrase
+        and re.match(r"an?\s", referent, re.I)
+        and _substantive(topic)
+    ):
+        # "does Torbay offer them?" after "what is a family group conference?": that kind, in the plural
+        referent = _plural(strip_article(referent))
     if (
         they
         and referent != agent

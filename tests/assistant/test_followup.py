@@ -709,3 +709,38 @@ def test_an_attribute_asked_about_is_the_last_topics_not_a_topic_in_its_place():
     )
     # another team is still a topic in the last one's place
     assert read_follow_up("what about the adoption team?", [team], ALIASES).text == "What does the adoption team do in Bath?"
+
+
+def test_one_something_similar_and_them_stand_for_the_last_topics_kind():
+    fgc = Turn("What is a family group conference in Torbay?", ("Torbay Council",))
+    assert read_follow_up("who can ask for one?", [fgc], ALIASES).text == (
+        "Who can ask for a family group conference in Torbay?"
+    )
+    assert read_follow_up("does York offer them?", [fgc], ALIASES).text == "Does York offer family group conferences?"
+    assert read_follow_up("how many are there?", [fgc], ALIASES).text == (
+        "How many family group conferences are there in Torbay?"
+    )
+    pathway = Turn("What is the Pathway Service in York?", (YORK,))
+    assert read_follow_up("does Bath have something similar?", [pathway], ALIASES).text == (
+        "Does Bath have a Pathway Service?"
+    )
+    assert read_follow_up("who is eligible?", [pathway], ALIASES).text == "Who is eligible for the Pathway Service in York?"
+    # people, not the thing: "can they refuse?" after an agreement is not the agreements refusing
+    agreement = Turn("What is a section 20 agreement in Bath?", (BATH,))
+    assert "agreements refuse" not in read_follow_up("can they refuse?", [agreement], ALIASES).text
+
+
+def test_how_many_are_there_counts_what_the_last_answer_named():
+    teams = Turn("Which team does section 47 enquiries in York?", (YORK,), "Referral and Assessment Social Work Teams")
+    assert read_follow_up("how many are there?", [teams], ALIASES).text == (
+        "How many Referral and Assessment Social Work Teams are there in York?"
+    )
+
+
+def test_a_definite_phrase_about_the_last_questions_thing_keeps_its_council():
+    reviews = Turn("How often are child protection plans reviewed in Bath?", (BATH,))
+    assert read_follow_up("who chairs the review?", [reviews], ALIASES).text == "Who chairs the review in Bath?"
+    meeting = Turn("What happens at a strategy meeting in Bath?", (BATH,))
+    assert read_follow_up("who chairs the meeting?", [meeting], ALIASES).text == "Who chairs the strategy meeting in Bath?"
+    # a definite phrase about something else is a new question
+    assert read_follow_up("what does the ARC offer?", [reviews], ALIASES).inherited is False
