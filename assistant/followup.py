@@ -296,6 +296,13 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
             # phrase is the last question's thing, so it is asked of the same council
             text = _the_topic_for_its_head(question, topic) if topic else question
             return Reading(_with_council(text[:1].upper() + text[1:], place), True, "council")
+        if not named and place and topic and _substantive(topic) and _belongs(question):
+            # "who gets the notes?" after "how soon must a strategy discussion be held in Durham?":
+            # a short question about "the" something, asked with nothing else, is about the last
+            # topic's: the topic goes along in brackets, as what it is (as for "and how quickly do
+            # the action notes have to go out?")
+            text = f"{question.strip().rstrip(' ?.!')} ({topic.phrase})?"
+            return Reading(_with_council(text[:1].upper() + text[1:], place), True, "bridge", topic.phrase)
         return Reading(question, False)  # a new question in its own right
     base, placed = _base(previous.question, place, aliases)
     if conditional:  # "what if…" narrows the last question
@@ -604,6 +611,18 @@ def _attribute_reading(phrase: str, topic: Topic | None) -> str | None:
     last = words[-1].lower()
     verb = "are" if last == "criteria" or (last.endswith("s") and not last.endswith("ss")) else "is"
     return f"What {verb} {named} for {topic.phrase}?"
+
+
+BELONGING_WORDS = 6  # a question this short, about "the" something, belongs to the conversation
+
+
+def _belongs(question: str) -> bool:
+    """A short question whose only thing is a definite phrase in lower case ("who gets the
+    notes?", "what are the indicators?"): no name, no council, nothing else it is about."""
+    words = re.findall(r"[\w'’-]+", question)
+    if len(words) > BELONGING_WORDS or any(w[:1].isupper() for w in words[1:]) or INDEFINITE.search(question):
+        return False
+    return bool(DEFINITE.search(question))
 
 
 def _continues(question: str, previous: str) -> bool:
@@ -981,6 +1000,10 @@ def _asked_again(question: str, previous: str, place: str, aliases: dict[str, st
         if subject:
             rest = yes_no.group("body")[len(subject) :].strip()
             text = f"Who {bare_who.group('verb')} whether {subject} {yes_no.group('aux').lower()} {rest}"
+    told = WHO_TOLD.match(question)
+    if told and not text and (embedded := _embedded_question(base, "decides")).startswith(("when ", "whether ")):
+        # "who needs to be told?" after "when does a plan end?": who is told of it, when it does
+        text = f"Who {told.group('told')} {embedded}"
     if not text:
         return None
     text = text[:1].upper() + text[1:] + "?"
@@ -990,6 +1013,12 @@ def _asked_again(question: str, previous: str, place: str, aliases: dict[str, st
     return Reading(text, True, "asked again")
 
 
+# "who needs to be told?", "who must be notified?": who is told of what the last question asked
+WHO_TOLD = re.compile(
+    r"^\s*(?:and\s+|so\s+)?who\s+(?P<told>(?:needs|has|have|need|must|should)\s+(?:to\s+)?be\s+"
+    r"(?:told|informed|notified|consulted))\s*\??\s*$",
+    re.IGNORECASE,
+)
 # Verbs whose object can be a whole question ("who DECIDES how families get into Family
 # Solutions?"): after "how do families get into Family Solutions?", a bare "who decides?" asks
 # who decides that, not who decides "families". Other verbs ("who attends?") take the last topic.

@@ -744,3 +744,21 @@ def test_a_definite_phrase_about_the_last_questions_thing_keeps_its_council():
     assert read_follow_up("who chairs the meeting?", [meeting], ALIASES).text == "Who chairs the strategy meeting in Bath?"
     # a definite phrase about something else is a new question
     assert read_follow_up("what does the ARC offer?", [reviews], ALIASES).inherited is False
+
+
+def test_a_short_question_about_the_something_goes_with_the_last_topic_and_its_council():
+    discussion = Turn("How soon must a strategy discussion be held in Bath?", (BATH,))
+    assert read_follow_up("who gets the notes?", [discussion], ALIASES).text == (
+        "Who gets the notes (a strategy discussion) in Bath?"
+    )
+    # a name or a longer question of its own is a new question
+    assert not read_follow_up("what does the ARC do?", [discussion], ALIASES).inherited
+    assert not read_follow_up("how many families a week does the team work with in practice?", [discussion],
+                              ALIASES).inherited
+
+
+def test_who_is_told_asks_of_what_the_last_question_was_about():
+    ends = Turn("When does a child protection plan end in Bath?", (BATH,))
+    assert read_follow_up("who needs to be told?", [ends], ALIASES).text == (
+        "Who needs to be told when a child protection plan ends in Bath?"
+    )
