@@ -248,6 +248,9 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     switched = _switch_then_question(question, previous, aliases)
     if switched:  # its "they" and "there" are the council's (not read again for the last topic)
         return Reading(switched[:1].upper() + switched[1:], True, "council")
+    owned = _theirs_reading(question, previous, aliases)
+    if owned:
+        return owned
     named = detect_authorities(question, aliases)
     opening = FOLLOW_UP_OPENING.match(question) or _bare_phrase(question, aliases)
     reference = REFERENCE.search(question)
@@ -481,6 +484,43 @@ def _switch_then_question(question: str, previous: Turn, aliases: dict[str, str]
     if not QUESTION_OPENING.match(last) or len(_content(tokens(last))) < 2:
         return ""
     return _with_council(last, _place(earlier, named, previous, aliases))
+
+
+# "have THEIRS gone up?", "is YORK'S the same?" after "stockton's CIN referrals went up …": the
+# thing the last question said a council has, of the council named now.
+OWNED_BY_COUNCIL = (
+    r"(?P<np>(?:[\w-]+\s+){0,3}?[\w-]+?)(?=\s+(?:went|gone|go|goes|have|has|had|is|are|was|were|did|do|does|rose|"
+    r"fell|increased|decreased|changed)\b)"
+)
+# ...where it stands without its noun: "theirs", or a council's "'s" before a verb or at the end
+THEIRS_AFTER = r"(?=\s+(?:gone|go|been|the|changed|increased|risen|fallen|different|same)\b|\s*\??\s*$)"
+SWITCH_OPENER = re.compile(
+    r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:switching|switch|moving|move|turning|turn)\s+(?:on\s+)?(?:to|over to)\s+",
+    re.IGNORECASE,
+)
+
+
+def _theirs_reading(question: str, previous: Turn, aliases: dict[str, str]) -> Reading | None:
+    """"ok switching to Plymouth - have theirs gone up?" after "stockton's CIN referrals went up
+    …": "Have Plymouth's CIN referrals gone up?". None unless the follow-up names a council and
+    has "theirs" (or that council's "'s" with no noun after it) and the last question said what a
+    council has ("stockton's CIN referrals")."""
+    named = detect_authorities(question, aliases)
+    if not named:
+        return None
+    alias_pattern = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+    owned = re.search(rf"(?<![\w&])(?:{alias_pattern})['’]s\s+{OWNED_BY_COUNCIL}", previous.question, re.IGNORECASE)
+    if not owned:
+        return None
+    place = _place(question, named, previous, aliases)
+    theirs = re.search(rf"\btheirs\b|(?<![\w&])(?:{alias_pattern})['’]s{THEIRS_AFTER}", question, re.IGNORECASE)
+    if not theirs:
+        return None
+    text = question[: theirs.start()] + f"{place}'s {owned.group('np')}" + question[theirs.end() :]
+    if SWITCH_OPENER.match(text):  # "ok switching to Plymouth - …": the switch said, the question stays
+        text = re.sub(rf"^.*?(?:{alias_pattern})\s*[-–,:]\s*", "", text, count=1, flags=re.IGNORECASE)
+    text = text.strip()
+    return Reading(text[:1].upper() + text[1:], True, "council", owned.group("np"))
 
 
 # "and the assessment, how long is that?", "what about the core group, who chairs it?": a new

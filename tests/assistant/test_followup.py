@@ -762,3 +762,13 @@ def test_who_is_told_asks_of_what_the_last_question_was_about():
     assert read_follow_up("who needs to be told?", [ends], ALIASES).text == (
         "Who needs to be told when a child protection plan ends in Bath?"
     )
+
+
+def test_theirs_after_what_a_council_has_is_that_thing_of_the_council_named_now():
+    rise = Turn("stockton's CIN referrals went up in the first half of 2018-19 didnt they? by how much",
+                ("Stockton-on-Tees Borough Council",))
+    aliases = {**ALIASES, "stockton": "Stockton-on-Tees Borough Council"}
+    assert read_follow_up("ok switching to Plymouth - have theirs gone up?", [rise], aliases).text == (
+        "Have Plymouth's CIN referrals gone up?"
+    )
+    assert read_follow_up("have York's gone up?", [rise], aliases).text == "Have York's CIN referrals gone up?"
