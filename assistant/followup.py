@@ -293,6 +293,11 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     counted = _count_reading(question, topic, answer_name, place)
     if counted:
         return counted
+    if not opening and not named and place and _partner_follow_up(question, previous.question):
+        # "what do I need to include?", "should I tell the parents first?", "will they tell me what
+        # happens?" after a partner's "where do I send this in Torbay?": the same child, so that council
+        text = REFERRAL_CONTENT.sub(lambda m: f"{m.group(0).rstrip(' ?')} in a referral", question.strip(), count=1)
+        return Reading(_with_council(text[:1].upper() + text[1:], place), True, "council")
     if not opening and not reference and not (named and not rest_terms):
         if not named and place and _continues(question, previous.question):
             # "who chairs the review?" after "how often are plans reviewed in Bath?": its definite
@@ -651,6 +656,26 @@ def _attribute_reading(phrase: str, topic: Topic | None) -> str | None:
     last = words[-1].lower()
     verb = "are" if last == "criteria" or (last.endswith("s") and not last.endswith("ss")) else "is"
     return f"What {verb} {named} for {topic.phrase}?"
+
+
+# What goes into a referral, asked after a partner's question: "what do I need to include?"
+REFERRAL_CONTENT = re.compile(
+    r"^\s*(?:and\s+|so\s+)?what\s+(?:do|should|must|would)\s+(?:i|we)\s+(?:need\s+to\s+)?"
+    r"(?:include|put|say|write|send|give|share|tell them)\b(?!.*\breferral\b)[^?]*?(?=\s*\??\s*$)",
+    re.IGNORECASE,
+)
+PARTNER_FOLLOW_UP_WORDS = 12  # a partner's follow-up this short, naming no council, is about the same child
+
+
+def _partner_follow_up(question: str, previous: str) -> bool:
+    """A short follow-up, in the asker's own person, to a partner's question about a worry (the
+    last question's intent is a referral): the same child, so the same council."""
+    words = re.findall(r"[\w'’-]+", question)
+    return (
+        detect_intent(previous) == "referral"
+        and len(words) <= PARTNER_FOLLOW_UP_WORDS
+        and bool(re.search(r"\b(?:i|we|me|us|my|our)\b", question, re.IGNORECASE))
+    )
 
 
 BELONGING_WORDS = 6  # a question this short, about "the" something, belongs to the conversation

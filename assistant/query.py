@@ -407,7 +407,9 @@ ROUTE = re.compile(
     # concerns", "is there a form for referring". ("How can a school refer to the X team" is left
     # to the threshold reading: it asks about one service's own route, which its guidance gives.)
     r"who (do|should|can|would) ([\w'-]+ ){1,2}(contact|call|ring|tell|refer to|report to) .{0,20}(concerns?|worr)|"
-    r"(form|template) (for|to) (refer|referring|referrals|making a referral|report a concern))"
+    r"(form|template) (for|to) (refer|referring|referrals|making a referral|report a concern)|"
+    # what goes into one: "what do I need to include in a referral?"
+    r"what (do|should|must|would) (i|we|you) (need to )?(include|put|say|write|send) in (a|the|my|our) referral)"
 )
 # Every spelling of refer/referral a hurried partner types ("referal", "reffer", "refferal").
 REFERRAL_TYPO = re.compile(r"\bref+er+al+\b|\breff+er\b")

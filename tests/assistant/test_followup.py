@@ -772,3 +772,16 @@ def test_theirs_after_what_a_council_has_is_that_thing_of_the_council_named_now(
         "Have Plymouth's CIN referrals gone up?"
     )
     assert read_follow_up("have York's gone up?", [rise], aliases).text == "Have York's CIN referrals gone up?"
+
+
+def test_a_partners_short_follow_up_is_about_the_same_child_and_council():
+    worry = Turn("I'm a teacher in Torbay, a pupil has bruises and says dad hit her. Where do I send this?",
+                 ("Torbay Council",))
+    assert read_follow_up("what do I need to include?", [worry], ALIASES).text == (
+        "What do I need to include in a referral in Torbay?"
+    )
+    assert read_follow_up("should I tell the parents first?", [worry], ALIASES).text == (
+        "Should I tell the parents first in Torbay?"
+    )
+    # a practitioner's question after a practitioner's question is not carried this way
+    assert not read_follow_up("should I tell the parents first?", [SEEN], ALIASES).inherited

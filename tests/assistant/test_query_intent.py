@@ -357,3 +357,7 @@ def test_where_a_worry_goes_asked_in_the_writers_own_words_is_a_referral_questio
 )
 def test_counts_and_money_are_not_a_worry(question):
     assert detect_intent(question) != "referral"
+
+
+def test_what_goes_into_a_referral_is_a_referral_question():
+    assert detect_intent("What do I need to include in a referral in Torbay?") == "referral"
