@@ -992,8 +992,8 @@ def _pronoun_reading(
 # REFERRAL?"): its subject, participle and the rest, for a follow-up whose "it" is that event.
 EVENT_QUESTION = re.compile(
     r"^\s*(?:how\s+(?:soon|quickly|long|often)|when|by\s+when)\s+(?:must|should|will|would|can|is|are|has|have)\s+"
-    r"(?P<subject>.+?)\s+(?:be|been)\s+(?P<participle>\w+ed|seen|done|held|made|taken|given|sent|met|told|written|"
-    r"kept|run|led|paid|found|set|bought)\b(?P<rest>[^?]*?)\s*\??\s*$",
+    rf"(?P<subject>.+?)\s+(?:be|been)\s+(?P<participle>\w+ed|{'|'.join(sorted(set(IRREGULAR.values())))})\b"
+    r"(?P<rest>[^?]*?)\s*\??\s*$",
     re.IGNORECASE,
 )
 # "it"/"that"/"this" as a subject or object, not before a noun ("that team" is REFERENCE's)
