@@ -149,7 +149,8 @@ class Turn:
 class Reading:
     text: str  # the question to answer
     inherited: bool  # True when the conversation changed it
-    # How it was read: "standalone", "council" (the council switched or carried over), "topic"
+    # How it was read: "standalone", "council" (the council switched or carried over), "partner"
+    # (a partner's follow-up about the same child: answered as a partner's question is), "topic"
     # (an elliptical topic swapped in), "pronoun" (the last topic put in place of a pronoun or a
     # left-out subject), "reference" (what the last answer named), "condition" ("what if …") or
     # "own words" (a tied question with words of its own, gaining the council).
@@ -297,7 +298,7 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         # "what do I need to include?", "should I tell the parents first?", "will they tell me what
         # happens?" after a partner's "where do I send this in Torbay?": the same child, so that council
         text = REFERRAL_CONTENT.sub(lambda m: f"{m.group(0).rstrip(' ?')} in a referral", question.strip(), count=1)
-        return Reading(_with_council(text[:1].upper() + text[1:], place), True, "council")
+        return Reading(_with_council(text[:1].upper() + text[1:], place), True, "partner")
     if not opening and not reference and not (named and not rest_terms):
         if not named and place and _continues(question, previous.question):
             # "who chairs the review?" after "how often are plans reviewed in Bath?": its definite

@@ -176,7 +176,9 @@ class GuidanceAssistant:
                 include_superseded,
                 mode,
                 use_glossary,
-                intent,
+                # a partner's follow-up about the same child ("should I tell the parents first?") is
+                # answered as a partner's question: the front door first, never a refusal
+                intent or ("referral" if reading.rule == "partner" else None),
                 follow_up=reading.inherited,
                 typed=asked if reading.inherited else "",
             )

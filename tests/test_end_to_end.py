@@ -73,3 +73,10 @@ def test_a_long_text_history_answers_only_its_last_questions_again(assistant, mo
     reading = assistant.read_question("and in York?", history)
     assert len(asked) == HISTORY_ANSWERED and asked == history[-HISTORY_ANSWERED:]
     assert reading.inherited and "York" in reading.text
+
+
+def test_a_partners_follow_up_gets_the_front_door_not_a_refusal(assistant):
+    worry = "I'm a teacher in Torbay, a pupil has bruises and says dad hit her. Where do I send this?"
+    answer = assistant.ask("should I tell the parents first?", history=[worry])
+    assert answer.understood_as == "Should I tell the parents first in Torbay?"
+    assert not answer.abstained and answer.front_doors[0].startswith("Torbay: contact the Safeguarding Hub (MASH)")

@@ -785,3 +785,9 @@ def test_a_partners_short_follow_up_is_about_the_same_child_and_council():
     )
     # a practitioner's question after a practitioner's question is not carried this way
     assert not read_follow_up("should I tell the parents first?", [SEEN], ALIASES).inherited
+
+
+def test_a_partners_follow_up_is_read_as_a_partners_question():
+    worry = Turn("I'm a teacher in Torbay, a pupil has bruises and says dad hit her. Where do I send this?",
+                 ("Torbay Council",))
+    assert read_follow_up("should I tell the parents first?", [worry], ALIASES).rule == "partner"
