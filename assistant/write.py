@@ -333,17 +333,22 @@ class ExtractiveWriter:
         silent = tuple(a for a in query.authorities if a not in chosen_authorities)
         return self._also_asked(answer, silent) if silent else answer
 
+    def _ask(self, councils: Sequence[str]) -> str:
+        """" For York, ask the Referral and Assessment Service.": where to ask for councils whose
+        documents do not say (each door named with its council when there are several); "" when
+        the manifest records none of their front doors (none is invented)."""
+        doors = [
+            self.front_doors[a] if len(councils) == 1 else f"{self.front_doors[a]} ({short_authority(a)})"
+            for a in councils
+            if a in self.front_doors
+        ]
+        return f" For {' or '.join(short_authority(a) for a in councils)}, ask {'; '.join(doors)}." if doors else ""
+
     def _also_asked(self, answer: Answer, silent: tuple[str, ...]) -> Answer:
         """An answer for some of the councils asked about ("in Plymouth and Torbay"), saying that
         the others' documents do not say, with their front doors: a council asked about is never
         passed over in silence (the reader would take the answer shown for theirs)."""
-        doors = [
-            self.front_doors[a] if len(silent) == 1 else f"{self.front_doors[a]} ({short_authority(a)})"
-            for a in silent
-            if a in self.front_doors
-        ]
-        ask = f" For {' or '.join(short_authority(a) for a in silent)}, ask {'; '.join(doors)}." if doors else ""
-        notes = (*answer.notes, f"{_documents_do_not_say([short_authority(a) for a in silent])}{ask}")
+        notes = (*answer.notes, f"{_documents_do_not_say([short_authority(a) for a in silent])}{self._ask(silent)}")
         return replace(
             answer,
             notes=notes,
@@ -513,12 +518,7 @@ class ExtractiveWriter:
             )
             # The reader still needs somewhere to go for the council asked about: its front door
             # (from the manifest), before another council's guidance, which is not its rule.
-            doors = [
-                self.front_doors[a] if len(not_covered) == 1 else f"{self.front_doors[a]} ({short_authority(a)})"
-                for a in not_covered
-                if a in self.front_doors
-            ]
-            ask = f" For {names}, ask {'; '.join(doors)}." if doors else ""
+            ask = self._ask(not_covered)
             # The other council is shown at the same operating point as any answer, so below the
             # hedge point it is no surer to answer: said so in this note (and `hedged`, so its lead
             # is not shown as an answer to stand on), not "does". Asked of Plymouth, "how long … to
