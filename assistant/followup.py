@@ -49,12 +49,23 @@ CONDITION = re.compile(r"\s*(what if|and if|if so|in that case)\b", re.IGNORECAS
 OWN_TOPIC_TERMS = 3  # a follow-up with this many content words of its own keeps its own wording
 NAME_WORDS = 8  # a lead this short, without a full stop, names something ("Family Placement Team")
 _PLACE_WORDS = r"(?:in|for|at|from|within|across)"
+# Participles of the verbs that do not add -ed ("holds" -> "held").
+# fmt: off
+IRREGULAR = {
+    "does": "done", "holds": "held", "sees": "seen", "makes": "made", "takes": "taken", "writes": "written",
+    "leads": "led", "runs": "run", "keeps": "kept", "sends": "sent", "meets": "met", "gives": "given",
+    "sets": "set", "pays": "paid", "says": "said", "finds": "found", "tells": "told", "buys": "bought",
+}
+# fmt: on
 # A pronoun standing for the last topic: the subject after an auxiliary ("how long does IT take",
 # "do THEY") or the object closing the question ("who chairs IT?"). "this"/"that" count only
 # before a verb or at the end, so "that team" stays a reference to the last answer (REFERENCE).
 PRONOUN_SUBJECT = re.compile(
     rf"\b(?P<aux>{AUXILIARY})\s+(?P<pronoun>it|they|(?:this|that|these|those)(?=\s+(?:take|last|happen|mean|"
-    r"involve|cover|include|apply|start|need|work|get|have|cost|go|be|\w+ed|seen|held|made|kept|sent|given)\b))\b",
+    r"involve|cover|include|apply|start|need|work|get|have|cost|go|be|\w+ed|"
+    # a participle ("how is THAT recorded?"), not "done": "how is that done in York?" asks the last
+    # question of York (SAME_QUESTION_WORDS)
+    rf"{'|'.join(sorted(set(IRREGULAR.values()) - {'done'}))})\b))\b",
     re.IGNORECASE,
 )
 # What may come before a subject pronoun's auxiliary: nothing, or the question words ("HOW LONG does it take").
@@ -110,14 +121,6 @@ WH_OPENING = re.compile(
 )
 # "who reviews X": its verb and object, for "how often are X reviewed?"
 WHO_DOES = re.compile(r"^\s*who\s+(?P<verb>[a-z]+s)\s+(?P<object>[^?]+?)\s*\??\s*$", re.IGNORECASE)
-# Participles of the verbs that do not add -ed ("holds" -> "held").
-# fmt: off
-IRREGULAR = {
-    "does": "done", "holds": "held", "sees": "seen", "makes": "made", "takes": "taken", "writes": "written",
-    "leads": "led", "runs": "run", "keeps": "kept", "sends": "sent", "meets": "met", "gives": "given",
-    "sets": "set", "pays": "paid", "says": "said", "finds": "found", "tells": "told", "buys": "bought",
-}
-# fmt: on
 # A yes/no question ("CAN a case be stepped down …?"), for "who decides?" after it.
 YES_NO = re.compile(rf"^\s*(?P<aux>{AUXILIARY})\s+(?P<body>[^?]+?)\s*\??\s*$", re.IGNORECASE)
 # "who attends?", "and who decides?": a bare verb whose object is the last topic; or "who decides
