@@ -290,6 +290,25 @@ def _holds_an_answer_to(query: Query, sentence: str) -> bool:
     return bool(with_verb_bases(set(content_terms(clause))) & asked)
 
 
+# The kinds of question whose answer a sentence can be seen to hold (assistant.lead.answer_values):
+# a duration, a team or role, a level of need.
+TYPED_INTENTS = frozenset({"timescale", "who", "threshold"})
+
+
+def _points_to_an_answer(query: Query, scored: Sequence[ScoredSentence], authority: str) -> bool:
+    """Whether another council's guidance, shown when the council asked about does not cover the
+    question, holds the kind of answer asked for in the sentence it would be shown by (its best,
+    ELSEWHERE_SENTENCES): "how long does a child protection plan last in York?" had been pointed
+    to Plymouth's count of children on plans, and "who attends a child protection conference in
+    Plymouth?" to a B&NES list of services. Such a pointer is shown beside "York's documents do
+    not say" as what another council says about it, and it says nothing about it. Questions of
+    other kinds are not held to this (nothing in a sentence shows a definition for certain)."""
+    if query.intent not in TYPED_INTENTS:
+        return True
+    best = next((s for s in scored if s.authority == authority), None)
+    return best is not None and _holds_an_answer_to(query, best.text)
+
+
 class ExtractiveWriter:
     """Quote the best sentences of each council whose guidance answers; refuse when none does."""
 
@@ -393,7 +412,7 @@ class ExtractiveWriter:
         document of theirs at all (withdrawn, or not yet added), which the note then says."""
         scored = [s for s in score_sentences(query, passages) if s.authority not in not_covered]
         probabilities = self.council_probabilities(query, scored, passages)
-        chosen = self._answering(query, scored, probabilities)
+        chosen = [a for a in self._answering(query, scored, probabilities) if _points_to_an_answer(query, scored, a)]
         if not chosen:
             return None
         chosen = sorted(chosen, key=lambda a: -probabilities[a])[:ELSEWHERE_COUNCILS]

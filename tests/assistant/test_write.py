@@ -139,7 +139,7 @@ def test_a_council_that_only_mentions_the_topic_is_not_shown():
 def test_elsewhere_says_the_named_council_does_not_cover_it_and_labels_the_other():
     writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
     passages = [passage("Hillford Council", ("A strategy discussion is held within 3 working days.",), (0.80,))]
-    asked = query("how soon in Riverside?", "timescale", authorities=("Riverside Council",))
+    asked = query("how soon is a strategy discussion held in Riverside?", "timescale", authorities=("Riverside Council",))
     answer = writer.elsewhere(asked, passages, ("Riverside Council",))
     assert answer is not None and answer.abstained and answer.not_covered == ("Riverside Council",)
     assert answer.text.startswith("Riverside's documents in this library do not say.")
@@ -167,7 +167,7 @@ def test_elsewhere_says_the_named_council_does_not_cover_it_and_labels_the_other
 def test_elsewhere_below_the_hedge_point_says_the_other_council_may_not_answer_it():
     # 0.80 similarity -> probability 0.95 with SIMILARITY_ONLY; a hedge point above it makes it unsure
     passages = [passage("Hillford Council", ("A strategy discussion is held within 3 working days.",), (0.80,))]
-    asked = query("how soon in Riverside?", "timescale", authorities=("Riverside Council",))
+    asked = query("how soon is a strategy discussion held in Riverside?", "timescale", authorities=("Riverside Council",))
     unsure = ExtractiveWriter(replace(SIMILARITY_ONLY, hedge_threshold=0.99), DOORS).elsewhere(
         asked, passages, ("Riverside Council",)
     )
@@ -180,6 +180,28 @@ def test_elsewhere_below_the_hedge_point_says_the_other_council_may_not_answer_i
         asked, passages, ("Riverside Council",)
     )
     assert sure.notes[0].endswith("Another council's guidance does, for its own area:") and not sure.hedged
+
+
+def test_elsewhere_points_only_to_a_sentence_holding_the_kind_of_answer_asked_for():
+    # "York's documents do not say" followed by another council's figures on how many children
+    # are on plans is no pointer to how long a plan lasts: a timescale question is pointed only to
+    # a duration about something asked, a who-question only to a team or role.
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = query("how long does a child protection plan last in Riverside?", "timescale", ("Riverside Council",))
+    counts = passage("Hillford Council", ("The number of children on a child protection plan rose to 345.",), (0.8,))
+    assert writer.elsewhere(asked, [counts], ("Riverside Council",)) is None
+    other_thing = passage("Hillford Council", ("Visits take place within 10 working days.",), (0.8,))
+    assert writer.elsewhere(asked, [other_thing], ("Riverside Council",)) is None
+    lasts = passage("Hillford Council", ("A child protection plan is reviewed within 3 months.",), (0.8,))
+    assert writer.elsewhere(asked, [lasts], ("Riverside Council",)).authorities == ["Hillford Council"]
+    who = query("who attends the conference in Riverside?", "who", ("Riverside Council",))
+    listed = passage("Hillford Council", ("Services include: conferences and reviews.",), (0.8,))
+    assert writer.elsewhere(who, [listed], ("Riverside Council",)) is None
+    named = passage("Hillford Council", ("The conference is attended by the Reviewing Officer.",), (0.8,))
+    assert writer.elsewhere(who, [named], ("Riverside Council",)).authorities == ["Hillford Council"]
+    # A question of another kind is not held to it: nothing in a sentence shows a definition for certain.
+    what = query("what is a child protection plan in Riverside?", "definition", ("Riverside Council",))
+    assert writer.elsewhere(what, [counts], ("Riverside Council",)) is not None
 
 
 def test_a_question_naming_only_a_council_the_library_does_not_hold_says_so():
@@ -208,7 +230,7 @@ def test_elsewhere_points_to_the_one_most_likely_council_with_its_best_sentence(
         ),
         passage("Lowmoor Council", ("Strategy discussions are held within 5 working days.",), (0.78,)),
     ]
-    asked = query("how soon in Riverside?", "timescale", authorities=("Riverside Council",))
+    asked = query("how soon is a strategy discussion held in Riverside?", "timescale", authorities=("Riverside Council",))
     answer = writer.elsewhere(asked, passages, ("Riverside Council",))
     assert answer is not None and answer.authorities == ["Hillford Council"]
     assert len(answer.citations) == 1 and "minuted" not in answer.text
@@ -442,7 +464,7 @@ def test_an_answer_in_the_hedge_band_opens_by_saying_it_may_not_answer_the_quest
     # another council's answer for one that does not say is labelled as such: in the band, its
     # note says it may not answer (and it is flagged), with no second hedge note before it
     elsewhere = writer.elsewhere(
-        query("how soon in Riverside?", "timescale", authorities=("Riverside Council",)),
+        query("how soon is a strategy discussion held in Riverside?", "timescale", authorities=("Riverside Council",)),
         [passage("Hillford Council", ("A strategy discussion is held within 3 working days.",), (0.6,))],
         ("Riverside Council",),
     )
