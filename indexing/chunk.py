@@ -67,6 +67,24 @@ _ABBREVIATIONS = {
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"'(])")
 
 
+# A bibliographic reference, as a footnote or a reference list gives it: an author's surname and
+# initials, then the year in brackets ("¹ Harnett, P.H. (2007) 'A procedure for assessing …'
+# Children and Youth Services Review 29, 9, 1179-1188"). It stays in its passage (the source card
+# shows it) but is no sentence of guidance to answer from: the journal's title read as a team
+# ("Children and Youth Services") led York's answer to "who chairs the initial child protection
+# conference?". An optional footnote mark opens it; up to three authors' names before the year.
+REFERENCE_ENTRY = re.compile(
+    r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\d+\]|\d+\.?\s)?\s*"
+    r"[A-Z][\w'’-]+,\s+(?:[A-Z]\.\s?){1,3}(?:,?\s*(?:and|&)?\s*[A-Z][\w'’-]+,\s+(?:[A-Z]\.\s?){1,3}){0,2}"
+    r"(?:et al\.?\s*)?\(\s*(?:19|20)\d{2}[a-z]?\s*\)"
+)
+
+
+def is_reference_entry(text: str) -> bool:
+    """A footnote or reference-list entry citing a publication (REFERENCE_ENTRY)."""
+    return bool(REFERENCE_ENTRY.match(text))
+
+
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences, not breaking after common abbreviations ("e.g. Family Link")."""
     pieces: list[str] = []
@@ -224,6 +242,8 @@ def _make_chunk(doc: Document, section: Section, pending: list[Unit]) -> Chunk:
     for block in blocks:
         if block.kind == "table":
             sentences.extend(r for r in table_sentences(block.text) if r not in sentences)
+        elif is_reference_entry(block.text):
+            continue  # cited as the passage's text, never answered from
         elif block.text not in sentences:  # a repeated list intro is one sentence
             sentences.extend(s for s in split_sentences(block.text) if s not in sentences)
     return Chunk(

@@ -103,3 +103,19 @@ def test_a_section_called_contents_that_says_something_is_kept():
     sections_kept = {c.section for c in _chunked(text)}
     assert any(s.endswith("1 Contents") or s.endswith("1. Contents") for s in sections_kept)
     assert any("Contents of the plan" in s for s in sections_kept)
+
+
+def test_a_footnote_citing_a_publication_stays_in_its_passage_but_is_no_sentence_to_answer_from():
+    text = (
+        "1. Assessment\n\nWe use a model of assessing parents' capacity to change¹ in every assessment of a family.\n\n"
+        "¹ Harnett, P.H. (2007) 'A procedure for assessing parents' capacity for change in child protection cases.' "
+        "Children and Youth Services Review 29, 9, 1179-1188\n\n"
+        "Smith, J. and Jones, K. (2015) Early help in practice. London: Example Press.\n\n"
+        "The Children Act (1989) places a duty on the local authority to make enquiries.\n"
+    )
+    chunk = _chunked(text)[0]
+    assert "Children and Youth Services Review" in chunk.text  # the source card still shows it
+    assert not any("Harnett" in s or "Smith, J." in s for s in chunk.sentences)
+    # a sentence that only holds a year in brackets is guidance like any other
+    assert any(s.startswith("The Children Act (1989) places a duty") for s in chunk.sentences)
+    assert any(s.startswith("We use a model") for s in chunk.sentences)
