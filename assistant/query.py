@@ -232,6 +232,11 @@ class Query:
         return " ".join([ROUTING_QUESTION, *self.concern_categories])
 
     @property
+    def asks_how_often(self) -> bool:
+        """A timescale question asking how often, not how soon ("how often is the child visited?")."""
+        return self.intent == "timescale" and any(HOW_OFTEN.search(t) for t in (self.text, self.normalised))
+
+    @property
     def concern_categories(self) -> tuple[str, ...]:
         """The kinds of worry the question describes (CONCERN_CATEGORIES) and the needs it comes
         with (NEED_CATEGORIES), read in the words as typed and as repaired: repair can turn a word
@@ -582,6 +587,10 @@ def describes_child_concern(lowered: str) -> bool:
         return False
     child = PARTICULAR_CHILD.search(lowered) or CHILD_WORD.search(lowered)
     return bool(child and (concern_categories(lowered) or HARM_SIGN.search(lowered)))
+
+
+# A question about how often something happens: answered by a frequency (timescales.FREQUENCY).
+HOW_OFTEN = re.compile(r"\bhow (?:often|frequently|regularly)\b|\bat what intervals?\b|\bhow many times\b", re.I)
 
 
 def detect_intent(text: str) -> str:

@@ -25,6 +25,16 @@ _PHRASES = re.compile(
     r"|immediate(?= (?:response to|notification)))\b",
     re.I,
 )
+# How often something happens, as a how-often question asks: "every ten working days", "at
+# intervals of no more than six weeks", "at the intervals agreed at the conference", "at least
+# monthly", "twice a year". A one-off deadline ("within seven working days") is a duration, not this.
+FREQUENCY = re.compile(
+    r"\b(?:every|each)\s+(?:\w+[\s-]+){0,2}(?:day|week|fortnight|month|year)s?\b"
+    r"|\bintervals?\b"
+    r"|\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|six[\s-]monthly)\b"
+    r"|\b(?:once|twice|\w+ times) (?:a|per|each|every) (?:day|week|fortnight|month|year)\b",
+    re.I,
+)
 _PHRASE_LABELS = {"annually": "annual", "immediate": "immediately"}
 # Words just before a duration that make it an age: "aged 5 – 11 years", "from 9 months to 11
 # years". "over" is an age ("over 11 years") unless a duration ("for over 12 months on a plan").

@@ -27,7 +27,7 @@ from assistant.lead import answer_values, lead_text, short_authority, source_lab
 from assistant.query import Query, content_terms, with_verb_bases
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
-from assistant.timescales import extract_timescales
+from assistant.timescales import FREQUENCY, extract_timescales
 from assistant.types import Answer, AuthorityAnswer, Citation, Passage, Quote
 
 
@@ -163,7 +163,15 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
                 score += W_FOLLOW_UP_WORDS * stressed_share(query, words)
             if valued:
                 on_topic = semantic >= TIMESCALE_MIN_SIMILARITY
-                score += TIMESCALE_BONUS if holds and on_topic else -TIMESCALE_BONUS / 2
+                if query.asks_how_often:
+                    # A how-often question is answered by a frequency (at intervals of no more than
+                    # six weeks) in the sentence or the list it introduces; a one-off deadline
+                    # ("within seven working days") gets neither the bonus nor the penalty.
+                    listed = " ".join([sentence, *(chunk.sentences[i] for i in items)])
+                    frequent = bool(FREQUENCY.search(listed)) and on_topic
+                    score += TIMESCALE_BONUS if frequent else (0.0 if holds else -TIMESCALE_BONUS / 2)
+                else:
+                    score += TIMESCALE_BONUS if holds and on_topic else -TIMESCALE_BONUS / 2
             scored.append(ScoredSentence(p_index, s_index, sentence, score, chunk.meta.authority, semantic, overlap))
     return sorted(scored, key=lambda s: -s.score)
 

@@ -361,3 +361,13 @@ def test_counts_and_money_are_not_a_worry(question):
 
 def test_what_goes_into_a_referral_is_a_referral_question():
     assert detect_intent("What do I need to include in a referral in Torbay?") == "referral"
+
+
+def test_how_often_is_a_timescale_question_asking_for_a_frequency():
+    from assistant.timescales import FREQUENCY
+
+    assert detect_intent("how often is a privately fostered child visited?") == "timescale"
+    for frequent in ("at intervals of no more than six weeks", "at least once every ten working days", "monthly"):
+        assert FREQUENCY.search(frequent), frequent
+    for once in ("within seven working days", "every child is seen", "a 5 year plan"):
+        assert not FREQUENCY.search(once), once

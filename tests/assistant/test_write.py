@@ -697,3 +697,21 @@ def test_a_council_asked_about_beside_one_that_answers_is_said_not_to_and_given_
     # asked of the answering council alone, nothing is said of another
     alone = writer.write(query("how soon in Hillford?", "timescale", authorities=("Hillford Council",)), passages)
     assert alone.not_covered == () and "do not say" not in alone.text
+
+
+def test_a_how_often_question_is_led_by_a_frequency_not_a_one_off_deadline():
+    # the same similarity: the deadline sentence comes first in the passage, the frequency second
+    visits = passage(
+        "Riverside Council",
+        (
+            "An officer must visit the child within seven working days of the notification.",
+            "After that the officer must visit the child at intervals of no more than six weeks.",
+        ),
+        (0.7, 0.7),
+    )
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    often = writer.write(query("how often must the officer visit the child?", "timescale"), [visits])
+    assert "at intervals of no more than six weeks" in often.parts[0].lead
+    # a how-soon question about the same visits still leads with the deadline
+    soon = writer.write(query("how soon must the officer visit the child?", "timescale"), [visits])
+    assert "within seven working days" in soon.parts[0].lead.lower()
