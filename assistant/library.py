@@ -9,7 +9,14 @@ from pathlib import Path
 from assistant.settings import Settings
 from assistant.types import Chunk, DocumentMeta
 from indexing.chunk import chunk_document
-from indexing.curate import add_document, check_doc_id, check_new_authority, make_doc_id, update_document
+from indexing.curate import (
+    add_document,
+    check_doc_id,
+    check_new_authority,
+    make_doc_id,
+    update_authority,
+    update_document,
+)
 from indexing.load import LoadError, load
 from indexing.lock import manifest_lock
 from indexing.manifest import SUPPORTED_SUFFIXES, Authority, Manifest, ManifestError, duplicate_of, load_manifest
@@ -177,6 +184,25 @@ def _edit_document(manifest: Manifest, doc_id: str, form: DocumentForm) -> Manif
     if "title" in changes and not changes["title"]:
         raise ManifestError("A document needs a title.")
     return update_document(manifest, doc_id, **changes) if changes else manifest
+
+
+@dataclass(frozen=True)
+class FrontDoorForm:
+    """A council's front door and the ways a partner reaches it, as the curator types them; an
+    empty field stays empty (a partner is then told to use the council's published details)."""
+
+    front_door: str
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    out_of_hours: str = ""
+
+
+def edit_front_door(manifest: Manifest, authority: str, form: FrontDoorForm) -> Manifest:
+    """Save a council's front door and contact details on the manifest as it is on disk now, under
+    the manifest lock. Nothing is re-indexed: every face reads the edited manifest at its next question."""
+    with manifest_lock(manifest.path):
+        return update_authority(load_manifest(manifest.path), authority, **vars(form))
 
 
 def document_chunks(store: ChunkStore, doc_id: str) -> list[Chunk]:

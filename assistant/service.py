@@ -57,7 +57,7 @@ class GuidanceAssistant:
         self.glossary = Glossary.load(self.settings.glossary_path)
         self.empty_glossary = Glossary({})
         self.retriever = Retriever(self.store, self.settings)
-        self._manifest_for = ""  # the index generation the manifest was last (re)read for
+        self._manifest_for = ""  # the index generation and manifest file last (re)read for
         self.writer = ExtractiveWriter(
             model or AnswerabilityModel.load(),
             {a.name: a.front_door for a in self.manifest.authorities if a.front_door},
@@ -272,12 +272,22 @@ class GuidanceAssistant:
 
     def _follow_index(self, version: str) -> None:
         """A new index generation may come with manifest changes (a council's aliases or front
-        door): re-read it once per generation; a broken manifest keeps the one already read."""
-        if version == self._manifest_for:
+        door), and so may the file itself (a front door's phone number saved on the Library page,
+        which re-indexes nothing): re-read it once per generation and once per change of the file
+        (one stat a question); a broken manifest keeps the one already read."""
+        seen = f"{version}|{self._manifest_stamp()}"
+        if seen == self._manifest_for:
             return
         with contextlib.suppress(ManifestError):
             self.reload_manifest()
-        self._manifest_for = version
+        self._manifest_for = seen
+
+    def _manifest_stamp(self) -> str:
+        try:
+            stat = self.settings.manifest_path.stat()
+        except OSError:
+            return ""
+        return f"{stat.st_mtime_ns}:{stat.st_size}"
 
     def reload_manifest(self) -> None:
         self.manifest = load_manifest(self.settings.manifest_path, self.settings.data_dir / CACHE_FOLDER)

@@ -1,4 +1,5 @@
-"""Corpus curation: add, edit and remove documents (and add councils) in `corpus/manifest.yaml`.
+"""Corpus curation: add, edit and remove documents (and add councils, and edit their front doors) in
+`corpus/manifest.yaml`.
 
 Every change is checked before anything is written, and writing is a round trip (ruamel.yaml)
 that changes only the entries that changed, so the file's comments, flow lists and long lines
@@ -17,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from assistant.types import STATUSES, DocumentMeta
 from indexing.manifest import (
     SUPPORTED_SUFFIXES,
@@ -26,7 +29,7 @@ from indexing.manifest import (
     check_date,
     duplicate_of,
 )
-from indexing.schema import DOC_ID_PATTERN
+from indexing.schema import DOC_ID_PATTERN, AuthorityEntry
 
 MAX_ID_CHARS = 60  # ids appear in citations, file names and eval items: short enough to read
 # Words of a council's name that say nothing about which council it is ("City of York Council" -> york).
@@ -124,12 +127,16 @@ def save_manifest(manifest: Manifest) -> None:
         tree["authorities"] = CommentedSeq()
     if not isinstance(tree.get("documents"), CommentedSeq):
         tree["documents"] = CommentedSeq()
-    listed = {str(a.get("name")) for a in tree["authorities"] if isinstance(a, dict)}
+    listed = {str(a.get("name")): a for a in tree["authorities"] if isinstance(a, dict)}
     for auth in manifest.authorities:
-        if auth.name not in listed:
-            tree["authorities"].append(
-                CommentedMap(name=auth.name, aliases=_flow(list(auth.aliases)), front_door=auth.front_door)
-            )
+        entry = listed.get(auth.name)
+        if entry is None:
+            entry = CommentedMap(name=auth.name, aliases=_flow(list(auth.aliases)), front_door=auth.front_door)
+            tree["authorities"].append(entry)
+        for key in CONTACT_FIELDS:  # a front door or a way to reach it edited on the Library page
+            value = getattr(auth, key)
+            if _as_text(entry.get(key)) != value and (key in entry or value):
+                entry[key] = value
     docs: CommentedSeq = tree["documents"]
     wanted = {d.doc_id: d for d in manifest.documents}
     for i in reversed(range(len(docs))):
@@ -243,6 +250,38 @@ def check_new_authority(manifest: Manifest, new: Authority) -> Authority:
         )
     aliases = tuple(dict.fromkeys(a.strip() for a in new.aliases if a.strip()))
     return Authority(name=name, aliases=aliases, front_door=new.front_door.strip())
+
+
+# A council's front door and the ways a partner reaches it: what the curator edits for a council.
+CONTACT_FIELDS = ("front_door", "phone", "email", "web", "out_of_hours")
+
+
+def update_authority(manifest: Manifest, name: str, **changes: str) -> Manifest:
+    """Edit a council's front door and contact details; checked as the manifest's schema checks a
+    hand edit (a phone number must be a UK number as published, never tidied into one), then saved."""
+    current = manifest.authority(name)
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ManifestError(f"Cannot change {', '.join(sorted(unknown))} of a council here")
+    wanted = {key: " ".join(str(changes.get(key, getattr(current, key))).split()) for key in CONTACT_FIELDS}
+    if not wanted["front_door"]:
+        raise ManifestError(
+            f"{current.name} needs a front door: the team a partner or practitioner is sent to (e.g. 'the "
+            "Children's Advice and Duty Service')"
+        )
+    try:
+        checked = AuthorityEntry.model_validate({"name": current.name, **wanted})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+                             for e in exc.errors())
+        raise ManifestError(f"Not saved: {problems}") from None
+    edited = replace(current, **{key: getattr(checked, key) for key in CONTACT_FIELDS})
+    if edited == current:
+        return manifest
+    councils = tuple(edited if a.name == current.name else a for a in manifest.authorities)
+    updated = replace(manifest, authorities=councils)
+    save_manifest(updated)
+    return updated
 
 
 def update_document(manifest: Manifest, doc_id: str, **changes: str) -> Manifest:

@@ -8,6 +8,7 @@ line of every key and list item; the schema itself is pydantic.
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -131,7 +132,42 @@ def _not_blank(value: Any) -> Any:
     return value
 
 
+def _phone(value: Any) -> Any:
+    """A UK phone number as the council publishes it ("01225 396312", "+44 1752 668000"): a
+    partner will ring it about a child, so anything else is refused, never tidied into a number."""
+    value = _text(value)
+    if isinstance(value, str) and value.strip():
+        value = " ".join(value.split())
+        if not re.fullmatch(r"(?:\+44|0)\d{9,10}", re.sub(r"[\s()-]", "", value)):
+            raise ValueError(
+                f"{value!r} is not a UK phone number (e.g. 01225 396312 or +44 1225 396312); copy it as "
+                "the council publishes it, or leave it empty"
+            )
+    return value
+
+
+def _email(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str) and value.strip():
+        value = value.strip()
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s.]+", value):
+            raise ValueError(f"{value!r} is not an email address (e.g. childrens.hub@example.gov.uk)")
+    return value
+
+
+def _web(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str) and value.strip():
+        value = value.strip()
+        if not re.fullmatch(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?", value):
+            raise ValueError(f"{value!r} is not a web address (e.g. https://www.example.gov.uk/report-a-concern)")
+    return value
+
+
 Text = Annotated[str, BeforeValidator(_text)]
+Phone = Annotated[str, BeforeValidator(_phone)]
+Email = Annotated[str, BeforeValidator(_email)]
+Web = Annotated[str, BeforeValidator(_web)]
 RequiredText = Annotated[str, BeforeValidator(_not_blank), BeforeValidator(_text)]
 TextList = Annotated[list[RequiredText], BeforeValidator(_text_list)]
 Published = Annotated[str, BeforeValidator(lambda v: _date(v, allow_undated=True))]
@@ -154,10 +190,10 @@ class AuthorityEntry(BaseModel):
     front_door: Text = ""
     # How a partner reaches the front door. Filled only from what a document or the council
     # publishes; left empty rather than guessed (a wrong number is the worst answer to give).
-    phone: Text = ""
-    email: Text = ""
-    web: Text = ""
-    out_of_hours: Text = ""
+    phone: Phone = ""
+    email: Email = ""
+    web: Web = ""
+    out_of_hours: Text = ""  # free text: a service and its number ("the Emergency Duty Team, 01225 …")
 
 
 class ModelledOn(BaseModel):

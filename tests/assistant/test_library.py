@@ -116,3 +116,24 @@ def test_a_second_manifest_edit_waits_for_the_first(settings):
         manifest_lock(settings.manifest_path, wait_seconds=0.2),
     ):
         pass
+
+
+def test_a_front_door_edit_is_saved_under_the_lock_and_a_running_assistant_reads_it_at_its_next_question(settings):
+    from types import SimpleNamespace
+
+    from assistant.library import FrontDoorForm, edit_front_door
+    from assistant.service import GuidanceAssistant
+
+    manifest = load_manifest(settings.manifest_path)
+    reads = []
+    running = SimpleNamespace(settings=settings, _manifest_for="", reload_manifest=lambda: reads.append(1))
+    running._manifest_stamp = lambda: GuidanceAssistant._manifest_stamp(running)
+    GuidanceAssistant._follow_index(running, "generation-1")
+    GuidanceAssistant._follow_index(running, "generation-1")
+    assert len(reads) == 1, "the same index and the same file: not read again"
+    door = manifest.authority(YORK).front_door
+    saved = edit_front_door(manifest, YORK, FrontDoorForm(door, phone="01632 960001"))  # a drama number
+    assert saved.authority(YORK).phone == "01632 960001"
+    assert load_manifest(settings.manifest_path).authority(YORK).phone == "01632 960001"
+    GuidanceAssistant._follow_index(running, "generation-1")
+    assert len(reads) == 2, "no re-index, but the file changed: read at the next question"

@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from indexing.curate import add_document, make_doc_id, remove_document, slugify, update_document
+from indexing.curate import (
+    add_document,
+    make_doc_id,
+    remove_document,
+    slugify,
+    update_authority,
+    update_document,
+)
 from indexing.manifest import PARSED_CACHE, Authority, ManifestError, last_read_manifest, load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,3 +159,55 @@ def test_the_last_read_manifest_outlives_a_broken_file_but_never_a_problem(corpu
     with pytest.raises(ManifestError, match="used twice"):
         load_manifest(path, cache)
     assert last_read_manifest(path, cache) == sound  # the broken one was never kept
+
+
+# Ofcom's numbers set aside for drama (01632 960000-960999): never a real council's line.
+FICTIONAL_PHONE = "01632 960001"
+
+
+def test_a_councils_front_door_and_contacts_are_saved_on_its_own_lines(corpus):
+    path = corpus / "manifest.yaml"
+    before = path.read_text(encoding="utf-8")
+    manifest = update_authority(
+        load_manifest(path), "York", phone=FICTIONAL_PHONE, web="https://www.example.gov.uk/worried", out_of_hours=""
+    )
+    assert manifest.authority("York").contacts == (("phone", FICTIONAL_PHONE), ("web", "https://www.example.gov.uk/worried"))
+    after = path.read_text(encoding="utf-8")
+    added = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert added == [f"  phone: {FICTIONAL_PHONE}", "  web: https://www.example.gov.uk/worried"]
+    assert before.splitlines()[0] in after  # the header comment is kept
+    assert load_manifest(path).authority("York") == manifest.authority("York")
+    # cleared again: the field stays empty, nothing else moves
+    update_authority(load_manifest(path), "York", phone="")
+    assert load_manifest(path).authority("York").phone == ""
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("phone", "999", "is not a UK phone number"),
+        ("phone", "ring the hub", "is not a UK phone number"),
+        ("email", "hub at york dot gov", "is not an email address"),
+        ("web", "see the council website", "is not a web address"),
+        ("front_door", " ", "needs a front door"),
+        ("aliases", "Yorks", "Cannot change aliases"),
+    ],
+)
+def test_a_contact_that_is_not_one_is_refused_and_the_file_is_unchanged(corpus, field, value, message):
+    path = corpus / "manifest.yaml"
+    before = path.read_bytes()
+    with pytest.raises(ManifestError, match=message):
+        update_authority(load_manifest(path), "York", **{field: value})
+    assert path.read_bytes() == before
+
+
+def test_a_hand_typed_phone_number_that_is_not_one_is_reported_with_its_line(corpus):
+    path = corpus / "manifest.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("  front_door: the Referral and Assessment Service", "  front_door: the Referral and Assessment Service\n  phone: ring 999"),
+        encoding="utf-8",
+    )
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "ring 999" in row)
+    with pytest.raises(ManifestError, match=rf"line {line}.*phone.*not a UK phone number"):
+        load_manifest(path)

@@ -74,3 +74,26 @@ def test_bad_upload_gets_clear_message_and_changes_nothing(app, curator, ui_sett
     assert message in error and "has not been changed" in error and filename in error
     assert snapshot(ui_settings) == before
     assert not app.exception
+
+
+def test_a_curator_records_a_councils_contact_details_and_a_partner_is_given_them(app, curator, ui_settings):
+    from ui.common import _load_assistant
+
+    york = "City of York Council"
+    before = ui_settings.manifest_path.read_bytes()
+    unlock(open_library(app), curator)
+    app.selectbox(key="door_council").set_value(york).run()
+    app.text_input(key=f"phone_{york}").set_value("ring the hub")
+    next(b for b in app.button if b.label == "Save").click().run()
+    assert "not a UK phone number" in texts(app.error) and "has not been changed" in texts(app.error)
+    assert ui_settings.manifest_path.read_bytes() == before
+    try:
+        app.text_input(key=f"phone_{york}").set_value("01632 960001")  # Ofcom's drama range: no real line
+        next(b for b in app.button if b.label == "Save").click().run()
+        assert "Saved City of York Council's front door" in texts(app.success)
+        answer = _load_assistant().ask("I'm a teacher in York, where do I send a referral?")
+        assert "phone: 01632 960001" in answer.front_doors[0]
+    finally:
+        ui_settings.manifest_path.write_bytes(before)
+    assert "01632" not in " ".join(_load_assistant().ask("Where do I send a referral in York?").front_doors)
+    assert not app.exception

@@ -6,7 +6,15 @@ import time
 
 import streamlit as st
 
-from assistant.library import DocumentForm, add_upload, document_chunks, edit_document, library_rows
+from assistant.library import (
+    DocumentForm,
+    FrontDoorForm,
+    add_upload,
+    document_chunks,
+    edit_document,
+    edit_front_door,
+    library_rows,
+)
 from assistant.types import STATUSES, DocumentMeta
 from indexing.load import LoadError
 from indexing.manifest import SUPPORTED_SUFFIXES, ManifestError
@@ -84,6 +92,40 @@ def edit_section() -> None:
     done(f"Saved the details of {doc_id} and re-indexed.")
 
 
+CONTACTS_HELP = (
+    "Fill a field only from what the council publishes (its website, or a document in this library), "
+    "and leave it empty rather than guess: a partner worried about a child rings this number. An "
+    "empty field is shown as 'no phone number or address is recorded in this library'."
+)
+
+
+def front_door_section() -> None:
+    """A council's front door and how partners reach it: shown first in every partner's answer."""
+    names = [a.name for a in assistant.manifest.authorities]
+    name = st.selectbox("Council", names, key="door_council")
+    council = assistant.manifest.authority(name)
+    st.caption(CONTACTS_HELP)
+    with st.form("edit_front_door"):
+        form = FrontDoorForm(
+            st.text_input("Front door (the team a worry goes to)", council.front_door, key=f"door_{name}"),
+            st.text_input("Phone", council.phone, key=f"phone_{name}", placeholder="e.g. 01225 396312"),
+            st.text_input("Email", council.email, key=f"email_{name}"),
+            st.text_input("Web address", council.web, key=f"web_{name}"),
+            st.text_input("Out of hours", council.out_of_hours, key=f"ooh_{name}",
+                          placeholder="e.g. the Emergency Duty Team, 01225 396311"),
+        )
+        if not st.form_submit_button("Save", type="primary"):
+            return
+    try:
+        edit_front_door(assistant.manifest, name, form)
+    except ManifestError as exc:
+        reason = str(exc).removeprefix("Not saved: ").rstrip(".")
+        st.error(f"Not saved: {reason}. The library has not been changed.")
+        return
+    assistant.reload_manifest()
+    done(f"Saved {name}'s front door; partners' answers use it from their next question.")
+
+
 def preview_section() -> None:
     doc_id = st.selectbox("Document", assistant.manifest.doc_ids, key="preview_doc", format_func=title_of)
     chunks = document_chunks(assistant.store, doc_id)
@@ -120,16 +162,20 @@ st.dataframe(
     hide_index=True,
     column_config={"Title": st.column_config.TextColumn(width="medium")},
 )
-tabs = ["Preview passages"] + (["Add a document", "Edit details or status", "Re-index"] if unlocked else [])
+tabs = ["Preview passages"] + (
+    ["Add a document", "Edit details or status", "Front doors", "Re-index"] if unlocked else []
+)
 preview, *curator_tabs = st.tabs(tabs)
 with preview:
     preview_section()
 if curator_tabs:
-    add_tab, edit_tab, reindex_tab = curator_tabs
+    add_tab, edit_tab, door_tab, reindex_tab = curator_tabs
     with add_tab:
         add_section()
     with edit_tab:
         edit_section()
+    with door_tab:
+        front_door_section()
     with reindex_tab:
         st.caption("Brings the index in line with the library; unchanged documents are not re-read.")
         if st.button("Re-index now"):
