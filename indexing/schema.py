@@ -133,14 +133,14 @@ def _not_blank(value: Any) -> Any:
 
 
 def _phone(value: Any) -> Any:
-    """A UK phone number as the council publishes it ("01225 396312", "+44 1752 668000"): a
+    """A UK phone number as the council publishes it ("01632 960001", "+44 1632 960001"): a
     partner will ring it about a child, so anything else is refused, never tidied into a number."""
     value = _text(value)
     if isinstance(value, str) and value.strip():
         value = " ".join(value.split())
         if not re.fullmatch(r"(?:\+44|0)\d{9,10}", re.sub(r"[\s()-]", "", value)):
             raise ValueError(
-                f"{value!r} is not a UK phone number (e.g. 01225 396312 or +44 1225 396312); copy it as "
+                f"{value!r} is not a UK phone number (0 and 9-10 more digits, or +44 and 9-10 digits); copy it as "
                 "the council publishes it, or leave it empty"
             )
     return value

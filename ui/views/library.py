@@ -108,11 +108,11 @@ def front_door_section() -> None:
     with st.form("edit_front_door"):
         form = FrontDoorForm(
             st.text_input("Front door (the team a worry goes to)", council.front_door, key=f"door_{name}"),
-            st.text_input("Phone", council.phone, key=f"phone_{name}", placeholder="e.g. 01225 396312"),
+            st.text_input("Phone", council.phone, key=f"phone_{name}", placeholder="as published, e.g. 0xxxx xxxxxx"),
             st.text_input("Email", council.email, key=f"email_{name}"),
             st.text_input("Web address", council.web, key=f"web_{name}"),
             st.text_input("Out of hours", council.out_of_hours, key=f"ooh_{name}",
-                          placeholder="e.g. the Emergency Duty Team, 01225 396311"),
+                          placeholder="as published: the service and its number"),
         )
         if not st.form_submit_button("Save", type="primary"):
             return
