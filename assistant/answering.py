@@ -151,7 +151,10 @@ def prepare(parts: Parts, request: Request, snap: Snapshot | None = None) -> Pre
 def write(parts: Parts, request: Request, prepared: Prepared) -> Answer:
     query = prepared.query
     if query.intent == "referral":  # a partner's "should I refer?" is never refused
-        return referral_answer(parts.writer, query, prepared.passages, prepared.routing)
+        # ...and answered by the quoting writer, as refusals and the 999 line are: a front door and
+        # its contact details are never reworded (a generative writer has neither to give).
+        writer = getattr(parts.writer, "extractive", parts.writer)
+        return referral_answer(writer, query, prepared.passages, prepared.routing)
     answer = parts.writer.write(query, prepared.passages)
     if query.other_councils and not query.authorities and not request.authorities:
         # Only councils the library holds nothing from are named ("the threshold in Leeds"; "a

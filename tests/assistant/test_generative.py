@@ -309,3 +309,17 @@ def test_eval_refuses_a_generative_run_without_an_endpoint(capsys, monkeypatch):
     monkeypatch.delenv("GUIDANCE_LLM_BASE_URL", raising=False)
     assert main(["eval", "--writer", "generative", "--split", "holdout"]) == 2
     assert "GUIDANCE_LLM_BASE_URL" in capsys.readouterr().err
+
+
+def test_a_partners_question_is_answered_by_the_quoting_writer_behind_a_generative_one(assistant):
+    # A front door and its contact details are never reworded; the generative writer has neither
+    # to give, and a partner's answer used to ask it for them (AttributeError: contacts).
+    extractive = assistant.writer
+    never = FakeListChatModel(responses=[])  # raises if called
+    assistant.writer = GenerativeWriter(extractive, never, assistant.embedder.embed, ALIASES)
+    try:
+        answer = assistant.ask("I'm a teacher in York. Where do I send a referral?")
+    finally:
+        assistant.writer = extractive
+    assert not answer.abstained and answer.front_doors
+    assert answer.front_doors[0].startswith("York: contact the Referral and Assessment Service")
