@@ -124,7 +124,7 @@ def referral_answer(
 ) -> Answer:
     safety = SAFETY_LINE if danger_now(query.text, query.danger_probability) else ""
     named = [a for a in query.authorities]
-    councils = named or sorted(writer.front_doors)
+    councils = named or sorted(writer.councils_front_doors())
     doors = tuple(front_door_line(writer, a) for a in councils)
     if not named:
         elsewhere = query.other_councils

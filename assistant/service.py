@@ -59,11 +59,9 @@ class GuidanceAssistant:
         self.retriever = Retriever(self.store, self.settings)
         self._manifest_for = ""  # the index generation and manifest file last (re)read for
         self.writer = ExtractiveWriter(
-            model or AnswerabilityModel.load(),
-            {a.name: a.front_door for a in self.manifest.authorities if a.front_door},
-            self.settings.max_sentences_per_authority,
-            {a.name: a.contacts for a in self.manifest.authorities},
+            model or AnswerabilityModel.load(), max_sentences=self.settings.max_sentences_per_authority
         )
+        self._brief_writer()
         if self.settings.llm_base_url:  # the optional generative writer, for every face alike
             from assistant.generative import use_generative_writer
 
@@ -291,8 +289,17 @@ class GuidanceAssistant:
 
     def reload_manifest(self) -> None:
         self.manifest = load_manifest(self.settings.manifest_path, self.settings.data_dir / CACHE_FOLDER)
-        self.writer.front_doors = {a.name: a.front_door for a in self.manifest.authorities if a.front_door}
-        self.writer.contacts = {a.name: a.contacts for a in self.manifest.authorities}
+        self._brief_writer()
+
+    def _brief_writer(self) -> None:
+        """What the writer needs from the manifest: each council's front door and contact details,
+        and which authorities' guidance is national (never listed among the councils' front doors:
+        ExtractiveWriter.councils_front_doors)."""
+        authorities = self.manifest.authorities
+        writer = getattr(self.writer, "extractive", self.writer)  # a generative writer words its answers
+        writer.front_doors = {a.name: a.front_door for a in authorities if a.front_door}
+        writer.contacts = {a.name: a.contacts for a in authorities}
+        writer.national = frozenset(a.name for a in self.manifest.authorities if a.national)
 
 
 class _BulkEmbedder:

@@ -115,6 +115,19 @@ HEDGE_NOTE = f"{HEDGE_LEAD}: it is the closest the guidance comes. Check the quo
 NOT_HELD_NOTE = (
     "This library holds no guidance from {names}: what follows is other councils' guidance, each for its own area."
 )
+# ...and when all of it is national guidance, which applies in their area too.
+NOT_HELD_NATIONAL_NOTE = (
+    "This library holds no guidance from {names}: what follows is national guidance, which applies there too."
+)
+NOT_HELD_BOTH_NOTE = (
+    "This library holds no guidance from {names}: what follows is national guidance, which applies there too, "
+    "and other councils' guidance, each for its own area."
+)
+# Beside councils' answers, national guidance is no council's rule for its own area.
+NATIONAL_BESIDE_COUNCILS = (
+    "National guidance applies in every area, and each council's guidance in its own; follow the council "
+    "responsible for the child."
+)
 # What the not-covered note says of another council's guidance shown below the hedge point.
 ELSEWHERE_UNSURE = "comes closest, though it may not answer your question"
 # Who every rule is about: "the child" or "the case" is in nearly every timescale sentence, so two
@@ -334,6 +347,9 @@ class ExtractiveWriter:
         self.selection = selection or Selection()
         self.front_doors = front_doors or {}
         self.contacts = contacts or {}  # council -> recorded (label, value) ways to reach its front door
+        # Authorities whose guidance applies in every area (the manifest's `national`): shown as
+        # such, and first when the council asked about does not say (its rule applies there too).
+        self.national: frozenset[str] = frozenset()
         self.max_sentences = max_sentences
 
     def council_probabilities(
@@ -423,7 +439,8 @@ class ExtractiveWriter:
         chosen = [a for a in self._answering(query, scored, probabilities) if _points_to_an_answer(query, scored, a)]
         if not chosen:
             return None
-        chosen = sorted(chosen, key=lambda a: -probabilities[a])[:ELSEWHERE_COUNCILS]
+        # National guidance first: its rule applies in the council asked about; another council's does not.
+        chosen = sorted(chosen, key=lambda a: (a not in self.national, -probabilities[a]))[:ELSEWHERE_COUNCILS]
         safety = SAFETY_LINE if danger_now(query.text, query.danger_probability) else ""
         return self._compose(
             query,
@@ -552,7 +569,12 @@ class ExtractiveWriter:
             # hold an ICPC after the strategy discussion" was told B&NES's guidance "does", leading
             # with "… until the 4 week review meeting", at probability 0.45.
             other = ELSEWHERE_UNSURE if hedged else "does"
-            notes = (f"{silent}{ask} Another council's guidance {other}, for its own area:",)
+            if all(p.authority in self.national for p in parts):
+                notes = (f"{silent}{ask} National guidance, which applies there too, {other}:",)
+            else:
+                notes = (f"{silent}{ask} Another council's guidance {other}, for its own area:",)
+        elif len(parts) > 1 and any(p.authority in self.national for p in parts):
+            notes = (NATIONAL_BESIDE_COUNCILS,)
         elif len(parts) > 1 and not conflicts:
             notes = (
                 f"{len(parts)} councils' documents answer this, each for its own area; "
@@ -675,7 +697,10 @@ class ExtractiveWriter:
             refusal = f"This library holds no guidance from {names}. Please ask your duty manager or {doors}."
             text = f"{answer.safety_notice}\n\n{refusal}" if answer.safety_notice else refusal
             return replace(answer, text=text, refusal=refusal, not_covered=councils)
-        notes = (*answer.notes, NOT_HELD_NOTE.format(names=names))  # last: the app shows it in its own box
+        national = [p.authority in self.national for p in answer.parts]
+        note = (NOT_HELD_NATIONAL_NOTE if all(national) else NOT_HELD_BOTH_NOTE if any(national) else NOT_HELD_NOTE)
+        note = note.format(names=names)
+        notes = (*answer.notes, note)  # last: the app shows it in its own box
         return replace(
             answer,
             notes=notes,
@@ -683,15 +708,22 @@ class ExtractiveWriter:
             text=render_text(answer.safety_notice, answer.conflicts, notes, answer.parts),
         )
 
+    def councils_front_doors(self) -> dict[str, str]:
+        """Every council's front door, as listed when no council is named: a national authority's
+        (a government department's "local authority children's social care") is no council's door,
+        though it is given when a question names it."""
+        return {a: door for a, door in self.front_doors.items() if a not in self.national}
+
     def _ask_instead(self, authorities: tuple[str, ...]) -> str:
         """Who to ask: the named council's front door, or every council's when none was named."""
         named = [a for a in authorities if a in self.front_doors]
         if named:
             doors = "; ".join(f"{self.front_doors[a]} ({short_authority(a)})" for a in named)
             return f"Please ask your duty manager or {doors}."
-        if not self.front_doors:
+        councils = self.councils_front_doors()
+        if not councils:
             return "Please ask your duty manager or your local authority's children's services front door."
-        doors = "; ".join(f"{short_authority(a)}: {door}" for a, door in self.front_doors.items())
+        doors = "; ".join(f"{short_authority(a)}: {door}" for a, door in councils.items())
         return f"Please ask your duty manager or the front door of the council responsible for the child ({doors})."
 
 

@@ -282,7 +282,8 @@ def evaluate(
 ) -> list[dict[str, Any]]:
     aliases = assistant.aliases
     authority_of = {d.doc_id: d.authority for d in assistant.manifest.documents}
-    front_doors = {a.name: a.front_door for a in assistant.manifest.authorities if a.front_door}
+    # every council's front door: a national authority (a government department) has none a worry goes to
+    front_doors = {a.name: a.front_door for a in assistant.manifest.authorities if a.front_door and not a.national}
     # A conversation's earlier turns go to the assistant only once it takes them
     # (`ask_traced(..., history=...)`); until then the last turn is asked alone and the
     # record says so (history_sent: false).

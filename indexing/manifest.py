@@ -40,6 +40,7 @@ class Authority:
     email: str = ""
     web: str = ""
     out_of_hours: str = ""
+    national: bool = False  # its guidance applies in every council's area (schema: AuthorityEntry.national)
 
     @property
     def contacts(self) -> tuple[tuple[str, str], ...]:
@@ -142,7 +143,7 @@ def _built(path: Path, checked: ManifestFile, tree: object | None, reparse: bool
     """The Manifest from a schema-checked parse, after the checks across entries (ManifestError)."""
     problems: list[str] = []
     authorities = tuple(
-        Authority(a.name, tuple(a.aliases), a.front_door, a.phone, a.email, a.web, a.out_of_hours)
+        Authority(a.name, tuple(a.aliases), a.front_door, a.phone, a.email, a.web, a.out_of_hours, a.national)
         for a in checked.authorities
     )
     owner: dict[str, str] = {}

@@ -193,7 +193,10 @@ class AuthorityEntry(BaseModel):
     phone: Phone = ""
     email: Email = ""
     web: Web = ""
-    out_of_hours: Text = ""  # free text: a service and its number ("the Emergency Duty Team, 01225 …")
+    out_of_hours: Text = ""  # free text: a service and its number, as published
+    # Guidance that applies in every council's area (a government department's statutory
+    # guidance, e.g. Working Together): never "another council's, for its own area".
+    national: bool = False
 
 
 class ModelledOn(BaseModel):

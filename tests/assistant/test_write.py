@@ -715,3 +715,36 @@ def test_a_how_often_question_is_led_by_a_frequency_not_a_one_off_deadline():
     # a how-soon question about the same visits still leads with the deadline
     soon = writer.write(query("how soon must the officer visit the child?", "timescale"), [visits])
     assert "within seven working days" in soon.parts[0].lead.lower()
+
+
+def test_national_guidance_is_said_to_apply_in_the_council_asked_about_and_is_shown_first():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    writer.national = frozenset({"Department for Education"})
+    passages = [
+        passage("Hillford Council", ("A strategy discussion is held within 3 working days.",), (0.85,)),
+        passage("Department for Education", ("A strategy discussion is held within 2 working days.",), (0.75,)),
+    ]
+    asked = query("how soon is a strategy discussion held in Riverside?", "timescale", ("Riverside Council",))
+    answer = writer.elsewhere(asked, passages, ("Riverside Council",))
+    # Hillford's sentence ranks higher, but its rule is Hillford's; the national one applies in Riverside
+    assert answer.authorities == ["Department for Education"]
+    assert answer.notes[0].endswith("National guidance, which applies there too, does:")
+    assert "for its own area" not in answer.text
+    # asked with no council: beside a council's answer, national guidance is not "for its own area"
+    both = writer.write(query("how soon is a strategy discussion held?", "timescale"), passages)
+    assert set(both.authorities) == {"Hillford Council", "Department for Education"}
+    assert "National guidance applies in every area" in both.text and "each for its own area" not in both.text
+    # a council the library holds nothing from: national guidance applies there too
+    leeds = replace(query("how soon is a strategy discussion held in Leeds?", "timescale"), other_councils=("Leeds",))
+    national_only = writer.not_held(leeds, ("Leeds",), writer.write(leeds, passages[1:]))
+    assert national_only.notes[-1] == (
+        "This library holds no guidance from Leeds: what follows is national guidance, which applies there too."
+    )
+    mixed = writer.not_held(leeds, ("Leeds",), writer.write(leeds, passages))
+    assert "national guidance, which applies there too, and other councils' guidance" in mixed.notes[-1]
+    # a refusal naming no council lists the councils' front doors, not the department's
+    writer.front_doors = {**DOORS, "Department for Education": "local authority children's social care"}
+    refused = writer.write(query("who pays for school uniforms?"), [passage("Hillford Council", ("Unrelated.",), (0.1,))])
+    assert "Hillford" in refused.text and "Department for Education" not in refused.text
+    named = query("who pays for school uniforms under the DfE guidance?", authorities=("Department for Education",))
+    assert "local authority children's social care" in writer.write(named, []).text  # given when it is named

@@ -211,3 +211,30 @@ def test_a_hand_typed_phone_number_that_is_not_one_is_reported_with_its_line(cor
     line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "ring 999" in row)
     with pytest.raises(ManifestError, match=rf"line {line}.*phone.*not a UK phone number"):
         load_manifest(path)
+
+
+def test_an_authority_whose_guidance_is_national_is_marked_so_and_has_no_front_door_among_the_councils(corpus):
+    from types import SimpleNamespace
+
+    from assistant.service import GuidanceAssistant
+    from assistant.write import ExtractiveWriter
+
+    path = corpus / "manifest.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "documents:\n",
+        "- name: Department for Education\n  aliases: [DfE]\n  front_door: local authority children's social care\n"
+        "  national: true\ndocuments:\n",
+        1,
+    )
+    path.write_text(text, encoding="utf-8")
+    manifest = load_manifest(path)
+    assert manifest.authority("DfE").national and not manifest.authority("York").national
+    running = SimpleNamespace(manifest=manifest, writer=ExtractiveWriter(model=None))
+    GuidanceAssistant._brief_writer(running)
+    assert running.writer.national == frozenset({"Department for Education"})
+    # its front door is given when a question names it, never listed among the councils'
+    assert running.writer.front_doors["Department for Education"] == "local authority children's social care"
+    assert set(running.writer.councils_front_doors()) == {a.name for a in manifest.authorities if not a.national}
+    path.write_text(text.replace("national: true", "national: maybe"), encoding="utf-8")
+    with pytest.raises(ManifestError, match="national"):
+        load_manifest(path)
