@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     council.add_argument("--new-authority", metavar="NAME", help="a council not yet in the manifest: its full name")
     p_add.add_argument("--alias", action="append", default=[], help="with --new-authority: a short name (repeat)")
     p_add.add_argument("--front-door", default="", help="with --new-authority: the team unanswered questions go to")
+    p_add.add_argument(
+        "--national",
+        action="store_true",
+        help="with --new-authority: its guidance applies in every area (e.g. the DfE's Working Together)",
+    )
     p_add.add_argument("--id", dest="doc_id", help="the document's id (default: from the council and title)")
     p_add.add_argument("--title", required=True)
     p_add.add_argument("--date", required=True, help="publication date YYYY-MM-DD, or undated")
@@ -269,10 +274,14 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     from indexing.load import LoadError
     from indexing.manifest import Authority, ManifestError, load_manifest
 
-    if (args.alias or args.front_door) and not args.new_authority:
-        raise ManifestError("--alias and --front-door describe a new council: use them with --new-authority")
+    if (args.alias or args.front_door or args.national) and not args.new_authority:
+        raise ManifestError(
+            "--alias, --front-door and --national describe a new authority: use them with --new-authority"
+        )
     new_authority = (
-        Authority(args.new_authority, tuple(args.alias), args.front_door) if args.new_authority else None
+        Authority(args.new_authority, tuple(args.alias), args.front_door, national=args.national)
+        if args.new_authority
+        else None
     )
     form = DocumentForm(
         authority=args.authority or args.new_authority,

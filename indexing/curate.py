@@ -132,6 +132,8 @@ def save_manifest(manifest: Manifest) -> None:
         entry = listed.get(auth.name)
         if entry is None:
             entry = CommentedMap(name=auth.name, aliases=_flow(list(auth.aliases)), front_door=auth.front_door)
+            if auth.national:
+                entry["national"] = True
             tree["authorities"].append(entry)
         for key in CONTACT_FIELDS:  # a front door or a way to reach it edited on the Library page
             value = getattr(auth, key)
@@ -249,7 +251,7 @@ def check_new_authority(manifest: Manifest, new: Authority) -> Authority:
             "does not answer (e.g. 'the Children's Advice and Duty Service')"
         )
     aliases = tuple(dict.fromkeys(a.strip() for a in new.aliases if a.strip()))
-    return Authority(name=name, aliases=aliases, front_door=new.front_door.strip())
+    return Authority(name=name, aliases=aliases, front_door=new.front_door.strip(), national=new.national)
 
 
 # A council's front door and the ways a partner reaches it: what the curator edits for a council.

@@ -105,3 +105,22 @@ def test_a_new_council_is_added_with_its_document_and_answers_for_its_alias(cli_
     answer = GuidanceAssistant(cli_env).ask("In NCC, how soon must a social worker visit a privately fostered child?")
     assert "10 working days" in answer.text
     assert {c.doc_id for c in answer.citations} == {"norfolk-private-fostering"}
+
+
+def test_national_guidance_is_added_as_such_and_said_to_apply_where_a_council_is_silent(cli_env, tmp_path, capsys):
+    source = tmp_path / "national.md"
+    source.write_text(
+        "# Working with private foster carers\n\nAn officer of the authority must visit a privately fostered "
+        "child within 7 working days of being told of the arrangement.\n",
+        encoding="utf-8",
+    )
+    code = main(["add", str(source), "--new-authority", "Department for Education", "--alias", "DfE",
+                 "--front-door", "local authority children's social care", "--national",
+                 "--id", "dfe-private-fostering", "--title", "Private fostering", "--date", "2005-07-01"])
+    assert code == 0, capsys.readouterr().err
+    assert "  national: true" in cli_env.manifest_path.read_text(encoding="utf-8")
+    assert load_manifest(cli_env.manifest_path).authority("DfE").national
+    answer = GuidanceAssistant(cli_env).ask("In York, how soon must a privately fostered child be visited?")
+    assert "National guidance, which applies there too" in answer.text and "7 working days" in answer.text
+    assert main(["add", str(source), "--authority", "York", "--national", "--title", "x", "--date", "2005-07-01"]) == 2
+    assert "--new-authority" in capsys.readouterr().err
