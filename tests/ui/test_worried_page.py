@@ -46,3 +46,17 @@ def test_no_council_chosen_lists_every_front_door(app):
     for door in ("Safeguarding Hub", "Children's Hub", "Advice and Assessment", "Referral and Assessment Service"):
         assert door in doors
     assert not app.exception
+
+
+def test_national_guidance_is_no_council_a_child_lives_in(app, ui_settings):
+    before = ui_settings.manifest_path.read_text(encoding="utf-8")
+    national = "- name: Department for Education\n  aliases: [DfE]\n  national: true\ndocuments:\n"
+    ui_settings.manifest_path.write_text(before.replace("documents:\n", national, 1), encoding="utf-8")
+    try:
+        app.run()
+        app.switch_page("views/worried.py").run()
+        options = app.selectbox[0].options
+        assert "City of York Council" in options and "Department for Education" not in options
+    finally:
+        ui_settings.manifest_path.write_text(before, encoding="utf-8")
+    assert not app.exception

@@ -24,7 +24,7 @@ st.caption(
     "describe your worry in a few lines: you will see where to send a referral and what that council's "
     "guidance says. What you type here is not stored. Do not include the child's name: it is not needed."
 )
-councils = [a.name for a in assistant.manifest.authorities]
+councils = [a.name for a in assistant.manifest.authorities if not a.national]  # where a child lives
 with st.form("worried"):
     council = st.selectbox("Council where the child lives", [NOT_LISTED, *councils])
     concern = st.text_area(
