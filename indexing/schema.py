@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -132,36 +133,37 @@ def _not_blank(value: Any) -> Any:
     return value
 
 
-def _phone(value: Any) -> Any:
-    """A UK phone number as the council publishes it ("01632 960001", "+44 1632 960001"): a
-    partner will ring it about a child, so anything else is refused, never tidied into a number."""
-    value = _text(value)
-    if isinstance(value, str) and value.strip():
-        value = " ".join(value.split())
-        if not re.fullmatch(r"(?:\+44|0)\d{9,10}", re.sub(r"[\s()-]", "", value)):
-            raise ValueError(
-                f"{value!r} is not a UK phone number (0 and 9-10 more digits, or +44 and 9-10 digits); copy it as "
-                "the council publishes it, or leave it empty"
-            )
-    return value
+def _contact(kind: str, matches: Callable[[str], bool], how: str) -> Callable[[Any], Any]:
+    """A check for one of a front door's contact fields: empty, or `kind` as `matches` reads it."""
+
+    def check(value: Any) -> Any:
+        value = _text(value)
+        if isinstance(value, str) and value.strip():
+            value = " ".join(value.split())
+            if not matches(value):
+                raise ValueError(f"{value!r} is not {kind} ({how})")
+        return value
+
+    return check
 
 
-def _email(value: Any) -> Any:
-    value = _text(value)
-    if isinstance(value, str) and value.strip():
-        value = value.strip()
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s.]+", value):
-            raise ValueError(f"{value!r} is not an email address (e.g. childrens.hub@example.gov.uk)")
-    return value
-
-
-def _web(value: Any) -> Any:
-    value = _text(value)
-    if isinstance(value, str) and value.strip():
-        value = value.strip()
-        if not re.fullmatch(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?", value):
-            raise ValueError(f"{value!r} is not a web address (e.g. https://www.example.gov.uk/report-a-concern)")
-    return value
+# A partner will ring the number about a child: anything but a UK number as the council publishes
+# it is refused, never tidied into one.
+_phone = _contact(
+    "a UK phone number",
+    lambda v: bool(re.fullmatch(r"(?:\+44|0)\d{9,10}", re.sub(r"[\s()-]", "", v))),
+    "0 and 9-10 more digits, or +44 and 9-10 digits; copy it as the council publishes it, or leave it empty",
+)
+_email = _contact(
+    "an email address",
+    lambda v: bool(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s.]+", v)),
+    "e.g. childrens.hub@example.gov.uk",
+)
+_web = _contact(
+    "a web address",
+    lambda v: bool(re.fullmatch(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?", v)),
+    "e.g. https://www.example.gov.uk/report-a-concern",
+)
 
 
 Text = Annotated[str, BeforeValidator(_text)]
