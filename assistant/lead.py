@@ -23,6 +23,9 @@ from assistant.types import DocumentMeta
 # to its starting event ("… of the referral", "… from the strategy discussion").
 _DURATION_OPENERS = r"(?:(?:with)?in|no later than|not later than|not more than|by|at least|at most|up to|every|after|before|a maximum of|maximum of|of)"  # noqa: E501
 _DURATION_TAIL_WORDS = 8  # enough for "of the strategy discussion being held", short of a new clause
+# Words a tail cut at a clause's end may be left hanging on ("… of the strategy discussion at" before
+# "which …"): dropped, so the lead does not read as cut off mid-phrase.
+_HANGING_WORDS = frozenset("a an the at in on of to for by with from and or".split())
 # Where the clause holding a duration starts: after a semicolon, colon or bullet, or the opening
 # bracket of an aside the duration sits in (an aside closed before it is part of the clause:
 # "children in care (accommodated under section 20) at their 4 month review"). Not at a comma or
@@ -145,6 +148,8 @@ def _duration_at(sentence: str, match: re.Match) -> str:
         stop = _CLAUSE_END.search(rest)
         limit = stop.start() if stop else len(rest)
         words = rest[:limit].split()[:_DURATION_TAIL_WORDS]
+        while words and words[-1].lower() in _HANGING_WORDS:
+            words.pop()
         end = match.end() + tail.end() + (len(" ".join(words)) + 1 if words else 0)
     return sentence[start:end].strip(" ,;")
 

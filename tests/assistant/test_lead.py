@@ -153,3 +153,15 @@ def test_a_who_lead_is_a_name_and_a_team_by_reference_is_its_headings():
     assert lead_text("who", sentence, placement, "which team handles adoption?") == "Family Placement Team"
     # a sentence naming its own team keeps it
     assert lead_text("who", "The Referral Team will visit.", placement, "which team visits?") == "Referral Team"
+
+
+def test_a_duration_tail_cut_at_a_new_clause_does_not_end_on_a_hanging_word():
+    sentence = (
+        "The findings must be ready earlier because the conference must take place within 15 working days "
+        "of the strategy discussion at which it was agreed."
+    )
+    assert duration_span(sentence) == "within 15 working days of the strategy discussion"
+    # a tail that ends on a word of substance is kept whole
+    assert duration_span("Visits are made within 7 working days of the notification.") == (
+        "within 7 working days of the notification"
+    )
