@@ -55,6 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     p_add.add_argument("--status", default="current", choices=STATUSES)
     p_add.add_argument("--review-date", default="", help="YYYY-MM-DD")
     p_add.add_argument("--date-note", default="", help="e.g. an estimate for an undated document")
+    p_doors = sub.add_parser(
+        "doors", help="each council's front door and contact details; with a council and fields, edit them"
+    )
+    p_doors.add_argument("authority", nargs="?", help="the council to edit (a name or alias)")
+    p_doors.add_argument("--front-door", help="the team a worry goes to")
+    p_doors.add_argument("--phone", help="a UK number as the council publishes it ('' clears it)")
+    p_doors.add_argument("--email")
+    p_doors.add_argument("--web")
+    p_doors.add_argument("--out-of-hours", help="the service and its number, as published")
     p_bench = sub.add_parser("bench", help="time indexing and answers, and compare hit@5 with the tutorial baseline")
     p_bench.add_argument("--json", action="store_true")
     p_bench.add_argument("--questions", type=int, help="only the first N answerable eval questions")
@@ -93,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             return _index(args, settings)
         if args.command == "timescales":
             return _timescales(args, settings)
+        if args.command == "doors":
+            return _doors(args, settings)
         assistant = GuidanceAssistant(settings)  # with the generative writer when GUIDANCE_LLM_BASE_URL is set
         try:
             notice = assistant.status().notice()  # questions never index: a stale index is reported instead
@@ -318,6 +329,30 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     indexed = meta.doc_id in report.added or meta.doc_id in report.updated
     print(f"{'Added' if indexed else 'Recorded but NOT indexed'}: {meta.doc_id} ({meta.source_file})")
     return 0 if indexed else 1
+
+
+def _doors(args: argparse.Namespace, settings: Settings) -> int:
+    """List every authority's front door and contact details, or edit one council's (the Library
+    page's "Front doors"): checked as the manifest's schema checks them, no re-index."""
+    from assistant.library import FrontDoorForm, edit_front_door
+    from indexing.curate import CONTACT_FIELDS
+    from indexing.manifest import ManifestError, load_manifest
+
+    manifest = load_manifest(settings.manifest_path)
+    given = {f: getattr(args, f) for f in CONTACT_FIELDS if getattr(args, f) is not None}
+    if given and not args.authority:
+        raise ManifestError("name the council to edit, e.g. `guidance doors York --phone '…'`")
+    if given:
+        council = manifest.authority(args.authority)
+        form = FrontDoorForm(**{f: given.get(f, getattr(council, f)) for f in CONTACT_FIELDS})
+        manifest = edit_front_door(manifest, council.name, form)
+        print(f"saved {council.name}'s front door; every face reads it at its next question", file=sys.stderr)
+    shown = [manifest.authority(args.authority)] if args.authority else list(manifest.authorities)
+    for a in shown:
+        recorded = "; ".join(f"{label}: {value}" for label, value in a.contacts) or "no contact details recorded"
+        row = [a.name, a.front_door or "(no front door)", recorded, "national" if a.national else ""]
+        print("\t".join(row).rstrip())
+    return 0
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:

@@ -110,17 +110,36 @@ def test_a_new_council_is_added_with_its_document_and_answers_for_its_alias(cli_
 def test_national_guidance_is_added_as_such_and_said_to_apply_where_a_council_is_silent(cli_env, tmp_path, capsys):
     source = tmp_path / "national.md"
     source.write_text(
-        "# Working with private foster carers\n\nAn officer of the authority must visit a privately fostered "
-        "child within 7 working days of being told of the arrangement.\n",
+        "# Secure accommodation\n\nA child placed in secure accommodation must have the placement reviewed by "
+        "a panel within one month of the placement starting.\n",
         encoding="utf-8",
     )
     code = main(["add", str(source), "--new-authority", "Department for Education", "--alias", "DfE",
                  "--front-door", "local authority children's social care", "--national",
-                 "--id", "dfe-private-fostering", "--title", "Private fostering", "--date", "2005-07-01"])
+                 "--id", "dfe-secure-accommodation", "--title", "Secure accommodation", "--date", "2005-07-01"])
     assert code == 0, capsys.readouterr().err
     assert "  national: true" in cli_env.manifest_path.read_text(encoding="utf-8")
     assert load_manifest(cli_env.manifest_path).authority("DfE").national
-    answer = GuidanceAssistant(cli_env).ask("In York, how soon must a privately fostered child be visited?")
-    assert "National guidance, which applies there too" in answer.text and "7 working days" in answer.text
+    # Plymouth's document in this library says nothing of secure accommodation reviews
+    answer = GuidanceAssistant(cli_env).ask("In Plymouth, how soon must a secure accommodation placement be reviewed?")
+    assert "National guidance, which applies there too" in answer.text and "one month" in answer.text
     assert main(["add", str(source), "--authority", "York", "--national", "--title", "x", "--date", "2005-07-01"]) == 2
     assert "--new-authority" in capsys.readouterr().err
+
+
+def test_doors_lists_each_front_door_and_edits_one_councils_contact_details(cli_env, capsys):
+    before = cli_env.manifest_path.read_bytes()
+    try:
+        assert main(["doors"]) == 0
+        listed = capsys.readouterr().out
+        assert "City of York Council\tthe Referral and Assessment Service\tno contact details recorded" in listed
+        assert main(["doors", "York", "--phone", "ring the hub"]) == 2
+        assert "not a UK phone number" in capsys.readouterr().err
+        assert cli_env.manifest_path.read_bytes() == before
+        assert main(["doors", "--phone", "01632 960001"]) == 2  # which council?
+        assert main(["doors", "York", "--phone", "01632 960001", "--out-of-hours", "the Emergency Duty Team"]) == 0
+        assert "phone: 01632 960001; out of hours: the Emergency Duty Team" in capsys.readouterr().out
+        answer = GuidanceAssistant(cli_env).ask("I'm a teacher in York, where do I send a referral?")
+        assert "phone: 01632 960001" in answer.front_doors[0]
+    finally:
+        cli_env.manifest_path.write_bytes(before)
