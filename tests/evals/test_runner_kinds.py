@@ -10,6 +10,7 @@ from assistant.types import Answer, AuthorityAnswer, Citation
 from evals import metrics as m
 from evals.items import EvalItem, ItemError, Source, _item
 from evals.runner import accepts_keyword, aggregate, evaluate, score_item
+from indexing.manifest import Authority
 
 BATH = "Bath and North East Somerset Council"
 PLYMOUTH = "Plymouth City Council"
@@ -272,7 +273,7 @@ class _Assistant:
         self.aliases = ALIASES
         self.manifest = SimpleNamespace(
             documents=[SimpleNamespace(doc_id=d, authority=a) for d, a in AUTHORITY_OF.items()],
-            authorities=[SimpleNamespace(name=a, front_door=door) for a, door in DOORS.items()],
+            authorities=[Authority(name=a, front_door=door) for a, door in DOORS.items()],
         )
         if takes_history:
             self.ask_traced = self._with_history
