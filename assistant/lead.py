@@ -25,7 +25,7 @@ _DURATION_OPENERS = r"(?:(?:with)?in|no later than|not later than|not more than|
 _DURATION_TAIL_WORDS = 8  # enough for "of the strategy discussion being held", short of a new clause
 # Words a tail cut at a clause's end may be left hanging on ("… of the strategy discussion at" before
 # "which …"): dropped, so the lead does not read as cut off mid-phrase.
-_HANGING_WORDS = frozenset("a an the at in on of to for by with from and or".split())
+_HANGING_WORDS = frozenset(["a", "an", "the", "at", "in", "on", "of", "to", "for", "by", "with", "from", "and", "or"])
 # Where the clause holding a duration starts: after a semicolon, colon or bullet, or the opening
 # bracket of an aside the duration sits in (an aside closed before it is part of the clause:
 # "children in care (accommodated under section 20) at their 4 month review"). Not at a comma or

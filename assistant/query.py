@@ -232,6 +232,11 @@ class Query:
         return " ".join([ROUTING_QUESTION, *self.concern_categories])
 
     @property
+    def asks_about_money(self) -> bool:
+        """Who pays, what it costs, a fee, an allowance or a fine (ASKS_ABOUT_MONEY)."""
+        return any(ASKS_ABOUT_MONEY.search(t) for t in (self.text, self.normalised))
+
+    @property
     def asks_how_often(self) -> bool:
         """A timescale question asking how often, not how soon ("how often is the child visited?")."""
         return self.intent == "timescale" and any(HOW_OFTEN.search(t) for t in (self.text, self.normalised))
@@ -589,6 +594,15 @@ def describes_child_concern(lowered: str) -> bool:
     return bool(child and (concern_categories(lowered) or HARM_SIGN.search(lowered)))
 
 
+# A question about money: who pays, what something costs, a fee, an allowance, a fine. Guidance
+# that answers it speaks of money (write.MONEY). "how much notice" is a timescale and "in charge
+# of" a responsibility, not money.
+ASKS_ABOUT_MONEY = re.compile(
+    r"\b(who (pays|funds|is paying)|pa(y|ys|id|ying) for|how much (is|are|does|do|did|will|would|money|it costs?)|"
+    r"costs?|fees?|charged|charges? for|(a|the|maximum) fine|fined|penalt(y|ies)|allowances?|funded by|funding for|"
+    r"reimburs\w*|expenses)\b",
+    re.I,
+)
 # A question about how often something happens: answered by a frequency (timescales.FREQUENCY).
 HOW_OFTEN = re.compile(r"\bhow (?:often|frequently|regularly)\b|\bat what intervals?\b|\bhow many times\b", re.I)
 

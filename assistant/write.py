@@ -311,6 +311,20 @@ def _holds_an_answer_to(query: Query, sentence: str) -> bool:
     return bool(with_verb_bases(set(content_terms(clause))) & asked)
 
 
+# What a sentence answering a question about money speaks of (Query.asks_about_money): paying,
+# funding, a cost, a fee or charge, a sum in pounds, a budget, an allowance, a fine or penalty.
+MONEY = re.compile(
+    r"\b(pa(y|ys|id|ying|yment|yments)|fund\w*|cost\w*|fees?|charg\w*|budget\w*|allowances?|fines?|fined|"
+    r"penalt\w*|financ\w*|grants?|spend\w*|expens\w*|reimburs\w*|commission\w*|purchas\w*|buy\w*)\b|£\s?\d",
+    re.IGNORECASE,
+)
+
+
+def _speaks_of_money(scored: Sequence[ScoredSentence], authority: str) -> bool:
+    """One of the council's best sentences (TOP_FOR_OVERLAP, as the model sees them) speaks of money."""
+    return any(MONEY.search(s.text) for s in [s for s in scored if s.authority == authority][:TOP_FOR_OVERLAP])
+
+
 # The kinds of question whose answer a sentence can be seen to hold (assistant.lead.answer_values):
 # a duration, a team or role, a level of need.
 TYPED_INTENTS = frozenset({"timescale", "who", "threshold"})
@@ -410,6 +424,11 @@ class ExtractiveWriter:
         for sentence in scored:
             top.setdefault(sentence.authority, sentence)
         likely = [a for a, p in probabilities.items() if p >= self.model.threshold(query.follow_up)]
+        if query.asks_about_money:
+            # Who pays, or what it costs, is answered only by guidance that speaks of money: the
+            # nearest sentences about the service ("To provide help and services to disabled
+            # children") say nothing of who pays for a wetroom.
+            likely = [a for a in likely if _speaks_of_money(scored, a)]
         if not likely:
             return []
         best = max(top[a].score for a in likely)

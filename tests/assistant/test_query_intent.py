@@ -371,3 +371,13 @@ def test_how_often_is_a_timescale_question_asking_for_a_frequency():
         assert FREQUENCY.search(frequent), frequent
     for once in ("within seven working days", "every child is seen", "a 5 year plan"):
         assert not FREQUENCY.search(once), once
+
+
+def test_a_question_about_money_is_told_from_one_about_notice_or_who_is_in_charge():
+    from assistant.query import ASKS_ABOUT_MONEY
+
+    for money in ("who pays for a wetroom?", "how much is the fostering allowance?", "what's the maximum fine?",
+                  "is there a fee for a DBS check?", "who funds the service?"):
+        assert ASKS_ABOUT_MONEY.search(money), money
+    for other in ("how much notice do parents get?", "who is in charge of the MASH?", "is it fine to refer?"):
+        assert not ASKS_ABOUT_MONEY.search(other), other

@@ -748,3 +748,16 @@ def test_national_guidance_is_said_to_apply_in_the_council_asked_about_and_is_sh
     assert "Hillford" in refused.text and "Department for Education" not in refused.text
     named = query("who pays for school uniforms under the DfE guidance?", authorities=("Department for Education",))
     assert "local authority children's social care" in writer.write(named, []).text  # given when it is named
+
+
+def test_who_pays_is_answered_only_by_guidance_that_speaks_of_money():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    service = passage("Riverside Council", ("The Disabled Children's Team provides help to disabled children.",), (0.8,))
+    asked = query("who pays for a wetroom for a disabled child in Riverside?", authorities=("Riverside Council",))
+    assert writer.write(asked, [service]).abstained  # the service, not who pays for it
+    funded = passage(
+        "Riverside Council", ("Home adaptations for disabled children are funded by the housing grant.",), (0.8,)
+    )
+    assert not writer.write(asked, [funded]).abstained
+    # the same sentence still answers a question that is not about money
+    assert not writer.write(query("what does the Disabled Children's Team do?"), [service]).abstained
