@@ -237,6 +237,13 @@ class Query:
         return any(ASKS_ABOUT_MONEY.search(t) for t in (self.text, self.normalised))
 
     @property
+    def asks_for_a_duration(self) -> bool:
+        """A timescale question asking for an amount of time ("how soon", "within how many days",
+        "what's the deadline"), not "when must …", which is as often answered by a circumstance
+        ("when should a social worker be involved?") as by a time."""
+        return self.intent == "timescale" and any(ASKS_FOR_A_DURATION.search(t) for t in (self.text, self.normalised))
+
+    @property
     def asks_how_often(self) -> bool:
         """A timescale question asking how often, not how soon ("how often is the child visited?")."""
         return self.intent == "timescale" and any(HOW_OFTEN.search(t) for t in (self.text, self.normalised))
@@ -604,6 +611,12 @@ ASKS_ABOUT_MONEY = re.compile(
     re.I,
 )
 # A question about how often something happens: answered by a frequency (timescales.FREQUENCY).
+ASKS_FOR_A_DURATION = re.compile(
+    r"\bhow (?:long|soon|quickly|fast|many (?:(?:working|calendar|school) )?(?:days|weeks|hours|months))\b|"
+    r"\bhow much notice\b|\bwithin (?:how|what)\b|\b(?:deadline|time ?frame|timescales?|by when)\b|"
+    r"\b(?:what'?s|what is|whats) the (?:latest|longest|maximum time|most time)\b",
+    re.IGNORECASE,
+)
 HOW_OFTEN = re.compile(r"\bhow (?:often|frequently|regularly)\b|\bat what intervals?\b|\bhow many times\b", re.I)
 
 

@@ -111,6 +111,15 @@ LIST_ITEMS = 6  # a list longer than this is a catalogue, not an answer: the cit
 # leave the reader with nothing where the guidance may well answer, but not as a sure answer.
 HEDGE_LEAD = "This may not answer your question"
 HEDGE_NOTE = f"{HEDGE_LEAD}: it is the closest the guidance comes. Check the quotes."
+# A question asking for an amount of time (Query.asks_for_a_duration: "how soon", "within how many
+# days") answered by sentences none of which states a duration: whatever the answerability model's
+# probability, the answer does not give what was asked for, and the nearest rule must not be taken
+# for it. Flagged, not refused: the sentences may still be the guidance's nearest word on it.
+# Measured against the same run without it (561 items): it flags one answer, a failed tune one (an
+# out-of-scope "how many working days …" answered with a sentence of no duration); no other flag and
+# no verdict changed on any split. Judged on the best sentence alone it also flagged a passed
+# unseen_docs answer whose duration sat in a further quote, so the note would have been untrue.
+NO_DURATION_NOTE = f"{HEDGE_LEAD}: none of the sentences quoted states a timescale. Check the quotes."
 # Said before the quotes when the question names only councils the library holds nothing from.
 NOT_HELD_NOTE = (
     "This library holds no guidance from {names}: what follows is other councils' guidance, each for its own area."
@@ -492,6 +501,7 @@ class ExtractiveWriter:
         used: dict[int, list[str]] = {}
         parts: list[AuthorityAnswer] = []
         timescales: dict[str, list[tuple[str, int]]] = {}
+        holds_value: list[bool] = []  # per council: a sentence it is quoted by states an answer of the kind asked
         for authority in chosen_authorities:
             picks = self._pick(query, by_authority[authority], passages, max_sentences or self.max_sentences)
             best_pick = by_authority[authority][0]
@@ -522,6 +532,8 @@ class ExtractiveWriter:
                         timescales.setdefault(authority, []).append((value, n))
             top = passages[best_pick.passage_index]
             best_text = with_list(top, with_referent(top, best_pick.sentence_index, best_pick.text))
+            shown = (best_text, *(q.text for q in quotes))
+            holds_value.append(any(answer_values(query.intent, text) for text in shown))
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
             lead = lead_text(
                 query.intent,
@@ -572,6 +584,7 @@ class ExtractiveWriter:
         notes: tuple[str, ...] = ()
         confidence = max(probabilities.values(), default=0.0)
         hedged = self.model.hedged(confidence, query.follow_up)
+        no_duration = query.asks_for_a_duration and bool(holds_value) and not any(holds_value)
         if not_covered:
             names = " or ".join(short_authority(a) for a in not_covered)
             silent = (
@@ -599,7 +612,10 @@ class ExtractiveWriter:
                 f"{len(parts)} councils' documents answer this, each for its own area; "
                 "follow the one responsible for the child.",
             )
-        if hedged and not not_covered:
+        if no_duration and not not_covered:
+            notes = (NO_DURATION_NOTE, *notes)
+            hedged = True
+        elif hedged and not not_covered:
             notes = (HEDGE_NOTE, *notes)
         return Answer(
             question=query.text,
@@ -753,8 +769,8 @@ def render_text(
     document named once, in short) and its quotes, each after the heading it sits under."""
     # An answer the model is unsure of says so before anything else it states, a conflict of
     # timescales included (as the app shows it: its yellow box comes first).
-    hedge = tuple(n for n in notes if n == HEDGE_NOTE)
-    blocks = [b for b in (safety, *hedge, *conflicts, *(n for n in notes if n != HEDGE_NOTE)) if b]
+    hedge = tuple(n for n in notes if n.startswith(HEDGE_LEAD))
+    blocks = [b for b in (safety, *hedge, *conflicts, *(n for n in notes if not n.startswith(HEDGE_LEAD))) if b]
     for part in parts:
         lines = [f"{part.lead_heading}{part.lead} [{part.lead_n}] — {part.source}."]
         previous = ""

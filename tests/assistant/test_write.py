@@ -13,7 +13,7 @@ from assistant.answerability import FEATURES, AnswerabilityModel, features, focu
 from assistant.query import Query, content_terms
 from assistant.quotes import KEEP_ALL, Selection, addition
 from assistant.types import Chunk, DocumentMeta, Passage
-from assistant.write import HEDGE_NOTE, Evidence, ExtractiveWriter
+from assistant.write import HEDGE_NOTE, NO_DURATION_NOTE, Evidence, ExtractiveWriter
 
 SIMILARITY_ONLY = AnswerabilityModel(
     FEATURES, tuple(10.0 if f == "similarity" else 0.0 for f in FEATURES), -5.0, answer_threshold=0.5
@@ -470,6 +470,30 @@ def test_an_answer_in_the_hedge_band_opens_by_saying_it_may_not_answer_the_quest
     )
     assert elsewhere is not None and elsewhere.hedged and HEDGE_NOTE not in elsewhere.notes
     assert "may not answer your question" in elsewhere.notes[0]
+
+
+def test_a_sure_answer_that_states_no_duration_for_a_how_soon_question_is_flagged_not_refused():
+    # similarity 0.9: probability 0.98, far above the hedge point; yet no sentence quoted gives a duration
+    writer = ExtractiveWriter(replace(SIMILARITY_ONLY, hedge_threshold=0.8), DOORS)
+    asked = query("how soon is a strategy discussion held?", "timescale")
+    no_duration = passage("Riverside Council", ("A strategy discussion is held by the police and the council.",), (0.9,))
+    flagged = writer.write(asked, [no_duration])
+    assert not flagged.abstained and flagged.hedged and flagged.notes[0] == NO_DURATION_NOTE
+    assert flagged.text.startswith(NO_DURATION_NOTE) and HEDGE_NOTE not in flagged.text
+    assert flagged.parts[0].lead.startswith("A strategy discussion is held by")  # still given, with its quote
+    # a duration in a further quote, not the best sentence, is a duration the reader is shown
+    later = passage(
+        "Riverside Council",
+        ("A strategy discussion is held by the police and the council.", "Strategy discussions are held in 2 days."),
+        (0.9, 0.85),
+    )
+    assert not writer.write(asked, [later]).hedged
+    # a duration answers it unflagged; so does any answer to "when must …", which a circumstance may
+    # answer as well as a time, and any question of another kind
+    stated = passage("Riverside Council", ("A strategy discussion is held within 2 working days.",), (0.9,))
+    assert not writer.write(asked, [stated]).hedged
+    assert not writer.write(query("when must a strategy discussion be held?", "timescale"), [no_duration]).hedged
+    assert not writer.write(query("what is a strategy discussion?", "definition"), [no_duration]).hedged
 
 
 def test_the_hedge_band_runs_from_the_answer_threshold_up_to_the_hedge_point():
