@@ -244,6 +244,11 @@ class Query:
         return self.intent == "timescale" and any(ASKS_FOR_A_DURATION.search(t) for t in (self.text, self.normalised))
 
     @property
+    def asked_levels(self) -> frozenset[str]:
+        """The levels of need the question names ("what happens at level 3?" -> {"3"})."""
+        return levels_named(self.text) | levels_named(self.normalised)
+
+    @property
     def asks_how_often(self) -> bool:
         """A timescale question asking how often, not how soon ("how often is the child visited?")."""
         return self.intent == "timescale" and any(HOW_OFTEN.search(t) for t in (self.text, self.normalised))
@@ -599,6 +604,23 @@ def describes_child_concern(lowered: str) -> bool:
         return False
     child = PARTICULAR_CHILD.search(lowered) or CHILD_WORD.search(lowered)
     return bool(child and (concern_categories(lowered) or HARM_SIGN.search(lowered)))
+
+
+# A level of need or tier by its number, as threshold documents and questions name it: "Level 3",
+# "tier two", "Levels 3 and 4", a table row's "Level: 4". Only numbers (as digits or words): a
+# "low-level concern" or "medium-level CSE indicators" names no level.
+LEVEL_NAMED = re.compile(
+    r"\b(?:level|tier)s?\s*:?\s*(\d|one|two|three|four|five)\b(?:\s*(?:and|or|&|to|-|–)\s*(\d|one|two|three|four|five)\b)?",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
+
+
+def levels_named(text: str) -> frozenset[str]:
+    """The numbers of the levels (or tiers) a text names, as digits."""
+    return frozenset(
+        _NUMBER_WORDS.get(g.lower(), g) for m in LEVEL_NAMED.finditer(text) for g in m.groups() if g
+    )
 
 
 # A question about money: who pays, what something costs, a fee, an allowance, a fine. Guidance

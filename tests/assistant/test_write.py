@@ -785,3 +785,53 @@ def test_who_pays_is_answered_only_by_guidance_that_speaks_of_money():
     assert not writer.write(asked, [funded]).abstained
     # the same sentence still answers a question that is not about money
     assert not writer.write(query("what does the Disabled Children's Team do?"), [service]).abstained
+
+
+def test_a_sentence_that_asks_is_never_quoted_as_the_answer():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = query("what happens at level 3?")
+    checklist = passage(
+        "Riverside Council",
+        (
+            "Before a referral, ask yourself: Does the concern meet Level 3 or Level 4?",
+            "Does the concern meet Level 3?",
+            "At Level 3 the family receives intensive support from the Family Support Team.",
+        ),
+        (0.70, 0.95, 0.65),
+    )
+    answer = writer.write(asked, [checklist])
+    quoted = [answer.parts[0].lead, *(q.text for q in answer.parts[0].quotes)]
+    assert not any(text.rstrip().endswith("?") for text in quoted)
+    assert any("intensive support" in text for text in quoted)
+    # a passage of questions alone answers nothing: the question is refused, with the front door
+    only_questions = passage("Riverside Council", ("What is Level 3?", "Who decides?"), (0.95, 0.9))
+    refused = writer.write(asked, [only_questions])
+    assert refused.abstained and "Riverside Children's Hub" in refused.refusal
+
+
+def test_a_question_naming_a_level_is_answered_from_that_level_in_its_words_or_headings():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    # the Level 2 sentence is a little nearer in meaning; the Level 3 one sits under a heading naming Level 3
+    level_two = passage(
+        "Riverside Council", ("At Level 2 the family has additional needs met by universal services.",), (0.72,),
+        heading="5. Additional Support – Level 2",
+    )
+    level_three = passage(
+        "Riverside Council", ("Intensive support is for families with complex or multiple needs.",), (0.70,),
+        heading="6. Intensive Support – Level 3",
+    )
+    asked = query("what happens at level 3?", "threshold")
+    assert asked.asked_levels == {"3"}
+    assert writer.write(asked, [level_two, level_three]).parts[0].lead.startswith("Intensive support")
+    # with no level named, the nearer sentence leads as before (a threshold lead is its level)
+    unnamed = writer.write(query("what happens at this level?", "threshold"), [level_two, level_three])
+    assert unnamed.parts[0].lead == "Level 2"
+
+
+def test_levels_are_read_by_their_numbers_not_by_the_word_level():
+    from assistant.query import levels_named
+
+    assert levels_named("Levels 3 and 4 only") == {"3", "4"}
+    assert levels_named("Level: 4; Name: Specialist Support") == {"4"}  # a table row
+    assert levels_named("is that tier two?") == {"2"}
+    assert levels_named("low-level self-harm and medium-level CSE indicators") == frozenset()
