@@ -183,6 +183,11 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
                 text = " ".join(chunk.sentences[s_index - 1 : s_index + 1]) if back else sentence
                 words = frozenset(content_terms(" ".join((text, *chunk.section_path))))
             items = _listed(passage, s_index, sentence)
+            if not items and sentence.rstrip().endswith((":", ":-")):
+                # A line introducing what is not there to quote with it (a table chunked apart, a
+                # list in another passage): "6.2 Examples of indicators that a child sits at Level
+                # 3:" led an answer to "what happens at level 3?" and promised what it did not hold.
+                continue
             if items:
                 # "The strategy discussion:" is quoted with the list it introduces (with_list),
                 # and so is scored on it: its terms, and its best item's similarity.
@@ -194,9 +199,8 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
             score = W_SEMANTIC * semantic + W_OVERLAP * overlap + W_PASSAGE * passage.dense_similarity
             if query.stressed_terms:
                 score += W_FOLLOW_UP_WORDS * stressed_share(query, words)
-            if query.asked_levels:
-                if levels_named(" ".join((sentence, *chunk.section_path))) & query.asked_levels:
-                    score += LEVEL_BONUS
+            if query.asked_levels and levels_named(" ".join((sentence, *chunk.section_path))) & query.asked_levels:
+                score += LEVEL_BONUS
             if valued:
                 on_topic = semantic >= TIMESCALE_MIN_SIMILARITY
                 if query.asks_how_often:

@@ -628,9 +628,11 @@ def test_a_sentence_introducing_a_list_is_scored_on_the_list_it_is_quoted_with()
     flat = {s.text: s for s in score_sentences(ask, [made])}
     scored = {s.text: s for s in score_sentences(ask, [listed])}
     intro = scored["The strategy discussion:"]
-    # Its best item's similarity (0.60) is averaged in, and the items' word "plans" is counted.
-    assert intro.similarity == pytest.approx((0.40 + 0.60) / 2) and flat["The strategy discussion:"].similarity == 0.40
-    assert intro.overlap > flat["The strategy discussion:"].overlap
+    # Its best item's similarity (0.60) is averaged with its own (0.40), and the items' word "plans"
+    # is counted with "strategy" (the whole of the question's weight).
+    assert intro.similarity == pytest.approx((0.40 + 0.60) / 2) and intro.overlap == pytest.approx(1.0)
+    # Without its list in the passage's text it introduces nothing there is to quote: no candidate.
+    assert "The strategy discussion:" not in flat
     assert scored["Notes are kept."].score == flat["Notes are kept."].score  # not a list intro: unchanged
 
 
@@ -835,3 +837,23 @@ def test_levels_are_read_by_their_numbers_not_by_the_word_level():
     assert levels_named("Level: 4; Name: Specialist Support") == {"4"}  # a table row
     assert levels_named("is that tier two?") == {"2"}
     assert levels_named("low-level self-harm and medium-level CSE indicators") == frozenset()
+
+
+def test_a_line_introducing_a_list_is_quoted_only_with_its_list():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = query("what are the signs of level 3?", "threshold")
+    dangling = passage(
+        "Riverside Council",
+        ("Examples of signs that a child sits at Level 3:", "Level 3 covers families with complex needs."),
+        (0.9, 0.7),
+    )
+    answer = writer.write(asked, [dangling])
+    shown = [answer.parts[0].lead, *(q.text for q in answer.parts[0].quotes)]
+    assert not any(text.rstrip().endswith(":") for text in shown)
+    # with its list in the passage, the line is quoted, and the list with it
+    meta_passage = passage("Riverside Council", ("Signs of Level 3 include:", "missing school", "no food"), (0.9, 0.5, 0.5))
+    listed = replace(
+        meta_passage, chunk=replace(meta_passage.chunk, text="Signs of Level 3 include:\n• missing school\n• no food")
+    )
+    quoted = writer.write(asked, [listed])
+    assert "Signs of Level 3 include: • missing school • no food" in quoted.text
