@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.query import content_terms
 from assistant.timescales import (
     _TIMESCALE,  # one pattern for what a duration looks like
     DATE,
@@ -49,9 +50,7 @@ _PERSON = re.compile(
 )
 # A sentence whose subject is a team only by reference ("The team provide…", "This service is…",
 # "They offer…"): which team is said by its heading or the line introducing it.
-_GENERIC_SUBJECT = re.compile(
-    rf"^\s*(?:(?:the|this|that|our|these)\s+{_UNIT_NOUNS.lower()}s?\b|they\b)", re.IGNORECASE
-)
+_GENERIC_SUBJECT = re.compile(rf"^\s*(?:(?:the|this|that|our|these)\s+{_UNIT_NOUNS.lower()}s?\b|they\b)", re.IGNORECASE)
 _ASKS_FOR_TEAM = re.compile(r"\b(team|service|hub|unit|panel|department)s?\b", re.IGNORECASE)
 _LEVEL = re.compile(r"\b(?:Level|Tier)\s+\w+(?:\s*[–-]\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})?")
 _AUTHORITY_SUFFIXES = re.compile(r"\s+(?:City|Borough|County|Metropolitan Borough|District)?\s*Council$")
@@ -83,8 +82,9 @@ def lead_text(
             # "The team provide:- • Crisis response to the Safeguarding Hub": the team is the one its
             # heading (or introducing line) names, not a team the sentence names after it.
             places = (*places[1:], text)
-        # The name, not the article the sentence put before it ("A Family Placement Team …").
-        span = next((name for kind in kinds for place in places if (name := _unit_name(kind, place))), "")
+        # The name, not the article the sentence put before it ("A Family Placement Team …"), and
+        # not the question's own subject (restates_question).
+        span = next((name for kind in kinds for place in places if (name := _unit_name(kind, place, question))), "")
     elif intent == "date":
         match = DATE.search(text)
         if match:  # the clause the date sits in, up to the date
@@ -97,31 +97,61 @@ def lead_text(
     return span[:1].upper() + span[1:]
 
 
-def _unit_name(kind: re.Pattern[str], place: str) -> str:
+def _unit_name(kind: re.Pattern[str], place: str, question: str = "") -> str:
     """The first team or role `kind` finds in `place` that is a name: "The Team Manager" opens
-    with "The Team", an article and a unit noun, which names nothing ("Team" led an answer)."""
+    with "The Team", an article and a unit noun, which names nothing ("Team" led an answer);
+    nor is the question's own subject (restates_question)."""
     for match in kind.finditer(place):
         name = strip_article(match.group(0).strip())
-        if len(name.split()) > 1 or not re.fullmatch(_UNIT_NOUNS + "s?", name):
+        if (len(name.split()) > 1 or not re.fullmatch(_UNIT_NOUNS + "s?", name)) and not restates_question(
+            name, question
+        ):
             return name
     return ""
 
 
-def answer_values(intent: str, sentence: str) -> tuple[str, ...]:
+def restates_question(name: str, question: str) -> bool:
+    """The name is what the question is about, not who answers it: its unit noun ("Conference",
+    "Panel", "Team") is in the question other than as the kind of unit asked for ("which team …"),
+    and at least half its words are the question's. Asked "who chairs the initial child protection
+    conference?", the list item "Transfer-In Initial Child Protection Conferences" is no chair (it
+    led such an answer, pointed to from a council whose guidance did not say); asked "which team
+    supports care leavers?", the "Care Leavers Team" is the answer."""
+    if not question or not name.split():
+        return False
+    unit = name.split()[-1].lower().rstrip("s")
+    # ...as a noun: "who chairs …" asks for a chair, and "Child Protection Conference Chair" answers it
+    said = [
+        m
+        for m in re.finditer(rf"\b{re.escape(unit)}s?\b", question, re.IGNORECASE)
+        if not _AS_VERB.search(question[: m.start()])
+    ]
+    if not said:
+        return False
+    if any(m.group(1).lower().rstrip("s") == unit for m in _ASKED_UNIT.finditer(question)):
+        return False
+    words = set(content_terms(name))
+    return bool(words) and 2 * len(words & set(content_terms(question))) >= len(words)
+
+
+# What comes before a word used as the question's verb: "who chairs", "who will lead", "who should manage".
+_AS_VERB = re.compile(r"\bwho\s+(?:(?:will|should|must|does|do|can|would|is to|has to)\s+)?$", re.IGNORECASE)
+# The kind of unit a question asks for: "which team", "what service", "which of the panels".
+_ASKED_UNIT = re.compile(rf"\b(?:which|what|whose)\s+(?:\w+\s+){{0,2}}?({_UNIT_NOUNS})s?\b", re.IGNORECASE)
+
+
+def answer_values(intent: str, sentence: str, question: str = "") -> tuple[str, ...]:
     """Every answer of the kind a question of this intent asks for that the sentence holds, in a
     form two sentences can be compared by: its durations ("5 working days") for a timescale
-    question, the teams and roles it names for who-does-what, the levels for a threshold question;
-    () for other intents."""
+    question, the teams and roles it names for who-does-what (not the question's own subject,
+    given the `question`: restates_question), the levels for a threshold question; () for other
+    intents."""
     text = _strip_bullet(sentence)
     if intent == "timescale":
         return tuple(extract_timescales(text))
     kinds = {"who": (_TEAM, _PERSON), "threshold": (_LEVEL,)}.get(intent, ())
-    found = (
-        strip_article(" ".join(m.group(0).split()))
-        for k in kinds
-        for m in k.finditer(text)
-    )
-    return tuple(dict.fromkeys(v for v in found if v))
+    found = (strip_article(" ".join(m.group(0).split())) for k in kinds for m in k.finditer(text))
+    return tuple(dict.fromkeys(v for v in found if v and not (intent == "who" and restates_question(v, question))))
 
 
 def duration_span(sentence: str) -> str:

@@ -342,7 +342,7 @@ def _holds_an_answer_to(query: Query, sentence: str) -> bool:
     other than those durations are told in, as the two sides of a conflict must (_conflicts).
     "What is the timescale for a child protection review conference?" showed Torbay's "over 12
     months" on CP plans and Stockton's monthly audit beside B&NES: durations, but of other things."""
-    if not answer_values(query.intent, sentence):
+    if not answer_values(query.intent, sentence, query.text):
         return False
     if query.intent != "timescale":
         return True

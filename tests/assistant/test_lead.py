@@ -1,6 +1,6 @@
 """The lead line: the words of the cited sentence that answer the question, never a paraphrase."""
 
-from assistant.lead import duration_span, lead_text, short_authority, source_label
+from assistant.lead import answer_values, duration_span, lead_text, restates_question, short_authority, source_label
 from assistant.types import DocumentMeta
 
 
@@ -164,4 +164,21 @@ def test_a_duration_tail_cut_at_a_new_clause_does_not_end_on_a_hanging_word():
     # a tail that ends on a word of substance is kept whole
     assert duration_span("Visits are made within 7 working days of the notification.") == (
         "within 7 working days of the notification"
+    )
+
+
+def test_a_who_lead_is_never_the_question_s_own_subject():
+    asked = "who chairs the initial child protection conference?"
+    intro = "The Safeguarding and Family Support Service covers the following areas of social work:"
+    item = "• Transfer-In Initial Child Protection Conferences"
+    # the conference asked about is no chair: the service the item's line names leads
+    assert lead_text("who", item, (), asked, intro) == "Safeguarding and Family Support Service"
+    assert answer_values("who", item, asked) == ()
+    assert answer_values("who", item) == ("Transfer-In Initial Child Protection Conferences",)  # no question: as before
+    # "who chairs" asks for a chair, which a role named Chair is; "which team" asks for a team
+    assert not restates_question("Child Protection Conference Chair", "who chairs a child protection review conference?")
+    assert not restates_question("Care Leavers Team", "which team supports care leavers?")
+    assert restates_question("Social Worker", "once a plan is made, who is their social worker?")
+    assert lead_text("who", "The Care Leavers Team supports young people.", (), "which team supports care leavers?") == (
+        "Care Leavers Team"
     )
