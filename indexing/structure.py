@@ -31,12 +31,21 @@ class _Line:
     indent: bool  # began with whitespace (tab-indented form layout, nested list)
 
 
+_EMPHASIS = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![*\w])")
+_BLOCKQUOTE = re.compile(r"^\s*(?:>\s?)+")
+
+
 def clean_inline(text: str) -> str:
     """Strip markdown/HTML emphasis and escape residue; normalise odd spaces and quotes."""
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     text = re.sub(r"</?u>", "", text)
     text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
     text = text.replace("**", "")
+    # Markdown's single-star emphasis ("the *Kent Inter-Agency Threshold Criteria*") and a quoted
+    # block's "> " were quoted as they stood: "> This online guidance took the place of the *Kent …".
+    # A lone star (a footnote mark, "Children Act 1989*") has no partner and stays.
+    text = _EMPHASIS.sub(r"\1", text)
+    text = _BLOCKQUOTE.sub("", text)
     text = text.replace("\\_", "_")
     text = re.sub(r"(?<=\w)\\(?=\w)", "", text)
     return re.sub(r"[ \t]+", " ", text).strip()

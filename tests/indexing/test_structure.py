@@ -119,3 +119,15 @@ def test_a_footnote_citing_a_publication_stays_in_its_passage_but_is_no_sentence
     # a sentence that only holds a year in brackets is guidance like any other
     assert any(s.startswith("The Children Act (1989) places a duty") for s in chunk.sentences)
     assert any(s.startswith("We use a model") for s in chunk.sentences)
+
+
+def test_markdown_single_star_emphasis_and_block_quotes_are_not_text():
+    from indexing.structure import clean_inline
+
+    quoted = "> This guidance took the place of the *Kent Inter-Agency Threshold Criteria* on 1 October 2018."
+    assert clean_inline(quoted) == "This guidance took the place of the Kent Inter-Agency Threshold Criteria on 1 October 2018."
+    assert clean_inline(">> a nested quote") == "a nested quote"
+    # a lone star, a product or a list bullet is no emphasis
+    assert clean_inline("Children Act 1989* applies") == "Children Act 1989* applies"
+    assert clean_inline("5 * 3 * 2") == "5 * 3 * 2"
+    assert clean_inline("* item one") == "* item one"
