@@ -131,7 +131,14 @@ def restates_question(name: str, question: str) -> bool:
     if any(m.group(1).lower().rstrip("s") == unit for m in _ASKED_UNIT.finditer(question)):
         return False
     words = set(content_terms(name))
-    return bool(words) and 2 * len(words & set(content_terms(question))) >= len(words)
+    asked = set(content_terms(question))
+    # one word in two forms the light stemmer leaves apart ("conferenc", "conference") is one word
+    shared = [
+        w
+        for w in words
+        if any(w == a or (min(len(w), len(a)) >= 4 and (w.startswith(a) or a.startswith(w))) for a in asked)
+    ]
+    return bool(words) and 2 * len(shared) >= len(words)
 
 
 # What comes before a word used as the question's verb: "who chairs", "who will lead", "who should manage".

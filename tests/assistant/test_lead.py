@@ -182,3 +182,8 @@ def test_a_who_lead_is_never_the_question_s_own_subject():
     assert lead_text("who", "The Care Leavers Team supports young people.", (), "which team supports care leavers?") == (
         "Care Leavers Team"
     )
+
+
+def test_a_plural_name_restates_the_question_s_singular_subject():
+    # "Conferences" and "conference" stem apart ("conferenc", "conference"); one word all the same
+    assert restates_question("Transfer-In Initial Child Protection Conferences", "who attends a child protection conference?")
