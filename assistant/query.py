@@ -632,13 +632,15 @@ ASKS_ABOUT_MONEY = re.compile(
     r"reimburs\w*|expenses)\b",
     re.I,
 )
-# A question about how often something happens: answered by a frequency (timescales.FREQUENCY).
+# A timescale question asking for an amount of time (Query.asks_for_a_duration): the phrases of the
+# "timescale" intent (_INTENTS) that ask how much time, without "when must …" or a bare "within".
 ASKS_FOR_A_DURATION = re.compile(
     r"\bhow (?:long|soon|quickly|fast|many (?:(?:working|calendar|school) )?(?:days|weeks|hours|months))\b|"
     r"\bhow much notice\b|\bwithin (?:how|what)\b|\b(?:deadline|time ?frame|timescales?|by when)\b|"
     r"\b(?:what'?s|what is|whats) the (?:latest|longest|maximum time|most time)\b",
     re.IGNORECASE,
 )
+# A question about how often something happens: answered by a frequency (timescales.FREQUENCY).
 HOW_OFTEN = re.compile(r"\bhow (?:often|frequently|regularly)\b|\bat what intervals?\b|\bhow many times\b", re.I)
 
 

@@ -164,6 +164,7 @@ ELSEWHERE_SENTENCES = 1
 
 def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSentence]:
     scored: list[ScoredSentence] = []
+    asked_levels = query.asked_levels  # read from the question once, not per sentence
     for p_index, passage in enumerate(passages):
         chunk = passage.chunk
         sims = passage.sentence_similarity
@@ -199,7 +200,7 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
             score = W_SEMANTIC * semantic + W_OVERLAP * overlap + W_PASSAGE * passage.dense_similarity
             if query.stressed_terms:
                 score += W_FOLLOW_UP_WORDS * stressed_share(query, words)
-            if query.asked_levels and levels_named(" ".join((sentence, *chunk.section_path))) & query.asked_levels:
+            if asked_levels and levels_named(" ".join((sentence, *chunk.section_path))) & asked_levels:
                 score += LEVEL_BONUS
             if valued:
                 on_topic = semantic >= TIMESCALE_MIN_SIMILARITY
@@ -532,7 +533,8 @@ class ExtractiveWriter:
         used: dict[int, list[str]] = {}
         parts: list[AuthorityAnswer] = []
         timescales: dict[str, list[tuple[str, int]]] = {}
-        holds_value: list[bool] = []  # per council: a sentence it is quoted by states an answer of the kind asked
+        asks_for_a_duration = query.asks_for_a_duration
+        holds_value: list[bool] = []  # per council, for such a question: a sentence it is quoted by states a duration
         for authority in chosen_authorities:
             picks = self._pick(query, by_authority[authority], passages, max_sentences or self.max_sentences)
             best_pick = by_authority[authority][0]
@@ -563,8 +565,9 @@ class ExtractiveWriter:
                         timescales.setdefault(authority, []).append((value, n))
             top = passages[best_pick.passage_index]
             best_text = with_list(top, with_referent(top, best_pick.sentence_index, best_pick.text))
-            shown = (best_text, *(q.text for q in quotes))
-            holds_value.append(any(answer_values(query.intent, text) for text in shown))
+            if asks_for_a_duration:
+                shown = (best_text, *(q.text for q in quotes))
+                holds_value.append(any(answer_values(query.intent, text) for text in shown))
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
             lead = lead_text(
                 query.intent,
@@ -615,7 +618,7 @@ class ExtractiveWriter:
         notes: tuple[str, ...] = ()
         confidence = max(probabilities.values(), default=0.0)
         hedged = self.model.hedged(confidence, query.follow_up)
-        no_duration = query.asks_for_a_duration and bool(holds_value) and not any(holds_value)
+        no_duration = bool(holds_value) and not any(holds_value)
         if not_covered:
             names = " or ".join(short_authority(a) for a in not_covered)
             silent = (
