@@ -266,6 +266,8 @@ class Redactor:
                 continue
             if span.source in _WEAK_NAME_SOURCES and _not_a_person(text, span, lexicon):
                 continue
+            if span.entity == "SCHOOL" and _a_place_not_a_school(text[span.start:span.end], lexicon):
+                continue
             spans.append(span)
         schools = [s for s in spans if s.entity == "SCHOOL"]
         if not any(s.entity == "PERSON" and not _within(s, schools) for s in spans):
@@ -302,6 +304,14 @@ def _not_a_person(text: str, span: PersonalSpan, lexicon: Lexicon) -> bool:
     last = words[-1].lower()
     return span.source == "SpacyRecognizer" and lexicon.is_guidance(last) and last in lexicon.nouns \
         and last not in lexicon.first_names
+
+
+def _a_place_not_a_school(found: str, lexicon: Lexicon) -> bool:
+    """"a Torbay school", "Plymouth primary": a capitalised place the guidance names before a
+    lower-case kind of school names no particular school, and leaving it out would lose the
+    council the question is about."""
+    *name, kind = found.split()
+    return kind.islower() and any(w[:1].isupper() for w in name) and all(lexicon.is_guidance(w) for w in name)
 
 
 def _within(span: PersonalSpan, others: list[PersonalSpan]) -> bool:

@@ -84,15 +84,21 @@ _SCHOOL_TYPES = r"Infants?|Junior|Primary|Secondary|Nursery|Academy|School|Colle
 
 def school_recognizer() -> GroupPatternRecognizer:
     """A named school or nursery: capitalised ("Oldfield Park Infant School", "St Mary's C of E
-    Primary") or all in lower case ("saltford primary school", "little acorns nursery"). Only kept
+    Primary"), all in lower case ("saltford primary school", "little acorns nursery"), or a
+    capitalised name before a lower-case kind ("St Mary's school", "Oakfield primary"). Only kept
     when the question also names a person: on its own a school is not personal, next to a child's
-    name it identifies the child."""
+    name it identifies the child. A place the library names before a lower-case kind ("a Torbay
+    school") is not a school's name either (Redactor.find drops it)."""
     lower_types = _SCHOOL_TYPES.lower().replace("|school|", "|")  # "goes to school" names no school
-    not_a_name = r"(?!(?:the|a|an|his|her|their|at|to|from|in|of|and|for|our|my|your|this|that|local)\b)"
+    determiners = r"the|a|an|his|her|their|at|to|from|in|of|and|for|our|my|your|this|that|local"
+    not_a_name = rf"(?!(?:{determiners})\b)"
     return GroupPatternRecognizer("SCHOOL", [
         rf"(?P<pii>\b(?:[A-Z][\w'’.-]*\s+){{1,4}}(?:(?:C of E|CofE|CE|RC|Catholic|Church of England)\s+)?"
         rf"(?:{_SCHOOL_TYPES})\b(?:\s+(?:School|Academy))?)",
         rf"(?P<pii>\b(?:{not_a_name}[a-z][\w'’-]*\s+){{1,3}}(?:{lower_types})\b(?:\s+(?:school|academy))?)",
+        # "St Mary's school": the name capitalised, the kind not ("The school rang" is no name)
+        rf"(?P<pii>\b(?:(?!(?i:{determiners})\b)[A-Z][\w'’.-]*\s+){{1,4}}"
+        rf"(?:{_SCHOOL_TYPES.lower()})\b(?:\s+(?:school|academy))?)",
     ], score=0.6, flags=0)
 
 
