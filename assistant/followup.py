@@ -348,6 +348,11 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
             # for the team again (of another council, or with the same verb), so "them" is what was
             # done, not the team the last answer named ("who manages them?" is still the team).
             text, rule = REFERENCE.sub(lambda _match: asked_of, text, count=1), "pronoun"
+        elif _it_is_the_topic(question, reference, topic, aliases):
+            # "how soon after the strategy discussion must IT happen?" after "who chairs the initial
+            # child protection conference?": a thing asked about is "it", the body the answer named
+            # is "they" (it had become "must the Safeguarding and Family Support Service happen")
+            text, rule = REFERENCE.sub(lambda _match: topic.phrase, text, count=1), "pronoun"
         elif reference and (reference.group(2) or reference.group(3)) and answer_name and not own_plural:
             text, rule = REFERENCE.sub(lambda match: _owned(match, _the(answer_name)), text, count=1), "reference"
         elif opening and not named and topic and _bridges(own, topic):
@@ -825,6 +830,24 @@ def _swap_object(base: str, topic: Topic | None, phrase: str) -> str | None:
     if not match or match.group("object") not in base:
         return None
     return base.replace(match.group("object"), phrase, 1)
+
+
+def _it_is_the_topic(
+    question: str, reference: re.Match[str] | None, topic: Topic | None, aliases: dict[str, str]
+) -> bool:
+    """The follow-up's reference is "it", with no antecedent of its own in an earlier clause ("when
+    is the first review held, and who chairs it?"), and the last question asked about a thing (not
+    "which team …?", whose phrase describes the body the answer names): "it" is that thing."""
+    if not (reference and (reference.group(3) or "").lower() == "it" and topic):
+        return False
+    breaks = list(CLAUSE_BREAK.finditer(question, 0, reference.start()))
+    earlier_clauses = question[: breaks[-1].start()] if breaks else ""
+    return (
+        not topic.entity
+        and not topic.can_be_they
+        and _substantive(topic)
+        and not OWN_ANTECEDENT.search(_strip_councils(earlier_clauses, aliases))
+    )
 
 
 def _substantive(topic: Topic) -> bool:

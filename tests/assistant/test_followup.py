@@ -791,3 +791,20 @@ def test_a_partners_follow_up_is_read_as_a_partners_question():
     worry = Turn("I'm a teacher in Torbay, a pupil has bruises and says dad hit her. Where do I send this?",
                  ("Torbay Council",))
     assert read_follow_up("should I tell the parents first?", [worry], ALIASES).rule == "partner"
+
+
+def test_it_after_a_who_question_is_the_thing_asked_about_and_they_the_body_named():
+    # "who chairs the conference?" answered by a team: "it" is still the conference ("must the
+    # Safeguarding and Family Support Service happen" had been asked), "they" the team.
+    earlier = Turn(
+        "who chairs the initial child protection conference in Torbay?",
+        ("Torbay Council",),
+        "Safeguarding and Family Support Service",
+    )
+    it = read_follow_up("how soon after the strategy discussion must it happen?", [earlier], ALIASES)
+    assert it.text == "How soon after the strategy discussion must the initial child protection conference happen in Torbay?"
+    they = read_follow_up("what else do they do?", [earlier], ALIASES)
+    assert they.text == "What else does the Safeguarding and Family Support Service do in Torbay?"
+    # "which team …?" describes the body named, so there "it" is that body
+    team = Turn("Which team runs fostering in York?", (YORK,), "Family Placement Team")
+    assert "Family Placement Team" in read_follow_up("how many social workers does it have now?", [team], ALIASES).text
