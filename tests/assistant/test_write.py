@@ -202,6 +202,15 @@ def test_elsewhere_points_only_to_a_sentence_holding_the_kind_of_answer_asked_fo
     # A question of another kind is not held to it: nothing in a sentence shows a definition for certain.
     what = query("what is a child protection plan in Riverside?", "definition", ("Riverside Council",))
     assert writer.elsewhere(what, [counts], ("Riverside Council",)) is not None
+    # who does something ("chairs") is pointed only to a sentence speaking of that action: a team
+    # named in a sentence about something else is no answer to who chairs it
+    chairs = query("who chairs the conference in Riverside?", "who", ("Riverside Council",))
+    aside = passage("Hillford Council", ("The Assessment Team decides whether a conference is needed.",), (0.8,))
+    assert writer.elsewhere(chairs, [aside], ("Riverside Council",)) is None
+    chaired = passage("Hillford Council", ("The conference is chaired by the Reviewing Officer.",), (0.8,))
+    assert writer.elsewhere(chairs, [chaired], ("Riverside Council",)).authorities == ["Hillford Council"]
+    chair = passage("Hillford Council", ("The Conference Chair is the Reviewing Officer.",), (0.8,))
+    assert writer.elsewhere(chairs, [chair], ("Riverside Council",)).authorities == ["Hillford Council"]
 
 
 def test_a_question_naming_only_a_council_the_library_does_not_hold_says_so():
@@ -857,3 +866,4 @@ def test_a_line_introducing_a_list_is_quoted_only_with_its_list():
     )
     quoted = writer.write(asked, [listed])
     assert "Signs of Level 3 include: • missing school • no food" in quoted.text
+
