@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from assistant.councils import with_councils_not_held
 from assistant.lead import strip_article
 from assistant.query import IRREGULAR_FORMS, STOPWORDS, detect_authorities, detect_intent, stem, tokens
-from assistant.topic import AUXILIARY, Topic, subject_phrase, topic_of
+from assistant.topic import AUXILIARY, STANDING_REFERENTS, Topic, subject_phrase, topic_of
 from assistant.types import Answer
 
 # Openings that tie a question to the one before ("and in Plymouth?", "what if it came from a s47?").
@@ -713,11 +713,18 @@ def _continues(question: str, previous: str) -> bool:
 # "how many are there?": of what the last answer named ("Referral and Assessment Social Work
 # Teams"), else the last topic; "who is eligible?": for the last topic.
 HOW_MANY_THERE = re.compile(r"^\s*(?:and\s+|so\s+)?how many (?:are|were) there\s*\??\s*$", re.IGNORECASE)
+# ...and so is "who should be invited?", "who gets told?", "who must be notified?" (a passive with a
+# modal or "get": it was read as a question of its own, with nothing to ask it of).
 WHO_IS = re.compile(
-    r"^\s*(?:and\s+|so\s+)?who (?P<verb>is|are) (?P<what>eligible|entitled|responsible|involved|invited)\s*\??\s*$",
+    r"^\s*(?:and\s+|so\s+)?who\s+(?P<verb>is|are|gets?|(?:should|must|will|would|can|could|needs? to|has to|have to)"
+    r"\s+(?:be|get))\s+(?P<what>eligible|entitled|responsible|involved|invited|told|informed|notified|consulted)"
+    r"\s*\??\s*$",
     re.IGNORECASE,
 )
-_WHO_IS_PREPOSITION = {"eligible": "for", "entitled": "to", "responsible": "for", "involved": "in", "invited": "to"}
+_WHO_IS_PREPOSITION = {
+    "eligible": "for", "entitled": "to", "responsible": "for", "involved": "in", "invited": "to",
+    "told": "about", "informed": "about", "notified": "of", "consulted": "about",
+}
 
 
 def _count_reading(question: str, topic: Topic | None, answer_name: str, place: str) -> Reading | None:
@@ -725,7 +732,8 @@ def _count_reading(question: str, topic: Topic | None, answer_name: str, place: 
     what = WHO_IS.match(question)
     if what and topic and _substantive(topic):
         adjective = what.group("what").lower()
-        text = f"Who {what.group('verb').lower()} {adjective} {_WHO_IS_PREPOSITION[adjective]} {topic.phrase}?"
+        verb = " ".join(what.group("verb").lower().split())
+        text = f"Who {verb} {adjective} {_WHO_IS_PREPOSITION[adjective]} {topic.phrase}?"
         return Reading(_with_council(text, place) if place else text, True, "pronoun", topic.phrase)
     if not HOW_MANY_THERE.match(question):
         return None
@@ -870,32 +878,11 @@ def _swap_topic(base: str, topic: Topic | None, phrase: str) -> str | None:
 
 # A definite description ("the action notes", "the first review") in a follow-up tied to the last
 # question names a part of that question's topic (bridging reference), unless it is one of the
-# domain's standing referents, which every question has ("the child", "the family", "the case").
+# domain's standing referents (topic.STANDING_REFERENTS: "the child", "the family", "the case").
 DEFINITE = re.compile(
     r"\bthe\s+(?:(?:first|second|next|last|final|initial|same|other)\s+)?(?P<words>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\b"
 )
 INDEFINITE = re.compile(r"\b(?:a|an|any|another)\s+[a-z]")
-STANDING_REFERENTS = frozenset(
-    [
-        "child",
-        "children",
-        "family",
-        "families",
-        "case",
-        "parent",
-        "parents",
-        "carer",
-        "carers",
-        "council",
-        "team",
-        "social",
-        "worker",
-        "year",
-        "time",
-        "way",
-        "guidance",
-    ]
-)
 
 
 def _bridges(own: str, topic: Topic) -> bool:

@@ -51,6 +51,30 @@ COUNCIL_SERVICE = r"(?:\s+(?:CSC|CSSC|children'?s (?:social care|services)|socia
 _PREPOSITIONS = frozenset(["in", "at", "on", "for", "with", "of", "from", "into", "about"])
 
 
+# The domain's standing referents, which every question has ("the child", "the family", "the
+# case"): a topic of these words alone names nothing in particular.
+STANDING_REFERENTS = frozenset(
+    [
+        "child",
+        "children",
+        "family",
+        "families",
+        "case",
+        "parent",
+        "parents",
+        "carer",
+        "carers",
+        "council",
+        "team",
+        "social",
+        "worker",
+        "year",
+        "time",
+        "way",
+        "guidance",
+    ]
+)
+
 @dataclass(frozen=True)
 class Topic:
     """What a question is about. `entity` is True for a "which team …?" question, whose phrase
@@ -117,6 +141,16 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     # "what happens at a strategy discussion?", "… during an ICPC", "… after a referral": the event
     event = r"^what\s+(?:happens|goes on|takes place)\s+(?:at|in|during|after|before)\s+(?P<np>.+)$"
     match = re.match(event, text, re.I)
+    if match:
+        return _topic(match.group("np"))
+    # "who should be invited to a strategy discussion?", "who is responsible for the core group?":
+    # the thing after the participle's preposition, not "invited to a strategy discussion"
+    match = re.match(
+        r"^who\s+(?:is|are|was|were|gets?|(?:should|must|can|will|would|needs?\s+to|ha(?:s|ve)\s+to)\s+(?:be|get))"
+        r"\s+[a-z]+\s+(?:to|about|of|in|for|at|with|on)\s+(?P<np>.+)$",
+        text,
+        re.I,
+    )
     if match:
         return _topic(match.group("np"))
     match = re.match(r"^(?:what|who)(?:'s|s|\s+(?:is|are|was|were))\s+(?:meant by\s+)?(?P<np>.+)$", text, re.I)

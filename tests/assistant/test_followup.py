@@ -808,3 +808,15 @@ def test_it_after_a_who_question_is_the_thing_asked_about_and_they_the_body_name
     # "which team …?" describes the body named, so there "it" is that body
     team = Turn("Which team runs fostering in York?", (YORK,), "Family Placement Team")
     assert "Family Placement Team" in read_follow_up("how many social workers does it have now?", [team], ALIASES).text
+
+
+def test_who_is_done_to_the_last_topic_asks_it_of_that_topic():
+    # "who should be invited?" had been read as a question of its own, with nothing to ask it of
+    earlier = Turn("What happens at a strategy discussion in Bath?", (BATH,))
+    for typed, read in (
+        ("who should be invited?", "Who should be invited to a strategy discussion in Bath?"),
+        ("who gets invited?", "Who gets invited to a strategy discussion in Bath?"),
+        ("who must be told?", "Who must be told about a strategy discussion in Bath?"),
+        ("and who needs to be informed?", "Who needs to be informed about a strategy discussion in Bath?"),
+    ):
+        assert read_follow_up(typed, [earlier], ALIASES).text == read

@@ -55,3 +55,13 @@ def test_the_councils_own_service_after_its_name_is_part_of_the_place():
     """'a CSE specialist in York CSC' is about the specialist, not 'a CSE specialist CSC'."""
     assert topic_of("is there a CSE specialist in york CSC?", ("York",)).phrase == "a CSE specialist"
     assert topic_of("who runs fostering in Plymouth children's services?", ("Plymouth",)).phrase == "fostering"
+
+
+def test_who_is_done_to_a_thing_is_about_that_thing():
+    # "who should be invited to a strategy discussion?" is about the discussion: its topic had been
+    # "invited to a strategy discussion", and a later "how quickly … after it?" was read "after invited …"
+    assert topic_of("Who should be invited to a strategy discussion in Durham?", ("Durham",)).phrase == (
+        "a strategy discussion"
+    )
+    assert topic_of("who is responsible for the core group?", COUNCILS).phrase == "the core group"
+    assert topic_of("who is the LADO?", COUNCILS).phrase == "the LADO"
