@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 
 from assistant.force import force
+from assistant.timescales import WRITTEN_TAIL, counted_from, find_timescales
 from assistant.types import Chunk
 
 # Words that open a duration ("within a maximum of", "at least", "at their") and are shown with it.
@@ -24,12 +25,6 @@ _OPENER = re.compile(
     r"before|a maximum of|a minimum of|maximum of|a further|the first|at their|on the|for over|over|more than)\s+)+$",
     re.I,
 )
-_WRITTEN_TAIL = re.compile(r"^(?:\s+(?:review(?: meeting)?|assessment period|later)\b)", re.I)
-# The event a duration runs from: "45 days from initial referral", "(three months subsequent to
-# the closure)"; at most this many words, short of the next clause.
-_FROM = re.compile(r"^\s*(?:from|of|after|following|subsequent to|since)\s+", re.I)
-_FROM_WORDS = 6
-_FROM_END = re.compile(r"[.;:,()]|\s(?:to|and|during|which|where|so that|in order)\s", re.I)
 # Where the clause a duration belongs to starts and ends inside a sentence.
 # " and core assessments within a further 35 working days" starts a second timed clause.
 _NEXT_TIMED = r"\sand\s(?=[a-z]+\s+\w+\s+within\b)"
@@ -116,7 +111,6 @@ class TimescaleRow:
 def timescale_rows(chunks: Iterable[Chunk]) -> list[TimescaleRow]:
     """Every timescale the chunks state, conflicting councils' rows together and flagged first,
     then council by council in document order. A sentence repeated by overlapping chunks counts once."""
-    from assistant.timescales import find_timescales
 
     rows: list[TimescaleRow] = []
     seen: set[tuple[str, str, str]] = set()
@@ -174,9 +168,9 @@ def rows_csv(rows: list[TimescaleRow]) -> str:
 def _row(chunk: Chunk, sentence: str, previous: str, start: int, end: int, value: str) -> TimescaleRow:
     opener = _OPENER.search(sentence[:start])
     written_start = opener.start() if opener else start
-    tail = _WRITTEN_TAIL.match(sentence[end:])
+    tail = WRITTEN_TAIL.match(sentence[end:])
     written_end = end + (tail.end() if tail else 0)
-    from_when, from_end = _from_when(sentence, written_end)
+    from_when, _start, from_end = counted_from(sentence, written_end)
     what = _what(sentence, previous, written_start, max(written_end, from_end))
     meta = chunk.meta
     return TimescaleRow(
@@ -194,18 +188,6 @@ def _row(chunk: Chunk, sentence: str, previous: str, start: int, end: int, value
         quote=sentence.strip(),
         force=force(sentence),
     )
-
-
-def _from_when(sentence: str, end: int) -> tuple[str, int]:
-    """The event the duration is counted from, if the words right after it say ("from referral")."""
-    match = _FROM.match(sentence[end:])
-    if not match:
-        return "", end
-    rest = sentence[end + match.end() :]
-    stop = _FROM_END.search(rest)
-    words = rest[: stop.start() if stop else len(rest)].split()[:_FROM_WORDS]
-    text = " ".join(words)
-    return text, end + match.end() + len(text)
 
 
 def _what(sentence: str, previous: str, start: int, end: int) -> str:

@@ -98,6 +98,43 @@ def find_timescales(text: str, rules_only: bool = True) -> list[Timescale]:
     return sorted(found, key=lambda t: t.start)
 
 
+# Words written after a duration that belong to it ("within 10 working days review meeting").
+WRITTEN_TAIL = re.compile(r"^(?:\s+(?:review(?: meeting)?|assessment period|later)\b)", re.I)
+# The event a duration is counted from: "45 days FROM initial referral", "within 3 months OF the
+# Initial Child Protection Conference", "(three months subsequent to the closure)"; at most
+# FROM_WORDS words, short of the next clause (FROM_END).
+COUNTED_FROM = re.compile(r"^\s*(?:from|of|after|following|subsequent to|since)\s+", re.I)
+FROM_WORDS = 6
+FROM_END = re.compile(r"[.;:,()]|\s(?:to|and|during|which|where|so that|in order)\s", re.I)
+
+
+def counted_from(sentence: str, end: int) -> tuple[str, int, int]:
+    """The event a duration ending at `end` is counted from, if the words right after it say
+    ("from referral"), with where those words sit: ("", end, end) when they do not."""
+    match = COUNTED_FROM.match(sentence[end:])
+    if not match:
+        return "", end, end
+    start = end + match.end()
+    rest = sentence[start:]
+    stop = FROM_END.search(rest)
+    words = re.match(rf"\s*(?:\S+\s*){{0,{FROM_WORDS}}}", rest[: stop.start() if stop else len(rest)])
+    text = words.group(0).rstrip() if words else ""
+    return " ".join(text.split()), start, start + len(text)
+
+
+def counted_from_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where each duration's counted-from phrase sits in the sentence, its "of/from/after" word
+    included: what the sentence times is the rest."""
+    spans = []
+    for timescale in find_timescales(sentence, rules_only=False):
+        tail = WRITTEN_TAIL.match(sentence[timescale.end :])
+        end = timescale.end + (tail.end() if tail else 0)
+        event, _start, stop = counted_from(sentence, end)
+        if event:
+            spans.append((end, stop))
+    return spans
+
+
 def extract_timescales(text: str) -> list[str]:
     """Durations a sentence mentions, normalised to digits and plural units ("five working days"
     -> "5 working days"), each once, numbers first then phrases (same day, monthly...).

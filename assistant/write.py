@@ -27,7 +27,8 @@ from assistant.lead import answer_values, lead_text, short_authority, source_lab
 from assistant.query import Query, content_terms, levels_named, stem, with_verb_bases
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
-from assistant.timescales import FREQUENCY, extract_timescales
+from assistant.timescales import FREQUENCY, counted_from_spans, extract_timescales
+from assistant.topic import STANDING_REFERENTS, topic_of
 from assistant.types import Answer, AuthorityAnswer, Citation, Passage, Quote
 
 
@@ -129,6 +130,16 @@ HEDGE_NOTE = f"{HEDGE_LEAD}: it is the closest the guidance comes. Check the quo
 # no verdict changed on any split. Judged on the best sentence alone it also flagged a passed
 # unseen_docs answer whose duration sat in a further quote, so the note would have been untrue.
 NO_DURATION_NOTE = f"{HEDGE_LEAD}: none of the sentences quoted states a timescale. Check the quotes."
+# ...and a how-soon question about a step ("how quickly must the initial child protection conference
+# be held?") whose lead times another step counted from it ("The first Review Conference must be
+# held within 3 months of the Initial Child Protection Conference"), with no quote timing the step
+# itself: Sussex's answer led with that at probability 0.97, unflagged. The step asked about is
+# in the duration's "of/from/after …" phrase there, not in what is timed (_counted_from_topic).
+COUNTED_FROM_NOTE = (
+    f"{HEDGE_LEAD}: the timescale quoted is for another step, counted from {{topic}}. Check the quotes."
+)
+# Of the topic's words (or glossary terms), the share a sentence must hold to be about it.
+TOPIC_SHARE = 0.5
 # Said before the quotes when the question names only councils the library holds nothing from.
 NOT_HELD_NOTE = (
     "This library holds no guidance from {names}: what follows is other councils' guidance, each for its own area."
@@ -385,6 +396,73 @@ def _points_to_an_answer(query: Query, scored: Sequence[ScoredSentence], authori
     return best is not None and _holds_an_answer_to(query, best.text) and _does_what_is_asked(query.text, best.text)
 
 
+# A topic as the units a sentence must hold to be about it: each glossary term it names (any of its
+# forms: "ICPC" or "initial child protection conference"), and each other word of it that is not a
+# standing referent ("a child" names nothing in particular), as stemmed terms.
+TopicUnits = tuple[str, tuple[tuple[str, ...], ...]]
+
+
+def _timed_topic(query: Query) -> TopicUnits | None:
+    """The step a how-soon question asks the time of (topic.topic_of: "the initial child protection
+    conference"), as (its phrase, its units); None when it names nothing in particular."""
+    topic = topic_of(query.text, query.place_terms)
+    if topic is None or topic.entity:
+        return None
+    phrase = topic.phrase
+    units: list[tuple[str, ...]] = []
+    rest = phrase
+    def named_in(text: str, concept: tuple[str, ...]) -> str:  # its longest form the text holds
+        found = [f for f in concept if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text, re.IGNORECASE)]
+        return max(found, key=len, default="")
+
+    # the longest term first: "initial child protection conference" is one thing, not "child protection" and two words
+    for concept in sorted(query.concepts, key=lambda c: -len(named_in(phrase, c))):
+        named = named_in(rest, concept)
+        if named:
+            units.append(tuple(f.lower() for f in concept))
+            rest = re.sub(rf"(?<!\w){re.escape(named)}(?!\w)", " ", rest, flags=re.IGNORECASE)
+    units += [(t,) for t in content_terms(rest) if t not in STANDING_REFERENTS]
+    return (phrase, tuple(units)) if units else None
+
+
+def _topic_share(units: tuple[tuple[str, ...], ...], text: str) -> float:
+    """The share of the topic's units the text holds: a glossary term in any of its forms, a word
+    in any form its stem begins (at least four letters: "conference" in "Conferences")."""
+    terms = content_terms(text)
+    lowered = f" {' '.join(text.lower().split())} "
+
+    def held(unit: tuple[str, ...]) -> bool:
+        if len(unit) > 1 or " " in unit[0]:
+            return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", lowered) for form in unit)
+        word = unit[0]
+        prefix = word[: max(4, len(word) - 1)]
+        return any(t == word or t.startswith(prefix) for t in terms)
+
+    return sum(held(u) for u in units) / len(units)
+
+
+def _counted_from_only(topic: TopicUnits, lead: str, shown: Sequence[str]) -> bool:
+    """The council's lead times another step counted from the topic (the topic is in the lead's
+    counted-from phrase, not in what it times) and no sentence shown times the topic itself."""
+    _phrase, units = topic
+
+    def split(text: str) -> tuple[str, str]:  # (what is timed, what it is counted from)
+        spans = counted_from_spans(text)
+        timed, start = [], 0
+        for a, b in spans:
+            timed.append(text[start:a])
+            start = b
+        timed.append(text[start:])
+        return " ".join(timed), " ".join(text[a:b] for a, b in spans)
+
+    timed, source = split(lead)
+    if not (_topic_share(units, source) >= TOPIC_SHARE > _topic_share(units, timed)):
+        return False
+    return not any(
+        extract_timescales(text) and _topic_share(units, split(text)[0]) >= TOPIC_SHARE for text in shown
+    )
+
+
 # "who chairs …?", "who decides …?", "who will lead …?": the action a who-question asks about.
 WHO_ACTS = re.compile(
     r"^\W*(?:(?:and|so|ok|but)\s+)?who\s+(?:(?:will|should|must|can|would|is to|has to)\s+)?(?P<verb>[a-z]+)\b",
@@ -574,6 +652,8 @@ class ExtractiveWriter:
         timescales: dict[str, list[tuple[str, int]]] = {}
         asks_for_a_duration = query.asks_for_a_duration
         holds_value: list[bool] = []  # per council, for such a question: a sentence it is quoted by states a duration
+        timed_topic = _timed_topic(query) if asks_for_a_duration else None
+        counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
         for authority in chosen_authorities:
             picks = self._pick(query, by_authority[authority], passages, max_sentences or self.max_sentences)
             best_pick = by_authority[authority][0]
@@ -607,6 +687,8 @@ class ExtractiveWriter:
             if asks_for_a_duration:
                 shown = (best_text, *(q.text for q in quotes))
                 holds_value.append(any(answer_values(query.intent, text) for text in shown))
+                if timed_topic and _counted_from_only(timed_topic, best_text, shown):
+                    counted_from_topic = timed_topic[0]
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
             lead = lead_text(
                 query.intent,
@@ -687,6 +769,9 @@ class ExtractiveWriter:
             )
         if no_duration and not not_covered:
             notes = (NO_DURATION_NOTE, *notes)
+            hedged = True
+        elif counted_from_topic and not not_covered:
+            notes = (COUNTED_FROM_NOTE.format(topic=counted_from_topic), *notes)
             hedged = True
         elif hedged and not not_covered:
             notes = (HEDGE_NOTE, *notes)

@@ -13,7 +13,7 @@ from assistant.answerability import FEATURES, AnswerabilityModel, features, focu
 from assistant.query import Query, content_terms
 from assistant.quotes import KEEP_ALL, Selection, addition
 from assistant.types import Chunk, DocumentMeta, Passage
-from assistant.write import HEDGE_NOTE, NO_DURATION_NOTE, Evidence, ExtractiveWriter
+from assistant.write import COUNTED_FROM_NOTE, HEDGE_NOTE, NO_DURATION_NOTE, Evidence, ExtractiveWriter
 
 SIMILARITY_ONLY = AnswerabilityModel(
     FEATURES, tuple(10.0 if f == "similarity" else 0.0 for f in FEATURES), -5.0, answer_threshold=0.5
@@ -867,3 +867,34 @@ def test_a_line_introducing_a_list_is_quoted_only_with_its_list():
     quoted = writer.write(asked, [listed])
     assert "Signs of Level 3 include: • missing school • no food" in quoted.text
 
+
+
+def test_a_how_soon_answer_timing_another_step_counted_from_the_one_asked_is_flagged_not_refused():
+    # "The first Review Conference must be held within 3 months of the Initial Child Protection
+    # Conference" states a duration, and the step asked about, but does not time that step
+    writer = ExtractiveWriter(replace(SIMILARITY_ONLY, hedge_threshold=0.8), DOORS)
+    asked = replace(
+        query("how quickly must the initial child protection conference be held?", "timescale"),
+        concepts=(("CP", "child protection"), ("ICPC", "initial child protection conference")),
+    )
+    review = "The first Review Conference must be held within 3 months of the Initial Child Protection Conference."
+    flagged = writer.write(asked, [passage("Riverside Council", (review,), (0.9,))])
+    note = COUNTED_FROM_NOTE.format(topic="the initial child protection conference")
+    assert note == (
+        "This may not answer your question: the timescale quoted is for another step, counted from the initial "
+        "child protection conference. Check the quotes."
+    )
+    assert not flagged.abstained and flagged.hedged and flagged.notes[0] == note
+    # the same, asked by its acronym; a later review "for a child protection plan" does not time it either
+    by_acronym = replace(asked, text="how soon must the ICPC be held?", normalised="how soon must the ICPC be held?")
+    plan = "After that, Review Conferences take place every 6 months while a Child Protection Plan lasts."
+    again = writer.write(by_acronym, [passage("Riverside Council", (review, plan), (0.9, 0.85))])
+    assert again.hedged and again.notes[0] == COUNTED_FROM_NOTE.format(topic="the ICPC")
+    # a sentence timing the step itself, as lead or as a further quote, answers it unflagged
+    held = "An Initial Child Protection Conference is held within 15 working days of the strategy discussion."
+    assert not writer.write(asked, [passage("Riverside Council", (held,), (0.9,))]).hedged
+    assert not writer.write(asked, [passage("Riverside Council", (review, held), (0.9, 0.85))]).hedged
+    # a question about nothing in particular ("a child") is not held to it
+    seen = query("how soon must a child be seen after a referral?", "timescale")
+    counted = "A visit must follow within 5 working days of the child being seen."
+    assert not writer.write(seen, [passage("Riverside Council", (counted,), (0.9,))]).hedged
