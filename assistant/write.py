@@ -79,6 +79,19 @@ TIMESCALE_MIN_SIMILARITY = 0.35  # ...but only if the sentence is about the ques
 # "at Levels 3 and 4 only" is the answer to "can I make a request for a family at Level 2?" (a
 # penalty lost that fact on tune). Not fitted: the eval's level questions are too few to fit it on.
 LEVEL_BONUS = TIMESCALE_BONUS
+# "what is private fostering?" is answered by the sentence defining it ("A child is privately
+# fostered where he or she is under 16 …"), which ranked sixth there behind sentences that only name
+# it ("Read with the National Minimum Standards for Private Fostering"). A sentence that opens by
+# saying what the thing asked about is (_defines) holds the answer asked for, as a duration does for
+# a how-soon question: the same bonus. Not fitted: the eval's definition questions are too few.
+DEFINITION_BONUS = TIMESCALE_BONUS
+# The opening of a definition: "X is a …", "X is … where …", "X means …", "X refers to …", "X is
+# defined as …", within DEFINITION_HEAD_WORDS words of the sentence's start.
+DEFINES = re.compile(
+    r"\b(?:is|are)\b(?:\s+[\w-]+){0,3}?\s+(?:a|an|the|any|when|where|if)\b|\bmeans?\b|\brefers? to\b"
+    r"|\b(?:is|are) defined\b"
+)
+DEFINITION_HEAD_WORDS = 12
 ANAPHORA = re.compile(r"(this|these|they|it|that|such|he|she)\b", re.IGNORECASE)
 # A sentence that points back inside itself ("… transferred to an allocated social worker AT THESE
 # POINTS", "in such cases", "as above"): what it is about is named in the sentence before. Not
@@ -176,6 +189,7 @@ ELSEWHERE_SENTENCES = 1
 def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSentence]:
     scored: list[ScoredSentence] = []
     asked_levels = query.asked_levels  # read from the question once, not per sentence
+    defined = _topic_units(query) if query.intent == "definition" else None
     for p_index, passage in enumerate(passages):
         chunk = passage.chunk
         sims = passage.sentence_similarity
@@ -213,6 +227,8 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
                 score += W_FOLLOW_UP_WORDS * stressed_share(query, words)
             if asked_levels and levels_named(" ".join((sentence, *chunk.section_path))) & asked_levels:
                 score += LEVEL_BONUS
+            if defined and _defines(defined[1], sentence):
+                score += DEFINITION_BONUS
             if valued:
                 on_topic = semantic >= TIMESCALE_MIN_SIMILARITY
                 if query.asks_how_often:
@@ -402,9 +418,10 @@ def _points_to_an_answer(query: Query, scored: Sequence[ScoredSentence], authori
 TopicUnits = tuple[str, tuple[tuple[str, ...], ...]]
 
 
-def _timed_topic(query: Query) -> TopicUnits | None:
-    """The step a how-soon question asks the time of (topic.topic_of: "the initial child protection
-    conference"), as (its phrase, its units); None when it names nothing in particular."""
+def _topic_units(query: Query) -> TopicUnits | None:
+    """What the question is about (topic.topic_of: "the initial child protection conference" whose
+    time is asked, "private fostering" to be defined), as (its phrase, its units); None when it
+    names nothing in particular."""
     topic = topic_of(query.text, query.place_terms)
     if topic is None or topic.entity:
         return None
@@ -423,6 +440,16 @@ def _timed_topic(query: Query) -> TopicUnits | None:
             rest = re.sub(rf"(?<!\w){re.escape(named)}(?!\w)", " ", rest, flags=re.IGNORECASE)
     units += [(t,) for t in content_terms(rest) if t not in STANDING_REFERENTS]
     return (phrase, tuple(units)) if units else None
+
+
+def _defines(units: tuple[tuple[str, ...], ...], sentence: str) -> bool:
+    """The sentence opens by saying what the topic is: a defining construction (DEFINES) within its
+    first DEFINITION_HEAD_WORDS words, with the topic named in the words up to it."""
+    found = DEFINES.search(sentence)
+    if not found:
+        return False
+    head = sentence[: found.end()]
+    return len(head.split()) <= DEFINITION_HEAD_WORDS and _topic_share(units, head) >= TOPIC_SHARE
 
 
 def _topic_share(units: tuple[tuple[str, ...], ...], text: str) -> float:
@@ -652,7 +679,7 @@ class ExtractiveWriter:
         timescales: dict[str, list[tuple[str, int]]] = {}
         asks_for_a_duration = query.asks_for_a_duration
         holds_value: list[bool] = []  # per council, for such a question: a sentence it is quoted by states a duration
-        timed_topic = _timed_topic(query) if asks_for_a_duration else None
+        timed_topic = _topic_units(query) if asks_for_a_duration else None
         counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
         for authority in chosen_authorities:
             picks = self._pick(query, by_authority[authority], passages, max_sentences or self.max_sentences)

@@ -898,3 +898,23 @@ def test_a_how_soon_answer_timing_another_step_counted_from_the_one_asked_is_fla
     seen = query("how soon must a child be seen after a referral?", "timescale")
     counted = "A visit must follow within 5 working days of the child being seen."
     assert not writer.write(seen, [passage("Riverside Council", (counted,), (0.9,))]).hedged
+
+
+def test_a_what_is_question_leads_with_the_sentence_defining_the_thing_asked_about():
+    # the one naming it in passing is nearer the question's words; the definition is what is asked
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = query("what is private fostering?", "definition")
+    named = "Read with the National Minimum Standards for Private Fostering."
+    defining = "A child is privately fostered where he or she is under 16 and is cared for by someone else."
+    answer = writer.write(asked, [passage("Riverside Council", (named, defining), (0.75, 0.70))])
+    assert answer.parts[0].lead.startswith("A child is privately fostered")
+    # a definition of something else, or one far into a long sentence, gets nothing
+    other = "A strategy discussion is a meeting of the police and the council about a child."
+    assert writer.write(asked, [passage("Riverside Council", (named, other), (0.75, 0.70))]).parts[0].lead.startswith(
+        "Read with"
+    )
+    # nor does a question of another kind
+    when = query("when does private fostering start?", "timescale")
+    assert writer.write(when, [passage("Riverside Council", (named, defining), (0.75, 0.70))]).parts[0].lead.startswith(
+        "Read with"
+    )
