@@ -80,3 +80,17 @@ def test_a_partners_follow_up_gets_the_front_door_not_a_refusal(assistant):
     answer = assistant.ask("should I tell the parents first?", history=[worry])
     assert answer.understood_as == "Should I tell the parents first in Torbay?"
     assert not answer.abstained and answer.front_doors[0].startswith("Torbay: contact the Safeguarding Hub (MASH)")
+
+
+def test_national_guidance_that_answered_is_no_council_a_follow_up_is_asked_in(assistant, monkeypatch):
+    # "what if …?" after an answer from the DfE's guidance had been read "… in DfE?"; a council that
+    # answered, or national guidance the question named, is still carried
+    from assistant.followup import Turn
+
+    earlier = Turn("What does the Assessment Resource Centre offer families?", ("Torbay Council",))
+    assert "Torbay" in assistant.read_question("what if they have a baby?", [earlier]).text
+    writer = getattr(assistant.writer, "extractive", assistant.writer)
+    monkeypatch.setattr(writer, "national", frozenset({"Torbay Council"}))
+    assert "Torbay" not in assistant.read_question("what if they have a baby?", [earlier]).text
+    named = Turn("What does the Assessment Resource Centre offer families in Torbay?", ("Torbay Council",))
+    assert "Torbay" in assistant.read_question("what if they have a baby?", [named]).text
