@@ -688,13 +688,16 @@ def _partner_follow_up(question: str, previous: str) -> bool:
 
 
 BELONGING_WORDS = 6  # a question this short, about "the" something, belongs to the conversation
+_FIRST_PERSON = re.compile(r"I(?:['’](?:m|ve|d|ll))?")
 
 
 def _belongs(question: str) -> bool:
     """A short question whose only thing is a definite phrase in lower case ("who gets the
     notes?", "what are the indicators?"): no name, no council, nothing else it is about."""
     words = re.findall(r"[\w'’-]+", question)
-    if len(words) > BELONGING_WORDS or any(w[:1].isupper() for w in words[1:]) or INDEFINITE.search(question):
+    # "I" is no name: "who do I send the request to?" had been read as naming something of its own
+    named = any(w[:1].isupper() and not _FIRST_PERSON.fullmatch(w) for w in words[1:])
+    if len(words) > BELONGING_WORDS or named or INDEFINITE.search(question):
         return False
     return bool(DEFINITE.search(question))
 
