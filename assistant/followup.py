@@ -687,7 +687,10 @@ def _partner_follow_up(question: str, previous: str) -> bool:
     )
 
 
-BELONGING_WORDS = 6  # a question this short, about "the" something, belongs to the conversation
+# A question this short, about "the" something, belongs to the conversation. 8, not 6: "who do I
+# send the request to?" (7 words) after Kent's level 3 was read as a new question; at 8 no eval
+# answer changed, must-not-inherit follow-ups included (those name something, or "a"/"any" thing).
+BELONGING_WORDS = 8
 _FIRST_PERSON = re.compile(r"I(?:['’](?:m|ve|d|ll))?")
 
 

@@ -755,6 +755,9 @@ def test_a_short_question_about_the_something_goes_with_the_last_topic_and_its_c
     assert read_follow_up("where do I send the notes?", [discussion], ALIASES).text == (
         "Where do I send the notes (a strategy discussion) in Bath?"
     )
+    assert read_follow_up("who do I send the notes to?", [discussion], ALIASES).text == (
+        "Who do I send the notes to (a strategy discussion) in Bath?"
+    )
     # a name or a longer question of its own is a new question
     assert not read_follow_up("what does the ARC do?", [discussion], ALIASES).inherited
     assert not read_follow_up("how many families a week does the team work with in practice?", [discussion],
