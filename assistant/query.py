@@ -846,6 +846,19 @@ def _named(text: str, authority_aliases: dict[str, str]) -> list[str]:
     return found
 
 
+def with_possessive_apostrophes(text: str, authority_aliases: dict[str, str]) -> str:
+    """A council's name with a possessive "s" typed without its apostrophe, given one: "whats yorks
+    threshold?" -> "whats york's threshold?", so the council is read ("yorks", "torbays", "plymouths"
+    named none). Not where the name with an "s" is an English word ("baths", "durhams"), nor for an
+    acronym."""
+    english = _english_counts()
+    for alias in sorted(authority_aliases, key=len, reverse=True):
+        if alias.isupper() or not alias[-1:].isalpha() or f"{alias.lower()}s" in english:
+            continue
+        text = re.sub(rf"(?<![\w&])({re.escape(alias)})s(?![\w&'’])", r"\1's", text, flags=re.IGNORECASE)
+    return text
+
+
 def detect_authorities(text: str, authority_aliases: dict[str, str]) -> list[str]:
     """Authorities named in the question ("in York", "B&NES", "Bath")."""
     return list(dict.fromkeys(authority_aliases[alias] for alias in _named(text, authority_aliases)))

@@ -11,7 +11,7 @@ from dataclasses import replace
 from assistant.answerability import AnswerabilityModel
 from assistant.answering import Prepared, Request, answer, prepare
 from assistant.followup import Reading, Turn, read_follow_up, turn_from
-from assistant.query import Glossary, detect_authorities
+from assistant.query import Glossary, detect_authorities, with_possessive_apostrophes
 from assistant.retrieve import Retriever
 from assistant.settings import Settings, configure_offline
 from assistant.types import Answer, Passage
@@ -177,6 +177,7 @@ class GuidanceAssistant:
                 raise QuestionError("The guidance library is empty: run `guidance index` (or add a document) first.")
             self._follow_index(snap.version)
             asked, shown, left_out = self.without_personal_details(question, snap.vocabulary)
+            asked = with_possessive_apostrophes(asked, self.aliases)
             reading = self.read_question(asked, history) if history else Reading(asked, False)
             request = Request(
                 reading.text,

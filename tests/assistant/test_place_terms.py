@@ -120,3 +120,16 @@ def test_the_front_door_name_is_added_only_where_the_curator_recorded_one_and_it
     assert with_front_door_names(no_door, DOORS) == no_door  # the front door is not asked about
     named_already = read("is the children's hub the front door in stockton")
     assert with_front_door_names(named_already, DOORS) == named_already  # already typed
+
+
+def test_a_council_s_possessive_typed_without_its_apostrophe_names_the_council():
+    from assistant.query import detect_authorities, with_possessive_apostrophes
+
+    aliases = {**ALIASES, "Bath": "Bath and North East Somerset Council", "Durham": "Durham"}
+    fixed = with_possessive_apostrophes("whats yorks threshold for early help", aliases)
+    assert fixed == "whats york's threshold for early help"
+    assert detect_authorities(fixed, aliases) == ["City of York Council"]
+    assert detect_authorities("whats yorks threshold for early help", aliases) == []  # as it was read before
+    # a name with an "s" that is an English word ("baths") is left alone, and so is an acronym
+    assert with_possessive_apostrophes("adapted baths in York", aliases) == "adapted baths in York"
+    assert with_possessive_apostrophes("B&NESs rules", aliases) == "B&NESs rules"
