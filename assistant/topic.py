@@ -143,6 +143,13 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     match = re.match(event, text, re.I)
     if match:
         return _topic(match.group("np"))
+    # "how many social workers are in the family placement team?", "how many children are on
+    # plans?": the team, the plans (what a later "it" or "they" stands for), not the ones counted
+    match = re.match(
+        r"^how\s+many\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:are|is|were|was)\s+(?:in|on|at)\s+(?P<np>.+)$", text, re.I
+    )
+    if match:
+        return _topic(match.group("np"))
     # "who should be invited to a strategy discussion?", "who is responsible for the core group?":
     # the thing after the participle's preposition, not "invited to a strategy discussion"
     match = re.match(

@@ -827,3 +827,12 @@ def test_who_is_done_to_the_last_topic_asks_it_of_that_topic():
         ("and who needs to be informed?", "Who needs to be informed about a strategy discussion in Bath?"),
     ):
         assert read_follow_up(typed, [earlier], ALIASES).text == read
+
+
+def test_a_pronoun_after_a_how_many_question_is_the_thing_counted_in():
+    # "who manages them?" had been read "How many social workers are in the family placement team:
+    # who manages them in Bath?"
+    counted = Turn("How many social workers are in the family placement team in Bath?", (BATH,))
+    assert read_follow_up("who manages them?", [counted], ALIASES).text == (
+        "Who manages the family placement team in Bath?"
+    )

@@ -65,3 +65,10 @@ def test_who_is_done_to_a_thing_is_about_that_thing():
     )
     assert topic_of("who is responsible for the core group?", COUNCILS).phrase == "the core group"
     assert topic_of("who is the LADO?", COUNCILS).phrase == "the LADO"
+
+
+def test_a_how_many_question_is_about_what_they_are_counted_in():
+    assert topic_of("How many social workers are in the family placement team in York?", ("York",)).phrase == (
+        "the family placement team"
+    )
+    assert topic_of("how many children are on child protection plans?", COUNCILS).phrase == "child protection plans"
