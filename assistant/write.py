@@ -194,7 +194,7 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
         chunk = passage.chunk
         sims = passage.sentence_similarity
         for s_index, sentence in enumerate(chunk.sentences):
-            if asks(sentence):
+            if asks(sentence) or in_capitals(sentence):
                 continue
             semantic = sims[s_index] if s_index < len(sims) else 0.0
             back = bool(s_index) and s_index - 1 < len(sims) and refers_back(sentence)
@@ -250,6 +250,21 @@ def score_sentences(query: Query, passages: Sequence[Passage]) -> list[ScoredSen
 # nothing: "what happens at level 3 in kent?" led with Kent's checklist question. It is never a
 # candidate quote; a line introducing such a list is, and is quoted with it (with_list).
 QUESTION_SENTENCE = re.compile(r"\?[\s\"'”’)\]]*$")
+
+
+# A line in capitals is a title or a heading the parser left in the text ("6.1 IMPLEMENTATION OF THE
+# CHILD PROTECTION PLAN - LEAD SOCIAL WORKER AND CORE GROUP RESPONSIBILITIES", a document's front
+# matter), not guidance: it led a partner's answer from Sussex. Capitals are this share of its
+# letters, of at least CAPITALS_MIN_LETTERS (an acronym-heavy sentence, "The MASH and the EDS …", is
+# far below it).
+CAPITALS_SHARE = 0.8
+CAPITALS_MIN_LETTERS = 20
+
+
+def in_capitals(sentence: str) -> bool:
+    """The sentence is written in capitals (a title or heading, CAPITALS_SHARE)."""
+    letters = [c for c in sentence if c.isalpha()]
+    return len(letters) >= CAPITALS_MIN_LETTERS and sum(c.isupper() for c in letters) >= CAPITALS_SHARE * len(letters)
 
 
 def asks(sentence: str) -> bool:

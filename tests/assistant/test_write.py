@@ -918,3 +918,13 @@ def test_a_what_is_question_leads_with_the_sentence_defining_the_thing_asked_abo
     assert writer.write(when, [passage("Riverside Council", (named, defining), (0.75, 0.70))]).parts[0].lead.startswith(
         "Read with"
     )
+
+
+def test_a_line_in_capitals_is_a_title_and_never_quoted_as_an_answer():
+    # a document's front matter ("6.1 IMPLEMENTATION OF THE CHILD PROTECTION PLAN - …") led a partner's answer
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = query("who is responsible for a child protection plan?", "who")
+    title = "6.1 IMPLEMENTATION OF THE CHILD PROTECTION PLAN - LEAD SOCIAL WORKER AND CORE GROUP RESPONSIBILITIES"
+    said = "The Lead Social Worker is responsible for the plan, with the Core Group and the MASH."
+    answer = writer.write(asked, [passage("Riverside Council", (title, said), (0.9, 0.7))])
+    assert "IMPLEMENTATION" not in answer.text and "Lead Social Worker" in answer.text
