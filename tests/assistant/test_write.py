@@ -903,21 +903,18 @@ def test_a_how_soon_answer_timing_another_step_counted_from_the_one_asked_is_fla
 def test_a_what_is_question_leads_with_the_sentence_defining_the_thing_asked_about():
     # the one naming it in passing is nearer the question's words; the definition is what is asked
     writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
-    asked = query("what is private fostering?", "definition")
     named = "Read with the National Minimum Standards for Private Fostering."
+
+    def lead(question: str, intent: str, other: str) -> str:
+        passages = [passage("Riverside Council", (named, other), (0.75, 0.70))]
+        return writer.write(query(question, intent), passages).parts[0].lead
+
     defining = "A child is privately fostered where he or she is under 16 and is cared for by someone else."
-    answer = writer.write(asked, [passage("Riverside Council", (named, defining), (0.75, 0.70))])
-    assert answer.parts[0].lead.startswith("A child is privately fostered")
-    # a definition of something else, or one far into a long sentence, gets nothing
+    assert lead("what is private fostering?", "definition", defining).startswith("A child is privately fostered")
+    # a definition of something else gets nothing, nor does a question of another kind
     other = "A strategy discussion is a meeting of the police and the council about a child."
-    assert writer.write(asked, [passage("Riverside Council", (named, other), (0.75, 0.70))]).parts[0].lead.startswith(
-        "Read with"
-    )
-    # nor does a question of another kind
-    when = query("when does private fostering start?", "timescale")
-    assert writer.write(when, [passage("Riverside Council", (named, defining), (0.75, 0.70))]).parts[0].lead.startswith(
-        "Read with"
-    )
+    assert lead("what is private fostering?", "definition", other).startswith("Read with")
+    assert lead("when does private fostering start?", "timescale", defining).startswith("Read with")
 
 
 def test_a_line_in_capitals_is_a_title_and_never_quoted_as_an_answer():
