@@ -23,7 +23,7 @@ from assistant.answerability import (
 )
 from assistant.councils import their_front_doors
 from assistant.force import force
-from assistant.lead import answer_values, lead_text, short_authority, source_label
+from assistant.lead import answer_values, lead_text, restates_question, short_authority, source_label
 from assistant.query import Query, content_terms, levels_named, stem, with_verb_bases
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
@@ -696,6 +696,7 @@ class ExtractiveWriter:
         holds_value: list[bool] = []  # per council, for such a question: a sentence it is quoted by states a duration
         timed_topic = _topic_units(query) if asks_for_a_duration else None
         counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
+        listed_only = False  # a who-answer whose lead is a team covering the thing asked, not doing what was asked
         for authority in chosen_authorities:
             picks = self._pick(query, by_authority[authority], passages, max_sentences or self.max_sentences)
             best_pick = by_authority[authority][0]
@@ -732,6 +733,12 @@ class ExtractiveWriter:
                 if timed_topic and _counted_from_only(timed_topic, best_text, shown):
                     counted_from_topic = timed_topic[0]
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
+            if introduced_by and restates_question(best_pick.text, query.text):
+                # The list item is the question's own subject ("Transfer-In Initial Child Protection
+                # Conferences" for "who chairs the initial child protection conference?"): the team its
+                # introducing line names covers it, which answers "who chairs it?" only where that line
+                # speaks of chairing. Torbay's answer had led, unflagged, with the team.
+                listed_only = listed_only or not _does_what_is_asked(query.text, introduced_by)
             lead = lead_text(
                 query.intent,
                 best_text,
@@ -814,6 +821,9 @@ class ExtractiveWriter:
             hedged = True
         elif counted_from_topic and not not_covered:
             notes = (COUNTED_FROM_NOTE.format(topic=counted_from_topic), *notes)
+            hedged = True
+        elif listed_only and not hedged and not not_covered:
+            notes = (HEDGE_NOTE, *notes)
             hedged = True
         elif hedged and not not_covered:
             notes = (HEDGE_NOTE, *notes)

@@ -925,3 +925,22 @@ def test_a_line_in_capitals_is_a_title_and_never_quoted_as_an_answer():
     said = "The Lead Social Worker is responsible for the plan, with the Core Group and the MASH."
     answer = writer.write(asked, [passage("Riverside Council", (title, said), (0.9, 0.7))])
     assert "IMPLEMENTATION" not in answer.text and "Lead Social Worker" in answer.text
+
+
+def test_a_team_covering_the_thing_a_who_question_asks_about_is_no_sure_answer_to_who_does_it():
+    # Torbay's "who chairs the initial child protection conference?" led, unflagged, with the service
+    # whose list of areas holds "Transfer-In Initial Child Protection Conferences"
+    writer = ExtractiveWriter(replace(SIMILARITY_ONLY, hedge_threshold=0.8), DOORS)
+    intro = "The Safeguarding Service covers the following areas:"
+    item = "Transfer-In Initial Child Protection Conferences"
+    listed = passage("Riverside Council", (intro, item), (0.5, 0.9))
+    listed = replace(listed, chunk=replace(listed.chunk, text=f"{intro}\n• {item}\n• Emergency Protection Orders"))
+    chairs = writer.write(query("who chairs the initial child protection conference?", "who"), [listed])
+    assert chairs.hedged and chairs.notes[0] == HEDGE_NOTE and not chairs.abstained
+    # a list whose introducing line speaks of the action answers it, and so does a list item that
+    # is not the question's own subject
+    chaired = "Conferences chaired by the Safeguarding Service include:"
+    said = passage("Riverside Council", (chaired, item), (0.5, 0.9))
+    said = replace(said, chunk=replace(said.chunk, text=f"{chaired}\n• {item}"))
+    assert not writer.write(query("who chairs the initial child protection conference?", "who"), [said]).hedged
+    assert not writer.write(query("who handles emergency protection orders?", "who"), [listed]).hedged
