@@ -132,16 +132,16 @@ class GuidanceAssistant:
                 continue
             if n < len(earlier_questions) - HISTORY_ANSWERED:
                 # Long ago: read, not answered again (its council is the one its reading names).
-                reading = read_follow_up(str(earlier), [self._as_a_place(t) for t in turns], self.aliases)
+                reading = read_follow_up(str(earlier), [self._without_unnamed_national(t) for t in turns], self.aliases)
                 turns.append(Turn(reading.text, tuple(detect_authorities(reading.text, self.aliases))))
                 continue
             # An earlier question given as text is answered again, as the conversation answered
             # it: a follow-up refers to what that answer named and the council it came from,
             # exactly as in the chat, where each Turn is made from the answer shown (turn_from).
             turns.append(turn_from(self.ask(str(earlier), history=list(turns))))
-        return read_follow_up(question, [self._as_a_place(t) for t in turns], self.aliases)
+        return read_follow_up(question, [self._without_unnamed_national(t) for t in turns], self.aliases)
 
-    def _as_a_place(self, turn: Turn) -> Turn:
+    def _without_unnamed_national(self, turn: Turn) -> Turn:
         """The turn with national guidance left out of its councils unless its question named it:
         national guidance is no council a follow-up is asked in. After "what does a private foster
         carer have to tell the local authority …?", answered from the DfE's guidance, "what if …?"

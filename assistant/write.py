@@ -443,9 +443,9 @@ def _topic_units(query: Query) -> TopicUnits | None:
     phrase = topic.phrase
     units: list[tuple[str, ...]] = []
     rest = phrase
+
     def named_in(text: str, concept: tuple[str, ...]) -> str:  # its longest form the text holds
-        found = [f for f in concept if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text, re.IGNORECASE)]
-        return max(found, key=len, default="")
+        return max((f for f in concept if _holds_phrase(text, f)), key=len, default="")
 
     # the longest term first: "initial child protection conference" is one thing, not "child protection" and two words
     for concept in sorted(query.concepts, key=lambda c: -len(named_in(phrase, c))):
@@ -471,22 +471,30 @@ def _topic_share(units: tuple[tuple[str, ...], ...], text: str) -> float:
     """The share of the topic's units the text holds: a glossary term in any of its forms, a word
     in any form its stem begins (at least four letters: "conference" in "Conferences")."""
     terms = content_terms(text)
-    lowered = f" {' '.join(text.lower().split())} "
 
     def held(unit: tuple[str, ...]) -> bool:
         if len(unit) > 1 or " " in unit[0]:
-            return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", lowered) for form in unit)
-        word = unit[0]
-        prefix = word[: max(4, len(word) - 1)]
-        return any(t == word or t.startswith(prefix) for t in terms)
+            return any(_holds_phrase(text, form) for form in unit)
+        return _holds_word(terms, unit[0])
 
     return sum(held(u) for u in units) / len(units)
 
 
-def _counted_from_only(topic: TopicUnits, lead: str, shown: Sequence[str]) -> bool:
-    """The council's lead times another step counted from the topic (the topic is in the lead's
+def _holds_phrase(text: str, phrase: str) -> bool:
+    """The text holds the phrase as whole words, in any case."""
+    return bool(re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ".join(text.split()), re.IGNORECASE))
+
+
+def _holds_word(terms: Sequence[str], word: str) -> bool:
+    """One of the (stemmed) terms is the word in some form: it begins with the word's stem less its
+    last letter, at least four letters ("conference" in "Conferences", "decid" in "decision")."""
+    prefix = word[: max(4, len(word) - 1)]
+    return any(t == word or t.startswith(prefix) for t in terms)
+
+
+def _counted_from_only(units: tuple[tuple[str, ...], ...], lead: str, shown: Sequence[str]) -> bool:
+    """The council's lead times another step counted from the topic (its `units` are in the lead's
     counted-from phrase, not in what it times) and no sentence shown times the topic itself."""
-    _phrase, units = topic
 
     def split(text: str) -> tuple[str, str]:  # (what is timed, what it is counted from)
         spans = counted_from_spans(text)
@@ -539,9 +547,7 @@ def _does_what_is_asked(question: str, sentence: str) -> bool:
     verb = _asked_action(question)
     if not verb:
         return True
-    root = stem(verb)
-    prefix = root[: max(4, len(root) - 1)]
-    return any(term.startswith(prefix) for term in content_terms(sentence))
+    return _holds_word(content_terms(sentence), stem(verb))
 
 
 class ExtractiveWriter:
@@ -730,7 +736,7 @@ class ExtractiveWriter:
             if asks_for_a_duration:
                 shown = (best_text, *(q.text for q in quotes))
                 holds_value.append(any(answer_values(query.intent, text) for text in shown))
-                if timed_topic and _counted_from_only(timed_topic, best_text, shown):
+                if timed_topic and _counted_from_only(timed_topic[1], best_text, shown):
                     counted_from_topic = timed_topic[0]
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
             if introduced_by and restates_question(best_pick.text, query.text):
@@ -822,10 +828,8 @@ class ExtractiveWriter:
         elif counted_from_topic and not not_covered:
             notes = (COUNTED_FROM_NOTE.format(topic=counted_from_topic), *notes)
             hedged = True
-        elif listed_only and not hedged and not not_covered:
-            notes = (HEDGE_NOTE, *notes)
+        elif (hedged or listed_only) and not not_covered:
             hedged = True
-        elif hedged and not not_covered:
             notes = (HEDGE_NOTE, *notes)
         return Answer(
             question=query.text,
