@@ -259,7 +259,7 @@ class Query:
         with (NEED_CATEGORIES), read in the words as typed and as repaired: repair can turn a word
         the library lacks into another ("accused" into "accessed"), and a worry must not be lost to it."""
         texts = (self.text.lower(), self.normalised.lower())
-        found = [name for text in texts for name in concern_categories(text)]
+        found = [name for text in texts for name in concern_categories(text, affirmed=True)]
         found += [name for text in texts for name, cue in NEED_CATEGORIES if cue.search(text)]
         return tuple(dict.fromkeys(found))
 
@@ -560,9 +560,35 @@ def category_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{CATEGORY_IN_GUIDANCE.get(name, re.escape(name))})\b", re.IGNORECASE)
 
 
-def concern_categories(lowered: str) -> tuple[str, ...]:
-    """The categories a described worry belongs to, named as the guidance names them."""
-    return tuple(name for name, cue in CONCERN_CATEGORIES if cue.search(lowered))
+# A sign the writer denies is no sign: "No injuries and he seems otherwise well looked after",
+# "there aren't any bruises", "never hit her". The denial is a negative word at most
+# DENIAL_REACH words before the sign, in the same clause (no punctuation, "but" or a word that
+# opens a clause of its own between them: "won't say who hit him" still tells of a blow). Three
+# words reach "no obvious marks or bruises" and "haven't seen any bruises"; a denial further back
+# is as often about something else.
+DENIAL_REACH = 3
+_DENIAL = re.compile(
+    rf"\b(?:no|not|never|nothing|none|without|(?:do|does|did|is|are|was|were|has|have|had|wo|ca|could|would)n'?t)\b"
+    rf"(?:\s+[\w'-]+){{0,{DENIAL_REACH}}}\s*$"
+)
+_NEW_CLAUSE = re.compile(r"[.,;:!?()]|\b(?:but|who|what|why|how|where|when|if|whether|that|says?|said|told|tells)\b")
+
+
+def _denied(lowered: str, start: int) -> bool:
+    """Whether the sign found at `start` is denied by the words just before it (_DENIAL)."""
+    before = lowered[max(0, start - 80) : start]
+    denial = _DENIAL.search(before)
+    return bool(denial) and not _NEW_CLAUSE.search(before, denial.start())
+
+
+def concern_categories(lowered: str, affirmed: bool = False) -> tuple[str, ...]:
+    """The categories a described worry belongs to, named as the guidance names them; with
+    `affirmed`, only those told by a sign the message does not deny ("no injuries")."""
+    return tuple(
+        name
+        for name, cue in CONCERN_CATEGORIES
+        if any(not (affirmed and _denied(lowered, m.start())) for m in cue.finditer(lowered))
+    )
 
 
 def partner_concern(lowered: str) -> bool:

@@ -381,3 +381,44 @@ def test_a_question_about_money_is_told_from_one_about_notice_or_who_is_in_charg
         assert ASKS_ABOUT_MONEY.search(money), money
     for other in ("how much notice do parents get?", "who is in charge of the MASH?", "is it fine to refer?"):
         assert not ASKS_ABOUT_MONEY.search(other), other
+
+
+@pytest.mark.parametrize(
+    ("told", "category", "read"),
+    [
+        ("no injuries and he seems otherwise well looked after", "physical abuse", False),
+        ("there aren't any bruises that i can see", "physical abuse", False),
+        ("i didnt see any marks", "physical abuse", False),
+        ("he wants to go home, mum hit him", "physical abuse", True),
+        ("no obvious marks or bruises on him", "physical abuse", False),
+        ("he says his dad never hit him", "physical abuse", False),
+        # a denial ends at its clause: what follows it is told, not denied
+        ("i haven't seen any bruises but she says dad hit her", "physical abuse", True),
+        ("no bruises, but he has a black eye", "physical abuse", True),
+        ("he won't say who hit him", "physical abuse", True),
+        # a sign made of a negative word is the sign itself
+        ("there is no food in the house", "neglect", True),
+        ("they are home alone with no adults", "neglect", True),
+    ],
+)
+def test_a_sign_the_message_denies_is_no_sign_of_that_worry(told, category, read):
+    from assistant.query import concern_categories, describes_child_concern
+
+    assert (category in concern_categories(told, affirmed=True)) is read
+    # whether a message tells of a worry at all still reads every sign: a partner is never
+    # refused because they said what they had not seen
+    assert category in concern_categories(told)
+    assert describes_child_concern(f"i teach a 7 year old boy and {told}")
+
+
+def test_a_partner_query_reads_only_the_signs_it_affirms():
+    from assistant.query import Glossary, understand
+
+    query = understand(
+        "GP in Bath. Mum is stressed and shouting at him a lot. No injuries. Who can I talk it through with?",
+        Glossary({}),
+        {"bath": "Bath and North East Somerset Council"},
+        set(),
+    )
+    assert "physical abuse" not in query.concern_categories
+    assert "support below the threshold" in query.concern_categories
