@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.councils import with_councils_not_held
 from assistant.lead import strip_article
@@ -146,6 +146,7 @@ class Turn:
     question: str  # as understood (already standing alone)
     authorities: tuple[str, ...] = ()  # the councils it was about
     lead: str = ""  # the first answer's lead line, e.g. "Family Placement Team" for a who-question
+    answered: bool = True  # False when the guidance did not cover it (a refusal)
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
     """
     if not history:
         return Reading(question, False)
-    previous = history[-1]
+    previous = _after_a_refusal(history)
     aliases = _reading_aliases(question, previous, aliases)
     switched = _switch_then_question(question, previous, aliases)
     if switched:  # its "they" and "there" are the council's (not read again for the last topic)
@@ -308,7 +309,7 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
             # phrase is the last question's thing, so it is asked of the same council
             text = _the_topic_for_its_head(question, topic) if topic else question
             return Reading(_with_council(text[:1].upper() + text[1:], place), True, "council")
-        if not named and place and topic and _substantive(topic) and _belongs(question):
+        if not named and place and topic and previous.answered and _substantive(topic) and _belongs(question):
             # "who gets the notes?" after "how soon must a strategy discussion be held in Durham?":
             # a short question about "the" something, asked with nothing else, is about the last
             # topic's: the topic goes along in brackets, as what it is (as for "and how quickly do
@@ -355,7 +356,7 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
             text, rule = REFERENCE.sub(lambda _match: topic.phrase, text, count=1), "pronoun"
         elif reference and (reference.group(2) or reference.group(3)) and answer_name and not own_plural:
             text, rule = REFERENCE.sub(lambda match: _owned(match, _the(answer_name)), text, count=1), "reference"
-        elif opening and not named and topic and _bridges(own, topic):
+        elif opening and not named and topic and previous.answered and _bridges(own, topic):
             # "and how quickly do THE ACTION NOTES have to go out?" after strategy discussions:
             # the notes are the discussions'; the topic goes along, in brackets, as what it is.
             text, rule = f"{rest.rstrip(' ?.!')} ({topic.phrase})?", "bridge"
@@ -1233,6 +1234,18 @@ def _the(lead: str) -> str:
     return lead if lead.isupper() else "the " + strip_article(lead)
 
 
+def _after_a_refusal(history: Sequence[Turn]) -> Turn:
+    """The last turn, as a follow-up reads it. A question the guidance did not cover, asked of no
+    council ("who pays for the taxi?" after a question about Bath), does not end the conversation's
+    council: the turn takes the council of the last turn before it that had one, so "and who
+    chairs the initial conference?" is still asked of Bath."""
+    previous = history[-1]
+    if previous.answered or previous.authorities:
+        return previous
+    earlier = next((t.authorities for t in reversed(history[:-1]) if t.authorities), ())
+    return replace(previous, authorities=earlier)
+
+
 def _place(question: str, named: list[str], previous: Turn, aliases: dict[str, str]) -> str:
     """The council to ask about: the one named now (as typed), else the previous turn's. Two or
     more named now ("and in York and Torbay?") are all asked about, in the order typed."""
@@ -1257,7 +1270,7 @@ def turn_from(answer: Answer) -> Turn:
     """What a later follow-up may refer to in an answer: the question as understood, its council
     and the lead of its first part (a team, for a who-question)."""
     lead = answer.parts[0].lead if answer.parts and not answer.abstained else ""
-    return Turn(answer.understood_as or answer.question, turn_council(answer), lead)
+    return Turn(answer.understood_as or answer.question, turn_council(answer), lead, not answer.abstained)
 
 
 def turn_council(answer: Answer) -> tuple[str, ...]:

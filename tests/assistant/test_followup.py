@@ -836,3 +836,19 @@ def test_a_pronoun_after_a_how_many_question_is_the_thing_counted_in():
     assert read_follow_up("who manages them?", [counted], ALIASES).text == (
         "Who manages the family placement team in Bath?"
     )
+
+
+def test_a_refused_question_asked_of_no_council_keeps_the_conversations_council():
+    refused = Turn("who pays for the taxi?", (), "", answered=False)
+    reading = read_follow_up("and who chairs the initial conference?", [SEEN, refused], ALIASES)
+    # Bath is still the council asked about, and the refused turn's topic (the taxi) is not
+    # taken as the thing the conference belongs to
+    assert reading.text == "Who chairs the initial conference in Bath?"
+    # an elliptical follow-up still swaps its topic into the refused question, now in Bath
+    assert read_follow_up("what about the bus?", [SEEN, refused], ALIASES).text == "who pays for the bus in Bath?"
+    # an answered turn of no council (several councils answered, each for its own area) ends it
+    answered = Turn("who pays for the taxi?", (), "", answered=True)
+    assert "Bath" not in read_follow_up("and who chairs the initial conference?", [SEEN, answered], ALIASES).text
+    # a refused question that named a council is that council's
+    refused_in_york = Turn("who pays for the taxi in York?", (YORK,), "", answered=False)
+    assert "York" in read_follow_up("and who chairs the initial conference?", [SEEN, refused_in_york], ALIASES).text
