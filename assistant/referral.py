@@ -53,6 +53,12 @@ CATEGORY_BONUS = 0.15
 # differently on the tune split (nor on any other): the front door is the answer, the quote is
 # the council's own word on how it is judged, and the source card holds the rest.
 ROUTING_QUOTES = 1
+# Headings shown above the council's sentence in a partner's answer. A practitioner's answer shows
+# the nearest only (write.LEAD_HEADING_LEVELS); a reader outside social care does not know the
+# council's structure, and the nearest heading is often a part of a service's section that names
+# no service ("Specific Services", "Process of work", "Scope of work"): the one above it does
+# ("DISABLED CHILDREN'S SERVICE", "7.1 Children and Families Assessment and Intervention Team").
+PARTNER_HEADING_LEVELS = 2
 # "has received 357 referrals", "1,200 contacts a year", "the volume of referrals": performance
 # figures, not how to refer.
 REFERRAL_COUNT = re.compile(
@@ -189,7 +195,9 @@ def referral_answer(
     quoted = [a for a in named if any(s.authority == a for s in scored)]
     for a in quoted:
         probabilities.setdefault(a, 0.0)
-    guidance = writer._compose(query, combined, scored, quoted, probabilities, safety) if quoted else None
+    guidance = writer._compose(
+            query, combined, scored, quoted, probabilities, safety, lead_heading_levels=PARTNER_HEADING_LEVELS
+        ) if quoted else None
     said = (
         (f"What {' and '.join(short_authority(a) for a in quoted)}'s guidance says (check it fits your concern):",)
         if guidance

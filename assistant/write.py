@@ -690,6 +690,7 @@ class ExtractiveWriter:
         not_covered: tuple[str, ...] = (),
         max_sentences: int | None = None,
         unheld: bool = False,
+        lead_heading_levels: int = LEAD_HEADING_LEVELS,
     ) -> Answer:
         by_authority: dict[str, list[ScoredSentence]] = {}
         for sentence in scored:
@@ -761,7 +762,7 @@ class ExtractiveWriter:
                 # what it adds: the lead is printed just above it.
                 quotes = [_after_lead(q, best_text) for q in quotes if q.text != best_text and q.text not in lead]
             in_quotes = any(best_pick.text in q.text for q in quotes)
-            lead_heading = "" if in_quotes else section_label(top, LEAD_HEADING_LEVELS)
+            lead_heading = "" if in_quotes else section_label(top, lead_heading_levels)
             if lead_heading:
                 quotes = _under_lead(quotes, lead_n)
             # A list item already quoted under the sentence that introduces it is not quoted again,

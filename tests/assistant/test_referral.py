@@ -314,3 +314,16 @@ def test_performance_data_and_another_services_intake_are_not_routing_guidance()
     assert routes("New referrals go to the Hub, which decides on the day.")
     # a statement that concerns did not meet the threshold is never quoted after signs of abuse
     assert BELOW_THRESHOLD.search("the initial concerns are not deemed to meet statutory intervention")
+
+
+def test_a_partners_quote_names_the_section_above_its_own_heading():
+    from dataclasses import replace
+
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    found = passage("Riverside Council", "Bruising to a non-mobile baby is always referred to the Hub.", 0.8)
+    chunk = replace(found.chunk, section_path=("Disabled Children's Service", "Process of work"))
+    answer = referral_answer(
+        writer, ask("should I refer bruising in Riverside?", ("Riverside Council",)), [replace(found, chunk=chunk)]
+    )
+    # "Process of work" alone names no service to a teacher; the heading above it does
+    assert "Disabled Children's Service › Process of work: Bruising to a non-mobile baby" in answer.text
