@@ -704,6 +704,12 @@ class ExtractiveWriter:
         timed_topic = _topic_units(query) if asks_for_a_duration else None
         counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
         listed_only = False  # a who-answer whose lead is a team covering the thing asked, not doing what was asked
+        # A who-answer is about the thing asked only where its sentence names it: "Durham Constabulary
+        # lead the criminal investigation and the enquiry is conducted jointly", under a heading on
+        # Section 47 enquiries, led "who leads section 47 enquiries?" unflagged, though social workers
+        # lead them. Less than TOPIC_SHARE of the topic in the best sentence itself (its heading
+        # aside) flags the answer.
+        who_topic = _topic_units(query) if query.intent == "who" else None
         for authority in chosen_authorities:
             picks = self._pick(query, by_authority[authority], passages, max_sentences or self.max_sentences)
             best_pick = by_authority[authority][0]
@@ -740,6 +746,8 @@ class ExtractiveWriter:
                 if timed_topic and _counted_from_only(timed_topic[1], best_text, shown):
                     counted_from_topic = timed_topic[0]
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
+            if who_topic and _topic_share(who_topic[1], best_text) < TOPIC_SHARE:
+                listed_only = True
             if introduced_by and restates_question(best_pick.text, query.text):
                 # The list item is the question's own subject ("Transfer-In Initial Child Protection
                 # Conferences" for "who chairs the initial child protection conference?"): the team its

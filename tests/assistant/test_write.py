@@ -943,4 +943,19 @@ def test_a_team_covering_the_thing_a_who_question_asks_about_is_no_sure_answer_t
     said = passage("Riverside Council", (chaired, item), (0.5, 0.9))
     said = replace(said, chunk=replace(said.chunk, text=f"{chaired}\n• {item}"))
     assert not writer.write(query("who chairs the initial child protection conference?", "who"), [said]).hedged
-    assert not writer.write(query("who handles emergency protection orders?", "who"), [listed]).hedged
+    # (a list item that is not the question's own subject is no such team; the answer is flagged all
+    # the same when, as here, the item quoted does not name the thing asked about: see below)
+    assert writer.write(query("who handles emergency protection orders?", "who"), [listed]).hedged
+
+
+def test_a_who_answer_whose_sentence_does_not_name_the_thing_asked_about_is_flagged():
+    # Durham's "who leads section 47 enquiries?" led, unflagged, with the police, from a sentence
+    # on the criminal investigation that only its heading tied to Section 47 enquiries
+    writer = ExtractiveWriter(replace(SIMILARITY_ONLY, hedge_threshold=0.8), DOORS)
+    police = "Where a crime may have been committed, the police lead the criminal investigation."
+    found = passage("Riverside Council", (police,), (0.9,))
+    found = replace(found, chunk=replace(found.chunk, section_path=("Joint Section 47 Enquiries",)))
+    answer = writer.write(query("who leads section 47 enquiries?", "who"), [found])
+    assert answer.hedged and answer.notes[0] == HEDGE_NOTE and not answer.abstained
+    social = passage("Riverside Council", ("Social workers lead Section 47 enquiries, with the police.",), (0.9,))
+    assert not writer.write(query("who leads section 47 enquiries?", "who"), [social]).hedged
