@@ -326,7 +326,13 @@ _INTENTS = (
         r"when (must|should|do|does|is|are|will)|within|timescales?|deadline|time ?frame|how frequently|by when)\b",
     ),
     ("who", r"\b(who|which (\w+ ){0,2}(team|service|worker|manager|person)s?|whose|responsible|responsibility)\b"),
-    ("definition", r"\b(what (is|are|does)|whats|what's|define|definition|meaning|mean|stand for)\b"),
+    # "What does the strategy discussion need to decide?", "what does the officer have to do on the
+    # first visit?" ask what must be done, not what something is: a duty, answered as any question is.
+    (
+        "definition",
+        r"\b(what (is|are)|what does(?!(?:\s+[\w'-]+){1,5}\s+(?:need|needs|have|has|got) to\b)|whats|what's|"
+        r"define|definition|meaning|mean|stand for)\b",
+    ),
     (
         "threshold",
         r"\b(threshold|eligib\w*|criteria|qualif\w*|what age|age range|aged|who can (use|get|refer)|meets?)\b",

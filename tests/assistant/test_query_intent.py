@@ -422,3 +422,19 @@ def test_a_partner_query_reads_only_the_signs_it_affirms():
     )
     assert "physical abuse" not in query.concern_categories
     assert "support below the threshold" in query.concern_categories
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("What does the strategy discussion need to decide and plan in Durham?", "general"),
+        ("what does the officer have to do on the first visit?", "general"),
+        ("what does a private foster carer have to tell the local authority?", "general"),
+        # what something is, or what it does as a whole, is still asked as a definition
+        ("what does the DCT do in B&NES?", "definition"),
+        ("what does CIN stand for?", "definition"),
+        ("What is private fostering?", "definition"),
+    ],
+)
+def test_what_something_has_to_do_is_a_duty_asked_not_a_definition(question, intent):
+    assert detect_intent(question) == intent
