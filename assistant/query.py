@@ -244,6 +244,11 @@ class Query:
         return self.intent == "timescale" and any(ASKS_FOR_A_DURATION.search(t) for t in (self.text, self.normalised))
 
     @property
+    def asks_for_a_count(self) -> bool:
+        """A question asking how many of something there are (ASKS_FOR_A_COUNT), not for a duration."""
+        return not self.asks_for_a_duration and any(ASKS_FOR_A_COUNT.search(t) for t in (self.text, self.normalised))
+
+    @property
     def asked_levels(self) -> frozenset[str]:
         """The levels of need the question names ("what happens at level 3?" -> {"3"})."""
         return levels_named(self.text) | levels_named(self.normalised)
@@ -670,6 +675,13 @@ ASKS_FOR_A_DURATION = re.compile(
     r"\bhow (?:long|soon|quickly|fast|many (?:(?:working|calendar|school) )?(?:days|weeks|hours|months))\b|"
     r"\bhow much notice\b|\bwithin (?:how|what)\b|\b(?:deadline|time ?frame|timescales?|by when)\b|"
     r"\b(?:what'?s|what is|whats) the (?:latest|longest|maximum time|most time)\b",
+    re.IGNORECASE,
+)
+# A question asking for a count ("how many child protection plans does Torbay have?", "what is the
+# number of referrals?"); a count of days is a duration, asked by ASKS_FOR_A_DURATION.
+ASKS_FOR_A_COUNT = re.compile(
+    r"\bhow many\b(?! (?:(?:working|calendar|school) )?(?:days|weeks|hours|months|years)\b)|"
+    r"\b(?:what'?s|what is|whats|what was) the (?:number|total|count) of\b",
     re.IGNORECASE,
 )
 # A question about how often something happens: answered by a frequency (timescales.FREQUENCY).

@@ -143,6 +143,18 @@ HEDGE_NOTE = f"{HEDGE_LEAD}: it is the closest the guidance comes. Check the quo
 # no verdict changed on any split. Judged on the best sentence alone it also flagged a passed
 # unseen_docs answer whose duration sat in a further quote, so the note would have been untrue.
 NO_DURATION_NOTE = f"{HEDGE_LEAD}: none of the sentences quoted states a timescale. Check the quotes."
+# ...and a how-many question (Query.asks_for_a_count) answered by sentences none of which states a
+# number ("how many child protection plans does Torbay have?" led, unflagged, with the list item
+# "Children subject to Child Protection plans"), for the same reason.
+NO_COUNT_NOTE = f"{HEDGE_LEAD}: none of the sentences quoted states a number. Check the quotes."
+# A number in a sentence that can be a count: digits or a number written as a word, but not a year
+# ("2014"), a date's day ("1st June"), nor a paragraph number ("3.1.1").
+NUMBER = re.compile(
+    r"(?<![\d.])(?!(?:19|20)\d\d\b)\d[\d,]*(?![\d.]*\.\d)(?!\s*(?:st|nd|rd|th)\b)|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|dozen)\b",
+    re.IGNORECASE,
+)
 # ...and a how-soon question about a step ("how quickly must the initial child protection conference
 # be held?") whose lead times another step counted from it ("The first Review Conference must be
 # held within 3 months of the Initial Child Protection Conference"), with no quote timing the step
@@ -701,6 +713,8 @@ class ExtractiveWriter:
         timescales: dict[str, list[tuple[str, int]]] = {}
         asks_for_a_duration = query.asks_for_a_duration
         holds_value: list[bool] = []  # per council, for such a question: a sentence it is quoted by states a duration
+        asks_for_a_count = query.asks_for_a_count
+        holds_count: list[bool] = []  # per council, for a how-many question: a sentence it is quoted by states a number
         timed_topic = _topic_units(query) if asks_for_a_duration else None
         counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
         listed_only = False  # a who-answer whose lead is a team covering the thing asked, not doing what was asked
@@ -745,6 +759,8 @@ class ExtractiveWriter:
                 holds_value.append(any(answer_values(query.intent, text) for text in shown))
                 if timed_topic and _counted_from_only(timed_topic[1], best_text, shown):
                     counted_from_topic = timed_topic[0]
+            if asks_for_a_count:
+                holds_count.append(any(NUMBER.search(text) for text in (best_text, *(q.text for q in quotes))))
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
             if who_topic and _topic_share(who_topic[1], best_text) < TOPIC_SHARE:
                 listed_only = True
@@ -833,6 +849,9 @@ class ExtractiveWriter:
             )
         if no_duration and not not_covered:
             notes = (NO_DURATION_NOTE, *notes)
+            hedged = True
+        elif holds_count and not any(holds_count) and not not_covered:
+            notes = (NO_COUNT_NOTE, *notes)
             hedged = True
         elif counted_from_topic and not not_covered:
             notes = (COUNTED_FROM_NOTE.format(topic=counted_from_topic), *notes)

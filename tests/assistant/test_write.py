@@ -13,7 +13,7 @@ from assistant.answerability import FEATURES, AnswerabilityModel, features, focu
 from assistant.query import Query, content_terms
 from assistant.quotes import KEEP_ALL, Selection, addition
 from assistant.types import Chunk, DocumentMeta, Passage
-from assistant.write import COUNTED_FROM_NOTE, HEDGE_NOTE, NO_DURATION_NOTE, Evidence, ExtractiveWriter
+from assistant.write import COUNTED_FROM_NOTE, HEDGE_NOTE, NO_COUNT_NOTE, NO_DURATION_NOTE, Evidence, ExtractiveWriter
 
 SIMILARITY_ONLY = AnswerabilityModel(
     FEATURES, tuple(10.0 if f == "similarity" else 0.0 for f in FEATURES), -5.0, answer_threshold=0.5
@@ -959,3 +959,19 @@ def test_a_who_answer_whose_sentence_does_not_name_the_thing_asked_about_is_flag
     assert answer.hedged and answer.notes[0] == HEDGE_NOTE and not answer.abstained
     social = passage("Riverside Council", ("Social workers lead Section 47 enquiries, with the police.",), (0.9,))
     assert not writer.write(query("who leads section 47 enquiries?", "who"), [social]).hedged
+
+
+def test_a_sure_answer_that_states_no_number_for_a_how_many_question_is_flagged_not_refused():
+    # Torbay's "how many child protection plans?" led, unflagged, with "Children subject to Child
+    # Protection plans", a list item under a service that "came into effect on 1st June 2014"
+    writer = ExtractiveWriter(replace(SIMILARITY_ONLY, hedge_threshold=0.8), DOORS)
+    asked = query("how many child protection plans does Riverside have?", "general")
+    listed = passage("Riverside Council", ("Since 1st June 2014 the service covers children on child protection plans.",), (0.9,))
+    flagged = writer.write(asked, [listed])
+    assert not flagged.abstained and flagged.hedged and flagged.notes[0] == NO_COUNT_NOTE
+    counted = passage("Riverside Council", ("There are currently 156 children on child protection plans.",), (0.9,))
+    assert not writer.write(asked, [counted]).hedged
+    in_words = passage("Riverside Council", ("Three teams hold child protection plans.",), (0.9,))
+    assert not writer.write(asked, [in_words]).hedged
+    # "how many days" asks for a duration (its own flag), not a count
+    assert not query("how many working days for a core assessment?", "timescale").asks_for_a_count
