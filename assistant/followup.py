@@ -126,9 +126,17 @@ YES_NO = re.compile(rf"^\s*(?P<aux>{AUXILIARY})\s+(?P<body>[^?]+?)\s*\??\s*$", r
 # "who attends?", "and who decides?": a bare verb whose object is the last topic; or "who decides
 # that?", "who agrees this?" (`that`), where with a deciding verb (DECIDING) "that" is what the
 # last question asked, as for a bare "who decides?", not its topic ("Who decides a child …?").
+# "Who has to attend?", "who needs to attend?" ask the same with a modal of obligation.
+WHO_MODAL = r"(?:can|should|must|will|would|does|do|has\s+to|have\s+to|needs?\s+to|ought\s+to)"
 BARE_WHO = re.compile(
-    r"^\s*(?:and\s+|ok\s+|so\s+)?who\s+(?P<verb>(?:(?:can|should|must|will|would|does|do)\s+)?"
+    rf"^\s*(?:and\s+|ok\s+|so\s+)?who\s+(?P<verb>(?:{WHO_MODAL}\s+)?"
     r"(?!(?:it|them|this|that|these|those)\b)\w+)(?:\s+(?P<that>that|this))?\s*\??\s*$",
+    re.IGNORECASE,
+)
+# "who has to be there?", "who is there?", "who should be present?": who attends the last topic's
+# event, asked as being there ("there" is the event, not the council, as in "is it the same there?").
+WHO_THERE = re.compile(
+    rf"^\s*(?:and\s+|ok\s+|so\s+)?who\s+(?P<be>(?:{WHO_MODAL}\s+be)|is|are|was|were)\s+(?:there|present)\s*\??\s*$",
     re.IGNORECASE,
 )
 # An antecedent of the question's own, in a clause before its pronoun's: an article phrase or a
@@ -970,8 +978,11 @@ def _pronoun_reading(
         return None  # "can they refuse?" after "what is a section 20 agreement?": they are people
     bare_who = BARE_WHO.match(question)
     bare_who = bare_who if bare_who and not bare_who.group("that") else None  # "who chairs that?": "that" is the topic
+    there = WHO_THERE.match(question)
     if WHAT_NEXT.match(question):
         text = f"What happens after {referent}?"
+    elif there:
+        text = f"Who {there.group('be').lower()} at {referent}?"
     elif bare_who:
         text = f"Who {bare_who.group('verb')} {referent}?"
     else:

@@ -45,6 +45,12 @@ PREDICATE_WORDS = frozenset((
 ))
 # fmt: on
 _PARTICIPLE = re.compile(r"^[a-z]{3,}ed$")
+# Participles in PREDICATE_WORDS not ending -ed/-en/-wn, and the function words there: what may
+# follow "is/are" and a subject.
+_PARTICIPLES_OTHER = frozenset(
+    ["being", "made", "seen", "held", "done", "sent", "told", "kept", "met", "found", "put", "set", "led", "had",
+     "when", "if", "where", "before", "after", "within", "by", "to", "and", "or", "who", "which", "that"]
+)
 # The council's own service named after it is part of the place, not of the topic: "a CSE
 # specialist in York CSC" is about the specialist ("York CSC" = York's children's social care).
 COUNCIL_SERVICE = r"(?:\s+(?:CSC|CSSC|children'?s (?:social care|services)|social (?:care|services)|council))?"
@@ -173,12 +179,12 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
         return _topic(np)
     match = re.match(
         rf"^(?:how(?:\s+(?:long|soon|quickly|often|far|much|many\s+\w+))?|when|where|why|(?:what|which)(?:\s+\w+)?)\s+"
-        rf"{AUXILIARY}\s+(?P<np>.+)$",
+        rf"(?P<aux>{AUXILIARY})\s+(?P<np>.+)$",
         text,
         re.I,
     )
     if match:
-        return _topic(subject_phrase(match.group("np")))
+        return _topic(subject_phrase(match.group("np"), after_be=match.group("aux").lower() in _BE))
     # what a council is said to have ("york has an edge of care team doesnt it"): that thing
     match = re.match(
         r"^(?:has|have|runs?|uses?|offers?)\s+(?P<np>(?:an?|the)\s+.+?)"
@@ -243,11 +249,22 @@ def _entity(text: str, councils: tuple[str, ...]) -> Topic | None:
     return Topic(f"the {noun} that {rest}", True)
 
 
-def subject_phrase(words: str) -> str:
+_BE = frozenset(["is", "are", "was", "were"])
+# Predicate words that are a verb's base or -s form: after "is/are/was/were" and a subject, only a
+# participle ("held", "seen") or a function word can follow, so there such a word is a noun ("when
+# is the first REVIEW conference?", "how long is the visit?").
+_BASE_VERBS = frozenset(w for w in PREDICATE_WORDS if not (w.endswith(("ed", "en", "wn")) or w in _PARTICIPLES_OTHER))
+
+
+def subject_phrase(words: str, after_be: bool = False) -> str:
     """The subject noun phrase at the start of `words`: up to the first predicate word, or all but
-    the last word (the verb of "how long does an initial assessment take")."""
+    the last word (the verb of "how long does an initial assessment take"). After a form of "be"
+    (`after_be`: "when is the first review conference?") only a participle or a function word ends
+    it, and with none it is all of `words`."""
     found = [w.lower().strip(",;:") for w in words.split()]
     for n, bare in enumerate(found[1:], start=1):
+        if after_be and bare in _BASE_VERBS:
+            continue
         after = found[n + 1] if n + 1 < len(found) else ""
         # an -ed word is the verb only where a predicate would go on ("completed", "convened by"),
         # not as an adjective before its noun ("a qualified social worker")
@@ -255,7 +272,7 @@ def subject_phrase(words: str) -> str:
         # a preposition straight after the first word belongs to it ("looked after children")
         if (bare in PREDICATE_WORDS and not (n == 1 and bare in _PREPOSITIONS | {"after", "before"})) or participle:
             return " ".join(words.split()[:n])
-    return " ".join(found[:-1])
+    return " ".join(words.split()) if after_be else " ".join(found[:-1])
 
 
 def _topic(phrase: str) -> Topic | None:

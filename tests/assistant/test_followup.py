@@ -852,3 +852,28 @@ def test_a_refused_question_asked_of_no_council_keeps_the_conversations_council(
     # a refused question that named a council is that council's
     refused_in_york = Turn("who pays for the taxi in York?", (YORK,), "", answered=False)
     assert "York" in read_follow_up("and who chairs the initial conference?", [SEEN, refused_in_york], ALIASES).text
+
+
+def test_who_has_to_be_there_asks_who_attends_the_last_topic():
+    strategy = Turn("How soon must a strategy discussion be held in Bath?", (BATH,))
+    # "there" is the event, not the council: it had been read as the last question again
+    assert read_follow_up("who has to be there?", [strategy], ALIASES).text == (
+        "Who has to be at a strategy discussion in Bath?"
+    )
+    assert read_follow_up("who should be present?", [strategy], ALIASES).text == (
+        "Who should be at a strategy discussion in Bath?"
+    )
+    # an obligation asked with a bare verb is the bare verb's question ("who attends?")
+    assert read_follow_up("who has to attend?", [strategy], ALIASES).text == (
+        "Who has to attend a strategy discussion in Bath?"
+    )
+    # "the same there" is still the council's
+    assert read_follow_up("is it the same there?", [strategy], ALIASES).text == strategy.question
+
+
+def test_it_after_when_is_a_noun_phrase_is_the_whole_phrase():
+    review = Turn("When is the first review conference in Bath?", (BATH,))
+    # "review" is a noun there, not the verb that ends the subject ("Who chairs the first in Bath?")
+    assert read_follow_up("and who chairs it?", [review], ALIASES).text == (
+        "Who chairs the first review conference in Bath?"
+    )

@@ -72,3 +72,13 @@ def test_a_how_many_question_is_about_what_they_are_counted_in():
         "the family placement team"
     )
     assert topic_of("how many children are on child protection plans?", COUNCILS).phrase == "child protection plans"
+
+
+def test_after_is_or_are_only_a_participle_ends_the_subject():
+    # after "is"/"are" a base verb cannot follow the subject: "review", "visit" are nouns there
+    assert _phrase("when is the first review conference in Bath?") == "the first review conference"
+    assert _phrase("how long is a core assessment?") == "a core assessment"
+    assert _phrase("when is the initial child protection conference held?") == "the initial child protection conference"
+    assert _phrase("how often are children on plans seen?") == "children on plans"
+    # after "does" the last word is still the verb
+    assert _phrase("how long does an initial assessment take?") == "an initial assessment"
