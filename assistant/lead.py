@@ -84,7 +84,9 @@ def lead_text(
             places = (*places[1:], text)
         # The name, not the article the sentence put before it ("A Family Placement Team …"), and
         # not the question's own subject (restates_question).
-        span = next((name for kind in kinds for place in places if (name := _unit_name(kind, place, question))), "")
+        span = _passive_agent(text, question, kinds) or next(
+            (name for kind in kinds for place in places if (name := _unit_name(kind, place, question))), ""
+        )
     elif intent == "date":
         match = DATE.search(text)
         if match:  # the clause the date sits in, up to the date
@@ -145,6 +147,51 @@ def restates_question(name: str, question: str) -> bool:
 _AS_VERB = re.compile(r"\bwho\s+(?:(?:will|should|must|does|do|can|would|is to|has to)\s+)?$", re.IGNORECASE)
 # The kind of unit a question asks for: "which team", "what service", "which of the panels".
 _ASKED_UNIT = re.compile(rf"\b(?:which|what|whose)\s+(?:\w+\s+){{0,2}}?({_UNIT_NOUNS})s?\b", re.IGNORECASE)
+
+
+# "who chairs …?", "who decides …?", "who will lead …?": the action a who-question asks about.
+WHO_ACTS = re.compile(
+    r"^\W*(?:(?:and|so|ok|but)\s+)?who\s+(?:(?:will|should|must|can|would|is to|has to)\s+)?(?P<verb>[a-z]+)\b",
+    re.IGNORECASE,
+)
+# Words after "who" that name no action: "who is the LADO?", "who does section 47 enquiries?" (its
+# action is in the words after), "who do I contact?".
+_NOT_AN_ACTION = frozenset(
+    [
+        *("is", "are", "was", "were", "be", "been", "has", "have", "had", "does", "do", "did"),
+        *("can", "could", "should", "must", "will", "would", "may", "might", "shall", "the", "a", "an"),
+    ]
+)
+
+
+def asked_action(question: str) -> str:
+    """The verb of a who-question asking who does something ("chairs" in "who chairs the
+    conference?"), as typed in lower case; "" for any other question ("who is the LADO?")."""
+    acts = WHO_ACTS.match(question)
+    verb = acts.group("verb").lower() if acts else ""
+    return "" if verb in _NOT_AN_ACTION else verb
+
+
+# The one who does the asked action, named after "by" in the passive: "… on a rota and managed by a
+# Deputy Team Manager" answers "who manages the duty teams?", not the Contact, Referral and
+# Assessment Service the sentence opens with; "chaired by an independent Child Protection Conference
+# Chair". The action is matched by its first letters (ACTION_STEM), as write._does_what_is_asked does.
+ACTION_STEM = 4
+_BY_AGENT_WORDS = 8  # the words after "by" a name is looked for in
+
+
+def _passive_agent(text: str, question: str, kinds: tuple[re.Pattern[str], ...]) -> str:
+    """The team or role named as the agent of the question's action in `text` ("managed by X"), or ""."""
+    verb = asked_action(question)
+    if not verb:
+        return ""
+    prefix = re.escape(verb[: max(ACTION_STEM, len(verb) - 2)])
+    for match in re.finditer(rf"\b{prefix}\w*\s+by\s+", text, re.IGNORECASE):
+        after = " ".join(text[match.end() :].split()[:_BY_AGENT_WORDS])
+        name = next((n for kind in kinds if (n := _unit_name(kind, after, question))), "")
+        if name:
+            return name
+    return ""
 
 
 def answer_values(intent: str, sentence: str, question: str = "") -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from assistant.answerability import (
 )
 from assistant.councils import their_front_doors
 from assistant.force import force
-from assistant.lead import answer_values, lead_text, restates_question, short_authority, source_label
+from assistant.lead import answer_values, asked_action, lead_text, restates_question, short_authority, source_label
 from assistant.query import Query, content_terms, levels_named, stem, with_verb_bases
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
@@ -525,29 +525,6 @@ def _counted_from_only(units: tuple[tuple[str, ...], ...], lead: str, shown: Seq
     )
 
 
-# "who chairs …?", "who decides …?", "who will lead …?": the action a who-question asks about.
-WHO_ACTS = re.compile(
-    r"^\W*(?:(?:and|so|ok|but)\s+)?who\s+(?:(?:will|should|must|can|would|is to|has to)\s+)?(?P<verb>[a-z]+)\b",
-    re.IGNORECASE,
-)
-# Words after "who" that name no action: "who is the LADO?", "who does section 47 enquiries?" (its
-# action is in the words after), "who do I contact?".
-_NOT_AN_ACTION = frozenset(
-    [
-        *("is", "are", "was", "were", "be", "been", "has", "have", "had", "does", "do", "did"),
-        *("can", "could", "should", "must", "will", "would", "may", "might", "shall", "the", "a", "an"),
-    ]
-)
-
-
-def _asked_action(question: str) -> str:
-    """The verb of a who-question asking who does something ("chairs" in "who chairs the
-    conference?"), as typed in lower case; "" for any other question ("who is the LADO?")."""
-    acts = WHO_ACTS.match(question)
-    verb = acts.group("verb").lower() if acts else ""
-    return "" if verb in _NOT_AN_ACTION else verb
-
-
 def _does_what_is_asked(question: str, sentence: str) -> bool:
     """For a who-question asking who does something ("who chairs the conference?"), the sentence
     speaks of that action in some form ("chairs", "chaired by", "the Chair"): a team named in a
@@ -556,7 +533,7 @@ def _does_what_is_asked(question: str, sentence: str) -> bool:
     sentence on family group conferences that mentions child protection. The action's stem is
     matched by its first letters (at least four), so "decides" finds "decision" and "manages"
     "manager". True for any other question."""
-    verb = _asked_action(question)
+    verb = asked_action(question)
     if not verb:
         return True
     return _holds_word(content_terms(sentence), stem(verb))

@@ -187,3 +187,18 @@ def test_a_who_lead_is_never_the_question_s_own_subject():
 def test_a_plural_name_restates_the_question_s_singular_subject():
     # "Conferences" and "conference" stem apart ("conferenc", "conference"); one word all the same
     assert restates_question("Transfer-In Initial Child Protection Conferences", "who attends a child protection conference?")
+
+
+def test_a_who_lead_is_the_agent_of_the_asked_action_named_after_by():
+    managed = (
+        "The Contact, Referral and Assessment Service will be provided by Qualified Social workers within the "
+        "3 Duty Teams operating on a rota and managed by a Deputy Team Manager, who will allocate work."
+    )
+    # not the service the sentence opens with: the one "managed by" names
+    assert lead_text("who", managed, (), "Who manages the duty teams in Bath?") == "Deputy Team Manager"
+    chaired = "Review Conferences are chaired by an independent Child Protection Conference Chair."
+    assert lead_text("who", chaired, (), "and who chairs the review conference?") == "Child Protection Conference Chair"
+    # with no action asked, the sentence's own names lead as before
+    assert lead_text("who", managed, (), "Which team is in charge of the duty rota?") == (
+        "Contact, Referral and Assessment Service"
+    )
