@@ -390,6 +390,11 @@ def _timescales(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=1))
     elif args.csv:
         print(rows_csv(rows), end="")
+    elif not rows:
+        # The table is machine-read with --json or --csv (an empty list, a header); read by a person,
+        # nothing at all would look like a failure.
+        whose = f"{authority}'s documents" if authority else "The documents"
+        print(f"{whose} in this library state no timescale the table recognises.")
     else:
         for row in rows:
             flags = " ".join(f for f in (row.force, "DIFFERS" if row.differs else "", row.status.upper()

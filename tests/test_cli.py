@@ -74,3 +74,15 @@ def test_a_fresh_ask_on_a_broken_manifest_answers_with_the_manifest_last_read(
     assert out["authorities"] == ["City of York Council"] and not out["abstained"]
     assert main(["index"]) == 2
     assert "not valid YAML" in capsys.readouterr().err
+
+
+def test_timescales_for_a_council_with_none_says_so(env, capsys):
+    # York's service description states no timescale: a person is told so, not shown nothing
+    assert main(["timescales", "--authority", "York"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "City of York Council's documents in this library state no timescale the table recognises."
+    )
+    assert main(["timescales", "--authority", "York", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["timescales", "--authority", "Bath"]) == 0
+    assert "5 working days" in capsys.readouterr().out
