@@ -70,16 +70,26 @@ _HANDLES_KEPT = 4  # segments a long-running reader keeps open: the current base
 READER_GRACE_SECONDS = 10.0
 
 
+# Chroma shares one system per data folder in a process and starts it inside the client's
+# constructor; two threads constructing clients for the same folder at once can get the system
+# before it has started ("'RustBindingsAPI' object has no attribute 'bindings'", or a KeyError on
+# the folder). The app does exactly that when its Timescales page (its own store) opens while the
+# Ask page's assistant is still opening: the first visit showed "The timescales cannot be read".
+# Clients are therefore made one at a time.
+_CLIENT_LOCK = threading.Lock()
+
+
 def open_client(settings: Settings) -> Any:
     """PersistentClient in the data folder, or HttpClient when a Chroma server host is set."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    with _CLIENT_LOCK:
+        if settings.chroma_host:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
 class ChunkStore:
