@@ -154,6 +154,13 @@ def for_authority(rows: list[TimescaleRow], authority: str | None) -> list[Times
     return [r for r in rows if not authority or r.authority == authority]
 
 
+def without_rows(rows: list[TimescaleRow], authorities: list[str]) -> list[str]:
+    """The councils of `authorities` (in their order) whose documents give the table no row: a reader
+    looking for York among the councils should be told it states none, not left to wonder."""
+    found = {r.authority for r in rows}
+    return [a for a in authorities if a not in found]
+
+
 def rows_csv(rows: list[TimescaleRow]) -> str:
     """The table as CSV with a header row, one line per timescale (the fields of as_dict)."""
     out = io.StringIO()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from assistant.force import force
 from assistant.settings import Settings
@@ -248,3 +249,10 @@ def test_answer_quotes_carry_a_small_duty_or_guidance_label():
         "“Aim to visit\\.” **\\[1\\]** :blue-badge[guidance]",
         "“A list\\.” **\\[2\\]**",
     )
+
+
+def test_councils_whose_documents_give_no_row_are_listed_in_order():
+    from assistant.timescale_table import without_rows
+
+    rows = [SimpleNamespace(authority="Riverside Council"), SimpleNamespace(authority="Hillford Council")]
+    assert without_rows(rows, ["Hillford Council", "York", "Riverside Council", "Leeds"]) == ["York", "Leeds"]

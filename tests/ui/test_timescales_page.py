@@ -44,3 +44,11 @@ def test_council_filter_shows_one_council(app):
     assert set(frame["Council"]) == {"Plymouth"}
     assert "45 days" in set(frame["Timescale"])
     assert not app.exception
+
+
+def test_a_council_whose_documents_state_no_timescale_is_named_as_such(app):
+    open_page(app)
+    # York's service description states none: it is not among the councils to filter by, so the
+    # page says so rather than leave York missing without a word
+    assert "No timescale found in the documents of: York." in texts(app.caption)
+    assert "York" not in set(table(app)["Council"])
