@@ -322,8 +322,8 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
             # a short question about "the" something, asked with nothing else, is about the last
             # topic's: the topic goes along in brackets, as what it is (as for "and how quickly do
             # the action notes have to go out?")
-            text = f"{question.strip().rstrip(' ?.!')} ({topic.phrase})?"
-            return Reading(_with_council(text[:1].upper() + text[1:], place), True, "bridge", topic.phrase)
+            text = f"{question.strip().rstrip(' ?.!')} ({_whole(topic.phrase)})?"
+            return Reading(_with_council(text[:1].upper() + text[1:], place), True, "bridge", _whole(topic.phrase))
         return Reading(question, False)  # a new question in its own right
     base, placed = _base(previous.question, place, aliases)
     if conditional:  # "what if…" narrows the last question
@@ -367,13 +367,13 @@ def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, st
         elif opening and not named and topic and previous.answered and _bridges(own, topic):
             # "and how quickly do THE ACTION NOTES have to go out?" after strategy discussions:
             # the notes are the discussions'; the topic goes along, in brackets, as what it is.
-            text, rule = f"{rest.rstrip(' ?.!')} ({topic.phrase})?", "bridge"
+            text, rule = f"{rest.rstrip(' ?.!')} ({_whole(topic.phrase)})?", "bridge"
         if not named and place:
             text = _with_council(text, place)
         text = text[:1].upper() + text[1:]
         if text == question:
             return Reading(question, False)
-        taken = {"reference": answer_name, "bridge": topic.phrase if topic else "", "pronoun": asked_of}
+        taken = {"reference": answer_name, "bridge": _whole(topic.phrase) if topic else "", "pronoun": asked_of}
         return Reading(text, True, rule, taken.get(rule, ""))
     if rest_terms:
         swapped = own.strip(" ?.!,")
@@ -898,6 +898,21 @@ DEFINITE = re.compile(
     r"\bthe\s+(?:(?:first|second|next|last|final|initial|same|other)\s+)?(?P<words>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\b"
 )
 INDEFINITE = re.compile(r"\b(?:a|an|any|another)\s+[a-z]")
+
+
+# A stage of a thing ("the end of a section 47 enquiry", "the outcome of the conference"): what a
+# bridged follow-up's part belongs to is the thing itself ("how long does the assessment take?" is
+# the enquiry's assessment, not the end's).
+STAGE_OF = re.compile(
+    r"^(?:the|an?)\s+(?:end|start|beginning|outcome|result|close|conclusion|stage|point|time)\s+of\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _whole(phrase: str) -> str:
+    """The thing a stage phrase is a stage of ("the end of a section 47 enquiry" -> "a section 47
+    enquiry"); any other phrase as it is."""
+    return STAGE_OF.sub("", phrase, count=1)
 
 
 def _bridges(own: str, topic: Topic) -> bool:

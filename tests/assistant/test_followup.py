@@ -877,3 +877,15 @@ def test_it_after_when_is_a_noun_phrase_is_the_whole_phrase():
     assert read_follow_up("and who chairs it?", [review], ALIASES).text == (
         "Who chairs the first review conference in Bath?"
     )
+
+
+def test_a_part_asked_after_a_stage_of_a_thing_belongs_to_the_thing():
+    end = Turn("What happens at the end of a section 47 enquiry in Bath?", (BATH,))
+    # "the assessment" is the enquiry's, not the end's
+    assert read_follow_up("how long does the assessment take?", [end], ALIASES).text == (
+        "How long does the assessment take (a section 47 enquiry) in Bath?"
+    )
+    strategy = Turn("How soon must a strategy discussion be held in Bath?", (BATH,))
+    assert read_follow_up("who gets the notes?", [strategy], ALIASES).text == (
+        "Who gets the notes (a strategy discussion) in Bath?"
+    )
