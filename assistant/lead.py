@@ -10,9 +10,9 @@ sentence (which is then not quoted a second time). `source_label` gives the shor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from assistant.query import content_terms
+from assistant.query import content_terms, stem
 from assistant.timescales import (
     _TIMESCALE,  # one pattern for what a duration looks like
     DATE,
@@ -172,11 +172,18 @@ def asked_action(question: str) -> str:
     return "" if verb in _NOT_AN_ACTION else verb
 
 
+def holds_word(terms: Sequence[str], word: str) -> bool:
+    """One of the (stemmed) terms is the word in some form: it begins with the word's stem less its
+    last letter, at least four letters ("conference" in "Conferences", "decid" in "decision")."""
+    prefix = word[: max(4, len(word) - 1)]
+    return any(t == word or t.startswith(prefix) for t in terms)
+
+
 # The one who does the asked action, named after "by" in the passive: "… on a rota and managed by a
 # Deputy Team Manager" answers "who manages the duty teams?", not the Contact, Referral and
 # Assessment Service the sentence opens with; "chaired by an independent Child Protection Conference
-# Chair". The action is matched by its first letters (ACTION_STEM), as write._does_what_is_asked does.
-ACTION_STEM = 4
+# Chair". The word before "by" is the action in some form (holds_word, as write._does_what_is_asked
+# asks of a sentence).
 _BY_AGENT_WORDS = 8  # the words after "by" a name is looked for in
 
 
@@ -185,8 +192,10 @@ def _passive_agent(text: str, question: str, kinds: tuple[re.Pattern[str], ...])
     verb = asked_action(question)
     if not verb:
         return ""
-    prefix = re.escape(verb[: max(ACTION_STEM, len(verb) - 2)])
-    for match in re.finditer(rf"\b{prefix}\w*\s+by\s+", text, re.IGNORECASE):
+    action = stem(verb)
+    for match in re.finditer(r"\b([\w'-]+)\s+by\s+", text):
+        if not holds_word(content_terms(match.group(1)), action):
+            continue
         after = " ".join(text[match.end() :].split()[:_BY_AGENT_WORDS])
         name = next((n for kind in kinds if (n := _unit_name(kind, after, question))), "")
         if name:

@@ -195,9 +195,13 @@ def referral_answer(
     quoted = [a for a in named if any(s.authority == a for s in scored)]
     for a in quoted:
         probabilities.setdefault(a, 0.0)
-    guidance = writer._compose(
+    guidance = (
+        writer._compose(
             query, combined, scored, quoted, probabilities, safety, lead_heading_levels=PARTNER_HEADING_LEVELS
-        ) if quoted else None
+        )
+        if quoted
+        else None
+    )
     said = (
         (f"What {' and '.join(short_authority(a) for a in quoted)}'s guidance says (check it fits your concern):",)
         if guidance

@@ -45,9 +45,9 @@ PREDICATE_WORDS = frozenset((
 ))
 # fmt: on
 _PARTICIPLE = re.compile(r"^[a-z]{3,}ed$")
-# Participles in PREDICATE_WORDS not ending -ed/-en/-wn, and the function words there: what may
-# follow "is/are" and a subject.
-_PARTICIPLES_OTHER = frozenset(
+# What in PREDICATE_WORDS may follow "is/are" and a subject besides a participle ending -ed/-en/-wn:
+# the other participles and the function words.
+_MAY_FOLLOW_BE = frozenset(
     ["being", "made", "seen", "held", "done", "sent", "told", "kept", "met", "found", "put", "set", "led", "had",
      "when", "if", "where", "before", "after", "within", "by", "to", "and", "or", "who", "which", "that"]
 )
@@ -253,7 +253,7 @@ _BE = frozenset(["is", "are", "was", "were"])
 # Predicate words that are a verb's base or -s form: after "is/are/was/were" and a subject, only a
 # participle ("held", "seen") or a function word can follow, so there such a word is a noun ("when
 # is the first REVIEW conference?", "how long is the visit?").
-_BASE_VERBS = frozenset(w for w in PREDICATE_WORDS if not (w.endswith(("ed", "en", "wn")) or w in _PARTICIPLES_OTHER))
+_BASE_VERBS = frozenset(w for w in PREDICATE_WORDS if not (w.endswith(("ed", "en", "wn")) or w in _MAY_FOLLOW_BE))
 
 
 def subject_phrase(words: str, after_be: bool = False) -> str:

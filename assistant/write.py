@@ -23,7 +23,15 @@ from assistant.answerability import (
 )
 from assistant.councils import their_front_doors
 from assistant.force import force
-from assistant.lead import answer_values, asked_action, lead_text, restates_question, short_authority, source_label
+from assistant.lead import (
+    answer_values,
+    asked_action,
+    holds_word,
+    lead_text,
+    restates_question,
+    short_authority,
+    source_label,
+)
 from assistant.query import Query, content_terms, levels_named, stem, with_verb_bases
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
@@ -487,7 +495,7 @@ def _topic_share(units: tuple[tuple[str, ...], ...], text: str) -> float:
     def held(unit: tuple[str, ...]) -> bool:
         if len(unit) > 1 or " " in unit[0]:
             return any(_holds_phrase(text, form) for form in unit)
-        return _holds_word(terms, unit[0])
+        return holds_word(terms, unit[0])
 
     return sum(held(u) for u in units) / len(units)
 
@@ -495,13 +503,6 @@ def _topic_share(units: tuple[tuple[str, ...], ...], text: str) -> float:
 def _holds_phrase(text: str, phrase: str) -> bool:
     """The text holds the phrase as whole words, in any case."""
     return bool(re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ".join(text.split()), re.IGNORECASE))
-
-
-def _holds_word(terms: Sequence[str], word: str) -> bool:
-    """One of the (stemmed) terms is the word in some form: it begins with the word's stem less its
-    last letter, at least four letters ("conference" in "Conferences", "decid" in "decision")."""
-    prefix = word[: max(4, len(word) - 1)]
-    return any(t == word or t.startswith(prefix) for t in terms)
 
 
 def _counted_from_only(units: tuple[tuple[str, ...], ...], lead: str, shown: Sequence[str]) -> bool:
@@ -536,7 +537,7 @@ def _does_what_is_asked(question: str, sentence: str) -> bool:
     verb = asked_action(question)
     if not verb:
         return True
-    return _holds_word(content_terms(sentence), stem(verb))
+    return holds_word(content_terms(sentence), stem(verb))
 
 
 class ExtractiveWriter:
@@ -731,13 +732,13 @@ class ExtractiveWriter:
                         timescales.setdefault(authority, []).append((value, n))
             top = passages[best_pick.passage_index]
             best_text = with_list(top, with_referent(top, best_pick.sentence_index, best_pick.text))
+            shown = (best_text, *(q.text for q in quotes))  # what the reader is shown of this council
             if asks_for_a_duration:
-                shown = (best_text, *(q.text for q in quotes))
                 holds_value.append(any(answer_values(query.intent, text) for text in shown))
                 if timed_topic and _counted_from_only(timed_topic[1], best_text, shown):
                     counted_from_topic = timed_topic[0]
             if asks_for_a_count:
-                holds_count.append(any(NUMBER.search(text) for text in (best_text, *(q.text for q in quotes))))
+                holds_count.append(any(NUMBER.search(text) for text in shown))
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
             if who_topic and _topic_share(who_topic[1], best_text) < TOPIC_SHARE:
                 listed_only = True
