@@ -198,9 +198,16 @@ ELSEWHERE_UNSURE = "comes closest, though it may not answer your question"
 # 12 months" were told as one rule two ways, for a question about the RUH).
 EVERY_RULE_WORDS = frozenset(content_terms("child children young person people family families case cases"))
 # The words a duration is told in: shared by any two timescale sentences, they say nothing about
-# whether the two are about the same thing (ExtractiveWriter._conflicts).
+# whether the two are about the same thing (ExtractiveWriter._conflicts). With them the verbs a
+# duration is asked with ("how long does a section 47 enquiry take?", "how long does a plan last?"):
+# "take" matched "the conference must take place within 15 working days" and "the first Core Group
+# meeting must take place within 10 working days", so two steps that are not the enquiry were told
+# as the councils' differing rules for it.
 DURATION_WORDS = frozenset(
-    content_terms("day days week weeks month months hour hours year years working calendar within timescale time")
+    content_terms(
+        "day days week weeks month months hour hours year years working calendar within timescale time "
+        "take takes taking taken took last lasts lasted lasting"
+    )
 )
 ELSEWHERE_COUNCILS = 1
 ELSEWHERE_SENTENCES = 1
@@ -410,8 +417,8 @@ def _holds_an_answer_to(query: Query, sentence: str) -> bool:
     if query.intent != "timescale":
         return True
     asked = with_verb_bases(set(query.terms)) - DURATION_WORDS - EVERY_RULE_WORDS
-    clause = lead_text(query.intent, sentence, about=lambda c: len(with_verb_bases(set(content_terms(c))) & asked))
-    return bool(with_verb_bases(set(content_terms(clause))) & asked)
+    clause = lead_text(query.intent, sentence, about=lambda c: len(_timed_terms(c) & asked))
+    return bool(_timed_terms(clause) & asked)
 
 
 # What a sentence answering a question about money speaks of (Query.asks_about_money): paying,
@@ -505,19 +512,29 @@ def _holds_phrase(text: str, phrase: str) -> bool:
     return bool(re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ".join(text.split()), re.IGNORECASE))
 
 
+def _timed_and_source(text: str) -> tuple[str, str]:
+    """(what a sentence times, what its durations are counted from): "The first Core Group meeting
+    must take place within 10 working days" and "of the Initial Child Protection Conference"."""
+    spans = counted_from_spans(text)
+    timed, start = [], 0
+    for a, b in spans:
+        timed.append(text[start:a])
+        start = b
+    timed.append(text[start:])
+    return " ".join(timed), " ".join(text[a:b] for a, b in spans)
+
+
+def _timed_terms(text: str) -> set[str]:
+    """The words of what a sentence times (_timed_and_source), irregular verbs as their base: a
+    step named only as the one a duration counts from is not what the sentence times."""
+    return with_verb_bases(set(content_terms(_timed_and_source(text)[0])))
+
+
 def _counted_from_only(units: tuple[tuple[str, ...], ...], lead: str, shown: Sequence[str]) -> bool:
     """The council's lead times another step counted from the topic (its `units` are in the lead's
     counted-from phrase, not in what it times) and no sentence shown times the topic itself."""
 
-    def split(text: str) -> tuple[str, str]:  # (what is timed, what it is counted from)
-        spans = counted_from_spans(text)
-        timed, start = [], 0
-        for a, b in spans:
-            timed.append(text[start:a])
-            start = b
-        timed.append(text[start:])
-        return " ".join(timed), " ".join(text[a:b] for a, b in spans)
-
+    split = _timed_and_source
     timed, source = split(lead)
     if not (_topic_share(units, source) >= TOPIC_SHARE > _topic_share(units, timed)):
         return False
@@ -901,7 +918,7 @@ class ExtractiveWriter:
         # ways.)
         asked = with_verb_bases(set(query.terms)) - DURATION_WORDS - EVERY_RULE_WORDS
         about = {
-            a: with_verb_bases(set(content_terms(parts[a].lead))) & asked if a in parts else set() for a in timescales
+            a: _timed_terms(parts[a].lead) & asked if a in parts else set() for a in timescales
         }
         timescales = {
             a: items for a, items in timescales.items() if any(about[a] & about[b] for b in about if b != a)

@@ -105,15 +105,15 @@ def test_a_timescale_conflict_says_what_each_councils_figure_applies_to():
     passages = [
         passage("Riverside Council", ("The child will be seen within 5 working days of the referral.",), (0.80,)),
         passage(
-            "Hillford Council", ("Hospital referrals will be passed to the home council within 24 hours.",), (0.78,)
+            "Hillford Council", ("A child referred by a hospital will be seen by the home council within 24 hours.",), (0.78,)
         ),
     ]
-    # Both sentences hold the question's one weighed term, so they differ in similarity only.
-    asked = replace(query("how soon is a child seen after a referral?", "timescale"), term_weights=(("referral", 1.0),))
+    # Both sentences time the child being seen, so they differ in similarity only.
+    asked = replace(query("how soon is a child seen after a referral?", "timescale"), term_weights=(("seen", 1.0),))
     answer = writer.write(asked, passages)
     assert answer.conflicts
     assert "The child will be seen within 5 working days of the referral [1]" in answer.conflicts[0]
-    assert "Hospital referrals will be passed to the home council within 24 hours [2]" in answer.conflicts[0]
+    assert "A child referred by a hospital will be seen by the home council within 24 hours [2]" in answer.conflicts[0]
 
 
 def test_a_council_that_only_mentions_the_topic_is_not_shown():
@@ -689,6 +689,36 @@ def test_durations_about_different_things_are_not_called_a_conflict():
         passage("Hillford Council", ("The child will be seen within 10 working days.",), (0.79,)),
     ]
     assert writer.write(query("how soon should a social worker see the child?", "timescale"), seen).conflicts
+
+
+def test_the_verb_a_duration_is_asked_with_and_the_step_counted_from_make_no_conflict():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    # "take" asked ("how long does an enquiry take?") and "take place" written name no step: the
+    # conference and the core group are two steps, neither of them the enquiry.
+    take_place = [
+        passage("Riverside Council", ("The conference must take place within 15 working days.",), (0.80,)),
+        passage("Hillford Council", ("The first core group must take place within 10 working days.",), (0.79,)),
+    ]
+    asked = replace(
+        query("how long does an enquiry take?", "timescale"), term_weights=(("enquiry", 3.0), ("take", 1.0))
+    )
+    answer = writer.write(asked, take_place)
+    assert answer.authorities == ["Riverside Council", "Hillford Council"] and not answer.conflicts
+    # The step asked about named only as the one another step is counted from is not what is timed:
+    # "core group … within 10 working days of the initial conference" is no rule for the conference.
+    counted_from = [
+        passage("Riverside Council", ("The initial conference is held within 15 working days.",), (0.80,)),
+        passage(
+            "Hillford Council", ("The core group meets within 10 working days of the initial conference.",), (0.79,)
+        ),
+    ]
+    conference = replace(
+        query("how soon is the initial conference held?", "timescale"),
+        term_weights=(("initial", 2.0), ("conference", 2.0), ("held", 1.0)),
+    )
+    assert not writer.write(conference, counted_from).conflicts
+    same_step = [counted_from[0], passage("Hillford Council", ("The initial conference is held within 10 working days.",), (0.79,))]
+    assert writer.write(conference, same_step).conflicts  # the same step, two rules
 
 
 def test_focus_terms_put_everyday_english_words_after_the_rest():
