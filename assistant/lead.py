@@ -164,12 +164,39 @@ _NOT_AN_ACTION = frozenset(
 )
 
 
+# A who-question asking who is there ("who has to be at a strategy discussion?", "who is invited to
+# the conference?", "who takes part in the core group?"): its action is attending, however asked,
+# and a sentence answers it by speaking of being there in some form (PRESENCE_WORDS).
+WHO_ATTENDS = re.compile(
+    r"^\W*(?:(?:and|so|ok|but)\s+)?who\s+(?:(?:will|should|must|can|would|is to|has to|have to|needs? to|"
+    r"ought to|tends? to)\s+)?(?:be\s+(?:at|in|present|there|invited|involved)\b|(?:is|are)\s+(?:present|"
+    r"invited|involved)\b|goes\s+to\b|go\s+to\b|takes?\s+part\b|sits?\s+on\b|attends?\b|joins?\b)",
+    re.IGNORECASE,
+)
+ATTEND = "attend"
+# How guidance says who is there: "attended by", "invited", "present", "participants", "members",
+# "involve", "include" ("the discussion should include the police"). Not "join": its stem
+# begins "joint" ("joint with the police").
+PRESENCE_WORDS = ("attend", "invit", "present", "particip", "member", "involv", "includ")
+
+
 def asked_action(question: str) -> str:
     """The verb of a who-question asking who does something ("chairs" in "who chairs the
-    conference?"), as typed in lower case; "" for any other question ("who is the LADO?")."""
+    conference?"; ATTEND for who is there, WHO_ATTENDS), as typed in lower case; "" for any other
+    question ("who is the LADO?")."""
+    if WHO_ATTENDS.match(question):
+        return ATTEND
     acts = WHO_ACTS.match(question)
     verb = acts.group("verb").lower() if acts else ""
     return "" if verb in _NOT_AN_ACTION else verb
+
+
+def does_action(terms: Sequence[str], verb: str) -> bool:
+    """The (stemmed) terms speak of the asked action in some form (holds_word); being there, in
+    any of the words guidance says it with (PRESENCE_WORDS)."""
+    if verb == ATTEND:
+        return any(holds_word(terms, word) for word in PRESENCE_WORDS)
+    return holds_word(terms, stem(verb))
 
 
 def holds_word(terms: Sequence[str], word: str) -> bool:

@@ -24,15 +24,17 @@ from assistant.answerability import (
 from assistant.councils import their_front_doors
 from assistant.force import force
 from assistant.lead import (
+    ATTEND,
     answer_values,
     asked_action,
+    does_action,
     holds_word,
     lead_text,
     restates_question,
     short_authority,
     source_label,
 )
-from assistant.query import Query, content_terms, levels_named, stem, with_verb_bases
+from assistant.query import Query, content_terms, levels_named, with_verb_bases
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
 from assistant.timescales import FREQUENCY, counted_from_spans, extract_timescales
@@ -554,7 +556,7 @@ def _does_what_is_asked(question: str, sentence: str) -> bool:
     verb = asked_action(question)
     if not verb:
         return True
-    return holds_word(content_terms(sentence), stem(verb))
+    return does_action(content_terms(sentence), verb)
 
 
 class ExtractiveWriter:
@@ -758,6 +760,14 @@ class ExtractiveWriter:
                 holds_count.append(any(NUMBER.search(text) for text in shown))
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
             if who_topic and _topic_share(who_topic[1], best_text) < TOPIC_SHARE:
+                listed_only = True
+            # A who-is-there question ("who has to be at a strategy discussion?") whose best sentence
+            # says nothing of anyone being there (lead.PRESENCE_WORDS) is answered by what the meeting
+            # does, not who attends: Durham's list of what a strategy discussion decides led it,
+            # unflagged. Only for being there: a check of every asked action ("who runs ASYE?",
+            # "who desides …?") flagged two passed tune answers, whose sentences said "leads" and
+            # "decided", and no failed one.
+            if asked_action(query.text) == ATTEND and not _does_what_is_asked(query.text, best_text):
                 listed_only = True
             if introduced_by and restates_question(best_pick.text, query.text):
                 # The list item is the question's own subject ("Transfer-In Initial Child Protection
