@@ -477,12 +477,19 @@ def _topic_units(query: Query) -> TopicUnits | None:
         return max((f for f in concept if _holds_phrase(text, f)), key=len, default="")
 
     # the longest term first: "initial child protection conference" is one thing, not "child protection" and two words
+    in_concepts: set[str] = set()  # the words of every form of a concept named
     for concept in sorted(query.concepts, key=lambda c: -len(named_in(phrase, c))):
         named = named_in(rest, concept)
         if named:
             units.append(tuple(f.lower() for f in concept))
+            in_concepts.update(t for form in concept for t in content_terms(form))
             rest = re.sub(rf"(?<!\w){re.escape(named)}(?!\w)", " ", rest, flags=re.IGNORECASE)
-    units += [(t,) for t in content_terms(rest) if t not in STANDING_REFERENTS]
+    # A word the concept's own name holds is that concept again, not a thing of its own: "a s47
+    # enquiry" is the one unit "section 47 enquiry" (named by its short form), and "enquiry" alone
+    # is no half of the topic ("… Durham Constabulary lead the criminal investigation and the
+    # enquiry is conducted jointly" held half of "s47" + "enquiry" and led "who leads a s47
+    # enquiry?" unflagged).
+    units += [(t,) for t in content_terms(rest) if t not in STANDING_REFERENTS and t not in in_concepts]
     return (phrase, tuple(units)) if units else None
 
 

@@ -1031,3 +1031,21 @@ def test_a_who_is_there_answer_from_a_sentence_that_says_nothing_of_attending_is
     # Another action is not held to it: "leads" asked and "led" written would need a stemmer that knows both.
     led = passage("Riverside Council", ("The strategy discussion is led by the team manager.",), (0.9,))
     assert not writer.write(query("who runs the strategy discussion?", "who"), [led]).hedged
+
+
+def test_a_topic_named_by_its_short_form_is_one_thing_not_its_words_again():
+    from assistant.write import _topic_units
+
+    asked = replace(
+        query("who leads a s47 enquiry?", "who"),
+        concepts=(("s47", "section 47 enquiry", "child protection enquiry"),),
+    )
+    units = _topic_units(asked)
+    # "enquiry" is a word of the concept's own name: no second unit for it
+    assert units is not None and units[1] == (("s47", "section 47 enquiry", "child protection enquiry"),)
+    # so a sentence saying only "the enquiry" holds none of the topic, and its who-answer is flagged
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    police = "The police lead the criminal investigation and the enquiry is conducted jointly."
+    assert writer.write(asked, [passage("Riverside Council", (police,), (0.9,))]).hedged
+    social_work = "Social workers lead every section 47 enquiry."
+    assert not writer.write(asked, [passage("Riverside Council", (social_work,), (0.9,))]).hedged
