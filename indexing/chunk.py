@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.types import Block, Chunk, Document, Section, content_hash
-from indexing.structure import parse_blocks, sections
+from indexing.structure import CONTENTS_HEADING, parse_blocks, sections
 
 # A document's own table of contents: navigation, not guidance. Its entries repeat the headings
 # word for word, so it ranks for any question about a heading and would be quoted as if it
@@ -15,7 +15,6 @@ from indexing.structure import parse_blocks, sections
 # lines mostly repeat the document's own headings) and its lines are entries, not sentences: a
 # section called "Contents" that says something ("1.1 This annex provided the details of …")
 # is kept, and so is one of fewer than MIN_ENTRIES lines.
-CONTENTS_HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:table\s+of\s+)?contents(?:\s+list)?\s*:?\s*$", re.I)
 MIN_ENTRIES = 3  # a table of contents lists several headings
 # A contents entry is a heading: no closing full stop, and short; national guidance titles run
 # long ("2.18 - 2.20 Action to be taken by Local Authority on Receipt of Notification of a …").

@@ -14,6 +14,8 @@ from assistant.types import Block, Section
 
 BULLET = re.compile(r"^(?:[-–·•▪◦●*]|o(?=\s))\s+")
 ENUMERATOR = re.compile(r"^(?:\(?[a-z]{1,3}\)|[a-z]{1,4}\.|\(?\d{1,2}\)|\d{1,2}\.)\s+", re.I)
+# A document's own table of contents is headed so ("Contents", "Table of contents", "2. Contents:").
+CONTENTS_HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:table\s+of\s+)?contents(?:\s+list)?\s*:?\s*$", re.I)
 NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?=\S)")
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 PAGE_NUMBER = re.compile(r"^\d{1,3}$")
@@ -111,13 +113,22 @@ def parse_blocks(text: str) -> list[Block]:
     has_caps_headings = any(_is_all_caps(ln.text) and _heading_like(ln.text) for ln in lines)
     numbered_depth = 0
     last_top = 0  # last top-level numbered heading, to tell headings from numbered paragraphs
+    # Inside a table of contents (after a "Contents" heading, up to the first blank line after its
+    # entries), a numbered line is an entry, not a heading: the DfE's "2.43   Form of Notification"
+    # had become a heading over every section that followed ("2.43 Form of Notification ›
+    # Promoting Awareness"), mislabelling each quote's source.
+    contents, entries = False, 0
     i = 0
     while i < len(lines):
         line = lines[i]
         content = line.text
+        if not content and contents and entries:
+            contents = False
         if not content or PAGE_NUMBER.match(content) or content in {"-", "·", "•"}:
             i += 1
             continue
+        if contents:
+            entries += 1
         nxt = _next_content(lines, i)
         # Tables: consecutive tab-separated rows stay one block.
         if _is_table_row(line) and not BULLET.match(line.raw.strip()):
@@ -138,6 +149,7 @@ def parse_blocks(text: str) -> list[Block]:
             level = num.group(1).count(".") + 1 if num else len(md.group(1))
             if title:
                 blocks.append(Block("heading", title, line.start, line.end, level=level))
+                contents, entries = bool(CONTENTS_HEADING.match(title)), 0
                 if num:
                     numbered_depth = level
                     last_top = int(num.group(1).split(".")[0])
@@ -159,6 +171,10 @@ def parse_blocks(text: str) -> list[Block]:
             i += 1
             continue
         num = NUMBERED.match(content)
+        if num and contents:
+            blocks.append(Block("paragraph", content, line.start, line.end))
+            i += 1
+            continue
         if num:
             block = _paragraph_or_heading(content, line, num, _in_sequence(num.group(1), last_top, lines, i))
             if block.kind == "heading":
@@ -179,6 +195,7 @@ def parse_blocks(text: str) -> list[Block]:
                 else:
                     level = 2 if has_caps_headings or _has_form_questions(lines) else 1
                 blocks.append(Block("heading", content.rstrip(":").strip(), line.start, line.end, level=level))
+                contents, entries = bool(CONTENTS_HEADING.match(content)), 0
                 i += 1
                 continue
         if _continues(blocks, content):

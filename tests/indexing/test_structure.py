@@ -131,3 +131,34 @@ def test_markdown_single_star_emphasis_and_block_quotes_are_not_text():
     assert clean_inline("Children Act 1989* applies") == "Children Act 1989* applies"
     assert clean_inline("5 * 3 * 2") == "5 * 3 * 2"
     assert clean_inline("* item one") == "* item one"
+
+
+def test_a_numbered_contents_entry_is_no_heading_over_the_sections_after_it():
+    """A contents line with one paragraph number ("2.43   Form of Notification") had become a
+    heading, and every unnumbered heading after the contents sat under it."""
+    text = """Contents
+
+2.1 - 2.3    Introduction
+2.4 - 2.7    Promoting Awareness
+2.43         Form of Notification
+
+
+Introduction
+
+2.1 A child is privately fostered where he or she is under 16.
+
+Promoting Awareness
+
+2.4 Every local authority must promote public awareness.
+
+Form of Notification
+
+2.43 Every notification must be given in writing.
+"""
+    paths = [s.path for s in sections(parse_blocks(text))]
+    assert ("Introduction",) in paths and ("Promoting Awareness",) in paths and ("Form of Notification",) in paths
+    assert not any("2.43 Form of Notification" in p for path in paths for p in path)
+    # the contents list is not indexed, and no chunk is labelled with a contents entry
+    assert all(c.section in ("Introduction", "Promoting Awareness", "Form of Notification") for c in _chunked(text))
+    # a numbered heading outside a table of contents is still one
+    assert ("1 Duty Team",) in [s.path for s in sections(parse_blocks("1 Duty Team\n\n1.1 The team is on a rota.\n"))]
