@@ -175,7 +175,9 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
         return _topic(match.group("np"))
     match = re.match(r"^who\s+(?:(?:should|must|can|will|would)\s+)?(?P<verb>\w+)\s+(?P<np>.+)$", text, re.I)
     if match and match.group("verb").lower() not in ("is", "are", "was", "were", "do", "does", "did", "has", "have"):
-        np = re.sub(r"^(?:with|to|for|about|on|at)\s+", "", match.group("np"), flags=re.I)
+        # ...nor the particle of a phrasal verb ("who carries out section 47 enquiries?", "who
+        # signs off the plan?", "who follows up a referral?", "who looks after …")
+        np = re.sub(r"^(?:with|to|for|about|on|at|out|up|off|over|after)\s+", "", match.group("np"), flags=re.I)
         return _topic(np)
     match = re.match(
         rf"^(?:how(?:\s+(?:long|soon|quickly|often|far|much|many\s+\w+))?|when|where|why|(?:what|which)(?:\s+\w+)?)\s+"

@@ -517,8 +517,15 @@ def _topic_share(units: tuple[tuple[str, ...], ...], text: str) -> float:
 
 
 def _holds_phrase(text: str, phrase: str) -> bool:
-    """The text holds the phrase as whole words, in any case."""
-    return bool(re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ".join(text.split()), re.IGNORECASE))
+    """The text holds the phrase as whole words, in any case, its last word in the singular or
+    plural ("Section 47 enquiries" holds "section 47 enquiry"; "child protection plans" holds
+    "child protection plan"): guidance and questions name the thing in either."""
+    words = " ".join(phrase.split())
+    stem_end = words[:-1] if words.lower().endswith("y") and len(words) > 3 else words
+    plural = rf"{re.escape(stem_end)}ies" if stem_end != words else rf"{re.escape(words)}(?:s|es)"
+    singular = re.escape(words[:-1]) if words.lower().endswith("s") and not words.lower().endswith("ss") else ""
+    forms = "|".join(f for f in (re.escape(words), plural, singular) if f)
+    return bool(re.search(rf"(?<!\w)(?:{forms})(?!\w)", " ".join(text.split()), re.IGNORECASE))
 
 
 def _timed_and_source(text: str) -> tuple[str, str]:

@@ -82,3 +82,9 @@ def test_after_is_or_are_only_a_participle_ends_the_subject():
     assert _phrase("how often are children on plans seen?") == "children on plans"
     # after "does" the last word is still the verb
     assert _phrase("how long does an initial assessment take?") == "an initial assessment"
+
+
+def test_a_phrasal_verbs_particle_is_not_part_of_the_thing_done():
+    assert topic_of("Who carries out section 47 enquiries?", COUNCILS).phrase == "section 47 enquiries"
+    assert topic_of("who signs off the child protection plan?", COUNCILS).phrase == "the child protection plan"
+    assert topic_of("who follows up a referral in York?", COUNCILS).phrase == "a referral"

@@ -1049,3 +1049,14 @@ def test_a_topic_named_by_its_short_form_is_one_thing_not_its_words_again():
     assert writer.write(asked, [passage("Riverside Council", (police,), (0.9,))]).hedged
     social_work = "Social workers lead every section 47 enquiry."
     assert not writer.write(asked, [passage("Riverside Council", (social_work,), (0.9,))]).hedged
+
+
+def test_a_glossary_phrase_is_held_in_the_plural_and_the_singular():
+    from assistant.write import _holds_phrase
+
+    assert _holds_phrase("Section 47 enquiries are led by social workers.", "section 47 enquiry")
+    assert _holds_phrase("Child protection plans are reviewed.", "child protection plan")
+    assert _holds_phrase("The ICPCs are held monthly.", "ICPC")
+    assert _holds_phrase("a child protection plan", "child protection plans")
+    assert not _holds_phrase("the enquiryx", "enquiry") and not _holds_phrase("a proces", "process")
+
