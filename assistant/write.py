@@ -674,7 +674,16 @@ class ExtractiveWriter:
         # A council that ranks near but is unlikely to answer is shown only when its best sentence
         # holds an answer of the kind asked for (Plymouth's "10 working days" beside B&NES's 5):
         # a differing rule must be seen; a sentence that merely mentions the topic need not be.
-        return [a for a in near if a in likely or _holds_an_answer_to(query, top[a].text)]
+        shown = [a for a in near if a in likely or _holds_an_answer_to(query, top[a].text)]
+        # ...and, where the question names a thing, only when its best sentence names it too
+        # (TOPIC_SHARE of the question's topic): an answer of the kind asked for about something
+        # else is no differing rule. "How often must a privately fostered child be visited?" had
+        # shown Sussex's "Visit the child at least once every ten working days" (a child on a
+        # protection plan, probability 0.39) as Sussex's rule beside the DfE's.
+        topic = _topic_units(query)
+        if topic:
+            shown = [a for a in shown if a in likely or _topic_share(topic[1], top[a].text) >= TOPIC_SHARE]
+        return shown
 
     def elsewhere(
         self, query: Query, passages: Sequence[Passage], not_covered: tuple[str, ...], unheld: bool = False

@@ -1060,3 +1060,19 @@ def test_a_glossary_phrase_is_held_in_the_plural_and_the_singular():
     assert _holds_phrase("a child protection plan", "child protection plans")
     assert not _holds_phrase("the enquiryx", "enquiry") and not _holds_phrase("a proces", "process")
 
+
+def test_an_unlikely_council_is_shown_beside_the_answer_only_where_it_names_the_thing_asked():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = replace(
+        query("how often must a privately fostered child be visited?", "timescale"),
+        term_weights=(("privately", 2.0), ("fostered", 2.0), ("visited", 1.0)),
+    )
+    answer = passage(
+        "Riverside Council", ("A privately fostered child is visited every six weeks in the first year.",), (0.9,)
+    )
+    # below the operating point (0.45), and its duration is for a child on a protection plan
+    other = passage("Hillford Council", ("Visit the child at least once every ten working days.",), (0.45,))
+    assert writer.write(asked, [answer, other]).authorities == ["Riverside Council"]
+    # the same council naming the thing asked is a differing rule, and is shown
+    named = passage("Hillford Council", ("A privately fostered child is visited every four weeks.",), (0.45,))
+    assert writer.write(asked, [answer, named]).authorities == ["Riverside Council", "Hillford Council"]
