@@ -494,6 +494,14 @@ CONCERN_CATEGORIES = (
         ),
     ),
     ("self-harm", re.compile(r"\b(self[- ]?harm\w*|cutting (her|him|them)sel\w+|suicid\w*|overdos\w*)\b")),
+    (
+        # the child's or a parent's: drugs named as they are told ("weed", "ketamine"), drinking
+        "substance misuse",
+        re.compile(
+            r"\b(drugs?|weed|cannabis|skunk|ketamine|cocaine|coke|crack|heroin|spice|mdma|nitrous|legal highs?|"
+            r"drinks? (?:heavily|a lot|too much)|drinking|drunk|alcohol\w*|substance (?:misuse|use|abuse))\b"
+        ),
+    ),
 
     (
         # a person who works with children is the one accused: the route is the LADO, not the front door
@@ -560,6 +568,8 @@ CATEGORY_IN_GUIDANCE = {
     "young carer": r"young carers?",
     "exploitation": r"exploitation|cse|child sexual exploitation|sexual exploitation|missing and exploited",
     "homeless": r"homeless\w*",
+    "substance misuse": r"substance (?:misuse|use|abuse)|drugs? (?:and|or) alcohol|alcohol (?:and|or) drugs?|"
+    r"drug misuse|alcohol misuse",
     "disabled child": r"disabled (children|child|young people)|disabilit(y|ies)|short breaks",
     "support below the threshold": r"early help|targeted (?:early help|support|help|interventions?)|family support|"
     r"(?:not meeting|do not meet|does not meet|below) (?:that|the) threshold",

@@ -438,3 +438,21 @@ def test_a_partner_query_reads_only_the_signs_it_affirms():
 )
 def test_what_something_has_to_do_is_a_duty_asked_not_a_definition(question, intent):
     assert detect_intent(question) == intent
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "15 yr old lad is smoking a lot of weed and now ketamine",
+        "mum drinks heavily most days and was drunk when i visited",
+        "she came in smelling of cannabis again",
+    ],
+)
+def test_drugs_and_drink_are_substance_misuse_named_as_the_guidance_names_it(told):
+    from assistant.query import category_pattern, concern_categories
+
+    assert "substance misuse" in concern_categories(told)
+    assert category_pattern("substance misuse").search("Changing Lives programme in relation to substance misuse")
+    assert category_pattern("substance misuse").search("a worker for drug and alcohol services")
+    # denied, it is no sign: "no drugs in the house"
+    assert "substance misuse" not in concern_categories("there are no drugs in the house", affirmed=True)
