@@ -98,14 +98,22 @@ def understand_question(parts: Parts, request: Request, snap: Snapshot | None = 
     return query
 
 
-def _embed(parts: Parts, query: Query) -> tuple[list[float], list[float], list[float] | None]:
+def _embed(
+    parts: Parts, query: Query
+) -> tuple[list[float], list[float], list[float] | None, list[float] | None]:
     """The search vector; the vector of the question as typed, which the danger model was fitted
     on (the same one when nothing was added to the question); and for a partner's question about
-    a named council, the vector of the routing search (Query.routing_text). All in one batch: one
-    model call, cheaper than several."""
-    texts = list(dict.fromkeys(t for t in (query.search_text, query.text, query.routing_text) if t))
+    a named council, the vectors of the routing search (Query.routing_text) and of the category
+    search (Query.category_text). All in one batch: one model call, cheaper than several."""
+    asked = (query.search_text, query.text, query.routing_text, query.category_text)
+    texts = list(dict.fromkeys(t for t in asked if t))
     vectors = dict(zip(texts, parts.embedder.embed(texts), strict=True))
-    return vectors[query.search_text], vectors[query.text], vectors.get(query.routing_text)
+    return (
+        vectors[query.search_text],
+        vectors[query.text],
+        vectors.get(query.routing_text),
+        vectors.get(query.category_text),
+    )
 
 
 def with_routing(concern: Sequence[Passage], routing: Sequence[Passage]) -> list[Passage]:
@@ -122,7 +130,7 @@ def prepare(parts: Parts, request: Request, snap: Snapshot | None = None) -> Pre
     timings: dict[str, float] = {}
     snap = snap or parts.retriever.snapshot()
     query = _timed(timings, "understand", lambda: understand_question(parts, request, snap))
-    vector, typed, routing = _timed(timings, "embed", lambda: _embed(parts, query))
+    vector, typed, routing, category = _timed(timings, "embed", lambda: _embed(parts, query))
     danger = _timed(timings, "danger", lambda: danger_probability(typed))
     query = replace(query, danger_probability=danger)
 
@@ -142,6 +150,18 @@ def prepare(parts: Parts, request: Request, snap: Snapshot | None = None) -> Pre
             request.mode,
             snap,
         )
+        if category is not None:
+            # ...and what it offers for the kind of worry told (Query.category_text), read as routing
+            # guidance is: only its sentences about the category, or on how a worry is routed.
+            offered = parts.retriever.retrieve(
+                category,
+                content_terms(query.category_words),
+                query.authorities,
+                request.include_superseded,
+                request.mode,
+                snap,
+            )
+            guidance = with_routing(guidance, offered)
         return with_routing(found, guidance), tuple(guidance)
 
     passages, guidance = _timed(timings, "retrieve", search)

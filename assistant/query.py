@@ -232,6 +232,26 @@ class Query:
         return " ".join([ROUTING_QUESTION, *self.concern_categories])
 
     @property
+    def category_text(self) -> str:
+        """For a partner's question about a named council whose worry has a category (neglect, a
+        disabled child, substance misuse): a third search, for what that council's guidance offers
+        for such worries, in the guidance's words (CATEGORY_SEARCH_WORDS). The concern as told
+        ranks the passages that share its words ("weed", "breaking point"), and the routing search
+        passages on thresholds; a service the guidance names for the category ("Changing Lives
+        programme in relation to substance misuse") shares words with neither. "" otherwise."""
+        words = self.category_words
+        return f"{CATEGORY_SEARCH_LEAD} {words}" if words else ""
+
+    @property
+    def category_words(self) -> str:
+        """The category search's own words (Query.category_text without its lead), which its
+        lexical half matches: "services" and "support" are in nearly every passage."""
+        if self.intent != "referral" or not self.authorities:
+            return ""
+        needs = {name for name, _ in NEED_CATEGORIES}
+        return "; ".join(CATEGORY_SEARCH_WORDS.get(c, c) for c in self.concern_categories if c not in needs)
+
+    @property
     def asks_about_money(self) -> bool:
         """Who pays, what it costs, a fee, an allowance or a fine (ASKS_ABOUT_MONEY)."""
         return any(ASKS_ABOUT_MONEY.search(t) for t in (self.text, self.normalised))
@@ -573,6 +593,22 @@ CATEGORY_IN_GUIDANCE = {
     "disabled child": r"disabled (children|child|young people)|disabilit(y|ies)|short breaks",
     "support below the threshold": r"early help|targeted (?:early help|support|help|interventions?)|family support|"
     r"(?:not meeting|do not meet|does not meet|below) (?:that|the) threshold",
+}
+
+
+# The partner's third search (Query.category_text): what the council offers for the kind of
+# worry, each category in the words guidance uses for it (one search for all of a message's).
+CATEGORY_SEARCH_LEAD = "Services, programmes and support the council offers for"
+# Only the kinds of harm (CONCERN_CATEGORIES), not the needs a worry comes with (NEED_CATEGORIES):
+# searched for, "support below the threshold" brought B&NES's family support team's list before
+# its front door's advice to referrers below the threshold, for a teacher asking "can I get advice
+# first?", and "disabled child" the Disabled Children's Service's remit before the range of its
+# services (tune partner items, read by hand).
+CATEGORY_SEARCH_WORDS = {
+    "allegations against staff": "allegations against staff and volunteers, the designated officer (LADO)",
+    "young carer": "young carers",
+    "exploitation": "child sexual exploitation and criminal exploitation",
+    "homeless": "homeless young people",
 }
 
 

@@ -99,3 +99,27 @@ def test_a_childs_worry_answered_only_unsurely_gets_the_front_door_first():
     # a practitioner's question answered as unsurely stays the ordinary, flagged answer
     ordinary, prepared = answer(assistant, Request("Who records bruises on a child's arms in Riverside?"))
     assert prepared.query.intent != "referral" and ordinary.hedged and not ordinary.front_doors
+
+
+def test_a_partners_worry_of_a_known_kind_searches_what_the_council_offers_for_it():
+    """The concern as told ("weed", "ketamine") and the routing search (thresholds, referrals) share
+    no words with a service the guidance names for the kind of worry: a third search finds it."""
+    programme = passage("The Changing Lives programme works with young people on substance misuse.", 0.3, 2)
+
+    class ByTerms(FakeRetriever):
+        def retrieve(self, vector, terms, authorities=(), include_superseded=False, mode=None, snap=None):  # noqa: ANN001, ANN201
+            self.calls.append(tuple(authorities))
+            return [programme] if "misuse" in terms else list(self.found)
+
+    assistant = parts([passage("Parking at the civic centre is free after 6pm.", 0.1)])
+    assistant.retriever = ByTerms(assistant.retriever.found)
+    message = "youth worker in Riverside. a 15 year old i work with is smoking weed and now ketamine. should i refer?"
+    result, prepared = answer(assistant, Request(message))
+    assert prepared.query.category_words and "substance misuse" in prepared.query.category_words
+    assert len(assistant.retriever.calls) == 3
+    assert any(p is programme for p in prepared.routing)
+    assert "Changing Lives" in result.text and "Parking" not in result.text
+    # a worry of no known kind has no third search
+    plain = parts([passage("Parking at the civic centre is free after 6pm.", 0.1)])
+    _, prepared = answer(plain, Request("Where do I send a referral in Riverside?"))
+    assert not prepared.query.category_text and len(plain.retriever.calls) == 2
