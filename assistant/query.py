@@ -379,8 +379,9 @@ REPORTER = re.compile(
     r"probation officer|counsellor|receptionist|volunteer|neighbour)|"
     r"(teacher|ta|senco|dsl|school nurse|health visitor|hv|midwife|gp|doctor|police|pcso|youth worker|"
     r"childminder|nursery (worker|manager|nurse)|paramedic|coach) (here|at|in|from|for)\b|"
+    # (the separator looked ahead at: the closing \b after "gp," never held before a space)
     r"^\W*(police|police officer|pcso|paramedic|gp|teacher|school nurse|health visitor|hv|midwife|youth worker|"
-    r"childminder|dsl)\s*[,:;-]|"
+    r"childminder|dsl)(?=\s*[,:;-])|"
     # a role reporting what it met: "police attended a domestic", "school nurse saw a boy"
     r"^\W*(police|officers?|pcso|gp|hv|health visitor|school nurse|teacher|youth worker|paramedics?|midwife|"
     r"nursery \w+)( \w+)? (attended|saw|visited|found|noticed|were called|was called|went)\b|"
@@ -388,7 +389,7 @@ REPORTER = re.compile(
     # a message opening with who is writing, whatever the job is called: "dinner lady here.",
     # "scout leader:", "teaching assistant in york -" (a role noun by its ending, or "X here")
     # (the separator is looked ahead at, so the match ends on a word, where the closing \b holds)
-    r"^\W*(an? )?([\w'-]+ ){0,2}(lady|man|leader|assistant|worker|manager|officer|nurse|volunteer|caretaker|"
+    r"^\W*(an? )?([\w'-]+ ){0,3}(lady|man|leader|assistant|worker|manager|officer|nurse|volunteer|caretaker|teacher|"
     r"coach|instructor|tutor|mentor|cleaner|driver|warden|supervisor|staff|practitioner|lead|\w+ist|\w+ician)"
     r"( (at|in|from|for) [\w&-]+( [\w&-]+)?)?(?=\s*(here\b|[:,.;–-]))|^\W*([\w'-]+ ){1,2}here(?=\s*[:,.;–-])|"
     r"(my|our) (class|form|tutor group|school|nursery|setting|surgery|practice|club|group|ward|clinic|caseload|"
@@ -407,7 +408,7 @@ PARTICULAR_CHILD = re.compile(
     r"the (\d+|two|three|four|five) (kids|children|boys|girls|siblings)|"
     r"the (kids|children|baby|toddler|twins|boy|girl|lad) (were|are|was|is|has|have|had|keeps?|says|said|told)|"
     r"(children|kids|child|baby|twins) (were |was )?(present|in the house|at home|upstairs|in the car)|"
-    r"\d+ ?(yr|year|month|week)s?[ -]?old|(year|yr) \d+ (boy|girl|lad|pupil|student|child)|"
+    r"\d+ ?(yr|year|month|week)s?[ -]?old|\d+ ?y/o|(year|yr) \d+ (boy|girl|lad|pupil|student|child)|"
     r"(he|she|they) (has |have )?(told|tells|says|said|disclosed|showed|came|comes|keeps|is|was|has)|"
     r"(told|disclosed to|showed) (me|us)|(mum|dad|mother|father|step ?dad|parents?|carer) (is|are|has|have|keeps|"
     r"was|were|seems?|smell\w*|says|said|told))\b"
@@ -461,6 +462,10 @@ ROUTE = re.compile(
     # to the threshold reading: it asks about one service's own route, which its guidance gives.)
     r"who (do|should|can|would) ([\w'-]+ ){1,2}(contact|call|ring|tell|refer to|report to) .{0,20}(concerns?|worr)|"
     r"(form|template) (for|to) (refer|referring|referrals|making a referral|report a concern)|"
+    # the way in, asked for as a route: "what is the referral route for children's safeguarding?",
+    # "how do I make a referral in York?"
+    r"(what|what'?s|whats) (is )?the (referral|safeguarding|child protection) (route|pathway)(?! (into|to)\b)|"
+    r"how (do|can|should|would) (i|we|you) (make a referral|refer a child|make a safeguarding referral)|"
     # what goes into one: "what do I need to include in a referral?"
     r"what (do|should|must|would) (i|we|you) (need to )?(include|put|say|write|send) in (a|the|my|our) referral)"
 )
@@ -513,7 +518,14 @@ CONCERN_CATEGORIES = (
             r"(stay|live|sleep|go)|sofa[- ]surf\w*|sleeping rough)\b"
         ),
     ),
-    ("self-harm", re.compile(r"\b(self[- ]?harm\w*|cutting (her|him|them)sel\w+|suicid\w*|overdos\w*)\b")),
+    (
+        "self-harm",
+        re.compile(
+            r"\b(self[- ]?harm\w*|cutting (her|him|them)sel\w+|cutting (to |on )?(her |his |their )?(fore)?arms?|"
+            r"cuts? (to|on) (her |his |their )?((fore)?arms?|wrists?|legs?|thighs?)|suicid\w*|overdos\w*|"
+            r"(end|ending|take|taking) (her|his|their) (own )?life|kill(ing)? (her|him|them)sel\w+)\b"
+        ),
+    ),
     (
         # the child's or a parent's: drugs named as they are told ("weed", "ketamine"), drinking
         "substance misuse",
@@ -662,7 +674,7 @@ def partner_concern(lowered: str) -> bool:
 # A word for a child, for telling a worry about a child from one about an adult ("no food in the house").
 CHILD_WORD = re.compile(
     r"\b(child|children|kids?|boy|girl|lad|lass|baby|babies|toddler|infant|pupil|student|son|daughter|teen\w*|"
-    r"young person|little one|\d+ ?(yr|year|month|week)s?[ -]?old|\d+ ?yo)\b"
+    r"young person|little one|\d+ ?(yr|year|month|week)s?[ -]?old|\d+ ?y/?o)\b"
 )
 
 
@@ -671,7 +683,9 @@ FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|me|my|we|we're|us|our)\b")
 # worried adult writes before they know what the guidance calls it.
 HARM_SIGN = re.compile(
     r"\b(hurt\w*|harm\w*|abus\w*|scared|frightened|afraid|unsafe|in danger|injur\w*|assault\w*|threat\w*|"
-    r"explicit|indecent|nude|drunk|drugs?|missing|ran away|run away|forced|fgm|cut\b|radicali\w+|trafficked)"
+    r"explicit|indecent|nude|drunk|drugs?|missing|ran away|run away|forced|fgm|cut\b|radicali\w+|trafficked|"
+    # a family in crisis, as a partner tells it: a child at risk of coming into care
+    r"breaking point|can'?t cope|cannot cope|not coping|struggling to cope|give (him|her|them) up)"
 )
 
 

@@ -456,3 +456,28 @@ def test_drugs_and_drink_are_substance_misuse_named_as_the_guidance_names_it(tol
     assert category_pattern("substance misuse").search("a worker for drug and alcohol services")
     # denied, it is no sign: "no drugs in the house"
     assert "substance misuse" not in concern_categories("there are no drugs in the house", affirmed=True)
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        # "GP," opening the message: the closing word boundary never held after the comma
+        "GP, Plymouth. 13 y/o patient with repeated cutting to forearms and says she thinks about ending her life. "
+        "Is there anything children's social care can do, or is this not a social care matter?",
+        # a family at breaking point, told by a teacher named by their setting
+        "Torbay special school teacher, parents of a non verbal 9 year old are exhausted, mum says they are at "
+        "breaking point and might have to give him up. what help is available from torbay children's services?",
+    ],
+)
+def test_a_partners_worry_told_in_their_own_words_is_a_partners_question(told):
+    from assistant.query import describes_child_concern
+
+    assert describes_child_concern(told.lower())
+
+
+def test_the_referral_route_is_asked_for_as_the_way_in():
+    assert detect_intent("hi, what is the referral route for children's safeguarding in torbay?") == "referral"
+    assert detect_intent("whats the referral pathway in york") == "referral"
+    assert detect_intent("how do i make a referral in york?") == "referral"
+    # one service's own route is that service's guidance, not the front door
+    assert detect_intent("What is the referral route into Family Solutions in Torbay?") != "referral"
