@@ -486,12 +486,22 @@ _NEGLECT_SIGNS = (
 )
 _DOMESTIC_ABUSE_SIGNS = (
     r"\b(domestic|da|dv|partner|boyfriend|husband) .{0,40}(hit|push|shout|smash|abus|violen|assault|threat)|"
-    r"\bdomestic (abuse|violence)\b"
+    r"\bdomestic (abuse|violence)\b|"
+    # told by what was done to the child's mother: "dad … has assaulted mum"
+    r"\b(hit|hits|hitting|assault\w*|beat\w*|punch\w*|attack\w*|strangl\w*|threaten\w*|push\w*) (mum|mom|his mum|"
+    r"her mum|their mum|the mum|the mother|his mother|her mother|their mother)\b"
 )
 CONCERN_CATEGORIES = (
     ("neglect", re.compile(_NEGLECT_SIGNS)),
     ("domestic abuse", re.compile(_DOMESTIC_ABUSE_SIGNS)),
-    ("sexual abuse", re.compile(r"\b(touch(es|ed|ing)? (her|him|them)|sexual|rape|knickers)\b")),
+    (
+        "sexual abuse",
+        # "sexually assaulted", "made him send naked pictures": told as it happened
+        re.compile(
+            r"\b(touch(es|ed|ing)? (her|him|them)|sexual\w*|rape\w*|knickers|naked (pictures|photos|images|selfies)|"
+            r"nudes|sexting|indecent (images|pictures|photos))\b"
+        ),
+    ),
     (
         # the injuries safety.py counts as harm too, and an explanation that does not fit them
         "physical abuse",
@@ -501,7 +511,15 @@ CONCERN_CATEGORIES = (
             r"(doesn'?t|does not|didn'?t|did not) (fit|match|add up))\b"
         ),
     ),
-    ("young carer", re.compile(r"\b(caring for|looks? after|does the caring|young carer)\b")),
+    (
+        # the child caring for someone, not someone to look after the child ("nobody sober to look after them")
+        "young carer",
+        re.compile(
+            r"\b(caring for|does the caring|young carer|"
+            r"looks? after (his |her |their )?(mum|dad|mother|father|parents?|"
+            r"brothers?|sisters?|siblings?|gran|nan|grandma|grandad))\b"
+        ),
+    ),
     (
         # the signs safety.py counts as exploitation: older men, cars and lifts, gifts, a trap house
         "exploitation",
@@ -531,7 +549,8 @@ CONCERN_CATEGORIES = (
         "substance misuse",
         re.compile(
             r"\b(drugs?|weed|cannabis|skunk|ketamine|cocaine|coke|crack|heroin|spice|mdma|nitrous|legal highs?|"
-            r"drinks? (?:heavily|a lot|too much)|drinking|drunk|alcohol\w*|substance (?:misuse|use|abuse))\b"
+            r"drinks? (?:heavily|a lot|too much)|drinking|drunk|intoxicated|alcohol\w*|"
+            r"substance (?:misuse|use|abuse))\b"
         ),
     ),
 
@@ -542,9 +561,12 @@ CONCERN_CATEGORIES = (
             r"\b(allegations?|alleged|accused|accusing)\b.{0,80}\b(teachers?|staff|colleagues?|coach|foster carers?|"
             r"childminder|youth worker|volunteer|tutor|leader)\b|\b(teacher|teaching assistant|member of staff|"
             r"staff member|colleague|coach|foster carer|childminder|youth worker|volunteer|tutor|scout leader)s?\b"
-            r"[^.?!]{0,60}\b(accused|alleged|allegations?)\b|\b(a|our|my|one of (our|my)|the) (colleague|member of "
-            r"staff|staff member|staff)s?\b[^.?!]{0,40}\b(hit|hurt|grabbed|slapped|pushed|kicked|shouted|touched|"
-            r"shak(e|es|ing|en)|smacked|messag\w*|inappropriate\w*)"
+            r"[^.?!]{0,60}\b(accused|alleged|allegations?)\b|\b(a|our|my|one of (our|my)|the|his|her) (colleague|"
+            r"member of staff|staff member|staff|teacher|teaching assistant|coach|youth leader|youth worker|"
+            r"scout leader|tutor|childminder|foster carer|volunteer)s?\b[^.?!]{0,40}"
+            r"\b(hit|hurt|grabbed|slapped|pushed|kicked|shouted|"
+            r"touched|shak(e|es|ing|en)|smacked|messag\w*|inappropriate\w*|assault\w*|abus\w*|groom\w*|"
+            r"made (him|her|them))"
         ),
     ),
     (

@@ -481,3 +481,30 @@ def test_the_referral_route_is_asked_for_as_the_way_in():
     assert detect_intent("how do i make a referral in york?") == "referral"
     # one service's own route is that service's guidance, not the front door
     assert detect_intent("What is the referral route into Family Solutions in Torbay?") != "referral"
+
+
+@pytest.mark.parametrize(
+    ("told", "found", "not_found"),
+    [
+        # read as no worry at all, so a family-crisis service was quoted after the front door
+        (
+            "a 15 year old boy told me a youth leader at his football club made him send naked pictures and then "
+            "sexually assaulted him",
+            {"sexual abuse", "allegations against staff"},
+            set(),
+        ),
+        # "nobody sober to look after them" is no young carer; the assault on mum is domestic abuse
+        (
+            "dad is heavily intoxicated, has assaulted mum, and there is a 2 year old in the house with nobody "
+            "sober to look after them",
+            {"domestic abuse", "substance misuse"},
+            {"young carer"},
+        ),
+        ("a 10 year old gets her brother ready for school every day and looks after dad", {"young carer"}, set()),
+    ],
+)
+def test_a_worry_is_read_by_what_was_done_and_to_whom(told, found, not_found):
+    from assistant.query import concern_categories
+
+    read = set(concern_categories(told, affirmed=True))
+    assert found <= read and not (not_found & read)
