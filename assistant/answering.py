@@ -100,12 +100,13 @@ def understand_question(parts: Parts, request: Request, snap: Snapshot | None = 
 
 def _embed(
     parts: Parts, query: Query
-) -> tuple[list[float], list[float], list[float] | None, list[float] | None]:
+) -> tuple[list[float], list[float], list[float] | None, list[float] | None, list[float] | None]:
     """The search vector; the vector of the question as typed, which the danger model was fitted
     on (the same one when nothing was added to the question); and for a partner's question about
     a named council, the vectors of the routing search (Query.routing_text) and of the category
-    search (Query.category_text). All in one batch: one model call, cheaper than several."""
-    asked = (query.search_text, query.text, query.routing_text, query.category_text)
+    search (Query.category_text) and, asked what happens next, of the response search
+    (Query.response_text). All in one batch: one model call, cheaper than several."""
+    asked = (query.search_text, query.text, query.routing_text, query.category_text, query.response_text)
     texts = list(dict.fromkeys(t for t in asked if t))
     vectors = dict(zip(texts, parts.embedder.embed(texts), strict=True))
     return (
@@ -113,6 +114,7 @@ def _embed(
         vectors[query.text],
         vectors.get(query.routing_text),
         vectors.get(query.category_text),
+        vectors.get(query.response_text),
     )
 
 
@@ -130,7 +132,7 @@ def prepare(parts: Parts, request: Request, snap: Snapshot | None = None) -> Pre
     timings: dict[str, float] = {}
     snap = snap or parts.retriever.snapshot()
     query = _timed(timings, "understand", lambda: understand_question(parts, request, snap))
-    vector, typed, routing, category = _timed(timings, "embed", lambda: _embed(parts, query))
+    vector, typed, routing, category, response = _timed(timings, "embed", lambda: _embed(parts, query))
     danger = _timed(timings, "danger", lambda: danger_probability(typed))
     query = replace(query, danger_probability=danger)
 
@@ -162,6 +164,17 @@ def prepare(parts: Parts, request: Request, snap: Snapshot | None = None) -> Pre
                 snap,
             )
             guidance = with_routing(guidance, offered)
+        if response is not None:
+            # ...and how soon it acts, for a partner asking what happens next (Query.response_text)
+            timing = parts.retriever.retrieve(
+                response,
+                content_terms(query.response_text),
+                query.authorities,
+                request.include_superseded,
+                request.mode,
+                snap,
+            )
+            guidance = with_routing(guidance, timing)
         return with_routing(found, guidance), tuple(guidance)
 
     passages, guidance = _timed(timings, "retrieve", search)

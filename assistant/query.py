@@ -243,6 +243,18 @@ class Query:
         return f"{CATEGORY_SEARCH_LEAD} {words}" if words else ""
 
     @property
+    def asks_what_next(self) -> bool:
+        """A partner asking how soon the council acts, or what happens after they refer ("how
+        quickly will they act?", "what happens next?"): read in the words as typed."""
+        return self.intent == "referral" and bool(ASKS_WHAT_NEXT.search(self.text.lower()))
+
+    @property
+    def response_text(self) -> str:
+        """For such a question about a named council: a fourth search, for how soon that council
+        acts on a referral (RESPONSE_QUESTION). "" otherwise."""
+        return RESPONSE_QUESTION if self.asks_what_next and self.authorities else ""
+
+    @property
     def category_words(self) -> str:
         """The category search's own words (Query.category_text without its lead), which its
         lexical half matches: "services" and "support" are in nearly every passage."""
@@ -630,6 +642,22 @@ CATEGORY_IN_GUIDANCE = {
 }
 
 
+# A partner asking what happens once they refer, or how soon: "how quickly will they act?", "what
+# happens next?", "what will social care do?", "when will someone see her?".
+ASKS_WHAT_NEXT = re.compile(
+    r"\b(how (quickly|soon|fast|long) (will|do|does|would|should|can|must|is)|what happens (next|now|then|after)|"
+    r"what (will|would|do|does) (they|social care|social services|children'?s services|the council|the hub|the mash|"
+    r"the front door|a social worker) do|when will (they|someone|social care|a social worker|anyone)|"
+    r"will (they|someone|anyone|social care) (act|respond|see|visit|contact|get back))\b"
+)
+# The partner's fourth search (Query.response_text): how soon the council acts on a referral, in
+# the words its guidance states its timescales in. The routing search (thresholds, advice to
+# referrers) ranks a service statement's "within 24 hours" and "seen within 5 working days" far
+# below its routing lines, and those hold no routing word of their own to be quoted by.
+RESPONSE_QUESTION = (
+    "How quickly children's social care responds to a referral: the decision on a contact or referral within "
+    "hours or working days, the strategy discussion, when the child will be seen, and the assessment"
+)
 # The partner's third search (Query.category_text): what the council offers for the kind of
 # worry, each category in the words guidance uses for it (one search for all of a message's).
 CATEGORY_SEARCH_LEAD = "Services, programmes and support the council offers for"

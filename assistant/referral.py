@@ -18,8 +18,9 @@ from dataclasses import replace
 
 from assistant.councils import their_front_doors
 from assistant.lead import short_authority
-from assistant.query import Query, category_pattern
+from assistant.query import CONCERN_CATEGORIES, NEED_CATEGORIES, Query, category_pattern
 from assistant.safety import SAFETY_LINE, danger_now
+from assistant.timescales import extract_timescales
 from assistant.types import Answer, Passage
 from assistant.write import TIMESCALE_MIN_SIMILARITY, ExtractiveWriter, ScoredSentence, render_text, score_sentences
 
@@ -53,6 +54,10 @@ CATEGORY_BONUS = 0.15
 # differently on the tune split (nor on any other): the front door is the answer, the quote is
 # the council's own word on how it is judged, and the source card holds the rest.
 ROUTING_QUOTES = 1
+# ...and, for a partner asking what happens next or how soon (Query.asks_what_next), one more: the
+# council's best sentence stating how soon it acts (a duration, as near the routing or response
+# question as a timescale answer must be to its question: write.TIMESCALE_MIN_SIMILARITY).
+TIMING_QUOTES = 1
 # Headings shown above the council's sentence in a partner's answer. A practitioner's answer shows
 # the nearest only (write.LEAD_HEADING_LEVELS); a reader outside social care does not know the
 # council's structure, and the nearest heading is often a part of a service's section that names
@@ -113,6 +118,7 @@ OTHER_SERVICE_INTAKE = re.compile(
 # sentences a childminder's "bruises on his shins" was shown sat at 0.15-0.23; the B&NES front
 # door's own lines at 0.58-0.73, Torbay's at about 0.5.
 ROUTING_MIN_SIMILARITY = TIMESCALE_MIN_SIMILARITY
+KNOWN_CATEGORIES = tuple(dict.fromkeys(name for name, _ in (*CONCERN_CATEGORIES, *NEED_CATEGORIES)))
 ABUSE_CATEGORIES = frozenset({"physical abuse", "sexual abuse", "exploitation", "allegations against staff"})
 ROUTING_CUE = re.compile(
     rf"\b{_ROUTING_WORDS}\b|^\W*(?i:{_ROUTING_WORDS})\b",
@@ -168,6 +174,7 @@ def referral_answer(
     answers = {a for a in named if probabilities.get(a, 0.0) >= writer.model.answer_threshold}
     categories = query.concern_categories
     protection = bool(safety) or bool(ABUSE_CATEGORIES & set(categories))  # no sub-threshold routing then
+    timing = query.asks_what_next
     combined = [*concern, *routing]
     scored = sorted(
         (
@@ -181,6 +188,7 @@ def referral_answer(
                     and (
                         (routes(s.text, categories) and s.similarity >= ROUTING_MIN_SIMILARITY)
                         or _about(s, combined, categories)
+                        or (timing and _times_a_response(s))
                     )
                 )
             )
@@ -191,7 +199,12 @@ def referral_answer(
     # Routing guidance is read by someone outside social care after the front door: its best
     # sentences only (a service statement's routing lines are long; three made a median partner
     # answer of about 210 words).
-    scored = _best_routing(scored, answers)
+    # A timescale quoted for how soon the council acts is its own, not another kind of worry's
+    # service's (_about_another_kind).
+    timed = {
+        s.key for s in scored if timing and _times_a_response(s) and not _about_another_kind(s, combined, categories)
+    }
+    scored = _best_routing(scored, answers, timed)
     quoted = [a for a in named if any(s.authority == a for s in scored)]
     for a in quoted:
         probabilities.setdefault(a, 0.0)
@@ -235,19 +248,36 @@ def routes(sentence: str, categories: Sequence[str] = ()) -> bool:
     return bool(ROUTING_CUE.search(sentence)) or _names_any(sentence, categories)
 
 
-def _best_routing(scored: Sequence[ScoredSentence], answers: set[str]) -> list[ScoredSentence]:
+def _best_routing(
+    scored: Sequence[ScoredSentence], answers: set[str], timed: set[str] = frozenset()
+) -> list[ScoredSentence]:
     """`scored` (best first) with at most ROUTING_QUOTES different sentences for each council quoted
-    for its routing guidance; a council whose guidance answers the concern keeps all of its own."""
+    for its routing guidance, and up to TIMING_QUOTES more of those in `timed` (for a partner asking
+    what happens next: sentences stating how soon it acts); a council whose guidance answers the
+    concern keeps all of its own."""
     kept: dict[str, set[str]] = {}
+    kept_timed: dict[str, set[str]] = {}
     out = []
     for sentence in scored:
         if sentence.authority not in answers:
             seen = kept.setdefault(sentence.authority, set())
-            if sentence.key not in seen and len(seen) >= ROUTING_QUOTES:
+            times = kept_timed.setdefault(sentence.authority, set())
+            if sentence.key in seen or sentence.key in times:
+                pass
+            elif sentence.key in timed and len(times) < TIMING_QUOTES:
+                times.add(sentence.key)
+            elif len(seen) < ROUTING_QUOTES:
+                seen.add(sentence.key)
+            else:
                 continue
-            seen.add(sentence.key)
         out.append(sentence)
     return out
+
+
+def _times_a_response(sentence: ScoredSentence) -> bool:
+    """The sentence states a duration (how soon something is done) near enough the question it was
+    found by to count as an answer of that kind (write.TIMESCALE_MIN_SIMILARITY)."""
+    return sentence.similarity >= TIMESCALE_MIN_SIMILARITY and bool(extract_timescales(sentence.text))
 
 
 def _about(sentence: ScoredSentence, passages: Sequence[Passage], categories: Sequence[str]) -> bool:
@@ -255,6 +285,14 @@ def _about(sentence: ScoredSentence, passages: Sequence[Passage], categories: Se
     ("Child Sexual Exploitation" over "a team based in the youth service works with …")."""
     heading = passages[sentence.passage_index].chunk.section if sentence.passage_index < len(passages) else ""
     return _names_any(sentence.text, categories) or _names_any(heading, categories)
+
+
+def _about_another_kind(sentence: ScoredSentence, passages: Sequence[Passage], categories: Sequence[str]) -> bool:
+    """The sentence, or its section's heading, names a kind of worry or need the partner did not tell
+    of: B&NES's "All new referrals relating to disabled children … within 48 hours" (its Disabled
+    Children's Team) is no timescale for a teacher's bruised boy."""
+    others = [c for c in KNOWN_CATEGORIES if c not in categories]
+    return _about(sentence, passages, others)
 
 
 def _names_any(sentence: str, categories: Sequence[str]) -> bool:

@@ -327,3 +327,32 @@ def test_a_partners_quote_names_the_section_above_its_own_heading():
     )
     # "Process of work" alone names no service to a teacher; the heading above it does
     assert "Disabled Children's Service › Process of work: Bruising to a non-mobile baby" in answer.text
+
+
+def test_a_partner_asking_what_happens_next_is_told_how_soon_the_council_acts():
+    """Besides its best routing sentence, the council's own timescale for acting on a referral; not
+    the timescale of a service for another kind of worry (a disabled children's team's 48 hours for
+    a bruised boy)."""
+    writer = ExtractiveWriter(MODEL, DOORS, 3, CONTACTS)
+    routing = [
+        routing_passage(
+            "Riverside Council",
+            (
+                "The Hub gives advice to referrers about the threshold.",
+                "All new referrals relating to disabled children will be responded to within 48 hours.",
+                "All new referrals will be responded to within 24 hours.",
+            ),
+            (0.60, 0.58, 0.45),
+        )
+    ]
+    told = "teacher in Riverside: a boy has bruises and says his stepdad hit him. should I refer and how quickly will they act?"
+    asked = ask(told, ("Riverside Council",))
+    assert asked.asks_what_next and asked.response_text
+    answer = referral_answer(writer, asked, routing, routing)
+    assert "advice to referrers" in answer.text and "within 24 hours" in answer.text
+    assert "disabled children" not in answer.text
+    # not asked what happens next: the routing sentence alone, as before
+    plain = ask("teacher in Riverside: a boy has bruises and says his stepdad hit him. should I refer?", ("Riverside Council",))
+    assert not plain.asks_what_next and not plain.response_text
+    answer = referral_answer(writer, plain, routing, routing)
+    assert "advice to referrers" in answer.text and "within 24 hours" not in answer.text
