@@ -118,6 +118,14 @@ OTHER_SERVICE_INTAKE = re.compile(
 # sentences a childminder's "bruises on his shins" was shown sat at 0.15-0.23; the B&NES front
 # door's own lines at 0.58-0.73, Torbay's at about 0.5.
 ROUTING_MIN_SIMILARITY = TIMESCALE_MIN_SIMILARITY
+# When a child is in danger now, the council's word on how it responds at once is the concern's
+# own: ranked as a sentence on the concern's kind is (CATEGORY_BONUS). B&NES's "Provide an
+# immediate response to those cases that meet the threshold" over its "professional consultation
+# … as to whether the child has met the threshold", quoted after the 999 line.
+URGENT_RESPONSE = re.compile(
+    r"\b(immediate(ly)?|urgent(ly)?|same[- ]day|emergency|out of hours|without delay)\b",
+    re.IGNORECASE,
+)
 KNOWN_CATEGORIES = tuple(dict.fromkeys(name for name, _ in (*CONCERN_CATEGORIES, *NEED_CATEGORIES)))
 ABUSE_CATEGORIES = frozenset({"physical abuse", "sexual abuse", "exploitation", "allegations against staff"})
 ROUTING_CUE = re.compile(
@@ -178,7 +186,9 @@ def referral_answer(
     combined = [*concern, *routing]
     scored = sorted(
         (
-            replace(s, score=s.score + CATEGORY_BONUS) if _about(s, combined, categories) else s
+            replace(s, score=s.score + CATEGORY_BONUS)
+            if _about(s, combined, categories) or (safety and URGENT_RESPONSE.search(s.text))
+            else s
             for s in score_sentences(query, combined)
             if s.authority in named
             and (

@@ -356,3 +356,24 @@ def test_a_partner_asking_what_happens_next_is_told_how_soon_the_council_acts():
     assert not plain.asks_what_next and not plain.response_text
     answer = referral_answer(writer, plain, routing, routing)
     assert "advice to referrers" in answer.text and "within 24 hours" not in answer.text
+
+
+def test_a_child_in_danger_now_is_told_first_how_the_council_responds_at_once():
+    writer = ExtractiveWriter(MODEL, DOORS, 3, CONTACTS)
+    routing = [
+        routing_passage(
+            "Riverside Council",
+            (
+                "The Hub gives professional consultation to referrers on whether the threshold is met.",
+                "The Hub provides an immediate response to referrals that meet the threshold.",
+            ),
+            (0.60, 0.52),
+        )
+    ]
+    danger = ask("teacher in Riverside: he is hitting her right now, who do I contact?", ("Riverside Council",))
+    answer = referral_answer(writer, danger, routing, routing)
+    assert answer.text.startswith(SAFETY_LINE) and "immediate response" in answer.text
+    assert "professional consultation" not in answer.text  # one routing quote: the immediate one
+    worry = ask("teacher in Riverside: a pupil is often hungry, should I refer?", ("Riverside Council",))
+    answer = referral_answer(writer, worry, routing, routing)
+    assert "professional consultation" in answer.text and "immediate response" not in answer.text
