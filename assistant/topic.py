@@ -40,7 +40,7 @@ PREDICATE_WORDS = frozenset((
     "kept", "met", "found", "written", "put", "set", "led", "chosen", "known", "shown", "have", "has", "had",
     "need", "needs", "begin", "begins", "end", "ends", "run", "runs", "involve", "include", "cover", "apply",
     "applies", "work", "works", "visit", "review", "reviewed", "decide", "decides", "attend", "attends",
-    "chair", "chairs", "complete", "finish", "when", "if", "where", "before", "after", "within", "by", "to",
+    "chair", "chairs", "complete", "finish", "due", "when", "if", "where", "before", "after", "within", "by", "to",
     "and", "or", "who", "which", "that",
 ))
 # fmt: on
@@ -48,7 +48,7 @@ _PARTICIPLE = re.compile(r"^[a-z]{3,}ed$")
 # What in PREDICATE_WORDS may follow "is/are" and a subject besides a participle ending -ed/-en/-wn:
 # the other participles and the function words.
 _MAY_FOLLOW_BE = frozenset(
-    ["being", "made", "seen", "held", "done", "sent", "told", "kept", "met", "found", "put", "set", "led", "had",
+    ["being", "made", "seen", "held", "done", "sent", "told", "kept", "met", "found", "put", "set", "led", "had", "due",
      "when", "if", "where", "before", "after", "within", "by", "to", "and", "or", "who", "which", "that"]
 )
 # The council's own service named after it is part of the place, not of the topic: "a CSE

@@ -175,6 +175,14 @@ COUNTED_FROM_NOTE = (
 )
 # Of the topic's words (or glossary terms), the share a sentence must hold to be about it.
 TOPIC_SHARE = 0.5
+# Beside the first council, one whose best sentence (with its headings) names less than TOPIC_SHARE
+# of the thing asked about is shown, but said to be unsure: asked when the first review conference
+# is due, Durham's "within 15 working days of the strategy discussion" (its initial conference)
+# stood beside Sussex's answer as Durham's own rule. Leaving such councils out lost two tune
+# conflict items whose councils name the thing otherwise ("Principal Children and Families Social
+# Worker"), and flagging the whole answer flagged three passed tune answers and no failed one.
+ASIDE_NOTE = "{names}: the sentence quoted does not name {topic}, so it may be about something else. Check it."
+ASIDE_TOPIC_WORDS = 6  # a longer topic ("the maximum time a child can be kept in …") is not repeated in the note
 # Said before the quotes when the question names only councils the library holds nothing from.
 NOT_HELD_NOTE = (
     "This library holds no guidance from {names}: what follows is other councils' guidance, each for its own area."
@@ -744,6 +752,9 @@ class ExtractiveWriter:
         # lead them. Less than TOPIC_SHARE of the topic in the best sentence itself (its heading
         # aside) flags the answer.
         who_topic = _topic_units(query) if query.intent == "who" else None
+        typed_topic = _topic_units(query) if query.intent == "timescale" else None  # who: flagged above
+        first = max(chosen_authorities, key=lambda a: probabilities.get(a, 0.0)) if chosen_authorities else ""
+        asides: list[str] = []  # councils beside the first whose sentence does not name the topic
         for authority in chosen_authorities:
             picks = self._pick(query, by_authority[authority], passages, max_sentences or self.max_sentences)
             best_pick = by_authority[authority][0]
@@ -784,6 +795,9 @@ class ExtractiveWriter:
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
             if who_topic and _topic_share(who_topic[1], best_text) < TOPIC_SHARE:
                 listed_only = True
+            seen_with = " ".join((*top.chunk.section_path, best_text))
+            if typed_topic and _topic_share(typed_topic[1], seen_with) < TOPIC_SHARE:
+                asides.append(authority)
             # A who-is-there question ("who has to be at a strategy discussion?") whose best sentence
             # says nothing of anyone being there (lead.PRESENCE_WORDS) is answered by what the meeting
             # does, not who attends: Durham's list of what a strategy discussion decides led it,
@@ -875,6 +889,12 @@ class ExtractiveWriter:
                 f"{len(parts)} councils' documents answer this, each for its own area; "
                 "follow the one responsible for the child.",
             )
+        if typed_topic and first not in asides and asides and not not_covered:
+            # only beside a first council that does name it: where none does, the answer's own
+            # flags say what there is to say
+            names = " and ".join(short_authority(a) for a in asides)
+            topic = typed_topic[0] if len(typed_topic[0].split()) <= ASIDE_TOPIC_WORDS else "the thing asked about"
+            notes = (*notes, ASIDE_NOTE.format(names=names, topic=topic))
         if no_duration and not not_covered:
             notes = (NO_DURATION_NOTE, *notes)
             hedged = True

@@ -1076,3 +1076,28 @@ def test_an_unlikely_council_is_shown_beside_the_answer_only_where_it_names_the_
     # the same council naming the thing asked is a differing rule, and is shown
     named = passage("Hillford Council", ("A privately fostered child is visited every four weeks.",), (0.45,))
     assert writer.write(asked, [answer, named]).authorities == ["Riverside Council", "Hillford Council"]
+
+
+def test_a_council_beside_the_answer_whose_sentence_does_not_name_the_thing_asked_is_said_to_be_unsure():
+    from assistant.write import ASIDE_NOTE
+
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = replace(
+        query("when is the first review conference due?", "timescale"),
+        term_weights=(("first", 1.0), ("review", 2.0), ("conference", 2.0), ("due", 1.0)),
+    )
+    review = passage("Riverside Council", ("The first review conference is held within 3 months.",), (0.9,))
+    # likely to answer (0.8), but its duration is for another step: shown, and said to be unsure
+    other_step = passage("Hillford Council", ("The strategy discussion is held within 15 working days.",), (0.8,))
+    answer = writer.write(asked, [review, other_step])
+    assert answer.authorities == ["Riverside Council", "Hillford Council"]
+    note = ASIDE_NOTE.format(names="Hillford", topic="the first review conference")
+    assert note in answer.notes and note in answer.text
+    # naming the thing asked, it is a differing rule, told as such, with no aside
+    same = passage("Hillford Council", ("The first review conference is held within 6 months.",), (0.8,))
+    answer = writer.write(asked, [review, same])
+    assert answer.conflicts and not any(n.startswith("Hillford:") for n in answer.notes)
+    # where the first council does not name it either, there is no contrast to draw: no aside
+    neither = passage("Riverside Council", ("The core group meets within 10 working days.",), (0.9,))
+    answer = writer.write(asked, [neither, other_step])
+    assert not any(n.startswith(("Hillford:", "Riverside:")) for n in answer.notes)
