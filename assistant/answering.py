@@ -142,39 +142,22 @@ def prepare(parts: Parts, request: Request, snap: Snapshot | None = None) -> Pre
         )
         if routing is None:
             return found, ()
+
+        def council(searched: list[float], words: str) -> list[Passage]:  # the named council's guidance
+            return parts.retriever.retrieve(
+                searched, content_terms(words), query.authorities, request.include_superseded, request.mode, snap
+            )
+
         # A partner's worry about a named council: that council's guidance on thresholds and
-        # routing is searched for too, so the answer can quote it (assistant.referral).
-        guidance = parts.retriever.retrieve(
-            routing,
-            content_terms(query.routing_text),
-            query.authorities,
-            request.include_superseded,
-            request.mode,
-            snap,
-        )
+        # routing is searched for too, so the answer can quote it (assistant.referral)...
+        guidance = council(routing, query.routing_text)
         if category is not None:
             # ...and what it offers for the kind of worry told (Query.category_text), read as routing
-            # guidance is: only its sentences about the category, or on how a worry is routed.
-            offered = parts.retriever.retrieve(
-                category,
-                content_terms(query.category_words),
-                query.authorities,
-                request.include_superseded,
-                request.mode,
-                snap,
-            )
-            guidance = with_routing(guidance, offered)
+            # guidance is: only its sentences about the category, or on how a worry is routed...
+            guidance = with_routing(guidance, council(category, query.category_words))
         if response is not None:
             # ...and how soon it acts, for a partner asking what happens next (Query.response_text)
-            timing = parts.retriever.retrieve(
-                response,
-                content_terms(query.response_text),
-                query.authorities,
-                request.include_superseded,
-                request.mode,
-                snap,
-            )
-            guidance = with_routing(guidance, timing)
+            guidance = with_routing(guidance, council(response, query.response_text))
         return with_routing(found, guidance), tuple(guidance)
 
     passages, guidance = _timed(timings, "retrieve", search)
