@@ -743,7 +743,8 @@ class ExtractiveWriter:
         holds_value: list[bool] = []  # per council, for such a question: a sentence it is quoted by states a duration
         asks_for_a_count = query.asks_for_a_count
         holds_count: list[bool] = []  # per council, for a how-many question: a sentence it is quoted by states a number
-        timed_topic = _topic_units(query) if asks_for_a_duration else None
+        asked_topic = _topic_units(query) if asks_for_a_duration or query.intent in ("who", "timescale") else None
+        timed_topic = asked_topic if asks_for_a_duration else None
         counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
         listed_only = False  # a who-answer whose lead is a team covering the thing asked, not doing what was asked
         # A who-answer is about the thing asked only where its sentence names it: "Durham Constabulary
@@ -751,8 +752,8 @@ class ExtractiveWriter:
         # Section 47 enquiries, led "who leads section 47 enquiries?" unflagged, though social workers
         # lead them. Less than TOPIC_SHARE of the topic in the best sentence itself (its heading
         # aside) flags the answer.
-        who_topic = _topic_units(query) if query.intent == "who" else None
-        typed_topic = _topic_units(query) if query.intent == "timescale" else None  # who: flagged above
+        who_topic = asked_topic if query.intent == "who" else None
+        typed_topic = asked_topic if query.intent == "timescale" else None  # who: flagged above
         first = max(chosen_authorities, key=lambda a: probabilities.get(a, 0.0)) if chosen_authorities else ""
         asides: list[str] = []  # councils beside the first whose sentence does not name the topic
         for authority in chosen_authorities:
