@@ -335,6 +335,13 @@ def short_authority(name: str) -> str:
     return re.sub(r"^City of\s+", "", short) or name
 
 
+def listing(names: Sequence[str], last: str = "and") -> str:
+    """'York', 'York and Torbay', 'York, Torbay and Plymouth': a council's own name may hold an
+    "and" (Bath and North East Somerset), so only the last pair is joined by it."""
+    names = list(names)
+    return names[0] if len(names) < 2 else f"{', '.join(names[:-1])} {last} {names[-1]}"
+
+
 def source_label(meta: DocumentMeta) -> str:
     """The short form an answer names its source by: 'York, service description (undated)'."""
     year = meta.published[:4] if meta.published and meta.published != "undated" else "undated"

@@ -30,6 +30,7 @@ from assistant.lead import (
     does_action,
     holds_word,
     lead_text,
+    listing,
     restates_question,
     short_authority,
     source_label,
@@ -470,14 +471,17 @@ def _points_to_an_answer(query: Query, scored: Sequence[ScoredSentence], authori
 TopicUnits = tuple[str, tuple[tuple[str, ...], ...]]
 
 
-def _topic_units(query: Query) -> TopicUnits | None:
+def _topic_units(query: Query, entities: bool = False) -> TopicUnits | None:
     """What the question is about (topic.topic_of: "the initial child protection conference" whose
     time is asked, "private fostering" to be defined), as (its phrase, its units); None when it
-    names nothing in particular."""
+    names nothing in particular. With `entities`, a "which team …?" question is about what the team
+    is asked to be or do (_predicate_object); without, it names nothing in particular."""
     topic = topic_of(query.text, query.place_terms)
-    if topic is None or topic.entity:
+    if topic is None or (topic.entity and not entities):
         return None
-    phrase = topic.phrase
+    phrase = _predicate_object(topic.phrase) if topic.entity else topic.phrase
+    if not phrase:
+        return None
     units: list[tuple[str, ...]] = []
     rest = phrase
 
@@ -499,6 +503,33 @@ def _topic_units(query: Query) -> TopicUnits | None:
     # enquiry?" unflagged).
     units += [(t,) for t in content_terms(rest) if t not in STANDING_REFERENTS and t not in in_concepts]
     return (phrase, tuple(units)) if units else None
+
+
+# "the team that is the front door for new referrals" (topic.topic_of's phrase for "which team is
+# the front door for new referrals?") describes the answer; what it is asked about is what that team
+# is or does: "the front door for new referrals". The verb (with an auxiliary, "can give") is left
+# out, as a who-question's action is checked apart (_does_what_is_asked).
+ENTITY_PREDICATE = re.compile(
+    r"^the\s.+?\sthat\s+(?:(?:in|at|for|within|across)\s+(?-i:[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*)*)\s+)?"
+    r"(?:(?:is|are|was|were)\s+(?:responsible\s+for\s+)?"
+    r"|(?:can|could|will|would|should|must|may|does|do)\s+\w+\s+|\w+\s+)(?P<object>.+)$",
+    re.IGNORECASE,
+)
+
+
+_WHEN_CLAUSE = r"(?:once|when|whenever|after|before|until|while|if|where|so that|in order to)"
+
+
+def _predicate_object(phrase: str) -> str:
+    """What an entity topic ("the team that holds a child's case once care proceedings are under
+    way") says its answer is or does ("a child's case once care proceedings are under way"); ""
+    for a phrase of another shape ("the tool Stockton uses")."""
+    found = ENTITY_PREDICATE.match(phrase)
+    if not found:
+        return ""
+    # a clause after it says when, not what: "a child's case once care proceedings are under way"
+    thing = re.split(rf"\s{_WHEN_CLAUSE}\s", found.group("object"))[0]
+    return re.sub(r"^(?:with|for|to|on|about|of)\s+", "", thing, flags=re.IGNORECASE)
 
 
 def _defines(units: tuple[tuple[str, ...], ...], sentence: str) -> bool:
@@ -743,7 +774,11 @@ class ExtractiveWriter:
         holds_value: list[bool] = []  # per council, for such a question: a sentence it is quoted by states a duration
         asks_for_a_count = query.asks_for_a_count
         holds_count: list[bool] = []  # per council, for a how-many question: a sentence it is quoted by states a number
-        asked_topic = _topic_units(query) if asks_for_a_duration or query.intent in ("who", "timescale") else None
+        asked_topic = (
+            _topic_units(query, entities=query.intent == "who")
+            if asks_for_a_duration or query.intent in ("who", "timescale")
+            else None
+        )
         timed_topic = asked_topic if asks_for_a_duration else None
         counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
         listed_only = False  # a who-answer whose lead is a team covering the thing asked, not doing what was asked
@@ -753,7 +788,12 @@ class ExtractiveWriter:
         # lead them. Less than TOPIC_SHARE of the topic in the best sentence itself (its heading
         # aside) flags the answer.
         who_topic = asked_topic if query.intent == "who" else None
-        typed_topic = asked_topic if query.intent == "timescale" else None  # who: flagged above
+        # A "which team …?" question is about what the team is or does ("the front door for new
+        # referrals"): a council beside the first whose sentence does not name it is said to be
+        # unsure (ASIDE_NOTE), as for a timescale, rather than flagging the first council's answer;
+        # the first council's own sentence not naming it flags the answer as above.
+        entity_who = bool(who_topic) and _topic_units(query) is None
+        typed_topic = asked_topic if query.intent == "timescale" or entity_who else None
         first = max(chosen_authorities, key=lambda a: probabilities.get(a, 0.0)) if chosen_authorities else ""
         asides: list[str] = []  # councils beside the first whose sentence does not name the topic
         for authority in chosen_authorities:
@@ -795,9 +835,12 @@ class ExtractiveWriter:
                 holds_count.append(any(NUMBER.search(text) for text in shown))
             introduced_by = lead_for(top, best_pick.text) if len(best_pick.text) < SHORT_ITEM else ""
             if who_topic and _topic_share(who_topic[1], best_text) < TOPIC_SHARE:
-                listed_only = True
+                if entity_who and authority != first:
+                    asides.append(authority)
+                else:
+                    listed_only = True
             seen_with = " ".join((*top.chunk.section_path, best_text))
-            if typed_topic and _topic_share(typed_topic[1], seen_with) < TOPIC_SHARE:
+            if typed_topic and not entity_who and _topic_share(typed_topic[1], seen_with) < TOPIC_SHARE:
                 asides.append(authority)
             # A who-is-there question ("who has to be at a strategy discussion?") whose best sentence
             # says nothing of anyone being there (lead.PRESENCE_WORDS) is answered by what the meeting
@@ -890,10 +933,10 @@ class ExtractiveWriter:
                 f"{len(parts)} councils' documents answer this, each for its own area; "
                 "follow the one responsible for the child.",
             )
-        if typed_topic and first not in asides and asides and not not_covered:
+        if typed_topic and first not in asides and asides and not not_covered and not (entity_who and listed_only):
             # only beside a first council that does name it: where none does, the answer's own
             # flags say what there is to say
-            names = " and ".join(short_authority(a) for a in asides)
+            names = listing([short_authority(a) for a in asides])
             topic = typed_topic[0] if len(typed_topic[0].split()) <= ASIDE_TOPIC_WORDS else "the thing asked about"
             notes = (*notes, ASIDE_NOTE.format(names=names, topic=topic))
         if no_duration and not not_covered:

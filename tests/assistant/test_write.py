@@ -1101,3 +1101,37 @@ def test_a_council_beside_the_answer_whose_sentence_does_not_name_the_thing_aske
     neither = passage("Riverside Council", ("The core group meets within 10 working days.",), (0.9,))
     answer = writer.write(asked, [neither, other_step])
     assert not any(n.startswith(("Hillford:", "Riverside:")) for n in answer.notes)
+
+
+def test_a_which_team_question_flags_a_council_whose_sentence_is_not_about_what_the_team_is_asked_to_do():
+    from assistant.write import ASIDE_NOTE
+
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = replace(
+        query("Which team is the front door for new referrals?", "who"),
+        term_weights=(("front", 2.0), ("door", 2.0), ("new", 1.0), ("referrals", 2.0)),
+    )
+    door = passage("Riverside Council", ("The Referral Service is the front door for new referrals.",), (0.9,))
+    # likely to answer (0.8), but its sentence names a team for something else
+    other = passage("Hillford Council", ("The Placement Team recruits foster carers.",), (0.8,))
+    third = passage("Lowmoor Council", ("The Adoption Team assesses adopters.",), (0.8,))
+    answer = writer.write(asked, [door, other, third])
+    assert answer.authorities == ["Riverside Council", "Hillford Council", "Lowmoor Council"]
+    note = ASIDE_NOTE.format(names="Hillford and Lowmoor", topic="the front door for new referrals")
+    assert note in answer.notes and note in answer.text
+    assert not answer.hedged  # the first council's own sentence answers it
+    # a council beside it naming what was asked is no aside
+    same = passage("Hillford Council", ("Its Duty Team is the front door for new referrals.",), (0.8,))
+    answer = writer.write(asked, [door, same])
+    assert not any(n.startswith("Hillford") for n in answer.notes)
+    # the first council's own sentence not naming it flags the whole answer, with no aside
+    answer = writer.write(asked, [other])
+    assert answer.authorities == ["Hillford Council"] and answer.hedged
+
+
+def test_councils_are_listed_with_and_only_before_the_last():
+    from assistant.lead import listing
+
+    assert listing(["York"]) == "York"
+    assert listing(["York", "Torbay"]) == "York and Torbay"
+    assert listing(["York", "Bath and North East Somerset", "Torbay"]) == "York, Bath and North East Somerset and Torbay"
