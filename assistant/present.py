@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.safety import SAFETY_LINE
 from assistant.types import Answer, AuthorityAnswer, Citation
-from assistant.write import HEDGE_LEAD
+from assistant.write import HEDGE_LEAD, UNSURE_LABEL
 
 # Characters that change meaning in Streamlit markdown: CommonMark's punctuation, "$" (LaTeX)
 # and ":" (emoji shortcodes and colour directives such as :red[...]).
@@ -42,8 +42,9 @@ class PartView:
 
 def part_view(part: AuthorityAnswer, sure: bool = True) -> PartView:
     """The lead in bold (plain when the answer is not `sure`: a hedged answer's lead is the
-    closest sentence, not an answer to stand on); each quote with the heading it sits under in
-    italics (once for consecutive quotes from the same section) and its citation."""
+    closest sentence, not an answer to stand on, and so is an `unsure` part's, which is labelled);
+    each quote with the heading it sits under in italics (once for consecutive quotes from the same
+    section) and its citation."""
     quotes = []
     previous = ""
     for quote in part.quotes:
@@ -54,8 +55,9 @@ def part_view(part: AuthorityAnswer, sure: bool = True) -> PartView:
         quotes.append(f"{label}“{escape_markdown(quote.text)}” **\\[{quote.n}\\]**{force_badge(quote.force)}")
     where = part.lead_heading.strip().rstrip(":")
     heading = f"_{escape_markdown(where)}:_ " if where else ""
-    said = f"**{escape_markdown(part.lead)}**" if sure else escape_markdown(part.lead)
-    lead = f"{heading}{said} **\\[{part.lead_n}\\]**{force_badge(part.lead_force)}"
+    said = f"**{escape_markdown(part.lead)}**" if sure and not part.unsure else escape_markdown(part.lead)
+    unsure = f" :gray-badge[{UNSURE_LABEL}]" if part.unsure else ""
+    lead = f"{heading}{said} **\\[{part.lead_n}\\]**{force_badge(part.lead_force)}{unsure}"
     return PartView(part.authority, part.source, lead, tuple(quotes))
 
 

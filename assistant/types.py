@@ -183,6 +183,9 @@ class AuthorityAnswer:
     # lead then, as a quote's is: the heading often names what a sentence like "The ARC provides
     # a range of services" is about.
     lead_heading: str = ""
+    # Shown beside the council that answers, but its sentence does not name the thing asked about
+    # (write.ASIDE_NOTE): its lead is the closest it comes, not an answer to stand on.
+    unsure: bool = False
 
     @property
     def citation_numbers(self) -> tuple[int, ...]:

@@ -183,6 +183,7 @@ TOPIC_SHARE = 0.5
 # conflict items whose councils name the thing otherwise ("Principal Children and Families Social
 # Worker"), and flagging the whole answer flagged three passed tune answers and no failed one.
 ASIDE_NOTE = "{names}: the sentence quoted does not name {topic}, so it may be about something else. Check it."
+UNSURE_LABEL = "may be about something else"  # beside such a council's own lead, in text and in the app
 ASIDE_TOPIC_WORDS = 6  # a longer topic ("the maximum time a child can be kept in …") is not repeated in the note
 # Said before the quotes when the question names only councils the library holds nothing from.
 NOT_HELD_NOTE = (
@@ -939,6 +940,7 @@ class ExtractiveWriter:
             names = listing([short_authority(a) for a in asides])
             topic = typed_topic[0] if len(typed_topic[0].split()) <= ASIDE_TOPIC_WORDS else "the thing asked about"
             notes = (*notes, ASIDE_NOTE.format(names=names, topic=topic))
+            parts = [replace(p, unsure=True) if p.authority in asides else p for p in parts]
         if no_duration and not not_covered:
             notes = (NO_DURATION_NOTE, *notes)
             hedged = True
@@ -1106,7 +1108,8 @@ def render_text(
     hedge = tuple(n for n in notes if n.startswith(HEDGE_LEAD))
     blocks = [b for b in (safety, *hedge, *conflicts, *(n for n in notes if not n.startswith(HEDGE_LEAD))) if b]
     for part in parts:
-        lines = [f"{part.lead_heading}{part.lead} [{part.lead_n}] — {part.source}."]
+        unsure = f" ({UNSURE_LABEL})" if part.unsure else ""
+        lines = [f"{part.lead_heading}{part.lead} [{part.lead_n}] — {part.source}{unsure}."]
         previous = ""
         for q in part.quotes:
             # A heading repeated on the next quote is clutter: say it once per run of quotes.

@@ -100,3 +100,14 @@ def test_a_not_covered_box_says_whether_the_council_is_missing_or_only_silent():
     assert not_covered_title("Torbay's documents in this library do not say.") == (
         "Not covered for a council you asked about"
     )
+
+
+def test_a_council_unsure_beside_the_answer_is_labelled_and_its_lead_not_in_bold():
+    from dataclasses import replace
+
+    from assistant.present import part_view
+    from assistant.types import AuthorityAnswer
+
+    part = replace(AuthorityAnswer("Riverside Council", "Riverside, procedure 2024", "Family Hub", 1), unsure=True)
+    view = part_view(part)
+    assert view.lead.startswith("Family Hub **") and view.lead.endswith(":gray-badge[may be about something else]")
