@@ -73,20 +73,7 @@ def lead_text(
     if intent == "timescale":
         span = timescale_span(text, about)
     elif intent == "who":
-        # The sentence's own team name, else that of the line introducing it as a list item,
-        # else the heading's ("7.3 Disabled Children's Team" over "The service is case
-        # responsible…"). A team for "which team…", else a person's role first.
-        kinds = (_TEAM, _PERSON) if _ASKS_FOR_TEAM.search(question) else (_PERSON, _TEAM)
-        places = (text, introduced_by, *(_strip_number(h) for h in reversed(headings)))
-        if _GENERIC_SUBJECT.match(text):
-            # "The team provide:- • Crisis response to the Safeguarding Hub": the team is the one its
-            # heading (or introducing line) names, not a team the sentence names after it.
-            places = (*places[1:], text)
-        # The name, not the article the sentence put before it ("A Family Placement Team …"), and
-        # not the question's own subject (restates_question).
-        span = _passive_agent(text, question, kinds) or next(
-            (name for kind in kinds for place in places if (name := _unit_name(kind, place, question))), ""
-        )
+        span = who_named(text, headings, question, introduced_by)
     elif intent == "date":
         match = DATE.search(text)
         if match:  # the clause the date sits in, up to the date
@@ -97,6 +84,27 @@ def lead_text(
         span = match.group(0).strip() if match else ""
     span = span or text.strip()
     return span[:1].upper() + span[1:]
+
+
+def who_named(
+    sentence: str, headings: tuple[str, ...] = (), question: str = "", introduced_by: str = ""
+) -> str:
+    """The team or role that answers a who-question from this sentence: its own team name, else
+    that of the line introducing it as a list item, else the heading's ("7.3 Disabled Children's
+    Team" over "The service is case responsible…"). A team for "which team…", else a person's role
+    first. "" when none of them names one."""
+    text = _strip_bullet(sentence)
+    kinds = (_TEAM, _PERSON) if _ASKS_FOR_TEAM.search(question) else (_PERSON, _TEAM)
+    places = (text, introduced_by, *(_strip_number(h) for h in reversed(headings)))
+    if _GENERIC_SUBJECT.match(text):
+        # "The team provide:- • Crisis response to the Safeguarding Hub": the team is the one its
+        # heading (or introducing line) names, not a team the sentence names after it.
+        places = (*places[1:], text)
+    # The name, not the article the sentence put before it ("A Family Placement Team …"), and
+    # not the question's own subject (restates_question).
+    return _passive_agent(text, question, kinds) or next(
+        (name for kind in kinds for place in places if (name := _unit_name(kind, place, question))), ""
+    )
 
 
 def _unit_name(kind: re.Pattern[str], place: str, question: str = "") -> str:

@@ -34,6 +34,7 @@ from assistant.lead import (
     restates_question,
     short_authority,
     source_label,
+    who_named,
 )
 from assistant.query import Query, content_terms, levels_named, with_verb_bases
 from assistant.quotes import Selection, select
@@ -171,6 +172,12 @@ NUMBER = re.compile(
 # held within 3 months of the Initial Child Protection Conference"), with no quote timing the step
 # itself: Sussex's answer led with that at probability 0.97, unflagged. The step asked about is
 # in the duration's "of/from/after …" phrase there, not in what is timed (_counted_from_topic).
+# A who-question whose best sentence, its list's introducing line and its headings name no team or
+# role (lead.who_named), nor does the sentence hold a word a who-answer holds (answerability.
+# ROLE_WORDS: "social workers", "the manager", "the police"): the lead is then the whole sentence,
+# which says what happens, not who does it ("who makes the final decision …?" led by what a review
+# conference looks at).
+NO_ROLE_NOTE = f"{HEDGE_LEAD}: the sentence quoted names no team or role. Check the quotes."
 COUNTED_FROM_NOTE = (
     f"{HEDGE_LEAD}: the timescale quoted is for another step, counted from {{topic}}. Check the quotes."
 )
@@ -782,6 +789,7 @@ class ExtractiveWriter:
         )
         timed_topic = asked_topic if asks_for_a_duration else None
         counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
+        names_no_one = False  # a who-answer whose first council's sentence names no team or role
         listed_only = False  # a who-answer whose lead is a team covering the thing asked, not doing what was asked
         # A who-answer is about the thing asked only where its sentence names it: "Durham Constabulary
         # lead the criminal investigation and the enquiry is conducted jointly", under a heading on
@@ -857,6 +865,10 @@ class ExtractiveWriter:
                 # introducing line names covers it, which answers "who chairs it?" only where that line
                 # speaks of chairing. Torbay's answer had led, unflagged, with the team.
                 listed_only = listed_only or not _does_what_is_asked(query.text, introduced_by)
+            if query.intent == "who" and authority == first:
+                names_no_one = not who_named(
+                    best_text, top.chunk.section_path, query.text, introduced_by
+                ) and not answer_type_present("who", best_text)
             lead = lead_text(
                 query.intent,
                 best_text,
@@ -949,6 +961,9 @@ class ExtractiveWriter:
             hedged = True
         elif counted_from_topic and not not_covered:
             notes = (COUNTED_FROM_NOTE.format(topic=counted_from_topic), *notes)
+            hedged = True
+        elif names_no_one and not not_covered:
+            notes = (NO_ROLE_NOTE, *notes)
             hedged = True
         elif (hedged or listed_only) and not not_covered:
             hedged = True

@@ -1138,3 +1138,20 @@ def test_councils_are_listed_with_and_only_before_the_last():
     assert listing(["York"]) == "York"
     assert listing(["York", "Torbay"]) == "York and Torbay"
     assert listing(["York", "Bath and North East Somerset", "Torbay"]) == "York, Bath and North East Somerset and Torbay"
+
+
+def test_a_who_answer_whose_sentence_names_no_one_says_so():
+    from assistant.write import NO_ROLE_NOTE
+
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = replace(
+        query("who makes the final decision on the plan?", "who"),
+        term_weights=(("final", 2.0), ("decision", 2.0), ("plan", 1.0)),
+    )
+    what = passage("Riverside Council", ("A review looks again at the plan and decides whether it continues.",), (0.9,))
+    answer = writer.write(asked, [what])
+    assert answer.hedged and answer.notes[0] == NO_ROLE_NOTE and answer.text.startswith(NO_ROLE_NOTE)
+    # a role named in the sentence (or a word a who-answer holds) is an answer of the kind asked
+    for said in ("The Conference Chair makes the final decision on the plan.", "The social worker's manager decides."):
+        answer = writer.write(asked, [passage("Riverside Council", (said,), (0.9,))])
+        assert NO_ROLE_NOTE not in answer.notes
