@@ -18,13 +18,14 @@ from indexing.report import CheckReport, IndexReport, IndexStatus
 from indexing.store import ChunkStore, Generation, IndexedDocument, IndexView, meta_hash
 
 # Bump when parsing or chunking changes, so every document is re-chunked and re-embedded.
-PARSER_VERSION = "12"  # 5: markdown pipe tables, tables by row; 6: sentence records carry council and status;
+PARSER_VERSION = "13"  # 5: markdown pipe tables, tables by row; 6: sentence records carry council and status;
 # 7: a document's table of contents is not indexed; 8: contractions are words, not fragments
 # ("doesn't" -> "does not"), in the BM25 terms and known words as in questions; 9: the same typed
 # without the apostrophe ("cant"), and "-ied" stems as "-ies" does ("carried", "carries": "carry");
 # 10: a footnote or reference-list entry citing a publication is not a sentence to answer from;
 # 11: markdown single-star emphasis and a quoted block's "> " are not part of the text;
-# 12: a numbered line in a table of contents is an entry, not a heading over what follows
+# 12: a numbered line in a table of contents is an entry, not a heading over what follows;
+# 13: a longer line in title case is a heading ("Action to be taken by Local Authority on Receipt …")
 # An index larger than this is not re-read record by record on every run to find half-written
 # documents (seconds at 10k chunks, which would swamp a one-document delta run): its committed
 # segments were each checked whole before their commit, and `guidance index --check` still reads

@@ -22,6 +22,17 @@ PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 TERMINAL = (".", "!", "?", ";", ",", ":-", ": -", "-")
 MAX_HEADING_CHARS = 90
 MAX_HEADING_WORDS = 12
+# A longer line is a heading too when it is written in title case, every word capitalised but the
+# small ones ("Action to be taken by Local Authority on Receipt of Notification About a Child Being
+# Privately Fostered", 16 words: the DfE's private fostering guidance titles its sections so, and
+# the line had been a paragraph, then an answer's lead): up to these lengths, past which a line is
+# a list of names more than a title.
+MAX_TITLE_CASE_CHARS = 160
+MAX_TITLE_CASE_WORDS = 20
+# Words a title leaves in lower case.
+_SMALL_WORDS = frozenset(
+    ["a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for", "from", "with", "about", "into", "onto", "upon", "as", "be", "is", "are", "was", "were", "its", "their", "his", "her", "than", "that", "this", "these", "those", "per", "via", "vs"]  # noqa: E501
+)
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,9 @@ def _is_table_row(line: _Line) -> bool:
 
 def _heading_like(text: str) -> bool:
     """Short, capitalised, and not ending like a sentence: how these documents write titles."""
-    if not text or len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
+    if not text or len(text) > MAX_TITLE_CASE_CHARS or len(text.split()) > MAX_TITLE_CASE_WORDS:
+        return False
+    if (len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS) and not _title_case(text):
         return False
     if not (text[0].isupper() or text[0].isdigit()):
         return False
@@ -99,6 +112,15 @@ def _heading_like(text: str) -> bool:
     if re.search(r":\s+\S", text):
         return False  # "Label: value" lines ("Director: Jane Doe") are content, not titles
     return not re.search(r"https?://|@", text)
+
+
+def _title_case(text: str) -> bool:
+    """Its words but the small ones (_SMALL_WORDS) start with a capital or a digit, but for one in
+    eight at most ("taken" in "Action to be taken by Local Authority …")."""
+    words = [w.strip("()[]'\"‘’“”,") for w in text.split()]
+    words = [w for w in words if w and w.lower() not in _SMALL_WORDS]
+    lower = [w for w in words if not (w[0].isupper() or w[0].isdigit())]
+    return len(words) >= 3 and len(lower) <= max(1, len(words) // 8)
 
 
 def _is_all_caps(text: str) -> bool:

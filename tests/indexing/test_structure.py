@@ -162,3 +162,15 @@ Form of Notification
     assert all(c.section in ("Introduction", "Promoting Awareness", "Form of Notification") for c in _chunked(text))
     # a numbered heading outside a table of contents is still one
     assert ("1 Duty Team",) in [s.path for s in sections(parse_blocks("1 Duty Team\n\n1.1 The team is on a rota.\n"))]
+
+
+def test_a_long_line_in_title_case_is_a_heading_and_a_long_sentence_is_not():
+    text = (
+        "Action to be taken by Local Authority on Receipt of Notification About a Child Being Privately Fostered\n\n"
+        "2.26 When the authority receives a notification, an officer must visit within seven working days.\n\n"
+        "The Referral and Assessment Service is the front door of Children's Social Care and takes all new referrals\n\n"
+        "2.27 A written report must follow.\n"
+    )
+    secs = sections(parse_blocks(text))
+    assert secs[0].path[-1].startswith("Action to be taken by Local Authority on Receipt")
+    assert not any(p.startswith("The Referral and Assessment Service") for s in secs for p in s.path)
