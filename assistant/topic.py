@@ -180,12 +180,23 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
         np = re.sub(r"^(?:with|to|for|about|on|at|out|up|off|over|after)\s+", "", match.group("np"), flags=re.I)
         return _topic(np)
     match = re.match(
-        rf"^(?:how(?:\s+(?:long|soon|quickly|often|far|much|many\s+\w+))?|when|where|why|(?:what|which)(?:\s+\w+)?)\s+"
+        rf"^(?:how(?:\s+(?:long|soon|quickly|often|far|much|many(?:\s+\w+){{1,2}}?))?|when|where|why|(?:what|which)(?:\s+\w+)?)\s+"
         rf"(?P<aux>{AUXILIARY})\s+(?P<np>.+)$",
         text,
         re.I,
     )
     if match:
+        # "how long do we have to circulate the core group minutes?", "how long have I got to complete
+        # the assessment?": "we" is no topic; what we have to do it to is (a named subject, "the lead
+        # sw" or "the duty team", stays the topic: the guidance names who has to act)
+        obliged = re.match(
+            rf"^(?:we|i|you|they)\s+{_HAVE_TO}\s+(?!(?:be|let|make|get|help)\b)\w+\s+(?:(?:to|with|on|for|about|at|of|into)\s+)?"
+            r"(?P<np>.+)$",
+            match.group("np"),
+            re.I,
+        )
+        if obliged:
+            return _topic(subject_phrase(obliged.group("np"), after_be=True))
         return _topic(subject_phrase(match.group("np"), after_be=match.group("aux").lower() in _BE))
     # what a council is said to have ("york has an edge of care team doesnt it"): that thing
     match = re.match(
@@ -252,6 +263,8 @@ def _entity(text: str, councils: tuple[str, ...]) -> Topic | None:
 
 
 _BE = frozenset(["is", "are", "was", "were"])
+# "have to", "need to", "got to": what follows is what the subject must do
+_HAVE_TO = r"(?:have|has|need|needs|got|have got|has got)\s+to"
 # Predicate words that are a verb's base or -s form: after "is/are/was/were" and a subject, only a
 # participle ("held", "seen") or a function word can follow, so there such a word is a noun ("when
 # is the first REVIEW conference?", "how long is the visit?").

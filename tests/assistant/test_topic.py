@@ -88,3 +88,13 @@ def test_a_phrasal_verbs_particle_is_not_part_of_the_thing_done():
     assert topic_of("Who carries out section 47 enquiries?", COUNCILS).phrase == "section 47 enquiries"
     assert topic_of("who signs off the child protection plan?", COUNCILS).phrase == "the child protection plan"
     assert topic_of("who follows up a referral in York?", COUNCILS).phrase == "a referral"
+
+
+def test_what_we_have_to_do_is_about_what_it_is_done_to_not_about_us():
+    assert topic_of("How many working days do we have to circulate the core group minutes after the meeting?") == (
+        Topic("the core group minutes")
+    )
+    assert topic_of("How long have I got to complete the assessment after a referral comes in?") == Topic("the assessment")
+    # a named subject is who the guidance says has to act: it stays the topic
+    assert topic_of("how often does the lead sw need to visit a child on a cp plan?") == Topic("the lead sw")
+    assert topic_of("how long does the duty team have to respond to a new referral?") == Topic("the duty team")

@@ -1155,3 +1155,18 @@ def test_a_who_answer_whose_sentence_names_no_one_says_so():
     for said in ("The Conference Chair makes the final decision on the plan.", "The social worker's manager decides."):
         answer = writer.write(asked, [passage("Riverside Council", (said,), (0.9,))])
         assert NO_ROLE_NOTE not in answer.notes
+
+
+def test_a_timescale_answer_whose_sentence_does_not_name_the_thing_timed_says_so():
+    from assistant.write import UNNAMED_NOTE
+
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = replace(
+        query("how long do we have to send the outcome letter?", "timescale"),
+        term_weights=(("send", 2.0), ("outcome", 2.0), ("letter", 2.0)),
+    )
+    other_step = passage("Riverside Council", ("The conference is held within 15 working days.",), (0.9,))
+    answer = writer.write(asked, [other_step])
+    assert answer.hedged and answer.notes[0] == UNNAMED_NOTE.format(topic="the outcome letter")
+    named = passage("Riverside Council", ("The outcome letter is sent within 5 working days.",), (0.9,))
+    assert not writer.write(asked, [named]).hedged
