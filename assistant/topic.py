@@ -166,6 +166,18 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     )
     if match:
         return _topic(match.group("np"))
+    # "whats the max timescale for completing the C&F assessment when …", "what is the deadline for
+    # the ICPC?": what the time is for, not the timescale
+    match = re.match(
+        r"^what(?:'s|s|\s+(?:is|are))\s+the\s+(?:(?:max(?:imum)?|min(?:imum)?|usual|longest|shortest)\s+)?"
+        r"(?:timescales?|time\s?scales?|time\s?frames?|time limits?|deadlines?)\s+(?:for|to|on)\s+"
+        r"(?:(?:completing|holding|doing|finishing|convening|starting|seeing|sending|visiting|having|getting)\s+)?"
+        r"(?P<np>.+)$",
+        text,
+        re.I,
+    )
+    if match:
+        return _topic(subject_phrase(match.group("np"), after_be=True))
     match = re.match(r"^(?:what|who)(?:'s|s|\s+(?:is|are|was|were))\s+(?:meant by\s+)?(?P<np>.+)$", text, re.I)
     if match:
         return _topic(match.group("np"))

@@ -602,6 +602,28 @@ def _timed_terms(text: str) -> set[str]:
     return with_verb_bases(set(content_terms(_timed_and_source(text)[0])))
 
 
+def _naming_timescale(
+    best: ScoredSentence,
+    picks: Sequence[ScoredSentence],
+    passages: Sequence[Passage],
+    units: tuple[tuple[str, ...], ...],
+) -> ScoredSentence:
+    """The sentence a timescale answer leads with: the best one, unless its words (with the sentence
+    it refers back to) do not name the thing asked about and another sentence quoted for the council
+    does, with a duration. "whats the max timescale for completing the C&F assessment …?" had been
+    led by "… because the conference must take place within 15 working days" (the best sentence,
+    on the enquiry's findings), while Durham's "It must be completed within a maximum of 45 working
+    days of the referral", said of the Child & Family Assessment, was quoted below it."""
+
+    def names(sentence: ScoredSentence) -> bool:
+        passage = passages[sentence.passage_index]
+        return _topic_share(units, with_referent(passage, sentence.sentence_index, sentence.text)) >= TOPIC_SHARE
+
+    if names(best):
+        return best
+    return next((p for p in picks if p is not best and extract_timescales(p.text) and names(p)), best)
+
+
 def _counted_from_only(units: tuple[tuple[str, ...], ...], lead: str, shown: Sequence[str]) -> bool:
     """The council's lead times another step counted from the topic (its `units` are in the lead's
     counted-from phrase, not in what it times) and no sentence shown times the topic itself."""
@@ -818,6 +840,8 @@ class ExtractiveWriter:
         for authority in chosen_authorities:
             picks = self._pick(query, by_authority[authority], passages, max_sentences or self.max_sentences)
             best_pick = by_authority[authority][0]
+            if typed_topic and not entity_who:
+                best_pick = _naming_timescale(best_pick, picks, passages, typed_topic[1])
             quotes: list[Quote] = []
             for pick in picks:
                 passage = passages[pick.passage_index]

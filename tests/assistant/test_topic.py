@@ -98,3 +98,10 @@ def test_what_we_have_to_do_is_about_what_it_is_done_to_not_about_us():
     # a named subject is who the guidance says has to act: it stays the topic
     assert topic_of("how often does the lead sw need to visit a child on a cp plan?") == Topic("the lead sw")
     assert topic_of("how long does the duty team have to respond to a new referral?") == Topic("the duty team")
+
+
+def test_the_timescale_for_something_is_about_that_thing():
+    assert _phrase("whats the max timescale for completing the C&F assessment when s47 enquiries are running?") == (
+        "the C&F assessment"
+    )
+    assert _phrase("what is the deadline for the ICPC in York?") == "the ICPC"

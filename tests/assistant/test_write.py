@@ -1170,3 +1170,21 @@ def test_a_timescale_answer_whose_sentence_does_not_name_the_thing_timed_says_so
     assert answer.hedged and answer.notes[0] == UNNAMED_NOTE.format(topic="the outcome letter")
     named = passage("Riverside Council", ("The outcome letter is sent within 5 working days.",), (0.9,))
     assert not writer.write(asked, [named]).hedged
+
+
+def test_a_timescale_answer_leads_with_the_quoted_sentence_that_names_the_thing_asked():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = replace(
+        query("what is the timescale for the family assessment?", "timescale"),
+        term_weights=(("timescale", 1.0), ("family", 1.0), ("assessment", 2.0)),
+    )
+    # the best sentence times another step; a quoted one, referring back to the assessment, times it
+    sentences = (
+        "The findings must be ready earlier, as the conference is held within 15 working days.",
+        "The family assessment starts at referral.",
+        "It must be completed within 45 working days.",
+    )
+    found = passage("Riverside Council", sentences, (0.9, 0.6, 0.7), heading="Family assessment timescales")
+    answer = writer.write(asked, [found])
+    assert answer.parts[0].lead.startswith("It must be completed within 45 working days")
+    assert not answer.hedged
