@@ -607,21 +607,39 @@ def _naming_timescale(
     picks: Sequence[ScoredSentence],
     passages: Sequence[Passage],
     units: tuple[tuple[str, ...], ...],
+    asked_levels: frozenset[str] = frozenset(),
 ) -> ScoredSentence:
     """The sentence a timescale answer leads with: the best one, unless its words (with the sentence
     it refers back to) do not name the thing asked about and another sentence quoted for the council
     does, with a duration. "whats the max timescale for completing the C&F assessment …?" had been
     led by "… because the conference must take place within 15 working days" (the best sentence,
     on the enquiry's findings), while Durham's "It must be completed within a maximum of 45 working
-    days of the referral", said of the Child & Family Assessment, was quoted below it."""
+    days of the referral", said of the Child & Family Assessment, was quoted below it. A best
+    sentence with no duration gives way to the best-ranked quoted one with a duration that names
+    the thing asked at least as fully (Kent's "An Early Help Manager will respond within 2 working
+    days" for "how quickly will they get back to me?", over the line before it, on contacting the
+    team), never to one about another level of need than the one asked."""
 
-    def names(sentence: ScoredSentence) -> bool:
+    def share(sentence: ScoredSentence) -> float:
         passage = passages[sentence.passage_index]
-        return _topic_share(units, with_referent(passage, sentence.sentence_index, sentence.text)) >= TOPIC_SHARE
+        return _topic_share(units, with_referent(passage, sentence.sentence_index, sentence.text))
 
-    if names(best):
+    def _other_level(sentence: ScoredSentence) -> bool:  # about a level of need other than the one asked
+        named = levels_named(" ".join((sentence.text, *passages[sentence.passage_index].chunk.section_path)))
+        return bool(asked_levels) and bool(named) and not named & asked_levels
+
+    timed = bool(extract_timescales(best.text))
+    own = share(best) if units else 1.0
+    if timed and own >= TOPIC_SHARE:
         return best
-    return next((p for p in picks if p is not best and extract_timescales(p.text) and names(p)), best)
+    # a quoted sentence with a duration that names the thing asked (where the best does not), or,
+    # where the best states no duration at all, the best-ranked quoted one that does
+    better = [p for p in picks if p is not best and extract_timescales(p.text) and not _other_level(p)]
+    if units:  # ...naming the thing asked at least as fully as the best does
+        better = [p for p in better if share(p) >= max(TOPIC_SHARE, own)]
+    if not better:
+        return best
+    return better[0] if not timed or share(better[0]) > own else best
 
 
 def _counted_from_only(units: tuple[tuple[str, ...], ...], lead: str, shown: Sequence[str]) -> bool:
@@ -840,8 +858,9 @@ class ExtractiveWriter:
         for authority in chosen_authorities:
             picks = self._pick(query, by_authority[authority], passages, max_sentences or self.max_sentences)
             best_pick = by_authority[authority][0]
-            if typed_topic and not entity_who:
-                best_pick = _naming_timescale(best_pick, picks, passages, typed_topic[1])
+            if asks_for_a_duration and not entity_who:
+                units = typed_topic[1] if typed_topic else ()
+                best_pick = _naming_timescale(best_pick, picks, passages, units, query.asked_levels)
             quotes: list[Quote] = []
             for pick in picks:
                 passage = passages[pick.passage_index]

@@ -1188,3 +1188,19 @@ def test_a_timescale_answer_leads_with_the_quoted_sentence_that_names_the_thing_
     answer = writer.write(asked, [found])
     assert answer.parts[0].lead.startswith("It must be completed within 45 working days")
     assert not answer.hedged
+
+
+def test_a_how_soon_answer_leads_with_a_quoted_duration_where_the_best_sentence_states_none():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = replace(
+        query("how quickly will they get back to me?", "timescale"),
+        term_weights=(("quickly", 1.0), ("back", 1.0)),
+    )
+    sentences = ("Contact your local Early Help Team for a District Conversation.", "A manager will respond within 2 working days.")
+    answer = writer.write(asked, [passage("Riverside Council", sentences, (0.9, 0.8))])
+    assert answer.parts[0].lead.startswith("A manager will respond within 2 working days")
+    # ...but not with one about another level of need than the one asked
+    asked = replace(asked, text="level 4 concern - how quickly will they get back to me?")
+    other_level = ("Level 4: make a Request for Support.", "At Level 2 a manager will respond within 2 working days.")
+    answer = writer.write(asked, [passage("Riverside Council", other_level, (0.9, 0.8))])
+    assert not answer.parts[0].lead.startswith("At Level 2")
