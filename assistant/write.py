@@ -172,11 +172,6 @@ NUMBER = re.compile(
 # held within 3 months of the Initial Child Protection Conference"), with no quote timing the step
 # itself: Sussex's answer led with that at probability 0.97, unflagged. The step asked about is
 # in the duration's "of/from/after …" phrase there, not in what is timed (_counted_from_topic).
-# A who-question whose best sentence, its list's introducing line and its headings name no team or
-# role (lead.who_named), nor does the sentence hold a word a who-answer holds (answerability.
-# ROLE_WORDS: "social workers", "the manager", "the police"): the lead is then the whole sentence,
-# which says what happens, not who does it ("who makes the final decision …?" led by what a review
-# conference looks at).
 # A timescale answer whose first council's sentence, with its headings, does not name the thing
 # asked about (less than TOPIC_SHARE of it): its duration may time another step. "whats the max
 # timescale for completing the C&F assessment when s47 enquiries are running?" had been led by
@@ -186,6 +181,12 @@ NUMBER = re.compile(
 # and of the 2 passed tune answers it flags one is led by another step's duration (its fact is in a
 # later quote).
 UNNAMED_NOTE = f"{HEDGE_LEAD}: the sentence quoted does not name {{topic}}. Check the quotes."
+# A who-question where a council's best sentence, its list's introducing line and its headings
+# name no team or role (lead.who_named), nor does the sentence hold a word a who-answer holds
+# (answerability.ROLE_WORDS: "social workers", "the manager", "the police"): the lead is then the
+# whole sentence, which says what happens, not who does it ("who makes the final decision …?" led
+# by what a review conference looks at; "who decides the outcome of a s47 enquiry?" by what a
+# strategy discussion decides, beside other councils' answers).
 NO_ROLE_NOTE = f"{HEDGE_LEAD}: the sentence quoted names no team or role. Check the quotes."
 COUNTED_FROM_NOTE = (
     f"{HEDGE_LEAD}: the timescale quoted is for another step, counted from {{topic}}. Check the quotes."
@@ -839,7 +840,7 @@ class ExtractiveWriter:
         timed_topic = asked_topic if asks_for_a_duration else None
         counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
         timed_elsewhere = ""  # a timescale answer whose first council's sentence does not name the topic
-        names_no_one = False  # a who-answer whose first council's sentence names no team or role
+        names_no_one = False  # a who-answer where a council's sentence names no team or role
         listed_only = False  # a who-answer whose lead is a team covering the thing asked, not doing what was asked
         # A who-answer is about the thing asked only where its sentence names it: "Durham Constabulary
         # lead the criminal investigation and the enquiry is conducted jointly", under a heading on
@@ -920,10 +921,8 @@ class ExtractiveWriter:
                 # introducing line names covers it, which answers "who chairs it?" only where that line
                 # speaks of chairing. Torbay's answer had led, unflagged, with the team.
                 listed_only = listed_only or not _does_what_is_asked(query.text, introduced_by)
-            if query.intent == "who" and authority == first:
-                names_no_one = not who_named(
-                    best_text, top.chunk.section_path, query.text, introduced_by
-                ) and not answer_type_present("who", best_text)
+            if query.intent == "who" and not who_named(best_text, top.chunk.section_path, query.text, introduced_by):
+                names_no_one = names_no_one or not answer_type_present("who", best_text)
             lead = lead_text(
                 query.intent,
                 best_text,
