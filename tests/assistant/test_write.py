@@ -1204,3 +1204,17 @@ def test_a_how_soon_answer_leads_with_a_quoted_duration_where_the_best_sentence_
     other_level = ("Level 4: make a Request for Support.", "At Level 2 a manager will respond within 2 working days.")
     answer = writer.write(asked, [passage("Riverside Council", other_level, (0.9, 0.8))])
     assert not answer.parts[0].lead.startswith("At Level 2")
+
+
+def test_a_who_answer_is_flagged_when_any_council_shown_names_no_one():
+    from assistant.write import NO_ROLE_NOTE
+
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = replace(
+        query("who decides the outcome of an enquiry?", "who"),
+        term_weights=(("decides", 2.0), ("outcome", 2.0), ("enquiry", 2.0)),
+    )
+    named = passage("Riverside Council", ("The Team Manager decides the outcome of an enquiry.",), (0.9,))
+    nobody = passage("Hillford Council", ("The meeting decides whether an enquiry should start.",), (0.85,))
+    answer = writer.write(asked, [named, nobody])
+    assert len(answer.parts) == 2 and answer.hedged and answer.notes[0] == NO_ROLE_NOTE
