@@ -193,6 +193,9 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
         return _topic(np)
     match = re.match(
         rf"^(?:how(?:\s+(?:long|soon|quickly|often|far|much|many(?:\s+\w+){{1,2}}?))?|when|where|why|(?:what|which)(?:\s+\w+)?)\s+"
+        # "how soon AFTER A CORE GROUP MEETING do the notes have to be circulated?": the step it is
+        # counted from is not what is timed
+        rf"(?:(?:after|before|following|from)\s+(?:(?!{AUXILIARY}\b)\S+\s+){{1,6}}?)?"
         rf"(?P<aux>{AUXILIARY})\s+(?P<np>.+)$",
         text,
         re.I,

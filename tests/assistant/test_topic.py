@@ -105,3 +105,8 @@ def test_the_timescale_for_something_is_about_that_thing():
         "the C&F assessment"
     )
     assert _phrase("what is the deadline for the ICPC in York?") == "the ICPC"
+
+
+def test_the_step_a_time_is_counted_from_is_not_what_is_timed():
+    assert _phrase("in York how soon after a core group meeting do the notes have to be circulated?") == "the notes"
+    assert _phrase("how long after a referral must the child be seen?") == "the child"
