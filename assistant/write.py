@@ -187,7 +187,7 @@ UNNAMED_NOTE = f"{HEDGE_LEAD}: the sentence quoted does not name {{topic}}. Chec
 # whole sentence, which says what happens, not who does it ("who makes the final decision …?" led
 # by what a review conference looks at; "who decides the outcome of a s47 enquiry?" by what a
 # strategy discussion decides, beside other councils' answers).
-NO_ROLE_NOTE = f"{HEDGE_LEAD}: the sentence quoted names no team or role. Check the quotes."
+NO_ROLE_NOTE = f"{HEDGE_LEAD}: the sentence quoted{{whose}} names no team or role. Check the quotes."
 COUNTED_FROM_NOTE = (
     f"{HEDGE_LEAD}: the timescale quoted is for another step, counted from {{topic}}. Check the quotes."
 )
@@ -840,7 +840,7 @@ class ExtractiveWriter:
         timed_topic = asked_topic if asks_for_a_duration else None
         counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
         timed_elsewhere = ""  # a timescale answer whose first council's sentence does not name the topic
-        names_no_one = False  # a who-answer where a council's sentence names no team or role
+        names_no_one: list[str] = []  # for a who-answer, the councils whose sentence names no team or role
         listed_only = False  # a who-answer whose lead is a team covering the thing asked, not doing what was asked
         # A who-answer is about the thing asked only where its sentence names it: "Durham Constabulary
         # lead the criminal investigation and the enquiry is conducted jointly", under a heading on
@@ -921,8 +921,12 @@ class ExtractiveWriter:
                 # introducing line names covers it, which answers "who chairs it?" only where that line
                 # speaks of chairing. Torbay's answer had led, unflagged, with the team.
                 listed_only = listed_only or not _does_what_is_asked(query.text, introduced_by)
-            if query.intent == "who" and not who_named(best_text, top.chunk.section_path, query.text, introduced_by):
-                names_no_one = names_no_one or not answer_type_present("who", best_text)
+            if (
+                query.intent == "who"
+                and not who_named(best_text, top.chunk.section_path, query.text, introduced_by)
+                and not answer_type_present("who", best_text)
+            ):
+                names_no_one.append(authority)
             lead = lead_text(
                 query.intent,
                 best_text,
@@ -1021,7 +1025,9 @@ class ExtractiveWriter:
             notes = (UNNAMED_NOTE.format(topic=topic), *notes)
             hedged = True
         elif names_no_one and not not_covered:
-            notes = (NO_ROLE_NOTE, *notes)
+            # beside other councils' answers, whose sentence it is
+            whose = f" for {listing([short_authority(a) for a in names_no_one])}" if len(parts) > 1 else ""
+            notes = (NO_ROLE_NOTE.format(whose=whose), *notes)
             hedged = True
         elif (hedged or listed_only) and not not_covered:
             hedged = True
