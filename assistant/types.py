@@ -248,6 +248,7 @@ class Answer:
                     "lead_force": p.lead_force,
                     "lead_heading": p.lead_heading,
                     "status": p.status,
+                    "unsure": p.unsure,
                     "confidence": round(p.confidence, 4),
                     "quotes": [
                         {"text": q.text, "n": q.n, "heading": q.heading, "force": q.force} for q in p.quotes

@@ -1122,6 +1122,7 @@ def test_a_which_team_question_flags_a_council_whose_sentence_is_not_about_what_
     assert not answer.hedged  # the first council's own sentence answers it
     # ...and each unsure council's own lead says so, where it is read
     assert [p.unsure for p in answer.parts] == [False, True, True]
+    assert [p["unsure"] for p in answer.as_dict()["parts"]] == [False, True, True]
     assert answer.text.count("(may be about something else).") == 2
     # a council beside it naming what was asked is no aside
     same = passage("Hillford Council", ("Its Duty Team is the front door for new referrals.",), (0.8,))
