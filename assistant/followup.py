@@ -181,7 +181,9 @@ def _strip_councils(text: str, aliases: dict[str, str]) -> str:
         text = re.sub(
             rf"\s*(?:\b{_PLACE_WORDS}\s+)?(?<![\w&]){re.escape(alias)}(?![\w&])", "", text, flags=re.IGNORECASE
         )
-    return re.sub(r"\s+([?.!,])", r"\1", text).strip()
+    text = re.sub(r"\s+([?.!,])", r"\1", text).strip()
+    # "In Kent, what should I do …": the comma (or colon, dash) that followed the council opening it
+    return re.sub(r"^[,;:–-]+\s*", "", text)
 
 
 def _with_council(question: str, place: str) -> str:
@@ -244,6 +246,17 @@ def _replace_topic(previous: str, phrase: str) -> str | None:
 
 
 def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, str]) -> Reading:
+    """The question as it should be answered, given the earlier turns (most recent last): see
+    _read_follow_up. A reading built from an earlier question that opened with its council ("In
+    Kent, what should I do …") starts with a capital, as that question did."""
+    reading = _read_follow_up(question, history, aliases)
+    earlier = history[-1].question if history else ""
+    if reading.inherited and reading.text[:1].islower() and earlier[:1].isupper():
+        return replace(reading, text=reading.text[:1].upper() + reading.text[1:])
+    return reading
+
+
+def _read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, str]) -> Reading:
     """The question as it should be answered, given the earlier turns (most recent last).
 
     A question with no opening tie ("and…", "what about…"), no reference ("that team", "they",

@@ -235,9 +235,12 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
 
 
 def _without_leading_council(text: str, councils: tuple[str, ...]) -> str:
-    """'york - which team …' -> 'which team …': a council typed first, apart from the question."""
+    """'york - which team …' -> 'which team …', 'In Kent, what should I do …' -> 'what should I do
+    …': a council typed first, apart from the question."""
     for alias in sorted(councils, key=len, reverse=True):
-        text = re.sub(rf"^\s*{re.escape(alias)}\s*[-–:,]\s+", "", text, flags=re.IGNORECASE)
+        text = re.sub(
+            rf"^\s*(?:(?:in|for|at|within|under)\s+)?{re.escape(alias)}\s*[-–:,]\s+", "", text, flags=re.IGNORECASE
+        )
     return text
 
 

@@ -489,6 +489,12 @@ def _points_to_an_answer(query: Query, scored: Sequence[ScoredSentence], authori
 TopicUnits = tuple[str, tuple[tuple[str, ...], ...]]
 
 
+# "how long is allowed between a referral and …" has no subject: topic_of reads "allowed between a
+# referral", a participle and its preposition, which no sentence names as a thing ("looked after
+# children" is a noun phrase). A follow-up may still refer to it; the checks here do not use it.
+NO_NOUN_PHRASE = re.compile(r"^[a-z]{3,}ed\s+(?:between|by|to|for|from|in|on|at|with|within|until)\b", re.I)
+
+
 def _topic_units(query: Query, entities: bool = False) -> TopicUnits | None:
     """What the question is about (topic.topic_of: "the initial child protection conference" whose
     time is asked, "private fostering" to be defined), as (its phrase, its units); None when it
@@ -498,7 +504,7 @@ def _topic_units(query: Query, entities: bool = False) -> TopicUnits | None:
     if topic is None or (topic.entity and not entities):
         return None
     phrase = _predicate_object(topic.phrase) if topic.entity else topic.phrase
-    if not phrase:
+    if not phrase or NO_NOUN_PHRASE.match(phrase):
         return None
     units: list[tuple[str, ...]] = []
     rest = phrase

@@ -889,3 +889,17 @@ def test_a_part_asked_after_a_stage_of_a_thing_belongs_to_the_thing():
     assert read_follow_up("who gets the notes?", [strategy], ALIASES).text == (
         "Who gets the notes (a strategy discussion) in Bath?"
     )
+
+
+def test_an_earlier_question_that_opens_with_its_council_is_read_as_one_that_ends_with_it():
+    opened = Turn("In Bath, how soon must a child be seen after a referral?", (BATH,))
+    assert read_follow_up("and in York?", [opened], ALIASES).text == (
+        "How soon must a child be seen after a referral in York?"
+    )
+    strategy = Turn("In York, how soon must a strategy discussion be held?", (YORK,))
+    assert read_follow_up("what about the initial conference?", [strategy], ALIASES).text == (
+        "How soon must the initial conference be held in York?"
+    )
+    # a lower-case question is read in its own case
+    typed = Turn("how soon must a child be seen after a referral in Bath?", (BATH,))
+    assert read_follow_up("and in York?", [typed], ALIASES).text.startswith("how soon must")

@@ -110,3 +110,8 @@ def test_the_timescale_for_something_is_about_that_thing():
 def test_the_step_a_time_is_counted_from_is_not_what_is_timed():
     assert _phrase("in York how soon after a core group meeting do the notes have to be circulated?") == "the notes"
     assert _phrase("how long after a referral must the child be seen?") == "the child"
+
+
+def test_a_council_opening_the_question_is_no_part_of_its_shape():
+    assert _phrase("In York, how soon must a strategy discussion be held?") == "a strategy discussion"
+    assert _phrase("For Torbay: what is a family group conference?") == "a family group conference"
