@@ -146,6 +146,15 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
         return _topic(re.sub(r"^(?:any|some)\s+", "", match.group("np"), flags=re.I))
     # "what happens at a strategy discussion?", "… during an ICPC", "… after a referral": the event
     event = r"^what\s+(?:happens|goes on|takes place)\s+(?:at|in|during|after|before)\s+(?P<np>.+)$"
+    # "what goes in the conference report?", "what should go into a plan?": the thing filled
+    match = re.match(
+        r"^what\s+(?:goes|(?:should|must|needs? to|has to)\s+go|is included|should be included|must be included)\s+"
+        r"(?:in|into)\s+(?P<np>.+)$",
+        text,
+        re.I,
+    )
+    if match:
+        return _topic(match.group("np"))
     match = re.match(event, text, re.I)
     if match:
         return _topic(match.group("np"))

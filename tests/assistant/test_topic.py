@@ -115,3 +115,9 @@ def test_the_step_a_time_is_counted_from_is_not_what_is_timed():
 def test_a_council_opening_the_question_is_no_part_of_its_shape():
     assert _phrase("In York, how soon must a strategy discussion be held?") == "a strategy discussion"
     assert _phrase("For Torbay: what is a family group conference?") == "a family group conference"
+
+
+def test_what_goes_in_something_is_about_that_thing():
+    assert _phrase("what goes in the Child Protection Conference Report for a review conference?") == (
+        "the Child Protection Conference Report for a review conference"
+    )
