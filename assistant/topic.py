@@ -81,6 +81,18 @@ STANDING_REFERENTS = frozenset(
     ]
 )
 
+# "the team that is the front door for new referrals" (topic_of's phrase for "which team is the
+# front door for new referrals?") describes the answer; what it is asked about is what that team is
+# or does: "the front door for new referrals" (Topic.asked_of).
+ENTITY_PREDICATE = re.compile(
+    r"^the\s.+?\sthat\s+(?:(?:in|at|for|within|across)\s+(?-i:[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*)*)\s+)?"
+    r"(?:(?:is|are|was|were)\s+(?:responsible\s+for\s+)?"
+    r"|(?:can|could|will|would|should|must|may|does|do)\s+\w+\s+|\w+\s+)(?P<object>.+)$",
+    re.IGNORECASE,
+)
+_WHEN_CLAUSE = r"(?:once|when|whenever|after|before|until|while|if|where|so that|in order to)"
+
+
 @dataclass(frozen=True)
 class Topic:
     """What a question is about. `entity` is True for a "which team …?" question, whose phrase
@@ -111,6 +123,19 @@ class Topic:
         return words[-1] if words else ""
 
     @property
+    def asked_of(self) -> str:
+        """What an entity topic ("the team that holds a child's case once care proceedings are under
+        way") says its answer is or does ("a child's case"); "" for a phrase of another shape ("the
+        tool Stockton uses"). The verb (with an auxiliary, "can give") is left out: a who-question's
+        action is checked apart (assistant.write._does_what_is_asked)."""
+        found = ENTITY_PREDICATE.match(self.phrase) if self.entity else None
+        if not found:
+            return ""
+        # a clause after it says when, not what: "a child's case once care proceedings are under way"
+        thing = re.split(rf"\s{_WHEN_CLAUSE}\s", found.group("object"))[0]
+        return re.sub(r"^(?:with|for|to|on|about|of)\s+", "", thing, flags=re.IGNORECASE)
+
+    @property
     def plural(self) -> bool:
         """'strategy discussions about a section 47' is plural: its head (before a preposition) ends in s."""
         last = self._head().lower()
@@ -125,11 +150,14 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     in order:
     - "which/what NOUN VERB …" (an entity question): "the NOUN that VERB …";
     - "is there a X": X;
-    - "what happens at/during/after X": X;
+    - "what goes in X", "what happens at/during/after X", "how many … are in X", "who is invited
+      to X": X (_PHRASE_SHAPES);
+    - "what is the timescale for (doing) X": X;
     - "what is/are X", "who is X": X;
     - "what does X do/offer/mean …": X;
     - "who VERB X": X (the thing done, without a leading preposition);
-    - "how long/when/where … AUX X VERB …": X, the subject, up to its verb;
+    - "how long/when/where (after Y) … AUX X VERB …": X, the subject, up to its verb ("we have
+      to VERB X": X);
     - "(council) has a X (doesn't it)": X;
     - a yes/no question "AUX X VERB …": X, its subject.
     """
@@ -144,37 +172,10 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     match = re.match(r"^(?:is|are)\s+there\s+(?P<np>(?:an?|any|some)\s+.+)$", text, re.I)
     if match:  # "is there a CSE specialist?": the thing asked after
         return _topic(re.sub(r"^(?:any|some)\s+", "", match.group("np"), flags=re.I))
-    # "what happens at a strategy discussion?", "… during an ICPC", "… after a referral": the event
-    event = r"^what\s+(?:happens|goes on|takes place)\s+(?:at|in|during|after|before)\s+(?P<np>.+)$"
-    # "what goes in the conference report?", "what should go into a plan?": the thing filled
-    match = re.match(
-        r"^what\s+(?:goes|(?:should|must|needs? to|has to)\s+go|is included|should be included|must be included)\s+"
-        r"(?:in|into)\s+(?P<np>.+)$",
-        text,
-        re.I,
-    )
-    if match:
-        return _topic(match.group("np"))
-    match = re.match(event, text, re.I)
-    if match:
-        return _topic(match.group("np"))
-    # "how many social workers are in the family placement team?", "how many children are on
-    # plans?": the team, the plans (what a later "it" or "they" stands for), not the ones counted
-    match = re.match(
-        r"^how\s+many\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:are|is|were|was)\s+(?:in|on|at)\s+(?P<np>.+)$", text, re.I
-    )
-    if match:
-        return _topic(match.group("np"))
-    # "who should be invited to a strategy discussion?", "who is responsible for the core group?":
-    # the thing after the participle's preposition, not "invited to a strategy discussion"
-    match = re.match(
-        r"^who\s+(?:is|are|was|were|gets?|(?:should|must|can|will|would|needs?\s+to|ha(?:s|ve)\s+to)\s+(?:be|get))"
-        r"\s+[a-z]+\s+(?:to|about|of|in|for|at|with|on)\s+(?P<np>.+)$",
-        text,
-        re.I,
-    )
-    if match:
-        return _topic(match.group("np"))
+    for shape in _PHRASE_SHAPES:  # shapes whose noun phrase is the topic as it stands
+        match = shape.match(text)
+        if match:
+            return _topic(match.group("np"))
     # "whats the max timescale for completing the C&F assessment when …", "what is the deadline for
     # the ICPC?": what the time is for, not the timescale
     match = re.match(
@@ -241,6 +242,26 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     if match:
         return _topic(subject_phrase(match.group("np")))
     return None
+
+
+# Question shapes whose noun phrase ("np") is the topic as it stands, tried in order.
+_PHRASE_SHAPES = tuple(
+    re.compile(pattern, re.I)
+    for pattern in (
+        # "what goes in the conference report?", "what should go into a plan?": the thing filled
+        r"^what\s+(?:goes|(?:should|must|needs? to|has to)\s+go|is included|should be included|must be included)\s+"
+        r"(?:in|into)\s+(?P<np>.+)$",
+        # "what happens at a strategy discussion?", "… during an ICPC", "… after a referral": the event
+        r"^what\s+(?:happens|goes on|takes place)\s+(?:at|in|during|after|before)\s+(?P<np>.+)$",
+        # "how many social workers are in the family placement team?", "how many children are on
+        # plans?": the team, the plans (what a later "it" or "they" stands for), not the ones counted
+        r"^how\s+many\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:are|is|were|was)\s+(?:in|on|at)\s+(?P<np>.+)$",
+        # "who should be invited to a strategy discussion?", "who is responsible for the core group?":
+        # the thing after the participle's preposition, not "invited to a strategy discussion"
+        r"^who\s+(?:is|are|was|were|gets?|(?:should|must|can|will|would|needs?\s+to|ha(?:s|ve)\s+to)\s+(?:be|get))"
+        r"\s+[a-z]+\s+(?:to|about|of|in|for|at|with|on)\s+(?P<np>.+)$",
+    )
+)
 
 
 def _without_leading_council(text: str, councils: tuple[str, ...]) -> str:

@@ -40,7 +40,7 @@ from assistant.query import Query, content_terms, levels_named, with_verb_bases
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
 from assistant.timescales import FREQUENCY, counted_from_spans, extract_timescales
-from assistant.topic import STANDING_REFERENTS, topic_of
+from assistant.topic import STANDING_REFERENTS, Topic, topic_of
 from assistant.types import Answer, AuthorityAnswer, Citation, Passage, Quote
 
 
@@ -495,15 +495,15 @@ TopicUnits = tuple[str, tuple[tuple[str, ...], ...]]
 NO_NOUN_PHRASE = re.compile(r"^[a-z]{3,}ed\s+(?:between|by|to|for|from|in|on|at|with|within|until)\b", re.I)
 
 
-def _topic_units(query: Query, entities: bool = False) -> TopicUnits | None:
+def _topic_units(query: Query, entities: bool = False, topic: Topic | None = None) -> TopicUnits | None:
     """What the question is about (topic.topic_of: "the initial child protection conference" whose
     time is asked, "private fostering" to be defined), as (its phrase, its units); None when it
     names nothing in particular. With `entities`, a "which team …?" question is about what the team
-    is asked to be or do (_predicate_object); without, it names nothing in particular."""
-    topic = topic_of(query.text, query.place_terms)
+    is asked to be or do (topic.Topic.asked_of); without, it names nothing in particular."""
+    topic = topic or topic_of(query.text, query.place_terms)  # parsed here unless the caller has
     if topic is None or (topic.entity and not entities):
         return None
-    phrase = _predicate_object(topic.phrase) if topic.entity else topic.phrase
+    phrase = topic.asked_of if topic.entity else topic.phrase
     if not phrase or NO_NOUN_PHRASE.match(phrase):
         return None
     units: list[tuple[str, ...]] = []
@@ -527,33 +527,6 @@ def _topic_units(query: Query, entities: bool = False) -> TopicUnits | None:
     # enquiry?" unflagged).
     units += [(t,) for t in content_terms(rest) if t not in STANDING_REFERENTS and t not in in_concepts]
     return (phrase, tuple(units)) if units else None
-
-
-# "the team that is the front door for new referrals" (topic.topic_of's phrase for "which team is
-# the front door for new referrals?") describes the answer; what it is asked about is what that team
-# is or does: "the front door for new referrals". The verb (with an auxiliary, "can give") is left
-# out, as a who-question's action is checked apart (_does_what_is_asked).
-ENTITY_PREDICATE = re.compile(
-    r"^the\s.+?\sthat\s+(?:(?:in|at|for|within|across)\s+(?-i:[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*)*)\s+)?"
-    r"(?:(?:is|are|was|were)\s+(?:responsible\s+for\s+)?"
-    r"|(?:can|could|will|would|should|must|may|does|do)\s+\w+\s+|\w+\s+)(?P<object>.+)$",
-    re.IGNORECASE,
-)
-
-
-_WHEN_CLAUSE = r"(?:once|when|whenever|after|before|until|while|if|where|so that|in order to)"
-
-
-def _predicate_object(phrase: str) -> str:
-    """What an entity topic ("the team that holds a child's case once care proceedings are under
-    way") says its answer is or does ("a child's case once care proceedings are under way"); ""
-    for a phrase of another shape ("the tool Stockton uses")."""
-    found = ENTITY_PREDICATE.match(phrase)
-    if not found:
-        return ""
-    # a clause after it says when, not what: "a child's case once care proceedings are under way"
-    thing = re.split(rf"\s{_WHEN_CLAUSE}\s", found.group("object"))[0]
-    return re.sub(r"^(?:with|for|to|on|about|of)\s+", "", thing, flags=re.IGNORECASE)
 
 
 def _defines(units: tuple[tuple[str, ...], ...], sentence: str) -> bool:
@@ -838,11 +811,9 @@ class ExtractiveWriter:
         holds_value: list[bool] = []  # per council, for such a question: a sentence it is quoted by states a duration
         asks_for_a_count = query.asks_for_a_count
         holds_count: list[bool] = []  # per council, for a how-many question: a sentence it is quoted by states a number
-        asked_topic = (
-            _topic_units(query, entities=query.intent == "who")
-            if asks_for_a_duration or query.intent in ("who", "timescale")
-            else None
-        )
+        typed = asks_for_a_duration or query.intent in ("who", "timescale")  # a question whose topic is checked
+        topic = topic_of(query.text, query.place_terms) if typed else None
+        asked_topic = _topic_units(query, entities=query.intent == "who", topic=topic) if topic else None
         timed_topic = asked_topic if asks_for_a_duration else None
         counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
         timed_elsewhere = ""  # a timescale answer whose first council's sentence does not name the topic
@@ -858,7 +829,7 @@ class ExtractiveWriter:
         # referrals"): a council beside the first whose sentence does not name it is said to be
         # unsure (ASIDE_NOTE), as for a timescale, rather than flagging the first council's answer;
         # the first council's own sentence not naming it flags the answer as above.
-        entity_who = bool(who_topic) and _topic_units(query) is None
+        entity_who = bool(who_topic) and topic is not None and topic.entity
         typed_topic = asked_topic if query.intent == "timescale" or entity_who else None
         first = max(chosen_authorities, key=lambda a: probabilities.get(a, 0.0)) if chosen_authorities else ""
         asides: list[str] = []  # councils beside the first whose sentence does not name the topic
@@ -1014,8 +985,8 @@ class ExtractiveWriter:
             # only beside a first council that does name it: where none does, the answer's own
             # flags say what there is to say
             names = listing([short_authority(a) for a in asides])
-            topic = typed_topic[0] if len(typed_topic[0].split()) <= ASIDE_TOPIC_WORDS else "the thing asked about"
-            notes = (*notes, ASIDE_NOTE.format(names=names, topic=topic))
+            said = typed_topic[0] if len(typed_topic[0].split()) <= ASIDE_TOPIC_WORDS else "the thing asked about"
+            notes = (*notes, ASIDE_NOTE.format(names=names, topic=said))
             parts = [replace(p, unsure=True) if p.authority in asides else p for p in parts]
         if no_duration and not not_covered:
             notes = (NO_DURATION_NOTE, *notes)
@@ -1027,8 +998,8 @@ class ExtractiveWriter:
             notes = (COUNTED_FROM_NOTE.format(topic=counted_from_topic), *notes)
             hedged = True
         elif timed_elsewhere and not not_covered:
-            topic = timed_elsewhere if len(timed_elsewhere.split()) <= ASIDE_TOPIC_WORDS else "the thing asked about"
-            notes = (UNNAMED_NOTE.format(topic=topic), *notes)
+            said = timed_elsewhere if len(timed_elsewhere.split()) <= ASIDE_TOPIC_WORDS else "the thing asked about"
+            notes = (UNNAMED_NOTE.format(topic=said), *notes)
             hedged = True
         elif names_no_one and not not_covered:
             # beside other councils' answers, whose sentence it is
