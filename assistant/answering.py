@@ -126,6 +126,28 @@ def with_routing(concern: Sequence[Passage], routing: Sequence[Passage]) -> list
     return [*concern, *(p for p in routing if p.chunk.chunk_id not in seen)]
 
 
+def merge_searches(first: Sequence[Passage], then: Sequence[Passage]) -> list[Passage]:
+    """Two of a partner's searches of one council's guidance (what was found so far, and how soon
+    it acts) as one list: `first` in its order, then what only `then` found. A chunk both
+    found is listed once, each of its sentences with the nearer of its two similarities: a
+    sentence is judged against the search it answers. B&NES's "All new referrals will be responded
+    to within a maximum of 24 hours" sits at 0.30 to the routing search, which found its chunk
+    first, and was never quoted for "how quickly will they act?" though the response search, which
+    is there to find it, found the same chunk."""
+    again = {p.chunk.chunk_id: p for p in then}
+    merged = []
+    for p in first:
+        other = again.get(p.chunk.chunk_id)
+        if other is not None and len(other.sentence_similarity) == len(p.sentence_similarity):
+            p = replace(
+                p,
+                dense_similarity=max(p.dense_similarity, other.dense_similarity),
+                sentence_similarity=tuple(map(max, p.sentence_similarity, other.sentence_similarity)),
+            )
+        merged.append(p)
+    return with_routing(merged, then)
+
+
 def prepare(parts: Parts, request: Request, snap: Snapshot | None = None) -> Prepared:
     """Understand, embed and retrieve: what a writer is given, all from one index snapshot (the
     caller's, or one read of the index pointer here)."""
@@ -156,8 +178,11 @@ def prepare(parts: Parts, request: Request, snap: Snapshot | None = None) -> Pre
             # guidance is: only its sentences about the category, or on how a worry is routed...
             guidance = with_routing(guidance, council(category, query.category_words))
         if response is not None:
-            # ...and how soon it acts, for a partner asking what happens next (Query.response_text)
-            guidance = with_routing(guidance, council(response, query.response_text))
+            # ...and how soon it acts, for a partner asking what happens next (Query.response_text),
+            # a chunk the searches above found too judged against this one where it is nearer (only
+            # here: merged into the category search, a sentence naming the worry's kind outranked the
+            # council's own routing line, Torbay's "All referrals … come via the Safeguarding Hub")
+            guidance = merge_searches(guidance, council(response, query.response_text))
         return with_routing(found, guidance), tuple(guidance)
 
     passages, guidance = _timed(timings, "retrieve", search)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from assistant.answerability import FEATURES, AnswerabilityModel
-from assistant.answering import Request, answer, with_routing
+from assistant.answering import Request, answer, merge_searches, with_routing
 from assistant.query import Glossary, detect_intent
 from assistant.types import Chunk, DocumentMeta, Passage
 from assistant.write import ExtractiveWriter
@@ -83,6 +83,16 @@ def test_a_partners_question_about_a_named_council_searches_its_routing_guidance
 def test_the_routing_passages_follow_the_concerns_own_and_none_twice():
     a, b, c = passage("A.", 0.5, 1), passage("B.", 0.4, 2), passage("C.", 0.3, 3)
     assert [p.chunk.text for p in with_routing([a, b], [b, c])] == ["A.", "B.", "C."]
+
+
+def test_a_chunk_two_of_a_councils_searches_found_keeps_each_sentences_nearer_similarity():
+    """The response search found the chunk the routing search had found first: its sentence is
+    judged against the search it answers (0.6), not only the routing one (0.3)."""
+    routed, timed, other = passage("All referrals get a reply in 24 hours.", 0.3, 1), passage("x", 0.6, 1), passage("C.", 0.2, 3)
+    merged = merge_searches([routed], [timed, other])
+    assert [p.chunk.chunk_id for p in merged] == ["riverside-guide:1", "riverside-guide:3"]
+    assert merged[0].sentence_similarity == (0.6,) and merged[0].dense_similarity == 0.6
+    assert merge_searches([timed], [routed])[0].sentence_similarity == (0.6,)
 
 
 def test_a_childs_worry_answered_only_unsurely_gets_the_front_door_first():
