@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -264,11 +264,12 @@ class Redactor:
             span = PersonalSpan(result.start, result.end, result.entity_type, result.score, source)
             if span.entity in {"PERSON", "SCHOOL"} and _inside_library_phrase(span, kept_phrases):
                 continue
-            if span.source in _WEAK_NAME_SOURCES and _not_a_person(text, span, lexicon):
-                continue
-            if span.entity == "SCHOOL" and _a_place_not_a_school(text[span.start:span.end], lexicon):
-                continue
-            spans.append(span)
+            for part in _outside_library_phrases(text, span, kept_phrases):
+                if part.source in _WEAK_NAME_SOURCES and _not_a_person(text, part, lexicon):
+                    continue
+                if part.entity == "SCHOOL" and _a_place_not_a_school(text[part.start:part.end], lexicon):
+                    continue
+                spans.append(part)
         schools = [s for s in spans if s.entity == "SCHOOL"]
         if not any(s.entity == "PERSON" and not _within(s, schools) for s in spans):
             # A school on its own is not personal (nor "Ralph Allen" in its name); next to a child's name it is.
@@ -312,6 +313,30 @@ def _a_place_not_a_school(found: str, lexicon: Lexicon) -> bool:
     council the question is about."""
     *name, kind = found.split()
     return kind.islower() and any(w[:1].isupper() for w in name) and all(lexicon.is_guidance(w) for w in name)
+
+
+def _outside_library_phrases(
+    text: str, span: PersonalSpan, phrases: list[tuple[int, int, bool]]
+) -> list[PersonalSpan]:
+    """A guessed name with a guidance phrase inside it loses that phrase, and is judged on what is
+    left: spaCy reads "York HV here" and "Torbay GP here", a partner's usual opening, as one
+    person's name, and redacting it took away the council the question is about. Only a name's
+    guess is cut (a phone number or address is a detail however it is spelt); what is left keeps
+    the finding's kind and score, less any words that are only spaces and punctuation."""
+    if span.entity not in {"PERSON", "SCHOOL"}:
+        return [span]
+    inside = sorted((max(a, span.start), min(b, span.end)) for a, b, _ in phrases if a < span.end and span.start < b)
+    if not inside:
+        return [span]
+    parts, at = [], span.start
+    for a, b in (*inside, (span.end, span.end)):
+        piece = text[at:a]
+        if a > at and re.search(r"[^\W\d_]", piece):
+            lead = len(piece) - len(piece.lstrip(" ,.;:-'’"))
+            trail = len(piece.rstrip(" ,.;:-'’"))
+            parts.append(replace(span, start=at + lead, end=at + trail))
+        at = max(at, b)
+    return parts
 
 
 def _within(span: PersonalSpan, others: list[PersonalSpan]) -> bool:

@@ -87,6 +87,21 @@ def test_the_guidance_words_it_used_to_damage_survive(redactor, phrase):
 @pytest.mark.parametrize(
     "typed,kept,secret",
     [
+        ("York HV here. family with 3 under 5s, house is grim", "York HV here", None),
+        ("Torbay GP here, worried about a boy", "Torbay GP here", None),
+        ("John Smith York HV here", "York HV here", "John"),
+    ],
+)
+def test_a_council_read_inside_a_name_is_kept(redactor, typed, kept, secret):
+    """spaCy reads a partner's "York HV here" as one name; the council in it is the question's."""
+    redacted = redactor.redact(typed)
+    assert kept in redacted
+    assert secret is None or secret not in redacted
+
+
+@pytest.mark.parametrize(
+    "typed,kept,secret",
+    [
         ("A 7 year old in my class has bruises and says dad hit him", "dad hit him", None),
         ("my pupil Jack Smith says his stepdad hits him", "stepdad hits him", "Jack"),
         ("her brother kicked her and her uncle punched him", "brother kicked her and her uncle punched", None),
