@@ -14,10 +14,15 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_QUOTES).lower()).strip()
 
 
+_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
+
+
 def evidence_found(passage_text: str, evidence: str) -> bool:
     """True when the passage contains the evidence line (folded), or at least its longest
-    sentence-like part when a chunk boundary split the evidence."""
-    hay, needle = fold(passage_text), fold(evidence)
+    sentence-like part when a chunk boundary split the evidence. Markdown emphasis is no part of the
+    words: an evidence line copied from the document keeps its "*Changing Lives*", a quote shows
+    the words without the asterisks."""
+    hay, needle = fold(_EMPHASIS.sub("", passage_text)), fold(_EMPHASIS.sub("", evidence))
     if not needle:
         return False
     if needle in hay:

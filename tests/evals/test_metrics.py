@@ -15,6 +15,13 @@ def test_evidence_found_ignores_case_quotes_and_line_breaks():
     assert not m.evidence_found("The child will be seen within 10 working days.", SOURCES[0][1])
 
 
+def test_evidence_found_ignores_markdown_emphasis_on_either_side():
+    quote = "e.g. Changing Lives programme in relation to substance misuse"
+    assert m.evidence_found(quote, "e.g. *Changing Lives* programme in relation to substance misuse")
+    assert m.evidence_found("the **Contact, Referral** team_name here", "the Contact, Referral team_name")
+    assert not m.evidence_found(quote, "e.g. *Good Lives* programme in relation to substance misuse")
+
+
 def test_relevance_counts_each_expected_source_once():
     ranked = [("plymouth", "seen within 10 working days"), ("bathnes", SOURCES[0][1]), ("bathnes", SOURCES[0][1])]
     assert m.relevance(ranked, SOURCES) == [0, 1, 0]
