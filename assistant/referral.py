@@ -126,6 +126,15 @@ URGENT_RESPONSE = re.compile(
     r"\b(immediate(ly)?|urgent(ly)?|same[- ]day|emergency|out of hours|without delay)\b",
     re.IGNORECASE,
 )
+# A telephone number or email address in the guidance (a report's "Name of Contact Officer: …
+# Telephone No. … Email Address: …", a manager's direct line): a partner's answer gives only the
+# contact details the curator recorded for the front door (front_door_line), and says so when none
+# are. A number quoted beneath "no phone number … is recorded" reads as the front door's: asked
+# for the Children's Hub's number, a teacher was shown Stockton's Director's. Such sentences are
+# never quoted to a partner; the source card still holds them.
+CONTACT_DETAIL = re.compile(
+    r"(?<!\d)(?:\+44\s?\(?0?\)?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
 KNOWN_CATEGORIES = tuple(dict.fromkeys(name for name, _ in (*CONCERN_CATEGORIES, *NEED_CATEGORIES)))
 ABUSE_CATEGORIES = frozenset({"physical abuse", "sexual abuse", "exploitation", "allegations against staff"})
 ROUTING_CUE = re.compile(
@@ -203,6 +212,7 @@ def referral_answer(
                 )
             )
             and not (protection and BELOW_THRESHOLD.search(s.text))
+            and not CONTACT_DETAIL.search(s.text)
         ),
         key=lambda s: -s.score,
     )

@@ -377,3 +377,23 @@ def test_a_child_in_danger_now_is_told_first_how_the_council_responds_at_once():
     worry = ask("teacher in Riverside: a pupil is often hungry, should I refer?", ("Riverside Council",))
     answer = referral_answer(writer, worry, routing, routing)
     assert "professional consultation" in answer.text and "immediate response" not in answer.text
+
+
+def test_a_partner_is_given_no_phone_number_or_email_but_the_recorded_ones():
+    """Asked for the Hub's number, a partner is never shown another number from the guidance (a
+    report's contact officer) beneath "no phone number … is recorded"; the council's other words
+    on the question still are."""
+    writer = ExtractiveWriter(MODEL, DOORS, 2, CONTACTS)
+    found = [
+        passage(
+            "Hillford Council",
+            "Name of Contact Officer: Jo Bloggs, Director of Children's Services, 01642 527043, jo@hillford.gov.uk",
+            0.9,
+        ),
+        passage("Hillford Council", "The Front Door takes all referrals and gives advice to referrers.", 0.8),
+    ]
+    question = ask("whats the phone number for the front door in Hillford?", ("Hillford Council",))
+    answer = referral_answer(writer, question, found)
+    assert answer.front_doors == (f"Hillford: contact the Hillford Front Door ({NO_CONTACTS}).",)
+    assert "01642" not in answer.text and "@" not in answer.text
+    assert "takes all referrals" in answer.text
