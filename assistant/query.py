@@ -643,12 +643,18 @@ CATEGORY_IN_GUIDANCE = {
 
 
 # A partner asking what happens once they refer, or how soon: "how quickly will they act?", "what
-# happens next?", "what will social care do?", "when will someone see her?".
+# happens next?", "what will social care do?", "when will someone see her?", and the other tenses a
+# worried professional asks in: "when does somebody speak to the family?", "how long before they
+# decide?", "how long till a social worker sees her?".
+_RESPONDER = (
+    r"(they|someone|somebody|anyone|anybody|social care|social services|children'?s services|the council|the hub|"
+    r"the mash|the front door|an? (?:duty )?social worker|the social worker)"
+)
 ASKS_WHAT_NEXT = re.compile(
     r"\b(how (quickly|soon|fast|long) (will|do|does|would|should|can|must|is)|what happens (next|now|then|after)|"
-    r"what (will|would|do|does) (they|social care|social services|children'?s services|the council|the hub|the mash|"
-    r"the front door|a social worker) do|when will (they|someone|social care|a social worker|anyone)|"
-    r"will (they|someone|anyone|social care) (act|respond|see|visit|contact|get back))\b"
+    rf"how long (before|until|till|til) |what (will|would|do|does) {_RESPONDER} do|"
+    rf"when (will|would|does|do|is|are|can) {_RESPONDER}|"
+    rf"will {_RESPONDER} (act|respond|see|visit|contact|get back|speak|talk|ring|call))\b"
 )
 # The partner's fourth search (Query.response_text): how soon the council acts on a referral, in
 # the words its guidance states its timescales in. The routing search (thresholds, advice to

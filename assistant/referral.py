@@ -193,6 +193,15 @@ def referral_answer(
     protection = bool(safety) or bool(ABUSE_CATEGORIES & set(categories))  # no sub-threshold routing then
     timing = query.asks_what_next
     combined = [*concern, *routing]
+    # A timescale quoted for how soon the council acts is its own, not another kind of worry's
+    # service's (_about_another_kind); it is quoted for a council whose guidance answers the
+    # concern too (asked "when do they see the child?", B&NES's answer to a GP's referral was its
+    # remit, without its "seen within a maximum of 5 working days").
+    timed = {
+        s.key
+        for s in score_sentences(query, combined)
+        if timing and s.authority in named and _times_a_response(s) and not _about_another_kind(s, combined, categories)
+    }
     scored = sorted(
         (
             replace(s, score=s.score + CATEGORY_BONUS)
@@ -201,7 +210,7 @@ def referral_answer(
             for s in score_sentences(query, combined)
             if s.authority in named
             and (
-                (s.authority in answers and s.passage_index < len(concern))
+                (s.authority in answers and (s.passage_index < len(concern) or s.key in timed))
                 or (
                     s.authority not in answers
                     and (
@@ -213,17 +222,15 @@ def referral_answer(
             )
             and not (protection and BELOW_THRESHOLD.search(s.text))
             and not CONTACT_DETAIL.search(s.text)
+            # another kind of worry's timescale is not this one's, whichever search found it (a GP
+            # asking when B&NES sees a child was given its Disabled Children's Team's 48 hours)
+            and not (extract_timescales(s.text) and _about_another_kind(s, combined, categories))
         ),
         key=lambda s: -s.score,
     )
     # Routing guidance is read by someone outside social care after the front door: its best
     # sentences only (a service statement's routing lines are long; three made a median partner
     # answer of about 210 words).
-    # A timescale quoted for how soon the council acts is its own, not another kind of worry's
-    # service's (_about_another_kind).
-    timed = {
-        s.key for s in scored if timing and _times_a_response(s) and not _about_another_kind(s, combined, categories)
-    }
     scored = _best_routing(scored, answers, timed)
     quoted = [a for a in named if any(s.authority == a for s in scored)]
     for a in quoted:

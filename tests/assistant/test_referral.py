@@ -1,5 +1,7 @@
 """A partner's "should I refer?": always a front door, never a refusal, never a guessed number."""
 
+import pytest
+
 from assistant.answerability import FEATURES, AnswerabilityModel
 from assistant.query import Query, detect_intent
 from assistant.referral import NO_CONTACTS, ROUTING_QUOTES, referral_answer
@@ -22,6 +24,11 @@ def passage(authority: str, sentence: str, similarity: float) -> Passage:
 
 def ask(text: str, authorities: tuple[str, ...] = ()) -> Query:
     return Query(text, text, (), authorities, authorities, detect_intent(text))
+
+
+def partner(text: str, authorities: tuple[str, ...]) -> Query:
+    """A question the service reads as a partner's (a worry about a child, or the partner page)."""
+    return Query(text, text, (), authorities, authorities, "referral")
 
 
 def test_partner_questions_are_read_as_referral_questions():
@@ -397,3 +404,39 @@ def test_a_partner_is_given_no_phone_number_or_email_but_the_recorded_ones():
     assert answer.front_doors == (f"Hillford: contact the Hillford Front Door ({NO_CONTACTS}).",)
     assert "01642" not in answer.text and "@" not in answer.text
     assert "takes all referrals" in answer.text
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "GP in Riverside, if I refer today when does somebody speak to the family?",
+        "DSL in Riverside, sent a referral this morning. how long before they decide if they're going to assess?",
+        "teacher in Riverside: when do they actually see the child?",
+        "nursery in Riverside - will a social worker ring us back?",
+    ],
+)
+def test_a_partner_asking_when_the_council_acts_in_any_tense_is_told_how_soon(told):
+    asked = partner(told, ("Riverside Council",))
+    assert asked.asks_what_next and asked.response_text
+
+
+def test_a_council_whose_guidance_answers_the_worry_is_quoted_on_how_soon_it_acts_too():
+    """B&NES answered a GP's "when do they see the child?" with its remit and never its own 24
+    hours: the response search's sentence is quoted for a council that answers the concern as for
+    one that does not; another kind of worry's timescale is quoted for neither."""
+    writer = ExtractiveWriter(MODEL, DOORS, 3, CONTACTS)
+    found = [passage("Riverside Council", "The Hub receives all referrals about children from professionals.", 0.8)]
+    response = [
+        routing_passage(
+            "Riverside Council",
+            (
+                "All new referrals relating to disabled children will be responded to within 48 hours.",
+                "All new referrals will be responded to within 24 hours.",
+            ),
+            (0.60, 0.50),
+        )
+    ]
+    asked = partner("GP in Riverside, if I refer a child today when does somebody see the child?", ("Riverside Council",))
+    answer = referral_answer(writer, asked, [*found, *response], response)
+    assert "receives all referrals" in answer.text and "within 24 hours" in answer.text
+    assert "disabled children" not in answer.text
