@@ -306,7 +306,9 @@ _INTENTS = (
         # A partner asking whether or where to refer a concern: answered with the front door,
         # never refused (assistant.write.ExtractiveWriter.referral).
         "referral",
-        r"\b(should (i|we) (refer|report|make a referral|contact|ring|call)|is (this|it|that) (a referral|referrable|"
+        r"\b(should (i|we) (refer|report|make a referral|contact|ring|call)|"
+        r"(do|can|would|must|shall) (i|we) (just |still |also )?(refer|make a referral)|"
+        r"is (this|it|that) (a referral|referrable|"
         r"enough to refer|something (i|we) (should )?(refer|report))|where (do|should|can|would) (i|we) (send|refer|"
         r"report|make)|where (do|should) referrals?\b.{0,30}\bgo|who (else )?(do|should|can|must) (i|we) (need to )?"
         r"(contact|call|ring|tell|inform|ask|talk (it )?(through )?(to|with)|speak to|refer to|"
@@ -494,7 +496,11 @@ REFERRAL_GUIDANCE_TERMS = ("referral", "threshold", "levels of need", "early hel
 _NEGLECT_SIGNS = (
     r"\b(neglect\w*|hungry|no food|unwashed|dirty|filthy|smells?|nappy|nits|mould|no heating|rotten teeth|"
     r"home alone|left alone|left on (?:his|her|their) own|unsupervised|abandoned|no adults?|"
-    r"missed appointments|missing clinic|not gaining weight)\b"
+    r"missed appointments|missing clinic|not gaining weight|"
+    # the home as a health visitor or nursery tells it: "dog mess, nothing in the fridge"
+    r"nothing in the (?:fridge|cupboards?|house)|squal\w*|(?:dog|cat|animal) (?:mess|faeces|poo)|"
+    r"(?:house|home|flat) (?:is )?(?:a tip|grim|in a state|chaotic)|home conditions|"
+    r"missed (?:imms|immunisations|jabs|vaccinations))\b"
 )
 _DOMESTIC_ABUSE_SIGNS = (
     r"\b(domestic|da|dv|partner|boyfriend|husband) .{0,40}(hit|push|shout|smash|abus|violen|assault|threat)|"
@@ -606,9 +612,14 @@ NEED_CATEGORIES = (
         "support below the threshold",
         re.compile(
             r"\b(not sure (it|this|that)('s| is)? (meets?|reach\w*|at|enough)|(doesn'?t|does not|might not|may not|"
-            r"won'?t|wouldn'?t) (meet|reach)|(short of|below|under) the threshold|lower[- ]level|low[- ]level|"
-            r"probably not (social care|a referral|for social care|csc)|talk (it )?through|early help|"
-            r"(support|help) for the (family|parents?|mum|dad)|(family|parenting) support)\b"
+            r"won'?t|wouldn'?t) (meet|reach)|(short of|below|under) (the threshold|social care|statutory)|"
+            r"lower[- ]level|low[- ]level|"
+            r"(probably|definitely|def|prob) not (social care|a referral|for social care|csc|"
+            r"an? (csc|social care) referral)|"
+            r"talk (it )?through|early help|"
+            r"(support|help) (for|with) (the )?(family|parents?|parenting|mum|dad)|(family|parenting) support|"
+            r"no (safeguarding|child protection|cp) concerns?|(anything|something|anyone|anybody) other than "
+            r"(a )?(social worker|social care|a referral|csc))\b"
         ),
     ),
 )

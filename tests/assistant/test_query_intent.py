@@ -425,6 +425,38 @@ def test_a_partner_query_reads_only_the_signs_it_affirms():
 
 
 @pytest.mark.parametrize(
+    "told",
+    [
+        "mum is asking us for help with parenting, is there something below social care we can get them?",
+        "no safeguarding concerns as such, is there anything other than a social worker for this family?",
+        "def not a CSC referral imo but i want something in place",
+    ],
+)
+def test_a_partner_asking_for_help_short_of_social_care_is_read_as_such(told):
+    from assistant.query import Query
+
+    assert "support below the threshold" in Query(told, told, (), (), (), "referral").concern_categories
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "HV here. home conditions v poor (dog mess, nothing in the fridge), 9 mth old weight ok",
+        "the house is a tip and the baby has missed imms twice",
+    ],
+)
+def test_a_home_as_a_health_visitor_describes_it_is_a_sign_of_neglect(told):
+    from assistant.query import concern_categories
+
+    assert "neglect" in concern_categories(told.lower())
+
+
+def test_do_i_just_refer_is_a_partners_question_and_what_do_i_report_to_a_meeting_is_not():
+    assert detect_intent("someone said I should do a graded care profile first, or do I just refer to the hub?") == "referral"
+    assert detect_intent("what do I report to the conference?") != "referral"
+
+
+
+@pytest.mark.parametrize(
     ("question", "intent"),
     [
         ("What does the strategy discussion need to decide and plan in Durham?", "general"),
