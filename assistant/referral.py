@@ -78,7 +78,9 @@ REFERRAL_COUNT = re.compile(
 REFERRAL_TREND = re.compile(
     r"\b(?:referrals|contacts)\b.{0,60}\b(?:increased|decreased|rose|risen|fell|fallen|remain(?:s|ed)? (?:high|low)|"
     r"\d+(?:\.\d+)?\s?%|per cent)"
-    r"|\b(?:increase|increases|rise|rises|fall|decrease|reduction|growth|drop) in (?:\w+\s+)?(?:referrals|contacts)\b",
+    r"|\b(?:increase|increases|rise|rises|fall|decrease|reduction|growth|drop) in (?:\w+\s+)?(?:referrals|contacts)\b"
+    # "a well researched link between domestic violence and alcohol abuse which increases referrals"
+    r"|\b(?:increas|decreas|reduc|rais|driv)\w* (?:the )?(?:number of |volume of )?(?:\w+\s+)?(?:referrals|contacts)\b",
     re.IGNORECASE,
 )
 # Matched in lower case, or capitalised only where it opens the sentence: a capitalised cue word
@@ -222,6 +224,10 @@ def referral_answer(
             )
             and not (protection and BELOW_THRESHOLD.search(s.text))
             and not CONTACT_DETAIL.search(s.text)
+            # a count or trend of referrals is performance data, whatever it is about: "the team has
+            # received 357 referrals" under a heading naming early help was quoted as Stockton's word
+            # to a DSL on a father's drinking (routes() holds it back only where no category is named)
+            and not _performance(s.text)
             # another kind of worry's timescale is not this one's, whichever search found it (a GP
             # asking when B&NES sees a child was given its Disabled Children's Team's 48 hours)
             and not (extract_timescales(s.text) and _about_another_kind(s, combined, categories))
@@ -270,9 +276,14 @@ def referral_answer(
 def routes(sentence: str, categories: Sequence[str] = ()) -> bool:
     """Whether a sentence of guidance says how a worry is judged or routed (ROUTING_CUE), or is
     about the concern's own category; a count of referrals is performance data, not guidance."""
-    if REFERRAL_COUNT.search(sentence) or REFERRAL_TREND.search(sentence) or OTHER_SERVICE_INTAKE.search(sentence):
+    if _performance(sentence) or OTHER_SERVICE_INTAKE.search(sentence):
         return False
     return bool(ROUTING_CUE.search(sentence)) or _names_any(sentence, categories)
+
+
+def _performance(sentence: str) -> bool:
+    """A count or trend of referrals or contacts (REFERRAL_COUNT, REFERRAL_TREND): performance data."""
+    return bool(REFERRAL_COUNT.search(sentence) or REFERRAL_TREND.search(sentence))
 
 
 def _best_routing(

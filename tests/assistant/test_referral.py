@@ -440,3 +440,25 @@ def test_a_council_whose_guidance_answers_the_worry_is_quoted_on_how_soon_it_act
     answer = referral_answer(writer, asked, [*found, *response], response)
     assert "receives all referrals" in answer.text and "within 24 hours" in answer.text
     assert "disabled children" not in answer.text
+
+
+def test_a_count_of_referrals_about_the_worrys_kind_is_still_not_guidance():
+    """A sentence naming the worry's kind is quoted without a routing word (_about); a count or
+    trend of referrals is performance data all the same."""
+    writer = ExtractiveWriter(MODEL, DOORS, 3, CONTACTS)
+    routing = [
+        routing_passage(
+            "Riverside Council",
+            (
+                "Neglect work: the team has received 357 referrals relating to neglect.",
+                "Drinking and neglect are linked, which increases referrals into the service.",
+                "The Hub gives advice to referrers about neglect.",
+            ),
+            (0.70, 0.65, 0.50),
+        )
+    ]
+    worry = ask("teacher in Riverside: a pupil is often hungry and dirty, should I refer?", ("Riverside Council",))
+    assert "neglect" in worry.concern_categories
+    answer = referral_answer(writer, worry, routing, routing)
+    assert "advice to referrers" in answer.text
+    assert "357" not in answer.text and "increases referrals" not in answer.text
