@@ -249,6 +249,12 @@ class Query:
         return self.intent == "referral" and bool(ASKS_WHAT_NEXT.search(self.text.lower()))
 
     @property
+    def asks_advice(self) -> bool:
+        """A partner asking to talk a worry through before deciding ("can I just ring and talk it
+        through first?", "is there anyone I can get advice from?"): read in the words as typed."""
+        return self.intent == "referral" and bool(ASKS_ADVICE.search(self.text.lower()))
+
+    @property
     def response_text(self) -> str:
         """For such a question about a named council: a fourth search, for how soon that council
         acts on a referral (RESPONSE_QUESTION). "" otherwise."""
@@ -666,6 +672,15 @@ ASKS_WHAT_NEXT = re.compile(
     rf"how long (before|until|till|til) |what (will|would|do|does) {_RESPONDER} do|"
     rf"when (will|would|does|do|is|are|can) {_RESPONDER}|"
     rf"will {_RESPONDER} (act|respond|see|visit|contact|get back|speak|talk|ring|call))\b"
+)
+# A partner asking for advice or to talk it through before deciding whether to refer.
+ASKS_ADVICE = re.compile(
+    r"\b(talk(ing)? (it |this |things )?(through|over|thru)|"
+    r"(get|ask for|seek|want|need) (some )?(advice|a consultation)|"
+    r"advice (first|before)|(talk|speak|chat) (to|with) (someone|somebody|anyone|anybody)|"
+    r"(anyone|someone|somebody|anybody) (i|we) can (talk|speak|ask|ring|call)|(anyone|someone|somebody) "
+    r"(at|in|from) [\w\s&'-]{1,30} (i|we) can (talk|speak) to|consult\w*|"
+    r"who can (i|we) (talk|speak|ask)|(ring|call|phone) (up )?(and|to) (talk|discuss|ask|check))\b"
 )
 # The partner's fourth search (Query.response_text): how soon the council acts on a referral, in
 # the words its guidance states its timescales in. The routing search (thresholds, advice to

@@ -58,6 +58,21 @@ ROUTING_QUOTES = 1
 # council's best sentence stating how soon it acts (a duration, as near the routing or response
 # question as a timescale answer must be to its question: write.TIMESCALE_MIN_SIMILARITY).
 TIMING_QUOTES = 1
+# ...and, for a partner asking to talk a worry through first (Query.asks_advice), up to this many
+# more of the council's sentences offering consultation or advice to those who refer (ADVICE_CUE),
+# beside its best routing sentence: a service statement often says it in more than one place (B&NES:
+# "professional consultation … as to whether the child has met the threshold", "advice and guidance
+# to referrers about those which do not meet that threshold", "consultation to referring agencies
+# where the threshold has not been met"), and each is a way in for the one asking. One: two gave the
+# eval one more tune item (B&NES's third such sentence) and no other change, but 235-word answers
+# and, on this session's partner probe, a York foster carers' "therapeutic consultation" as a third
+# quote for a health visitor.
+ADVICE_QUOTES = 1
+# Consultation or advice offered (in lower case, or opening the sentence: "the Advice and Assessment
+# teams" is a name; routes() holds the sentence to routing guidance besides).
+ADVICE_CUE = re.compile(
+    r"\b(?:consultation|consult|advice|advise|advising|discuss\w*)\b|^\W*(?i:consultation|advice)\b"
+)
 # Headings shown above the council's sentence in a partner's answer. A practitioner's answer shows
 # the nearest only (write.LEAD_HEADING_LEVELS); a reader outside social care does not know the
 # council's structure, and the nearest heading is often a part of a service's section that names
@@ -204,6 +219,17 @@ def referral_answer(
         for s in score_sentences(query, combined)
         if timing and s.authority in named and _times_a_response(s) and not _about_another_kind(s, combined, categories)
     }
+    # Asked to talk it through first: the council's sentences offering consultation or advice to
+    # referrers, for a council whose guidance answers the concern as for one quoted for routing.
+    advised = {
+        s.key
+        for s in score_sentences(query, combined)
+        if query.asks_advice
+        and s.authority in named
+        and ADVICE_CUE.search(s.text)
+        and routes(s.text, categories)
+        and s.similarity >= ROUTING_MIN_SIMILARITY
+    }
     scored = sorted(
         (
             replace(s, score=s.score + CATEGORY_BONUS)
@@ -212,7 +238,7 @@ def referral_answer(
             for s in score_sentences(query, combined)
             if s.authority in named
             and (
-                (s.authority in answers and (s.passage_index < len(concern) or s.key in timed))
+                (s.authority in answers and (s.passage_index < len(concern) or s.key in timed or s.key in advised))
                 or (
                     s.authority not in answers
                     and (
@@ -237,7 +263,7 @@ def referral_answer(
     # Routing guidance is read by someone outside social care after the front door: its best
     # sentences only (a service statement's routing lines are long; three made a median partner
     # answer of about 210 words).
-    scored = _best_routing(scored, answers, timed)
+    scored = _best_routing(scored, answers, timed, advised)
     quoted = [a for a in named if any(s.authority == a for s in scored)]
     for a in quoted:
         probabilities.setdefault(a, 0.0)
@@ -287,25 +313,33 @@ def _performance(sentence: str) -> bool:
 
 
 def _best_routing(
-    scored: Sequence[ScoredSentence], answers: set[str], timed: set[str] = frozenset()
+    scored: Sequence[ScoredSentence],
+    answers: set[str],
+    timed: set[str] = frozenset(),
+    advised: set[str] = frozenset(),
 ) -> list[ScoredSentence]:
     """`scored` (best first) with at most ROUTING_QUOTES different sentences for each council quoted
-    for its routing guidance, and up to TIMING_QUOTES more of those in `timed` (for a partner asking
-    what happens next: sentences stating how soon it acts); a council whose guidance answers the
-    concern keeps all of its own."""
+    for its routing guidance, up to TIMING_QUOTES more of those in `timed` (for a partner asking
+    what happens next: sentences stating how soon it acts), and up to ADVICE_QUOTES more of those in
+    `advised` (for a partner asking to talk it through: sentences offering consultation); a council
+    whose guidance answers the concern keeps all of its own."""
     kept: dict[str, set[str]] = {}
     kept_timed: dict[str, set[str]] = {}
+    kept_advice: dict[str, set[str]] = {}
     out = []
     for sentence in scored:
         if sentence.authority not in answers:
             seen = kept.setdefault(sentence.authority, set())
             times = kept_timed.setdefault(sentence.authority, set())
-            if sentence.key in seen or sentence.key in times:
+            advice = kept_advice.setdefault(sentence.authority, set())
+            if sentence.key in seen or sentence.key in times or sentence.key in advice:
                 pass
             elif sentence.key in timed and len(times) < TIMING_QUOTES:
                 times.add(sentence.key)
             elif len(seen) < ROUTING_QUOTES:
                 seen.add(sentence.key)
+            elif sentence.key in advised and len(advice) < ADVICE_QUOTES:
+                advice.add(sentence.key)
             else:
                 continue
         out.append(sentence)

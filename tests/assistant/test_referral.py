@@ -462,3 +462,30 @@ def test_a_count_of_referrals_about_the_worrys_kind_is_still_not_guidance():
     answer = referral_answer(writer, worry, routing, routing)
     assert "advice to referrers" in answer.text
     assert "357" not in answer.text and "increases referrals" not in answer.text
+
+
+def test_a_partner_asking_to_talk_it_through_is_shown_where_the_council_offers_consultation():
+    """Beside the best routing sentence, one more offering consultation or advice to referrers (a
+    service statement says it in several places); a partner who did not ask gets the routing one."""
+    writer = ExtractiveWriter(MODEL, DOORS, 3, CONTACTS)
+    routing = [
+        routing_passage(
+            "Riverside Council",
+            (
+                "The Hub decides which referrals meet the threshold for social care.",
+                "All referrals are recorded on the case system by the Hub.",
+                "The Hub provides consultation to referring agencies where the threshold is not met.",
+            ),
+            (0.62, 0.60, 0.50),
+        )
+    ]
+    told = "GP in Riverside, mum is stressed. is there anyone I can talk it through with first?"
+    asked = partner(told, ("Riverside Council",))
+    assert asked.asks_advice and not asked.asks_what_next
+    answer = referral_answer(writer, asked, routing, routing)
+    assert "decides which referrals" in answer.text and "consultation to referring agencies" in answer.text
+    assert "recorded on the case system" not in answer.text
+    plain = partner("GP in Riverside, mum is stressed and shouting a lot. should I refer?", ("Riverside Council",))
+    assert not plain.asks_advice
+    answer = referral_answer(writer, plain, routing, routing)
+    assert "decides which referrals" in answer.text and "consultation to referring agencies" not in answer.text
