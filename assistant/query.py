@@ -550,7 +550,14 @@ CONCERN_CATEGORIES = (
         re.compile(
             r"\b(exploit\w*|groom\w*|cse|cce|county lines|trap house|(older|adult) (men|man|males?|boyfriend)|"
             r"men in their (20|30|40)s|in cars with|gives? (her|him|them) (money|vodka|alcohol|drugs|gifts|a phone)|"
-            r"new (phone|trainers|clothes) (she|he) can'?t afford)\b"
+            r"new (phone|trainers|clothes) (she|he) can'?t afford|"
+            # going missing, unexplained goods or cash, running drugs: the signs guidance lists for
+            # children missing and exploited ("keeps going missing overnight, a 2nd phone nobody
+            # bought him")
+            r"(going|goes|went|gone|keeps going|been|reported|reports (him|her|them)) missing|"
+            r"missing (overnight|from (home|care|school))|(2nd|second|another) phone|"
+            r"(cash|money|phones?|trainers|clothes) (that )?(nobody|no one|he can'?t|she can'?t|they can'?t)"
+            r" (bought|explain|account for|afford)|running drugs|drug running|older (lads|boys))\b"
         ),
     ),
     (

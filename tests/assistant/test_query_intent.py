@@ -450,6 +450,19 @@ def test_a_home_as_a_health_visitor_describes_it_is_a_sign_of_neglect(told):
     assert "neglect" in concern_categories(told.lower())
 
 
+@pytest.mark.parametrize(
+    "told",
+    [
+        "yr9 boy keeps going missing overnight, comes back with a 2nd phone nobody bought him",
+        "15 yr old lad has money he cant account for and seems to be running drugs",
+    ],
+)
+def test_going_missing_and_unexplained_goods_are_signs_of_exploitation(told):
+    from assistant.query import concern_categories
+
+    assert "exploitation" in concern_categories(told.lower())
+
+
 def test_do_i_just_refer_is_a_partners_question_and_what_do_i_report_to_a_meeting_is_not():
     assert detect_intent("someone said I should do a graded care profile first, or do I just refer to the hub?") == "referral"
     assert detect_intent("what do I report to the conference?") != "referral"
