@@ -210,22 +210,22 @@ def referral_answer(
     protection = bool(safety) or bool(ABUSE_CATEGORIES & set(categories))  # no sub-threshold routing then
     timing = query.asks_what_next
     combined = [*concern, *routing]
+    candidates = [s for s in score_sentences(query, combined) if s.authority in named]  # scored once
     # A timescale quoted for how soon the council acts is its own, not another kind of worry's
     # service's (_about_another_kind); it is quoted for a council whose guidance answers the
-    # concern too (asked "when do they see the child?", B&NES's answer to a GP's referral was its
-    # remit, without its "seen within a maximum of 5 working days").
+    # concern too (asked "when does somebody speak to the family?", B&NES's answer to a GP was its
+    # remit, without its "All new referrals will be responded to within a maximum of 24 hours").
     timed = {
         s.key
-        for s in score_sentences(query, combined)
-        if timing and s.authority in named and _times_a_response(s) and not _about_another_kind(s, combined, categories)
+        for s in candidates
+        if timing and _times_a_response(s) and not _about_another_kind(s, combined, categories)
     }
     # Asked to talk it through first: the council's sentences offering consultation or advice to
     # referrers, for a council whose guidance answers the concern as for one quoted for routing.
     advised = {
         s.key
-        for s in score_sentences(query, combined)
+        for s in candidates
         if query.asks_advice
-        and s.authority in named
         and ADVICE_CUE.search(s.text)
         and routes(s.text, categories)
         and s.similarity >= ROUTING_MIN_SIMILARITY
@@ -235,9 +235,8 @@ def referral_answer(
             replace(s, score=s.score + CATEGORY_BONUS)
             if _about(s, combined, categories) or (safety and URGENT_RESPONSE.search(s.text))
             else s
-            for s in score_sentences(query, combined)
-            if s.authority in named
-            and (
+            for s in candidates
+            if (
                 (s.authority in answers and (s.passage_index < len(concern) or s.key in timed or s.key in advised))
                 or (
                     s.authority not in answers
