@@ -222,6 +222,20 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
         )
         if obliged:
             return _topic(subject_phrase(obliged.group("np"), after_be=True))
+        # "how long does it take to complete an assessment?", "how long does Plymouth take to decide
+        # whether to assess?" (its council left out: "does take to decide whether to assess"): what
+        # is timed is what is done (an UNNAMED_NOTE had said "the sentence quoted does not name
+        # take"); a named subject stays the topic, as with "have to"
+        took = re.match(
+            r"^(?:(?:it|they|we|you|i)\s+)?takes?\s+(?:(?:us|them|you|him|her|me)\s+)?to\s+"
+            r"(?!(?:be|let|make|get|help)\b)\w+\s+"
+            r"(?:(?:whether|if)\s+(?:or\s+not\s+)?(?:(?:they|we|it|she|he)(?:'re|\s+(?:are|is))?\s+(?:going\s+)?)?to\s+)?"
+            r"(?:(?:to|with|on|for|about|at|of|into)\s+)?(?P<np>.+)$",
+            match.group("np"),
+            re.I,
+        )
+        if took:
+            return _topic(subject_phrase(took.group("np"), after_be=True))
         return _topic(subject_phrase(match.group("np"), after_be=match.group("aux").lower() in _BE))
     # what a council is said to have ("york has an edge of care team doesnt it"): that thing
     match = re.match(

@@ -100,6 +100,15 @@ def test_what_we_have_to_do_is_about_what_it_is_done_to_not_about_us():
     assert topic_of("how long does the duty team have to respond to a new referral?") == Topic("the duty team")
 
 
+def test_what_it_takes_time_to_do_is_what_is_timed():
+    assert topic_of("how long does it take to complete an assessment?") == Topic("an assessment")
+    # the council left out, "take" was all that was left: the note said it was not named
+    assert topic_of("how long does Plymouth take to decide whether to assess?", COUNCILS) == Topic("assess")
+    # a named subject stays, as with "have to"; and "take" at the end is the verb
+    assert topic_of("how long does the duty team take to respond to a new referral?") == Topic("the duty team")
+    assert topic_of("how long does an assessment take?") == Topic("an assessment")
+
+
 def test_the_timescale_for_something_is_about_that_thing():
     assert _phrase("whats the max timescale for completing the C&F assessment when s47 enquiries are running?") == (
         "the C&F assessment"
