@@ -69,10 +69,14 @@ TIMING_QUOTES = 1
 # quote for a health visitor.
 ADVICE_QUOTES = 1
 # Consultation or advice offered (in lower case, or opening the sentence: "the Advice and Assessment
-# teams" is a name; routes() holds the sentence to routing guidance besides).
+# teams" is a name; routes() holds the sentence to routing guidance besides)...
 ADVICE_CUE = re.compile(
     r"\b(?:consultation|consult|advice|advise|advising|discuss\w*)\b|^\W*(?i:consultation|advice)\b"
 )
+# ...to those who refer: the sentence speaks of referring, other agencies, the threshold or the point
+# of contact. York's "professional advice and support (including … therapeutic consultation …)" for
+# its foster carers had been quoted to a health visitor asking to talk a family through.
+ADVICE_TO_REFERRERS = re.compile(r"\b(?:refer\w*|agenc\w+|thresholds?|point of contact|partners?)\b", re.IGNORECASE)
 # Headings shown above the council's sentence in a partner's answer. A practitioner's answer shows
 # the nearest only (write.LEAD_HEADING_LEVELS); a reader outside social care does not know the
 # council's structure, and the nearest heading is often a part of a service's section that names
@@ -227,6 +231,7 @@ def referral_answer(
         for s in candidates
         if query.asks_advice
         and ADVICE_CUE.search(s.text)
+        and ADVICE_TO_REFERRERS.search(s.text)
         and routes(s.text, categories)
         and s.similarity >= ROUTING_MIN_SIMILARITY
     }

@@ -474,9 +474,10 @@ def test_a_partner_asking_to_talk_it_through_is_shown_where_the_council_offers_c
             (
                 "The Hub decides which referrals meet the threshold for social care.",
                 "All referrals are recorded on the case system by the Hub.",
+                "Foster carers are offered therapeutic consultation and support.",
                 "The Hub provides consultation to referring agencies where the threshold is not met.",
             ),
-            (0.62, 0.60, 0.50),
+            (0.62, 0.60, 0.55, 0.50),
         )
     ]
     told = "GP in Riverside, mum is stressed. is there anyone I can talk it through with first?"
@@ -485,6 +486,7 @@ def test_a_partner_asking_to_talk_it_through_is_shown_where_the_council_offers_c
     answer = referral_answer(writer, asked, routing, routing)
     assert "decides which referrals" in answer.text and "consultation to referring agencies" in answer.text
     assert "recorded on the case system" not in answer.text
+    assert "Foster carers" not in answer.text  # consultation, but not for those who refer
     plain = partner("GP in Riverside, mum is stressed and shouting a lot. should I refer?", ("Riverside Council",))
     assert not plain.asks_advice
     answer = referral_answer(writer, plain, routing, routing)
