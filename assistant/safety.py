@@ -273,8 +273,19 @@ def _read_sentences(message: str) -> list[str]:
     return kept
 
 
+# "Mum is drowning - debt, house a tip", "drowning in paperwork": the idiom for a parent overwhelmed,
+# not a body in water (a nursery manager's message about Family Solutions opened with the 999 line).
+# Only before what the idiom is about; "drowning in the bath" is still harm.
+FIGURATIVE_DROWNING = re.compile(
+    r"\bdrown(?:s|ing|ed)?\s*(?:(?:in|under|with)\s+|[-–:,(]\s*)(?:(?:her|his|their|the|all|so much|a lot of)\s+)?"
+    r"(?:debts?|bills|arrears|paperwork|work|stress|worries|worry|problems|admin|money|everything|it all)\b",
+    re.IGNORECASE,
+)
+
+
 def immediate_danger(question: str) -> bool:
     """True when the message describes a child at risk now, not a procedure question or the past."""
+    question = FIGURATIVE_DROWNING.sub("overwhelmed", question)
     if RESOLVED.search(question):
         return False
     sentences = _read_sentences(question)

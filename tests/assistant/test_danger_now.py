@@ -121,3 +121,16 @@ def test_rules_or_model_on_the_check_batch_held_out(assistant, summary_lines):
     )
     assert recall >= CHECK_HELD_OUT_MIN_RECALL
     assert false_positives <= CHECK_HELD_OUT_MAX_FALSE_POSITIVES
+
+
+@pytest.mark.parametrize(
+    ("text", "danger"),
+    [
+        ("mum of a 3 yr old is drowning - debt, house a tip. is there any help?", False),
+        ("dad is drowning in debt and the kids need shoes", False),
+        ("my neighbour's toddler is drowning in the paddling pool", True),
+        ("he is drowning her in the bath right now", True),
+    ],
+)
+def test_drowning_in_debt_is_an_idiom_and_drowning_in_water_is_not(text, danger):
+    assert immediate_danger(text) is danger
