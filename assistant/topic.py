@@ -225,9 +225,10 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
         # "how long does it take to complete an assessment?", "how long does Plymouth take to decide
         # whether to assess?" (its council left out: "does take to decide whether to assess"): what
         # is timed is what is done (an UNNAMED_NOTE had said "the sentence quoted does not name
-        # take"); a named subject stays the topic, as with "have to"
+        # take"; "how long does Plymouth allow to complete a single assessment?", "allow"); a named
+        # subject stays the topic, as with "have to"
         took = re.match(
-            r"^(?:(?:it|they|we|you|i)\s+)?takes?\s+(?:(?:us|them|you|him|her|me)\s+)?to\s+"
+            r"^(?:(?:it|they|we|you|i)\s+)?(?:takes?|allows?|gives?)\s+(?:(?:us|them|you|him|her|me)\s+)?to\s+"
             r"(?!(?:be|let|make|get|help)\b)\w+\s+"
             r"(?:(?:whether|if)\s+(?:or\s+not\s+)?(?:(?:they|we|it|she|he)(?:'re|\s+(?:are|is))?\s+(?:going\s+)?)?to\s+)?"
             r"(?:(?:to|with|on|for|about|at|of|into)\s+)?(?P<np>.+)$",

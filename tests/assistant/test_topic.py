@@ -104,6 +104,9 @@ def test_what_it_takes_time_to_do_is_what_is_timed():
     assert topic_of("how long does it take to complete an assessment?") == Topic("an assessment")
     # the council left out, "take" was all that was left: the note said it was not named
     assert topic_of("how long does Plymouth take to decide whether to assess?", COUNCILS) == Topic("assess")
+    assert topic_of("How long does Plymouth allow to complete a single assessment?", COUNCILS) == (
+        Topic("a single assessment")
+    )
     # a named subject stays, as with "have to"; and "take" at the end is the verb
     assert topic_of("how long does the duty team take to respond to a new referral?") == Topic("the duty team")
     assert topic_of("how long does an assessment take?") == Topic("an assessment")
