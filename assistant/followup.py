@@ -245,11 +245,18 @@ def _replace_topic(previous: str, phrase: str) -> str | None:
     )
 
 
+# "where's that recorded?", "who's that?": read as "where is …" ("where's" was no question word the
+# reader knew, so the follow-up stood alone and was refused).
+_UNCONTRACTED = re.compile(r"\b(where|what|who|when|how|which)['’]s\b", re.IGNORECASE)
+
+
 def read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, str]) -> Reading:
     """The question as it should be answered, given the earlier turns (most recent last): see
     _read_follow_up. A reading built from an earlier question that opened with its council ("In
     Kent, what should I do …") starts with a capital, as that question did."""
-    reading = _read_follow_up(question, history, aliases)
+    reading = _read_follow_up(_UNCONTRACTED.sub(r"\1 is", question), history, aliases)
+    if not reading.inherited:
+        reading = replace(reading, text=question)  # a question in its own right, exactly as typed
     earlier = history[-1].question if history else ""
     if reading.inherited and reading.text[:1].islower() and earlier[:1].isupper():
         return replace(reading, text=reading.text[:1].upper() + reading.text[1:])

@@ -42,6 +42,14 @@ def test_reference_to_what_the_last_answer_named():
     )
 
 
+def test_a_contracted_question_word_is_read_as_the_word():
+    """"where's that recorded?" was no question the reader knew: it stood alone and was refused."""
+    reading = read_follow_up("where's that recorded?", [SEEN], ALIASES)
+    assert reading.inherited and reading.text.endswith("recorded in Bath?")
+    # a question in its own right keeps its contraction, exactly as typed
+    assert read_follow_up("what's the ARC in Torbay?", [SEEN], ALIASES).text == "what's the ARC in Torbay?"
+
+
 def test_a_standalone_question_is_left_exactly_as_typed():
     for typed in (
         "Which York team does S47 enquiries?",
