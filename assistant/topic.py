@@ -271,10 +271,12 @@ _PHRASE_SHAPES = tuple(
         # "how many social workers are in the family placement team?", "how many children are on
         # plans?": the team, the plans (what a later "it" or "they" stands for), not the ones counted
         r"^how\s+many\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:are|is|were|was)\s+(?:in|on|at)\s+(?P<np>.+)$",
-        # "who should be invited to a strategy discussion?", "who is responsible for the core group?":
+        # "who should be invited to a strategy discussion?", "who is responsible for the core group?",
+        # "who is case responsible for kids on CIN plans?" (a word before it: "case", "directly"):
         # the thing after the participle's preposition, not "invited to a strategy discussion"
         r"^who\s+(?:is|are|was|were|gets?|(?:should|must|can|will|would|needs?\s+to|ha(?:s|ve)\s+to)\s+(?:be|get))"
-        r"\s+[a-z]+\s+(?:to|about|of|in|for|at|with|on)\s+(?P<np>.+)$",
+        r"\s+(?:[a-z]+\s+)?(?:responsible|accountable|invited|involved|informed|told|notified|consulted|eligible|"
+        r"entitled|referred|allocated|assigned|[a-z]+ed)\s+(?:to|about|of|in|for|at|with|on)\s+(?P<np>.+)$",
     )
 )
 

@@ -100,6 +100,13 @@ def test_what_we_have_to_do_is_about_what_it_is_done_to_not_about_us():
     assert topic_of("how long does the duty team have to respond to a new referral?") == Topic("the duty team")
 
 
+def test_who_is_responsible_for_something_is_about_that_thing_with_a_word_before_it_too():
+    assert topic_of("who is case responsible for kids on CIN plans in york?", COUNCILS) == Topic("kids on CIN plans")
+    assert topic_of("who is legally responsible for a looked after child?") == Topic("a looked after child")
+    # not any word and preposition: "the chair of" is what is asked for
+    assert topic_of("who is the chair of the conference?") == Topic("the chair of the conference")
+
+
 def test_what_it_takes_time_to_do_is_what_is_timed():
     assert topic_of("how long does it take to complete an assessment?") == Topic("an assessment")
     # the council left out, "take" was all that was left: the note said it was not named
