@@ -49,6 +49,7 @@ class Request:
     intent: str | None = None  # set when the caller knows what is asked (the partner page)
     follow_up: bool = False  # the question is a follow-up as read against the conversation
     typed: str = ""  # a follow-up as the user typed it ("what about babies?"), before it was read
+    conversation_council: str = ""  # a new question naming none, in a conversation about this council
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ def understand_question(parts: Parts, request: Request, snap: Snapshot | None = 
         query = with_front_door_names(query, getattr(parts.writer, "front_doors", {}))
     if request.intent:
         query = replace(query, intent=request.intent)
+    if request.conversation_council and not query.authorities:
+        query = replace(query, conversation_council=request.conversation_council)
     if request.follow_up:
         # The words the user typed in the follow-up itself are what it asks that the question
         # before did not ("babies" in "what about babies?"): the sentence that holds them is the

@@ -168,6 +168,9 @@ class Reading:
     # "own words" (a tied question with words of its own, gaining the council).
     rule: str = "standalone"
     topic: str = ""  # the phrase taken from the conversation, where one was
+    # A new question naming no council, in a conversation about one: that council (the answer says
+    # so where its documents are silent and other councils' are quoted). "" otherwise.
+    conversation_council: str = ""
 
 
 def _content(words: Sequence[str]) -> list[str]:
@@ -344,7 +347,10 @@ def _read_follow_up(question: str, history: Sequence[Turn], aliases: dict[str, s
             # the action notes have to go out?")
             text = f"{question.strip().rstrip(' ?.!')} ({_whole(topic.phrase)})?"
             return Reading(_with_council(text[:1].upper() + text[1:], place), True, "bridge", _whole(topic.phrase))
-        return Reading(question, False)  # a new question in its own right
+        # a new question in its own right; naming no council, it is answered from whichever
+        # councils' guidance answers it, and says so where the conversation's council is not one
+        council = previous.authorities[0] if not named and len(previous.authorities) == 1 else ""
+        return Reading(question, False, conversation_council=council)
     base, placed = _base(previous.question, place, aliases)
     if conditional:  # "what if…" narrows the last question
         text = f"{base.rstrip(' ?.!')} if {own.strip(' ?.!,')}?"

@@ -186,6 +186,9 @@ class Query:
     concepts: tuple[tuple[str, ...], ...] = ()
     # Read against the conversation (assistant.followup): a follow-up, not a question typed whole.
     follow_up: bool = False
+    # A new question naming no council, asked in a conversation about one (Reading.conversation_council):
+    # the answer says where that council's documents are silent and others' are quoted instead.
+    conversation_council: str = ""
     # A follow-up's own words, as typed (assistant.answering.understand_question): what it asks
     # that the earlier question did not.
     stressed_terms: tuple[str, ...] = ()

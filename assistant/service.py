@@ -190,6 +190,7 @@ class GuidanceAssistant:
                 intent or ("referral" if reading.rule == "partner" else None),
                 follow_up=reading.inherited,
                 typed=asked if reading.inherited else "",
+                conversation_council=reading.conversation_council,
             )
             result, prepared = answer(self, request, snap)
         except (QuestionError, ManifestError):

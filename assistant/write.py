@@ -1009,6 +1009,15 @@ class ExtractiveWriter:
         elif (hedged or listed_only) and not not_covered:
             hedged = True
             notes = (HEDGE_NOTE, *notes)
+        if (
+            query.conversation_council
+            and parts
+            and not not_covered
+            and all(p.authority != query.conversation_council for p in parts)
+        ):
+            # "how often do core groups meet?" in a conversation about Torbay, answered from B&NES's
+            # guidance alone, had read as if it were Torbay's
+            notes = (*notes, CONVERSATION_ELSEWHERE_NOTE.format(council=short_authority(query.conversation_council)))
         return Answer(
             question=query.text,
             text=render_text(safety, tuple(conflicts), notes, tuple(parts)),
@@ -1152,6 +1161,14 @@ class ExtractiveWriter:
             return "Please ask your duty manager or your local authority's children's services front door."
         doors = "; ".join(f"{short_authority(a)}: {door}" for a, door in councils.items())
         return f"Please ask your duty manager or the front door of the council responsible for the child ({doors})."
+
+
+# A new question naming no council, in a conversation about one whose guidance is not among those
+# quoted: said, so another council's rule is not taken for that council's.
+CONVERSATION_ELSEWHERE_NOTE = (
+    "Nothing from {council}, the council this conversation was about, is quoted here: what follows is "
+    "other councils' guidance, for their own areas."
+)
 
 
 def render_text(

@@ -50,6 +50,16 @@ def test_a_contracted_question_word_is_read_as_the_word():
     assert read_follow_up("what's the ARC in Torbay?", [SEEN], ALIASES).text == "what's the ARC in Torbay?"
 
 
+def test_a_new_question_naming_no_council_carries_the_conversations_council_as_context_only():
+    """Left as typed and answered from whichever councils answer it; the council the conversation
+    was about goes with it, for the answer to say when that council's guidance is not quoted."""
+    reading = read_follow_up("how often do core groups meet?", [SEEN], ALIASES)
+    assert (reading.text, reading.inherited) == ("how often do core groups meet?", False)
+    assert reading.conversation_council == BATH
+    assert not read_follow_up("How many child protection placements are there in Torbay?", [SEEN], ALIASES).conversation_council
+    assert not read_follow_up("how often do core groups meet?", [], ALIASES).conversation_council
+
+
 def test_a_standalone_question_is_left_exactly_as_typed():
     for typed in (
         "Which York team does S47 enquiries?",
@@ -619,7 +629,8 @@ def test_a_question_word_and_what_it_asks_for_is_asked_of_the_last_topic_in_its_
         assert not read_follow_up(typed, [team], ALIASES).text.endswith("for the Disabled Children's Team in Bath?")
     # with no topic in the last question there is nothing to ask it of: it is left as typed
     where = Turn("Where do I send a referral in Bath?", (BATH,))
-    assert read_follow_up("which team?", [where], ALIASES) == read_follow_up("which team?", [], ALIASES)
+    alone, first = read_follow_up("which team?", [where], ALIASES), read_follow_up("which team?", [], ALIASES)
+    assert (alone.text, alone.inherited) == (first.text, first.inherited)
 
 
 def test_a_pronoun_for_the_last_question_itself_with_another_council_asks_that_question_of_it():
