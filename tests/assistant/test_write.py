@@ -1220,3 +1220,21 @@ def test_a_who_answer_is_flagged_when_any_council_shown_names_no_one():
     nobody = passage("Hillford Council", ("The meeting decides whether an enquiry should start.",), (0.85,))
     answer = writer.write(asked, [named, nobody])
     assert len(answer.parts) == 2 and answer.hedged and answer.notes[0] == NO_ROLE_NOTE.format(whose=" for Hillford")
+
+
+def test_a_new_question_in_a_conversation_says_when_its_councils_guidance_is_not_quoted():
+    from dataclasses import replace
+
+    from assistant.write import CONVERSATION_ELSEWHERE_NOTE
+
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    found = [passage("Riverside Council", ("Core groups meet within 10 working days of the conference.",), (0.9,))]
+    asked = query("how often do core groups meet?")
+    elsewhere = writer.write(replace(asked, conversation_council="Hillford Council"), found)
+    assert not elsewhere.abstained and list(elsewhere.authorities) == ["Riverside Council"]
+    note = CONVERSATION_ELSEWHERE_NOTE.format(council="Hillford")
+    assert note in elsewhere.notes and note in elsewhere.text
+    # its own council's guidance quoted, or no conversation: nothing to say
+    for council in ("Riverside Council", ""):
+        same = writer.write(replace(asked, conversation_council=council), found)
+        assert not any("this conversation was about" in n for n in same.notes)
