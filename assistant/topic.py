@@ -211,32 +211,12 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
         re.I,
     )
     if match:
-        # "how long do we have to circulate the core group minutes?", "how long have I got to complete
-        # the assessment?": "we" is no topic; what we have to do it to is (a named subject, "the lead
-        # sw" or "the duty team", stays the topic: the guidance names who has to act)
-        obliged = re.match(
-            rf"^(?:we|i|you|they)\s+{_HAVE_TO}\s+(?!(?:be|let|make|get|help)\b)\w+\s+(?:(?:to|with|on|for|about|at|of|into)\s+)?"
-            r"(?P<np>.+)$",
-            match.group("np"),
-            re.I,
-        )
-        if obliged:
-            return _topic(subject_phrase(obliged.group("np"), after_be=True))
-        # "how long does it take to complete an assessment?", "how long does Plymouth take to decide
-        # whether to assess?" (its council left out: "does take to decide whether to assess"): what
-        # is timed is what is done (an UNNAMED_NOTE had said "the sentence quoted does not name
-        # take"; "how long does Plymouth allow to complete a single assessment?", "allow"); a named
-        # subject stays the topic, as with "have to"
-        took = re.match(
-            r"^(?:(?:it|they|we|you|i)\s+)?(?:takes?|allows?|gives?)\s+(?:(?:us|them|you|him|her|me)\s+)?to\s+"
-            r"(?!(?:be|let|make|get|help)\b)\w+\s+"
-            r"(?:(?:whether|if)\s+(?:or\s+not\s+)?(?:(?:they|we|it|she|he)(?:'re|\s+(?:are|is))?\s+(?:going\s+)?)?to\s+)?"
-            r"(?:(?:to|with|on|for|about|at|of|into)\s+)?(?P<np>.+)$",
-            match.group("np"),
-            re.I,
-        )
-        if took:
-            return _topic(subject_phrase(took.group("np"), after_be=True))
+        # "we have to circulate the minutes", "it takes to complete an assessment": what is done is
+        # the topic, not who does it or takes the time (_WHAT_IS_DONE)
+        for shape in _WHAT_IS_DONE:
+            done = shape.match(match.group("np"))
+            if done:
+                return _topic(subject_phrase(done.group("np"), after_be=True))
         return _topic(subject_phrase(match.group("np"), after_be=match.group("aux").lower() in _BE))
     # what a council is said to have ("york has an edge of care team doesnt it"): that thing
     match = re.match(
@@ -330,6 +310,29 @@ def _entity(text: str, councils: tuple[str, ...]) -> Topic | None:
 _BE = frozenset(["is", "are", "was", "were"])
 # "have to", "need to", "got to": what follows is what the subject must do
 _HAVE_TO = r"(?:have|has|need|needs|got|have got|has got)\s+to"
+# The verb of what is done ("circulate", "complete": not "be", "let", "make" …) and a preposition
+# after it ("respond TO a referral").
+_DONE = r"(?!(?:be|let|make|get|help)\b)\w+\s+"
+_DONE_TO = r"(?:(?:to|with|on|for|about|at|of|into)\s+)?"
+# A timed question's subject ("how long …") that is only who does the thing or takes the time: the
+# thing done is the topic.
+_WHAT_IS_DONE = (
+    # "how long do we have to circulate the core group minutes?", "how long have I got to complete
+    # the assessment?": "we" is no topic; what we have to do it to is (a named subject, "the lead
+    # sw" or "the duty team", stays the topic: the guidance names who has to act)
+    re.compile(rf"^(?:we|i|you|they)\s+{_HAVE_TO}\s+{_DONE}{_DONE_TO}(?P<np>.+)$", re.I),
+    # "how long does it take to complete an assessment?", "how long does Plymouth take to decide
+    # whether to assess?" (its council left out: "does take to decide whether to assess"; an
+    # UNNAMED_NOTE had said "the sentence quoted does not name take"), "how long does Plymouth allow
+    # to complete a single assessment?" ("allow"); a named subject stays the topic, as above
+    re.compile(
+        r"^(?:(?:it|they|we|you|i)\s+)?(?:takes?|allows?|gives?)\s+(?:(?:us|them|you|him|her|me)\s+)?to\s+"
+        rf"{_DONE}"
+        r"(?:(?:whether|if)\s+(?:or\s+not\s+)?(?:(?:they|we|it|she|he)(?:'re|\s+(?:are|is))?\s+(?:going\s+)?)?to\s+)?"
+        rf"{_DONE_TO}(?P<np>.+)$",
+        re.I,
+    ),
+)
 # Predicate words that are a verb's base or -s form: after "is/are/was/were" and a subject, only a
 # participle ("held", "seen") or a function word can follow, so there such a word is a noun ("when
 # is the first REVIEW conference?", "how long is the visit?").
