@@ -225,20 +225,34 @@ class AnswerabilityModel:
     # point) rather than refused: evals.fit_followup chooses it on the tune follow-ups. Never
     # above answer_threshold; equal to it (the default): follow-ups are treated as any question.
     follow_up_threshold: float = 1.0
+    # A follow-up's own hedge point: its reading carries the earlier question's words, so its
+    # probability runs lower for the same chance of being right, and the standalone hedge point
+    # flagged about half the follow-ups answered right (session 21). evals.fit_followup
+    # calibrates it on the tune follow-ups as choose_hedge does for standalone questions. None
+    # (a model file without it): the standalone hedge point.
+    follow_up_hedge_threshold: float | None = None
 
     def __post_init__(self) -> None:
         if self.hedge_threshold < self.answer_threshold:
             object.__setattr__(self, "hedge_threshold", self.answer_threshold)
         if self.follow_up_threshold > self.answer_threshold:
             object.__setattr__(self, "follow_up_threshold", self.answer_threshold)
+        if self.follow_up_hedge_threshold is not None and self.follow_up_hedge_threshold < self.follow_up_threshold:
+            object.__setattr__(self, "follow_up_hedge_threshold", self.follow_up_threshold)
 
     def threshold(self, follow_up: bool = False) -> float:
         """The operating point: a follow-up's may sit lower (follow_up_threshold)."""
         return self.follow_up_threshold if follow_up else self.answer_threshold
 
+    def hedge_point(self, follow_up: bool = False) -> float:
+        """Below this an answer given is flagged: a follow-up's may sit elsewhere (follow_up_hedge_threshold)."""
+        if follow_up and self.follow_up_hedge_threshold is not None:
+            return self.follow_up_hedge_threshold
+        return self.hedge_threshold
+
     def hedged(self, probability: float, follow_up: bool = False) -> bool:
         """An answer given (probability at the threshold or above) that is more likely wrong than right."""
-        return self.threshold(follow_up) <= probability < self.hedge_threshold
+        return self.threshold(follow_up) <= probability < self.hedge_point(follow_up)
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> AnswerabilityModel:
@@ -253,6 +267,9 @@ class AnswerabilityModel:
             fitted_on=str(raw.get("fitted_on", "")),
             hedge_threshold=float(raw.get("hedge_threshold", 0.0)),
             follow_up_threshold=float(raw.get("follow_up_threshold", 1.0)),
+            follow_up_hedge_threshold=(
+                float(raw["follow_up_hedge_threshold"]) if raw.get("follow_up_hedge_threshold") is not None else None
+            ),
         )
         if model.features != FEATURES:
             raise ModelError(
@@ -279,6 +296,9 @@ class AnswerabilityModel:
             "answer_threshold": round(self.answer_threshold, 4),
             "hedge_threshold": round(self.hedge_threshold, 4),
             "follow_up_threshold": round(self.follow_up_threshold, 4),
+            "follow_up_hedge_threshold": (
+                round(self.follow_up_hedge_threshold, 4) if self.follow_up_hedge_threshold is not None else None
+            ),
             "fitted_on": self.fitted_on,
         }
         path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

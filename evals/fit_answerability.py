@@ -264,6 +264,7 @@ def main() -> int:
         hedge,
         # kept with the stored weights; a refit resets it (run `python -m evals.fit_followup` again)
         stored.follow_up_threshold if stored is not None else 1.0,
+        stored.follow_up_hedge_threshold if stored is not None else None,
     )
     fitted.save(MODEL_PATH)
     FIT_DIR.mkdir(exist_ok=True)
