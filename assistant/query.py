@@ -310,6 +310,10 @@ class Query:
         return tuple(dict.fromkeys(found))
 
 
+# A span of time named by what it is the time of: "referral response time", "the time limit for
+# an EPO", "waiting times for an FGC". An amount of time is asked for, as by "how long".
+TIME_OF = r"(?:response|waiting|wait|turnaround|turn-around|processing|decision) times?|time ?limits?"
+
 _INTENTS = (
     (
         # A partner asking whether or where to refer a concern: answered with the front door,
@@ -371,7 +375,9 @@ _INTENTS = (
         r"\b(how (long|soon|quickly|fast|often|many ((working|calendar|school) )?(days|weeks|hours|months))|"
         r"how far (ahead|in advance)|how much notice|"
         r"(what'?s|what is|whats) the (latest|longest|maximum time|most time)|"
-        r"when (must|should|do|does|is|are|will)|within|timescales?|deadline|time ?frame|how frequently|by when)\b",
+        r"when (must|should|do|does|is|are|will)|within|timescales?|deadline|time ?frame|how frequently|by when|"
+        # a time named by what it is the time of ("referral response time", "the time limit for …")
+        rf"{TIME_OF})\b",
     ),
     ("who", r"\b(who|which (\w+ ){0,2}(team|service|worker|manager|person)s?|whose|responsible|responsibility)\b"),
     # "What does the strategy discussion need to decide?", "what does the officer have to do on the
@@ -825,7 +831,7 @@ ASKS_ABOUT_MONEY = re.compile(
 # "timescale" intent (_INTENTS) that ask how much time, without "when must …" or a bare "within".
 ASKS_FOR_A_DURATION = re.compile(
     r"\bhow (?:long|soon|quickly|fast|many (?:(?:working|calendar|school) )?(?:days|weeks|hours|months))\b|"
-    r"\bhow much notice\b|\bwithin (?:how|what)\b|\b(?:deadline|time ?frame|timescales?|by when)\b|"
+    rf"\bhow much notice\b|\bwithin (?:how|what)\b|\b(?:deadline|time ?frame|timescales?|by when|{TIME_OF})\b|"
     r"\b(?:what'?s|what is|whats) the (?:latest|longest|maximum time|most time)\b",
     re.IGNORECASE,
 )

@@ -553,3 +553,20 @@ def test_a_worry_is_read_by_what_was_done_and_to_whom(told, found, not_found):
 
     read = set(concern_categories(told, affirmed=True))
     assert found <= read and not (not_found & read)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "b&nes referral response time",
+        "what is the response time for referrals in bath?",
+        "time limit for an emergency protection order?",
+        "what are the waiting times for a family group conference",
+    ],
+)
+def test_a_time_named_by_what_it_is_the_time_of_asks_for_a_duration(question):
+    # "what is the response time …" asks how long, not what something is: read as a timescale
+    # question, its answer must state a duration or say it does not
+    from assistant.query import ASKS_FOR_A_DURATION
+
+    assert detect_intent(question) == "timescale" and ASKS_FOR_A_DURATION.search(question)
