@@ -189,7 +189,7 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     entity = _entity(_tidy(without_councils(text, councils, places_only=True)), councils)
     if entity:
         return entity
-    text = _tidy(without_councils(text, councils))
+    text = _search_box_order(_tidy(without_councils(text, councils)))
     match = re.match(r"^(?:is|are)\s+there\s+(?P<np>(?:an?|any|some)\s+.+)$", text, re.I)
     if match:  # "is there a CSE specialist?": the thing asked after
         return _topic(re.sub(r"^(?:any|some)\s+", "", match.group("np"), flags=re.I))
@@ -257,6 +257,12 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     match = re.match(rf"^{AUXILIARY}\s+(?P<np>.+)$", text, re.I)
     if match:
         return _topic(subject_phrase(match.group("np")))
+    # typed as into a search box, with no verb: "care proceedings timescale", "deadline for the
+    # single assessment", "ICPC timescales?" (the time noun left out in _topic)
+    asked = re.match(r"^(?:what|who|when|where|why|which|how)\b", text, re.I)
+    typed = len(text.split()) <= SEARCH_BOX_WORDS and not re.search(r"[.?!;]\s", text)
+    if re.search(rf"\b{TIME_NOUN}\b", text, re.I) and typed and not asked:
+        return _topic(text)
     return None
 
 
@@ -305,6 +311,26 @@ def without_councils(text: str, councils: tuple[str, ...], places_only: bool = F
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+([?.!,])", r"\1", text)
     return re.sub(r"^[\s,;:.-]+|[\s?.!,]+$", "", text)
+
+
+# A phrase typed as into a search box with its question word last: "s47 outcome who decides",
+# "FGC team based where", "court directed contact supervision who".
+_WH_LAST = re.compile(
+    r"^(?P<np>(?!(?:what|who|when|where|why|which|how)\b).+?)\s+(?P<wh>who|where|when)(?:'?s)?(?:\s+(?P<verb>[a-z]+))?$",
+    re.I,
+)
+
+
+def _search_box_order(text: str) -> str:
+    """The search-box phrase put in question order ("who decides s47 outcome", "where is FGC
+    team based"), so the shapes of topic_of read it; any other text as it is."""
+    found = _WH_LAST.match(text)
+    if not found or len(text.split()) > SEARCH_BOX_WORDS or re.search(r"[.?!;]\s", text):
+        return text
+    np, wh, verb = found.group("np"), found.group("wh").lower(), found.group("verb") or ""
+    if wh == "who":
+        return f"who {verb} {np}" if verb and verb.lower() not in _BE else f"who is {np}"
+    return f"{wh} is {np}" if not verb else f"{wh} is {np} {verb}"
 
 
 def _entity(text: str, councils: tuple[str, ...]) -> Topic | None:
@@ -379,9 +405,31 @@ def subject_phrase(words: str, after_be: bool = False) -> str:
     return " ".join(words.split()) if after_be else " ".join(found[:-1])
 
 
+# Words naming a span of time. A question asks for it, so it is no part of the thing timed: "the
+# core assessment deadline" and "the timescale for the core assessment" time the core assessment.
+TIME_NOUN = (
+    r"(?:timescales?|time\s?scales?|deadlines?|time\s?frames?|time\s?limits?|"
+    r"(?:response|waiting|wait|turnaround|processing|decision)\s+times?)"
+)
+_TIME_FOR = re.compile(
+    rf"^(?:the\s+)?(?:(?:max(?:imum)?|min(?:imum)?|usual|expected|statutory|normal)\s+)?{TIME_NOUN}\s+"
+    r"(?:for|to|on|of)\s+(?:(?:completing|holding|doing|finishing|convening|starting|seeing|sending|visiting|"
+    r"having|getting)\s+)?(?P<np>.+)$",
+    re.I,
+)
+# The most words of a phrase typed as into a search box ("plymouth care proceedings timescale"):
+# longer, with no question shape recognised, it is a message, not a noun phrase.
+SEARCH_BOX_WORDS = 8
+_TIME_AFTER = re.compile(rf"\s+{TIME_NOUN}(?=\s+(?:in|for|at|after|following|from)\b|$)", re.I)
+
+
 def _topic(phrase: str) -> Topic | None:
-    phrase = re.sub(r"\s+(?:for|of|to|about|with|in|on|at)$", "", phrase.strip(" ,;:"), flags=re.I)
+    phrase = re.sub(r"\s+(?:for|of|to|about|with|in|on|at)$", "", phrase.strip(" ,;:?"), flags=re.I)
+    timed = _TIME_FOR.match(phrase)
+    phrase = _TIME_AFTER.sub("", timed.group("np") if timed else phrase)
     words = phrase.split()
+    if words and all(w.lower() in ("the", "a", "an", "any", "its", "their") for w in words):
+        return None  # "what is the timescale?": a time asked for, of nothing named
     # A pronoun or a one-letter word is no topic to carry ("what is it").
     if not words or words[0].lower() in ("it", "they", "this", "that", "them", "there", "you", "i", "we"):
         return None

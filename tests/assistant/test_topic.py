@@ -146,3 +146,24 @@ def test_a_topics_head_noun_is_what_it_names_not_the_words_that_run_on_after_it(
     assert noun_heads("the core group minutes") == ("minutes",)
     assert noun_heads("the social worker check in")[0] == "worker"
     assert noun_heads("a community based assessment usually used")[0] == "assessment"
+
+
+def test_a_time_asked_for_is_no_part_of_the_thing_timed_and_a_search_box_phrase_has_a_topic():
+    # the time noun is what is asked; the topic is what it is the time of
+    assert topic_of("what are the initial assessment timescales?").phrase == "the initial assessment"
+    assert topic_of("what is the expected timescale for completing care proceedings?").phrase == "care proceedings"
+    # typed with no verb, as into a search box
+    assert topic_of("plymouth care proceedings timescale?", ("plymouth",)).phrase == "care proceedings"
+    assert topic_of("deadline for the single assessment").phrase == "the single assessment"
+    assert topic_of("what is the timescale?") is None  # a time of nothing named
+    # a message is not a search-box phrase, whatever time word it holds
+    long = "parent keeps asking how long it will take. whats the timescale for finishing one? how many days"
+    assert topic_of(long) is None
+
+
+def test_a_search_box_phrase_with_its_question_word_last_is_read_in_question_order():
+    assert topic_of("s47 outcome who decides").phrase == "s47 outcome"
+    assert topic_of("court directed contact supervision who").phrase == "court directed contact supervision"
+    assert topic_of("FGC team based where").phrase == "FGC team"
+    # a sentence that only ends in a question word is not a search-box phrase
+    assert topic_of("my pupil is scared of going home and I do not know who") is None
