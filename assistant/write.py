@@ -651,6 +651,38 @@ def _naming_timescale(
     return better[0] if not timed or share(better[0]) > own else best
 
 
+def _doing_what_is_asked(
+    best: ScoredSentence,
+    picks: Sequence[ScoredSentence],
+    passages: Sequence[Passage],
+    question: str,
+    units: tuple[tuple[str, ...], ...] | None,
+) -> ScoredSentence:
+    """The sentence a who-answer asking who does something leads with: the best one, unless it does
+    not speak of the action asked and another sentence quoted for the council does, naming the one
+    who does it and something of the thing asked about (where the best names any of it). "who
+    leads the ASYE programme in bath?" had led with a paragraph on workforce development that
+    mentions the assessed and supported year, while "The PCFSW … will lead and manage the provision
+    of the Assessed and Supported Year in Employment" was quoted below it."""
+
+    def text_of(sentence: ScoredSentence) -> str:
+        passage = passages[sentence.passage_index]
+        return with_referent(passage, sentence.sentence_index, sentence.text)
+
+    if not asked_action(question) or _does_what_is_asked(question, text_of(best)):
+        return best
+    own = _topic_share(units, text_of(best)) if units else 0.0
+    for pick in picks:
+        if pick is best or not _does_what_is_asked(question, text_of(pick)):
+            continue
+        if not answer_type_present("who", text_of(pick)):
+            continue
+        if units and own and not _topic_share(units, text_of(pick)):
+            continue
+        return pick
+    return best
+
+
 def _counted_from_only(units: tuple[tuple[str, ...], ...], lead: str, shown: Sequence[str]) -> bool:
     """The council's lead times another step counted from the topic (its `units` are in the lead's
     counted-from phrase, not in what it times) and no sentence shown times the topic itself."""
@@ -868,6 +900,10 @@ class ExtractiveWriter:
             if asks_for_a_duration and not entity_who:
                 units = typed_topic[1] if typed_topic else ()
                 best_pick = _naming_timescale(best_pick, picks, passages, units, query.asked_levels)
+            elif query.intent == "who" and not entity_who:
+                best_pick = _doing_what_is_asked(
+                    best_pick, picks, passages, query.text, who_topic[1] if who_topic else None
+                )
             quotes: list[Quote] = []
             for pick in picks:
                 passage = passages[pick.passage_index]

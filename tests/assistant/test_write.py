@@ -1191,6 +1191,25 @@ def test_a_timescale_answer_naming_only_what_modifies_the_thing_timed_says_so():
     assert not writer.write(asked, [minutes]).hedged
 
 
+def test_a_who_answer_leads_with_the_quoted_sentence_saying_who_does_what_was_asked():
+    writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
+    asked = replace(
+        query("who leads the family assessment programme?", "who"),
+        term_weights=(("leads", 2.0), ("family", 1.0), ("assessment", 2.0), ("programme", 1.0)),
+    )
+    sentences = (
+        "Staff development covers induction and the family assessment programme.",
+        "The Principal Social Worker will lead and manage the family assessment work.",
+    )
+    found = passage("Riverside Council", sentences, (0.9, 0.8))
+    assert "Principal Social Worker" in writer.write(asked, [found]).parts[0].lead
+    # a sentence doing the action but about nothing asked does not lead instead
+    elsewhere = ("Staff development covers induction and the family assessment programme.",
+                 "The Principal Social Worker will lead the induction of new staff.")
+    answer = writer.write(asked, [passage("Riverside Council", elsewhere, (0.9, 0.8))])
+    assert "Principal Social Worker" not in answer.parts[0].lead
+
+
 def test_a_timescale_answer_leads_with_the_quoted_sentence_that_names_the_thing_asked():
     writer = ExtractiveWriter(SIMILARITY_ONLY, DOORS)
     asked = replace(
