@@ -500,7 +500,7 @@ def _topic_units(query: Query, entities: bool = False, topic: Topic | None = Non
     time is asked, "private fostering" to be defined), as (its phrase, its units); None when it
     names nothing in particular. With `entities`, a "which team …?" question is about what the team
     is asked to be or do (topic.Topic.asked_of); without, it names nothing in particular."""
-    topic = topic or topic_of(query.text, query.place_terms)  # parsed here unless the caller has
+    topic = topic or topic_of(query.text, query.place_names or query.place_terms)  # parsed here unless the caller has
     if topic is None or (topic.entity and not entities):
         return None
     phrase = topic.asked_of if topic.entity else topic.phrase
@@ -873,7 +873,7 @@ class ExtractiveWriter:
         asks_for_a_count = query.asks_for_a_count
         holds_count: list[bool] = []  # per council, for a how-many question: a sentence it is quoted by states a number
         typed = asks_for_a_duration or query.intent in ("who", "timescale")  # a question whose topic is checked
-        topic = topic_of(query.text, query.place_terms) if typed else None
+        topic = topic_of(query.text, query.place_names or query.place_terms) if typed else None
         asked_topic = _topic_units(query, entities=query.intent == "who", topic=topic) if topic else None
         timed_topic = asked_topic if asks_for_a_duration else None
         counted_from_topic = ""  # the step asked about, where a council's lead times another step from it
