@@ -577,6 +577,8 @@ def _names_topic(topic: TopicUnits, text: str) -> bool:
     units = topic[1]
     if _topic_share(units, text) < TOPIC_SHARE:
         return False
+    if len(units) == 1:
+        return True  # its one unit is its head (and the parser is not loaded for it)
     head = _topic_head(topic)
     return head is None or _unit_held(head, text, content_terms(text))
 
