@@ -102,7 +102,7 @@ def who_named(
         places = (*places[1:], text)
     # The name, not the article the sentence put before it ("A Family Placement Team …"), and
     # not the question's own subject (restates_question).
-    return _passive_agent(text, question, kinds) or next(
+    return _passive_agent(text, question, kinds) or _active_agent(text, question, kinds) or next(
         (name for kind in kinds for place in places if (name := _unit_name(kind, place, question))), ""
     )
 
@@ -235,6 +235,34 @@ def _passive_agent(text: str, question: str, kinds: tuple[re.Pattern[str], ...])
         name = next((n for kind in kinds if (n := _unit_name(kind, after, question))), "")
         if name:
             return name
+    return ""
+
+
+# ...and the one named just before it in the active voice: "Working closely with Advanced
+# Practitioners and the Workforce Development Unit the Principal Social Worker leads on the
+# Assessed first Year in Employment" answers "who leads the ASYE?" with the Principal Social
+# Worker, not the first role the sentence names. Only auxiliaries and such may come between.
+_ACTIVE_GAP = r"(?:\s+(?:will|shall|must|should|also|then|is|are|can|may|to|currently|now|jointly|usually))*"
+
+
+def _active_agent(text: str, question: str, kinds: tuple[re.Pattern[str], ...]) -> str:
+    """The team or role named as the subject of the question's action in `text` ("X leads …"), or ""."""
+    verb = asked_action(question)
+    if not verb:
+        return ""
+    action = stem(verb)
+    for kind in kinds:
+        for match in kind.finditer(text):
+            then = re.match(rf"{_ACTIVE_GAP}\s+([\w'-]+)", text[match.end() :], re.IGNORECASE)
+            if then and holds_word(content_terms(then.group(1)), action):
+                name = _unit_name(kind, match.group(0), question)
+                # ...with a role joined to it by a slash: "The Team Manager/Deputy Manager will
+                # quality assure and sign off" is the one or the other
+                joined = re.search(r"((?:[A-Z][\w'-]*\s+){0,3}[A-Z][\w'-]*)\s*/\s*$", text[: match.start()])
+                if name and joined:
+                    return f"{strip_article(joined.group(1))}/{name}"
+                if name:
+                    return name
     return ""
 
 

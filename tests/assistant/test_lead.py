@@ -202,3 +202,17 @@ def test_a_who_lead_is_the_agent_of_the_asked_action_named_after_by():
     assert lead_text("who", managed, (), "Which team is in charge of the duty rota?") == (
         "Contact, Referral and Assessment Service"
     )
+
+
+def test_a_who_lead_names_the_one_doing_the_asked_action_not_the_first_role_in_the_sentence():
+    from assistant.lead import who_named
+
+    said = (
+        "Working closely with Advanced Practitioners and the Workforce Development Unit the Principal "
+        "Social Worker leads on the Assessed first Year in Employment."
+    )
+    assert who_named(said, (), "who leads the ASYE?") == "Principal Social Worker"
+    assert who_named(said, (), "who works with the Workforce Development Unit?") == "Advanced Practitioners"
+    # two roles joined by a slash are both named
+    both = "The Team Manager/Deputy Manager will quality assure and sign off all assessments."
+    assert who_named(both, (), "who quality assures the assessments?") == "Team Manager/Deputy Manager"
