@@ -158,8 +158,11 @@ _ASKED_UNIT = re.compile(rf"\b(?:which|what|whose)\s+(?:\w+\s+){{0,2}}?({_UNIT_N
 
 
 # "who chairs …?", "who decides …?", "who will lead …?": the action a who-question asks about.
+# An adverb between "who" and its verb is no action: "who actually reviews the plan?" asks who reviews.
+_WHO_ADVERB = r"(?:(?:actually|really|usually|normally|then|also|exactly|ultimately|now|currently|generally)\s+)?"
 WHO_ACTS = re.compile(
-    r"^\W*(?:(?:and|so|ok|but)\s+)?who\s+(?:(?:will|should|must|can|would|is to|has to)\s+)?(?P<verb>[a-z]+)\b",
+    r"^\W*(?:(?:and|so|ok|but)\s+)?who\s+(?:(?:will|should|must|can|would|is to|has to)\s+)?"
+    rf"{_WHO_ADVERB}(?P<verb>[a-z]+)\b",
     re.IGNORECASE,
 )
 # Words after "who" that name no action: "who is the LADO?", "who does section 47 enquiries?" (its

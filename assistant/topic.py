@@ -216,7 +216,13 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     match = re.match(rf"^what\s+{AUXILIARY}\s+(?P<np>.+)\s+{DEFINING_VERBS}(?:\s+[\w'-]+){{0,3}}$", text, re.I)
     if match:
         return _topic(match.group("np"))
-    match = re.match(r"^who\s+(?:(?:should|must|can|will|would)\s+)?(?P<verb>\w+)\s+(?P<np>.+)$", text, re.I)
+    match = re.match(
+        r"^who\s+(?:(?:should|must|can|will|would)\s+)?"
+        r"(?:(?:actually|really|usually|normally|then|also|exactly|ultimately|now|currently|generally)\s+)?"
+        r"(?P<verb>\w+)\s+(?P<np>.+)$",
+        text,
+        re.I,
+    )
     if match and match.group("verb").lower() not in ("is", "are", "was", "were", "do", "does", "did", "has", "have"):
         # ...nor the particle of a phrasal verb ("who carries out section 47 enquiries?", "who
         # signs off the plan?", "who follows up a referral?", "who looks after …")

@@ -216,3 +216,12 @@ def test_a_who_lead_names_the_one_doing_the_asked_action_not_the_first_role_in_t
     # two roles joined by a slash are both named
     both = "The Team Manager/Deputy Manager will quality assure and sign off all assessments."
     assert who_named(both, (), "who quality assures the assessments?") == "Team Manager/Deputy Manager"
+
+
+def test_an_adverb_after_who_is_not_the_action_asked():
+    from assistant.lead import asked_action
+    from assistant.topic import topic_of
+
+    assert asked_action("who actually reviews the plan?") == "reviews"
+    assert asked_action("who usually chairs the ICPC?") == "chairs"
+    assert topic_of("who actually reviews the plan?").phrase == "the plan"
