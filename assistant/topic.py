@@ -160,7 +160,11 @@ def noun_heads(phrase: str) -> tuple[str, ...]:
     -> ("minutes",) (what it names; "core group" says whose), "the social worker check in" ->
     ("worker",). A topic read from a question can run on past its noun phrase, so its last word
     is no head. Empty when the parser finds no noun chunk."""
-    return tuple(chunk.root.text.lower() for chunk in _parser()(phrase).noun_chunks)
+    try:
+        parse = _parser()
+    except (ImportError, OSError):  # the pipeline is not installed: no head, the share alone decides
+        return ()
+    return tuple(chunk.root.text.lower() for chunk in parse(phrase).noun_chunks)
 
 
 def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:

@@ -167,3 +167,13 @@ def test_a_search_box_phrase_with_its_question_word_last_is_read_in_question_ord
     assert topic_of("FGC team based where").phrase == "FGC team"
     # a sentence that only ends in a question word is not a search-box phrase
     assert topic_of("my pupil is scared of going home and I do not know who") is None
+
+
+def test_without_the_parser_a_topic_has_no_head(monkeypatch):
+    import assistant.topic as topic
+
+    def missing():
+        raise OSError("[E050] Can't find model")
+
+    monkeypatch.setattr(topic, "_parser", missing)
+    assert topic.noun_heads.__wrapped__("the core group minutes") == ()
