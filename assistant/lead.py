@@ -18,6 +18,7 @@ from assistant.timescales import (
     DATE,
     extract_timescales,
 )
+from assistant.topic import WHO_ADVERB
 from assistant.types import DocumentMeta
 
 # Words that open a duration phrase ("within", "no later than") and words that carry it on
@@ -158,11 +159,10 @@ _ASKED_UNIT = re.compile(rf"\b(?:which|what|whose)\s+(?:\w+\s+){{0,2}}?({_UNIT_N
 
 
 # "who chairs …?", "who decides …?", "who will lead …?": the action a who-question asks about.
-# An adverb between "who" and its verb is no action: "who actually reviews the plan?" asks who reviews.
-_WHO_ADVERB = r"(?:(?:actually|really|usually|normally|then|also|exactly|ultimately|now|currently|generally)\s+)?"
+# An adverb between "who" and its verb is no action (topic.WHO_ADVERB): "who actually reviews the plan?".
 WHO_ACTS = re.compile(
     r"^\W*(?:(?:and|so|ok|but)\s+)?who\s+(?:(?:will|should|must|can|would|is to|has to)\s+)?"
-    rf"{_WHO_ADVERB}(?P<verb>[a-z]+)\b",
+    rf"{WHO_ADVERB}(?P<verb>[a-z]+)\b",
     re.IGNORECASE,
 )
 # Words after "who" that name no action: "who is the LADO?", "who does section 47 enquiries?" (its

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.councils import councils_named
+from assistant.topic import TIME_OF
 
 STOPWORDS = frozenset(
     ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "i", "we", "you", "they", "it", "its", "this", "that", "these", "those", "what", "whats", "what's", "which", "who", "whom", "whose", "how", "when", "where", "why", "can", "could", "should", "would", "will", "shall", "must", "may", "might", "have", "has", "had", "with", "by", "from", "at", "as", "about", "into", "after", "before", "than", "then", "there", "their", "our", "my", "me", "your", "if", "so", "not", "no", "any", "all", "each", "some", "such", "per", "via", "do", "does", "dont", "don't", "get", "gets", "need", "needs", "tell", "please", "much", "many", "long", "soon", "quickly", "happen", "happens"]  # noqa: E501
@@ -312,10 +313,6 @@ class Query:
         found += [name for text in texts for name, cue in NEED_CATEGORIES if cue.search(text)]
         return tuple(dict.fromkeys(found))
 
-
-# A span of time named by what it is the time of: "referral response time", "the time limit for
-# an EPO", "waiting times for an FGC". An amount of time is asked for, as by "how long".
-TIME_OF = r"(?:response|waiting|wait|turnaround|turn-around|processing|decision) times?|time ?limits?"
 
 _INTENTS = (
     (

@@ -14,6 +14,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+# An adverb between "who" and its verb ("who actually reviews the plan?"): no part of the action.
+WHO_ADVERB = r"(?:(?:actually|really|usually|normally|then|also|exactly|ultimately|now|currently|generally)\s+)?"
+# A question word opening (or, typed as into a search box, closing) a question.
+_WH = r"(?:what|who|when|where|why|which|how)"
 # Auxiliaries that open the body of a wh-question ("how long DOES an assessment take").
 AUXILIARY = r"(?:does|do|did|is|are|was|were|must|should|can|could|will|would|shall|may|might|has|have|had)"
 # Verbs after which the subject of "what does X ..." ends ("what does the ARC DO", "... OFFER").
@@ -221,9 +225,7 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
     if match:
         return _topic(match.group("np"))
     match = re.match(
-        r"^who\s+(?:(?:should|must|can|will|would)\s+)?"
-        r"(?:(?:actually|really|usually|normally|then|also|exactly|ultimately|now|currently|generally)\s+)?"
-        r"(?P<verb>\w+)\s+(?P<np>.+)$",
+        rf"^who\s+(?:(?:should|must|can|will|would)\s+)?{WHO_ADVERB}(?P<verb>\w+)\s+(?P<np>.+)$",
         text,
         re.I,
     )
@@ -269,9 +271,8 @@ def topic_of(question: str, councils: tuple[str, ...] = ()) -> Topic | None:
         return _topic(subject_phrase(match.group("np")))
     # typed as into a search box, with no verb: "care proceedings timescale", "deadline for the
     # single assessment", "ICPC timescales?" (the time noun left out in _topic)
-    asked = re.match(r"^(?:what|who|when|where|why|which|how)\b", text, re.I)
-    typed = len(text.split()) <= SEARCH_BOX_WORDS and not re.search(r"[.?!;]\s", text)
-    if re.search(rf"\b{TIME_NOUN}\b", text, re.I) and typed and not asked:
+    asked = re.match(rf"^{_WH}\b", text, re.I)
+    if re.search(rf"\b{TIME_NOUN}\b", text, re.I) and _search_box(text) and not asked:
         return _topic(text)
     return None
 
@@ -326,16 +327,21 @@ def _tidy(text: str) -> str:
 # A phrase typed as into a search box with its question word last: "s47 outcome who decides",
 # "FGC team based where", "court directed contact supervision who".
 _WH_LAST = re.compile(
-    r"^(?P<np>(?!(?:what|who|when|where|why|which|how)\b).+?)\s+(?P<wh>who|where|when)(?:'?s)?(?:\s+(?P<verb>[a-z]+))?$",
+    rf"^(?P<np>(?!{_WH}\b).+?)\s+(?P<wh>who|where|when)(?:'?s)?(?:\s+(?P<verb>[a-z]+))?$",
     re.I,
 )
+
+
+def _search_box(text: str) -> bool:
+    """A phrase short enough, and of one piece, to be typed as into a search box (SEARCH_BOX_WORDS)."""
+    return len(text.split()) <= SEARCH_BOX_WORDS and not re.search(r"[.?!;]\s", text)
 
 
 def _search_box_order(text: str) -> str:
     """The search-box phrase put in question order ("who decides s47 outcome", "where is FGC
     team based"), so the shapes of topic_of read it; any other text as it is."""
     found = _WH_LAST.match(text)
-    if not found or len(text.split()) > SEARCH_BOX_WORDS or re.search(r"[.?!;]\s", text):
+    if not found or not _search_box(text):
         return text
     np, wh, verb = found.group("np"), found.group("wh").lower(), found.group("verb") or ""
     if wh == "who":
@@ -417,10 +423,10 @@ def subject_phrase(words: str, after_be: bool = False) -> str:
 
 # Words naming a span of time. A question asks for it, so it is no part of the thing timed: "the
 # core assessment deadline" and "the timescale for the core assessment" time the core assessment.
-TIME_NOUN = (
-    r"(?:timescales?|time\s?scales?|deadlines?|time\s?frames?|time\s?limits?|"
-    r"(?:response|waiting|wait|turnaround|processing|decision)\s+times?)"
-)
+# A span of time named by what it is the time of ("referral response time", "the time limit for
+# an EPO", "waiting times"): asked, as "how long" is, for an amount of time (assistant.query).
+TIME_OF = r"(?:response|waiting|wait|turnaround|turn-around|processing|decision)\s+times?|time\s?limits?"
+TIME_NOUN = rf"(?:timescales?|time\s?scales?|deadlines?|time\s?frames?|{TIME_OF})"
 _TIME_FOR = re.compile(
     rf"^(?:the\s+)?(?:(?:max(?:imum)?|min(?:imum)?|usual|expected|statutory|normal)\s+)?{TIME_NOUN}\s+"
     r"(?:for|to|on|of)\s+(?:(?:completing|holding|doing|finishing|convening|starting|seeing|sending|visiting|"

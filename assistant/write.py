@@ -613,6 +613,12 @@ def _timed_terms(text: str) -> set[str]:
     return with_verb_bases(set(content_terms(_timed_and_source(text)[0])))
 
 
+def _read_whole(sentence: ScoredSentence, passages: Sequence[Passage]) -> str:
+    """The sentence with the one it refers back to ("It must be completed within …")."""
+    passage = passages[sentence.passage_index]
+    return with_referent(passage, sentence.sentence_index, sentence.text)
+
+
 def _naming_timescale(
     best: ScoredSentence,
     picks: Sequence[ScoredSentence],
@@ -632,8 +638,7 @@ def _naming_timescale(
     team), never to one about another level of need than the one asked."""
 
     def share(sentence: ScoredSentence) -> float:
-        passage = passages[sentence.passage_index]
-        return _topic_share(units, with_referent(passage, sentence.sentence_index, sentence.text))
+        return _topic_share(units, _read_whole(sentence, passages))
 
     def _other_level(sentence: ScoredSentence) -> bool:  # about a level of need other than the one asked
         named = levels_named(" ".join((sentence.text, *passages[sentence.passage_index].chunk.section_path)))
@@ -668,8 +673,7 @@ def _doing_what_is_asked(
     of the Assessed and Supported Year in Employment" was quoted below it."""
 
     def text_of(sentence: ScoredSentence) -> str:
-        passage = passages[sentence.passage_index]
-        return with_referent(passage, sentence.sentence_index, sentence.text)
+        return _read_whole(sentence, passages)
 
     if not asked_action(question) or _does_what_is_asked(question, text_of(best)):
         return best

@@ -74,13 +74,6 @@ def answered(
     return out
 
 
-def hedge_point(scores: list[tuple[float, bool, bool]], threshold: float) -> tuple[float, list[tuple[float, float]]]:
-    """The follow-up hedge point over (probability, answered, passed), as choose_hedge chooses the
-    standalone one: an answered item that passes is answered right; an out-of-scope follow-up
-    passes only by being refused, so its answer, when given, counts as wrong."""
-    return choose_hedge(scores, threshold)
-
-
 def choose_jointly(
     tables: dict[float, list[tuple[float, dict[str, bool]]]],
 ) -> tuple[float, float, dict[float, int]]:
@@ -131,7 +124,9 @@ def main() -> int:
     at = replace(stored, follow_up_threshold=chosen)
     scores = [v for asker, its in sets for v in answered(asker, its, at).values()]
     write.W_FOLLOW_UP_WORDS = written
-    hedge, calibration = hedge_point(scores, chosen)
+    # an answered follow-up that passes is answered right; an out-of-scope one passes only by being
+    # refused, so its answer, when given, counts as wrong
+    hedge, calibration = choose_hedge(scores, chosen)
     replace(at, follow_up_hedge_threshold=hedge).save(MODEL_PATH)
     given = [(p, ok) for p, a, ok in scores if a]
     flagged = [(p, ok) for p, ok in given if p < hedge]

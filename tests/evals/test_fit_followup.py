@@ -4,7 +4,8 @@ import json
 from dataclasses import replace
 
 from assistant.answerability import FEATURES, AnswerabilityModel
-from evals.fit_followup import choose, hedge_point
+from evals.fit_answerability import choose_hedge as hedge_point
+from evals.fit_followup import choose
 
 
 def test_the_step_under_which_most_pass_is_kept_and_a_tie_goes_to_the_higher_threshold():
